@@ -1,0 +1,439 @@
+//! `archive` owns the archive directory, the source of truth:
+//!
+//! ```text
+//! <archive>/<site>/<yyyy>/<mm>/<id>.json      revision 1 of an article (publication month)
+//! <archive>/<site>/<yyyy>/<mm>/<id>.r2.json   revision 2, … (never overwritten)
+//! <archive>/<site>/undated/<id>.json          articles without a publication date
+//! <archive>/warc/*.warc.gz                    the raw HTTP responses (WARC/1.1)
+//! <archive>/index/                            the search index (rebuildable from the above)
+//! ```
+//!
+//! Every file is written atomically (temporary file, fsync, rename, directory fsync), and a
+//! JSON file is only written after the WARC record it points to is durable, so nothing
+//! half-written is ever visible and nothing visible points to what is not there.
+
+pub mod warc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, IoContext, Result};
+use crate::extract::{Article, date::When};
+pub use warc::{HttpResponse, WarcRef, WarcWriter};
+
+/// Version of the stored JSON layout (see archive/README.md).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Directories of the archive root that are not sites.
+pub const RESERVED_DIRS: &[&str] = &["warc", "index", "index.new", "index.old", "lexicon", "state", "tmp"];
+
+/// How the page was fetched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FetchInfo {
+    pub fetched_at: String,
+    pub status: u16,
+    pub final_url: String,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// SHA-256 of the response body as received.
+    pub content_sha256: String,
+    pub warc: Option<WarcRef>,
+}
+
+/// One article revision as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredArticle {
+    pub schema: u32,
+    pub id: String,
+    pub revision: u32,
+    /// SHA-256 of the article's text fields: equal hashes mean an unchanged article.
+    pub text_sha256: String,
+    #[serde(flatten)]
+    pub article: Article,
+    pub fetch: FetchInfo,
+}
+
+/// The stable id of an article: a hash of its canonical URL.
+pub fn article_id(canonical_url: &str) -> String {
+    let d = Sha256::digest(canonical_url.as_bytes());
+    d[..10].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hash of what a reader sees: title, time, authors, source, lead and body.
+pub fn text_hash(a: &Article) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        a.title.as_deref().unwrap_or(""),
+        a.published.as_deref().unwrap_or(""),
+        &a.authors.join("\u{1f}"),
+        a.source.as_deref().unwrap_or(""),
+        a.lead.as_deref().unwrap_or(""),
+        &a.body,
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    format!("{:x}", h.finalize())
+}
+
+/// Write a file so that it is either absent or complete: temp file, fsync, rename, dir fsync.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| Error::Config(format!("{} has no parent", path.display())))?;
+    std::fs::create_dir_all(dir).at(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
+    {
+        let mut f = std::fs::File::create(&tmp).at(&tmp)?;
+        f.write_all(bytes).at(&tmp)?;
+        f.sync_all().at(&tmp)?;
+    }
+    std::fs::rename(&tmp, path).at(path)?;
+    sync_dir(dir)
+}
+
+/// fsync a directory so a rename in it is durable.
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).at(dir)
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Path of revision 1, relative to the root.
+    first: PathBuf,
+    revision: u32,
+}
+
+/// What [`Archive::put`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PutOutcome {
+    New(StoredArticle),
+    Updated(StoredArticle),
+    Unchanged { id: String },
+}
+
+/// An open archive directory.
+pub struct Archive {
+    root: PathBuf,
+    catalog: HashMap<String, Entry>,
+    warc: Option<WarcWriter>,
+    warc_max_bytes: u64,
+}
+
+fn revision_path(first: &Path, revision: u32) -> PathBuf {
+    if revision <= 1 {
+        return first.to_owned();
+    }
+    let stem = first.file_stem().and_then(|s| s.to_str()).unwrap_or("article");
+    first.with_file_name(format!("{stem}.r{revision}.json"))
+}
+
+/// `<id>.json` → (id, 1); `<id>.r3.json` → (id, 3).
+fn parse_file_name(name: &str) -> Option<(&str, u32)> {
+    let stem = name.strip_suffix(".json")?;
+    if stem.starts_with('.') {
+        return None;
+    }
+    match stem.split_once(".r") {
+        Some((id, rev)) => Some((id, rev.parse().ok()?)),
+        None => Some((stem, 1)),
+    }
+}
+
+impl Archive {
+    /// Open (creating if needed) an archive; finishes WARC files a crash left open and removes
+    /// stray temporary files.
+    pub fn open(root: &Path) -> Result<Archive> {
+        std::fs::create_dir_all(root).at(root)?;
+        warc::recover(&root.join("warc"))?;
+        let mut a = Archive {
+            root: root.to_owned(),
+            catalog: HashMap::new(),
+            warc: None,
+            warc_max_bytes: 1 << 30,
+        };
+        a.scan()?;
+        Ok(a)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn warc_dir(&self) -> PathBuf {
+        self.root.join("warc")
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.root.join("index")
+    }
+
+    pub fn len(&self) -> usize {
+        self.catalog.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.catalog.is_empty()
+    }
+
+    fn scan(&mut self) -> Result<()> {
+        let mut stack = Vec::new();
+        for e in std::fs::read_dir(&self.root).at(&self.root)? {
+            let e = e.at(&self.root)?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().at(e.path())?.is_dir() && !RESERVED_DIRS.contains(&name.as_str()) && !name.starts_with('.')
+            {
+                stack.push(e.path());
+            }
+        }
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).at(&dir)? {
+                let e = e.at(&dir)?;
+                let path = e.path();
+                let name = e.file_name().to_string_lossy().into_owned();
+                if e.file_type().at(&path)?.is_dir() {
+                    stack.push(path);
+                } else if name.ends_with(".tmp") {
+                    // A write that never completed: it was never visible, remove it.
+                    let _ = std::fs::remove_file(&path);
+                } else if let Some((id, rev)) = parse_file_name(&name) {
+                    let rel = path.strip_prefix(&self.root).expect("under root").to_owned();
+                    let entry = self.catalog.entry(id.to_owned()).or_insert(Entry {
+                        first: rel.clone(),
+                        revision: 0,
+                    });
+                    if rev == 1 {
+                        entry.first = rel;
+                    }
+                    entry.revision = entry.revision.max(rev);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The current revision of an article.
+    pub fn get(&self, id: &str) -> Result<Option<StoredArticle>> {
+        let Some(e) = self.catalog.get(id) else { return Ok(None) };
+        self.read(&revision_path(&e.first, e.revision)).map(Some)
+    }
+
+    /// Every revision of an article, oldest first.
+    pub fn revisions(&self, id: &str) -> Result<Vec<StoredArticle>> {
+        let Some(e) = self.catalog.get(id) else {
+            return Ok(Vec::new());
+        };
+        (1..=e.revision)
+            .map(|r| self.read(&revision_path(&e.first, r)))
+            .collect()
+    }
+
+    fn read(&self, rel: &Path) -> Result<StoredArticle> {
+        let path = self.root.join(rel);
+        let bytes = std::fs::read(&path).at(&path)?;
+        serde_json::from_slice(&bytes).map_err(|e| Error::CorruptArchive {
+            path,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Ids of all articles, sorted.
+    pub fn ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.catalog.keys().cloned().collect();
+        ids.sort();
+        ids
+    }
+
+    /// The current revision of every article (sorted by id).
+    pub fn current(&self) -> impl Iterator<Item = Result<StoredArticle>> + '_ {
+        self.ids().into_iter().filter_map(move |id| self.get(&id).transpose())
+    }
+
+    /// Store an article fetched from `response`: a new article, a new revision of a changed
+    /// one, or nothing when the text is unchanged. The raw response goes to WARC first.
+    pub fn put(&mut self, article: Article, mut fetch: FetchInfo, response: &HttpResponse) -> Result<PutOutcome> {
+        let key = article.canonical_url.clone().unwrap_or_else(|| article.url.clone());
+        let id = article_id(&key);
+        let text_sha256 = text_hash(&article);
+        let existing = self.catalog.get(&id).cloned();
+        if let Some(e) = &existing {
+            let current = self.read(&revision_path(&e.first, e.revision))?;
+            if current.text_sha256 == text_sha256 {
+                return Ok(PutOutcome::Unchanged { id });
+            }
+        }
+        if self.warc.is_none() {
+            self.warc = Some(WarcWriter::new(&self.warc_dir(), self.warc_max_bytes)?);
+        }
+        fetch.warc = Some(self.warc.as_mut().expect("opened").write_response(response)?);
+        let (first, revision) = match &existing {
+            Some(e) => (e.first.clone(), e.revision + 1),
+            None => (self.place(&article, &id), 1),
+        };
+        let stored = StoredArticle {
+            schema: SCHEMA_VERSION,
+            id: id.clone(),
+            revision,
+            text_sha256,
+            article,
+            fetch,
+        };
+        let mut json = serde_json::to_vec_pretty(&stored)?;
+        json.push(b'\n');
+        write_atomic(&self.root.join(revision_path(&first, revision)), &json)?;
+        self.catalog.insert(id, Entry { first, revision });
+        Ok(if revision == 1 {
+            PutOutcome::New(stored)
+        } else {
+            PutOutcome::Updated(stored)
+        })
+    }
+
+    /// `<site>/<yyyy>/<mm>/<id>.json` by publication month.
+    fn place(&self, a: &Article, id: &str) -> PathBuf {
+        let site: String = a
+            .site
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let site = if site.is_empty() || site.starts_with('.') || RESERVED_DIRS.contains(&site.as_str()) {
+            format!("site-{site}")
+        } else {
+            site
+        };
+        let month = a
+            .published
+            .as_deref()
+            .and_then(When::parse_stored)
+            .map(|w| w.date().format("%Y/%m").to_string())
+            .unwrap_or_else(|| "undated".to_owned());
+        PathBuf::from(site).join(month).join(format!("{id}.json"))
+    }
+
+    /// Close the open WARC file (also done on drop).
+    pub fn flush(&mut self) -> Result<()> {
+        if let Some(w) = self.warc.as_mut() {
+            w.close()?;
+        }
+        Ok(())
+    }
+
+    /// Where the current revision of `id` is, relative to the root.
+    pub fn path_of(&self, id: &str) -> Option<PathBuf> {
+        self.catalog.get(id).map(|e| revision_path(&e.first, e.revision))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::EncodingReport;
+    use crate::extract::PageType;
+
+    pub(crate) fn sample(body: &str) -> Article {
+        Article {
+            url: "http://127.0.0.1/a.htm".into(),
+            canonical_url: None,
+            site: "longbien".into(),
+            site_name: None,
+            page_type: PageType::Article,
+            title: Some("Tiêu đề".into()),
+            published: Some("2019-11-05T13:01:00+07:00".into()),
+            modified: None,
+            authors: vec!["Nhật Minh".into()],
+            source: None,
+            lead: None,
+            body: body.into(),
+            category: None,
+            tags: vec![],
+            images: vec![],
+            language: Some("vi".into()),
+            encoding: EncodingReport {
+                label: "utf-8".into(),
+                from: crate::decode::EncodingSource::Http,
+                http: None,
+                meta: None,
+                disagreement: None,
+                repairs: vec![],
+            },
+            warnings: vec![],
+        }
+    }
+
+    fn fetch() -> FetchInfo {
+        FetchInfo {
+            fetched_at: "2019-11-05T06:01:00Z".into(),
+            status: 200,
+            final_url: "http://127.0.0.1/a.htm".into(),
+            content_type: None,
+            etag: None,
+            last_modified: None,
+            content_sha256: String::new(),
+            warc: None,
+        }
+    }
+
+    fn response(body: &[u8]) -> HttpResponse<'_> {
+        HttpResponse {
+            url: "http://127.0.0.1/a.htm",
+            status: 200,
+            reason: "OK",
+            headers: &[],
+            body,
+            date: "2019-11-05T06:01:00Z",
+        }
+    }
+
+    #[test]
+    fn put_new_unchanged_and_revised() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = Archive::open(dir.path()).unwrap();
+        let PutOutcome::New(s) = a.put(sample("Đoạn một."), fetch(), &response(b"x")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            a.path_of(&s.id).unwrap(),
+            Path::new("longbien/2019/11").join(format!("{}.json", s.id))
+        );
+        assert!(matches!(
+            a.put(sample("Đoạn một."), fetch(), &response(b"x")).unwrap(),
+            PutOutcome::Unchanged { .. }
+        ));
+        let PutOutcome::Updated(s2) = a.put(sample("Đoạn một, đã sửa."), fetch(), &response(b"y")).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(s2.revision, 2);
+        a.flush().unwrap();
+        // Reopening finds both revisions; the current one is the latest.
+        let b = Archive::open(dir.path()).unwrap();
+        assert_eq!(b.len(), 1);
+        let revs = b.revisions(&s.id).unwrap();
+        assert_eq!(revs.len(), 2);
+        assert_eq!(revs[0].article.body, "Đoạn một.");
+        assert_eq!(b.get(&s.id).unwrap().unwrap().article.body, "Đoạn một, đã sửa.");
+        let rec = warc::read_at(&b.warc_dir(), s2.fetch.warc.as_ref().unwrap()).unwrap();
+        assert_eq!(rec.http().unwrap().2, b"y");
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(parse_file_name("abc.json"), Some(("abc", 1)));
+        assert_eq!(parse_file_name("abc.r12.json"), Some(("abc", 12)));
+        assert_eq!(parse_file_name(".abc.json.1.tmp"), None);
+    }
+}

@@ -1,0 +1,384 @@
+//! WARC/1.1 files (ISO 28500) holding the exact HTTP responses of archived pages: one gzip
+//! member per record, so any record can be read from its offset, files rolled by size.
+//!
+//! A file being written is named `*.warc.gz.open`; it is renamed to `*.warc.gz` when closed.
+//! [`recover`] finishes files left open by a crash: a partial record at the end is cut off,
+//! so every `.warc.gz` holds whole records only.
+
+use flate2::{Compression, write::GzEncoder};
+use sha2::{Digest, Sha256};
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{IoContext, Result};
+
+/// Where one record is: enough for `vnnews reextract` or any WARC reader to find it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WarcRef {
+    /// File name relative to the archive's `warc/` directory.
+    pub file: String,
+    pub offset: u64,
+    /// Compressed length of the record's gzip member.
+    pub length: u64,
+    pub record_id: String,
+}
+
+/// An HTTP response as fetched.
+#[derive(Debug, Clone)]
+pub struct HttpResponse<'a> {
+    pub url: &'a str,
+    pub status: u16,
+    pub reason: &'a str,
+    pub headers: &'a [(String, String)],
+    pub body: &'a [u8],
+    /// RFC 3339 UTC fetch time.
+    pub date: &'a str,
+}
+
+pub struct WarcWriter {
+    dir: PathBuf,
+    max_bytes: u64,
+    current: Option<Open>,
+    seq: u32,
+}
+
+struct Open {
+    file: File,
+    open_path: PathBuf,
+    name: String,
+    offset: u64,
+}
+
+fn record_id() -> String {
+    format!("<urn:uuid:{}>", uuid::Uuid::new_v4())
+}
+
+fn gzip_member(header: &str, block: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut gz = GzEncoder::new(Vec::with_capacity(block.len() / 3 + 512), Compression::fast());
+    gz.write_all(header.as_bytes())?;
+    gz.write_all(block)?;
+    gz.write_all(b"\r\n\r\n")?;
+    gz.finish()
+}
+
+/// The HTTP message as stored: status line, headers, body. The body is stored decoded, so
+/// `Content-Encoding`/`Transfer-Encoding` are renamed (their original values kept) and
+/// `Content-Length` is the stored length — readers such as warcio and pywb then read it as is.
+pub fn http_block(r: &HttpResponse) -> Vec<u8> {
+    let mut out = Vec::with_capacity(r.body.len() + 1024);
+    out.extend_from_slice(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
+    for (k, v) in r.headers {
+        let lk = k.to_ascii_lowercase();
+        let name = match lk.as_str() {
+            "content-encoding" | "transfer-encoding" | "content-length" => format!("X-Archive-Orig-{k}"),
+            _ => k.clone(),
+        };
+        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+        out.extend_from_slice(format!("{name}: {v}\r\n").as_bytes());
+    }
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", r.body.len()).as_bytes());
+    out.extend_from_slice(r.body);
+    out
+}
+
+impl WarcWriter {
+    pub fn new(dir: &Path, max_bytes: u64) -> Result<WarcWriter> {
+        std::fs::create_dir_all(dir).at(dir)?;
+        Ok(WarcWriter {
+            dir: dir.to_owned(),
+            max_bytes,
+            current: None,
+            seq: 0,
+        })
+    }
+
+    fn open(&mut self) -> Result<&mut Open> {
+        if self.current.as_ref().is_some_and(|o| o.offset >= self.max_bytes) {
+            self.close()?;
+        }
+        if self.current.is_none() {
+            self.seq += 1;
+            let name = format!(
+                "vnnews-{}-{:05}-{}.warc.gz",
+                chrono::Utc::now().format("%Y%m%d%H%M%S%3f"),
+                self.seq,
+                std::process::id()
+            );
+            let open_path = self.dir.join(format!("{name}.open"));
+            let file = OpenOptions::new()
+                .create_new(true)
+                .write(true)
+                .open(&open_path)
+                .at(&open_path)?;
+            let mut o = Open {
+                file,
+                open_path,
+                name,
+                offset: 0,
+            };
+            let info = format!(
+                "software: vnnews/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
+                env!("CARGO_PKG_VERSION")
+            );
+            let header = format!(
+                "WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: {}\r\nWARC-Date: {}\r\nWARC-Filename: {}\r\nContent-Type: application/warc-fields\r\nContent-Length: {}\r\n\r\n",
+                record_id(),
+                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
+                o.name,
+                info.len()
+            );
+            let member = gzip_member(&header, info.as_bytes()).at(&o.open_path)?;
+            o.file.write_all(&member).at(&o.open_path)?;
+            o.offset += member.len() as u64;
+            self.current = Some(o);
+        }
+        Ok(self.current.as_mut().expect("opened above"))
+    }
+
+    /// Append a `response` record and make it durable before returning where it is.
+    pub fn write_response(&mut self, r: &HttpResponse) -> Result<WarcRef> {
+        let block = http_block(r);
+        let digest = format!("sha256:{:x}", Sha256::digest(r.body));
+        let block_digest = format!("sha256:{:x}", Sha256::digest(&block));
+        let id = record_id();
+        let header = format!(
+            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {id}\r\nWARC-Date: {}\r\nWARC-Target-URI: {}\r\nWARC-Payload-Digest: {digest}\r\nWARC-Block-Digest: {block_digest}\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            r.date,
+            r.url,
+            block.len()
+        );
+        let o = self.open()?;
+        let member = gzip_member(&header, &block).at(&o.open_path)?;
+        o.file.write_all(&member).at(&o.open_path)?;
+        o.file.sync_data().at(&o.open_path)?;
+        let at = WarcRef {
+            file: o.name.clone(),
+            offset: o.offset,
+            length: member.len() as u64,
+            record_id: id,
+        };
+        o.offset += member.len() as u64;
+        Ok(at)
+    }
+
+    /// Close the current file: sync it and give it its final name.
+    pub fn close(&mut self) -> Result<()> {
+        if let Some(o) = self.current.take() {
+            o.file.sync_all().at(&o.open_path)?;
+            let final_path = self.dir.join(&o.name);
+            std::fs::rename(&o.open_path, &final_path).at(&final_path)?;
+            super::sync_dir(&self.dir)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for WarcWriter {
+    fn drop(&mut self) {
+        if let Err(e) = self.close() {
+            tracing::error!("closing WARC file: {e}");
+        }
+    }
+}
+
+/// Finish WARC files left open by a crash: keep their whole records, drop a partial tail.
+pub fn recover(dir: &Path) -> Result<usize> {
+    let mut n = 0;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    for e in entries {
+        let path = e.at(dir)?.path();
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".open"))
+        else {
+            continue;
+        };
+        let good = whole_members_len(&path)?;
+        let file = OpenOptions::new().write(true).open(&path).at(&path)?;
+        file.set_len(good).at(&path)?;
+        file.sync_all().at(&path)?;
+        let final_path = dir.join(name);
+        std::fs::rename(&path, &final_path).at(&final_path)?;
+        tracing::warn!(
+            "recovered WARC file {} ({good} bytes of whole records)",
+            final_path.display()
+        );
+        n += 1;
+    }
+    if n > 0 {
+        super::sync_dir(dir)?;
+    }
+    Ok(n)
+}
+
+/// The length of the prefix of a file that consists of complete gzip members.
+fn whole_members_len(path: &Path) -> Result<u64> {
+    let data = std::fs::read(path).at(path)?;
+    let mut pos = 0usize;
+    while pos < data.len() {
+        let mut dec = flate2::bufread::GzDecoder::new(&data[pos..]);
+        let mut sink = Vec::new();
+        if dec.read_to_end(&mut sink).is_err() {
+            break;
+        }
+        let consumed = data.len() - pos - dec.into_inner().len();
+        if consumed == 0 {
+            break;
+        }
+        pos += consumed;
+    }
+    Ok(pos as u64)
+}
+
+/// Status, headers and body of an `application/http` block.
+pub type HttpParts<'a> = (u16, Vec<(String, String)>, &'a [u8]);
+
+/// A parsed WARC record.
+#[derive(Debug)]
+pub struct Record {
+    pub headers: Vec<(String, String)>,
+    pub block: Vec<u8>,
+}
+
+impl Record {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Split an `application/http` block into status, headers and body.
+    pub fn http(&self) -> Option<HttpParts<'_>> {
+        let end = self.block.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let head = std::str::from_utf8(&self.block[..end]).ok()?;
+        let mut lines = head.split("\r\n");
+        let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+        let headers = lines
+            .filter_map(|l| {
+                l.split_once(':')
+                    .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            })
+            .collect();
+        Some((status, headers, &self.block[end + 4..]))
+    }
+}
+
+/// Read the record at a [`WarcRef`].
+pub fn read_at(dir: &Path, at: &WarcRef) -> Result<Record> {
+    let mut path = dir.join(&at.file);
+    if !path.exists() {
+        // Still being written by this process.
+        path = dir.join(format!("{}.open", at.file));
+    }
+    let mut f = File::open(&path).at(&path)?;
+    f.seek(SeekFrom::Start(at.offset)).at(&path)?;
+    let mut member = vec![0; at.length as usize];
+    f.read_exact(&mut member).at(&path)?;
+    parse_member(&member).ok_or_else(|| crate::Error::CorruptArchive {
+        path: path.clone(),
+        reason: format!("no WARC record at offset {}", at.offset),
+    })
+}
+
+fn parse_member(member: &[u8]) -> Option<Record> {
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(member).read_to_end(&mut raw).ok()?;
+    parse_record(&raw)
+}
+
+fn parse_record(raw: &[u8]) -> Option<Record> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&raw[..end]).ok()?;
+    let mut lines = head.split("\r\n");
+    if !lines.next()?.starts_with("WARC/") {
+        return None;
+    }
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        })
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))?
+        .1
+        .parse()
+        .ok()?;
+    let block = raw.get(end + 4..end + 4 + len)?.to_vec();
+    Some(Record { headers, block })
+}
+
+/// Read every record of a WARC file in order.
+pub fn read_all(path: &Path) -> Result<Vec<Record>> {
+    let f = File::open(path).at(path)?;
+    let mut dec = flate2::read::MultiGzDecoder::new(BufReader::new(f));
+    let mut raw = Vec::new();
+    dec.read_to_end(&mut raw).at(path)?;
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < raw.len() {
+        let Some(rec) = parse_record(&raw[pos..]) else {
+            return Err(crate::Error::CorruptArchive {
+                path: path.to_owned(),
+                reason: format!("bad record at byte {pos}"),
+            });
+        };
+        let end = raw[pos..].windows(4).position(|w| w == b"\r\n\r\n").expect("parsed") + 4 + rec.block.len() + 4;
+        pos += end;
+        out.push(rec);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_and_partial_tail_is_recovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = WarcWriter::new(dir.path(), 1 << 30).unwrap();
+        let headers = vec![
+            ("Content-Type".to_owned(), "text/html; charset=utf-8".to_owned()),
+            ("Content-Encoding".to_owned(), "gzip".to_owned()),
+        ];
+        let body = "<p>Hà Nội</p>".as_bytes();
+        let r = HttpResponse {
+            url: "http://127.0.0.1/a",
+            status: 200,
+            reason: "OK",
+            headers: &headers,
+            body,
+            date: "2019-11-05T06:01:00Z",
+        };
+        let at = w.write_response(&r).unwrap();
+        let at2 = w.write_response(&r).unwrap();
+        assert!(at2.offset > at.offset);
+        let rec = read_at(dir.path(), &at).unwrap();
+        assert_eq!(rec.header("WARC-Type"), Some("response"));
+        assert_eq!(rec.header("WARC-Target-URI"), Some("http://127.0.0.1/a"));
+        let (status, h, b) = rec.http().unwrap();
+        assert_eq!((status, b), (200, body));
+        assert!(
+            h.iter()
+                .any(|(k, v)| k == "X-Archive-Orig-Content-Encoding" && v == "gzip")
+        );
+        // Simulate a crash: the open file gets a torn record at its end.
+        let open = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+        std::mem::forget(w);
+        let mut f = OpenOptions::new().append(true).open(&open).unwrap();
+        f.write_all(&gzip_member("WARC/1.1\r\n", b"torn").unwrap()[..20])
+            .unwrap();
+        assert_eq!(recover(dir.path()).unwrap(), 1);
+        let done = dir.path().join(&at.file);
+        let all = read_all(&done).unwrap();
+        assert_eq!(all.len(), 3, "warcinfo + 2 responses");
+        assert_eq!(all[0].header("WARC-Type"), Some("warcinfo"));
+    }
+}

@@ -1,0 +1,598 @@
+//! `cli` is the edge: flags parsed into raw structs (clap), validated, dispatched to the
+//! library; results to stdout, logs to stderr; exit codes 0 ok, 1 nothing found, 2 error,
+//! 3 another run holds the archive, 130/143 interrupted by SIGINT/SIGTERM.
+
+use anyhow::{Context, Result, bail};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::archive::Archive;
+use crate::config::{self, Config};
+use crate::crawl::{self, RunOptions};
+use crate::decode::{self, lm};
+use crate::extract::{self, Page, profile::Profiles};
+use crate::index;
+use crate::search::{self, SearchOptions, Sort};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_NOTHING_FOUND: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+pub const EXIT_LOCKED: u8 = 3;
+pub const EXIT_SIGINT: u8 = 130;
+pub const EXIT_SIGTERM: u8 = 143;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vnnews",
+    version,
+    about = "Archive Vietnamese news portals faithfully, and search the archive."
+)]
+pub struct Cli {
+    /// Archive directory.
+    #[arg(long, global = true, env = "VNNEWS_ARCHIVE", default_value = config::DEFAULT_ARCHIVE)]
+    pub archive: PathBuf,
+    /// Crawl configuration (default: config/vnnews.toml).
+    #[arg(long, global = true, env = "VNNEWS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// More log output (-v, -vv).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// Less output: only errors.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub quiet: u8,
+    /// Colour: auto (only on a terminal), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Crawl the configured sites once: fetch, extract, archive, index.
+    Crawl(CrawlArgs),
+    /// Extract articles from saved HTML files (any charset, .gz accepted); one JSON line each.
+    Extract(ExtractArgs),
+    /// Repair broken Vietnamese text, one line in, one line out.
+    Repair(RepairArgs),
+    /// Search the archive.
+    Search(SearchArgs),
+    /// Rebuild the search index from the archive alone.
+    Reindex,
+    /// Crawl the bundled sample portal on loopback, archive, index and search it.
+    Demo,
+    /// Build or extend the syllable model used to restore lost letters.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct CrawlArgs {
+    /// Only these sites (by name).
+    #[arg(long = "site")]
+    pub sites: Vec<String>,
+    /// Fetch at most this many pages in this run.
+    #[arg(long)]
+    pub max_pages: Option<usize>,
+    /// Stop scheduling after this many seconds.
+    #[arg(long)]
+    pub max_duration: Option<f64>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// The URL the page was fetched from (for its site, links and URL dates).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The HTTP Content-Type it was served with.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// Also print links found on the page.
+    #[arg(long)]
+    pub links: bool,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RepairArgs {
+    /// Print a JSON line per input line with the repairs made.
+    #[arg(long)]
+    pub explain: bool,
+    /// Input file (default: standard input).
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words, "phrases", AND/OR/-word, title:/author:/tag: prefixes.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Published on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<chrono::NaiveDate>,
+    /// Published on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: Option<chrono::NaiveDate>,
+    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
+    pub sort: Sort,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LexiconCommand {
+    /// Count syllables and write a model (default: <archive>/lexicon/vi-syllables.tsv.gz,
+    /// which repairs then use in place of the built-in model).
+    Build(LexiconArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LexiconArgs {
+    /// Start from count files (vi-syllable-unigrams.tsv, vi-syllable-bigrams.tsv) in DIR
+    /// instead of the built-in model.
+    #[arg(long)]
+    pub counts: Option<PathBuf>,
+    /// Add the syllables of a text file (repeatable).
+    #[arg(long)]
+    pub text: Vec<PathBuf>,
+    /// Each occurrence in --text files counts this many times.
+    #[arg(long, default_value_t = 1)]
+    pub text_weight: u64,
+    /// Add the text of every archived article.
+    #[arg(long)]
+    pub from_archive: bool,
+    #[arg(long, default_value_t = 2)]
+    pub min_unigram: u64,
+    #[arg(long, default_value_t = 5)]
+    pub min_bigram: u64,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Run the command line; the binary's whole `main`.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("vnnews: error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn use_color(c: Color, terminal: bool) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn init_logging(cli: &Cli) {
+    let default = match (cli.quiet, cli.verbose) {
+        (q, _) if q > 0 => "error",
+        (_, 0) => "warn,vnnews=info",
+        (_, 1) => "info,vnnews=debug",
+        _ => "debug,vnnews=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VNNEWS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(use_color(cli.color, std::io::stderr().is_terminal()))
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    // A model built from this archive, if there is one, replaces the built-in one.
+    if let Err(e) = lm::install_from_archive(&cli.archive) {
+        tracing::warn!("ignoring the archive's syllable model: {e}");
+    }
+    match &cli.command {
+        Command::Extract(a) => cmd_extract(a),
+        Command::Repair(a) => cmd_repair(a),
+        Command::Search(a) => cmd_search(&cli, a),
+        Command::Reindex => cmd_reindex(&cli),
+        Command::Crawl(a) => runtime()?.block_on(cmd_crawl(&cli, a)),
+        Command::Demo => runtime()?.block_on(cmd_demo(&cli)),
+        Command::Lexicon(LexiconCommand::Build(a)) => cmd_lexicon(&cli, a),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn read_page(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if path.extension().is_some_and(|e| e == "gz") || bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+            .with_context(|| format!("{} is not valid gzip", path.display()))?;
+        return Ok(out);
+    }
+    Ok(bytes)
+}
+
+fn cmd_extract(a: &ExtractArgs) -> Result<u8> {
+    let profiles = Profiles::builtin();
+    let mut code = EXIT_OK;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for file in &a.files {
+        let bytes = match read_page(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("vnnews: error: {e:#}");
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
+        let url = match &a.url {
+            Some(u) if !u.is_empty() => u.clone(),
+            _ => url::Url::from_file_path(std::path::absolute(file)?)
+                .map(String::from)
+                .unwrap_or_else(|_| file.display().to_string()),
+        };
+        let page = Page {
+            bytes: &bytes,
+            content_type: a.content_type.as_deref(),
+            url: &url,
+            fetched_at: None,
+        };
+        let x = extract::extract(&page, profiles.for_url(&url));
+        let mut v = serde_json::to_value(&x.article)?;
+        if a.links {
+            v["links"] = x.links.iter().map(|l| l.as_str()).collect::<Vec<_>>().into();
+        }
+        serde_json::to_writer(&mut out, &v)?;
+        writeln!(out)?;
+    }
+    Ok(code)
+}
+
+fn cmd_repair(a: &RepairArgs) -> Result<u8> {
+    let input: Box<dyn BufRead> = match &a.file {
+        Some(p) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?,
+        )),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in input.split(b'\n') {
+        let mut line = line?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let mut repairs = Vec::new();
+        let text = decode::decode_utf8_recovering(&line, &mut repairs);
+        let r = decode::repair(&text);
+        repairs.extend(r.repairs);
+        if a.explain {
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({"input": text, "output": r.text, "repairs": repairs}),
+            )?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", r.text)?;
+        }
+        out.flush()?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn open_index(archive: &Path) -> Result<tantivy::Index> {
+    let dir = archive.join("index");
+    if !dir.join("meta.json").exists() {
+        bail!(
+            "no search index in {} — run `vnnews crawl` (or `vnnews reindex` for an existing archive)",
+            archive.display()
+        );
+    }
+    Ok(index::open(&dir)?)
+}
+
+fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<u8> {
+    let index = open_index(&cli.archive)?;
+    let query = a.query.join(" ");
+    let opts = SearchOptions {
+        limit: a.limit,
+        offset: a.offset,
+        site: a.site.clone(),
+        author: a.author.clone(),
+        since: a.since,
+        until: a.until,
+        sort: a.sort,
+    };
+    let results = search::search(&index, &query, &opts)?;
+    let stdout = std::io::stdout();
+    let color = use_color(cli.color, stdout.is_terminal());
+    let mut out = stdout.lock();
+    print_hits(&mut out, &results, a.json, color)?;
+    Ok(if results.hits.is_empty() {
+        EXIT_NOTHING_FOUND
+    } else {
+        EXIT_OK
+    })
+}
+
+fn print_hits(out: &mut impl Write, results: &search::Results, json: bool, color: bool) -> Result<()> {
+    if json {
+        for h in &results.hits {
+            serde_json::to_writer(&mut *out, h)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    let (bold, hl, dim, reset) = if color {
+        ("\x1b[1m", "\x1b[1;33m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    for h in &results.hits {
+        writeln!(
+            out,
+            "{bold}{}. {}{reset}",
+            h.rank,
+            h.title.as_deref().unwrap_or("(untitled)")
+        )?;
+        let mut meta = vec![h.published.clone().unwrap_or_else(|| "undated".into()), h.site.clone()];
+        if !h.authors.is_empty() {
+            meta.push(h.authors.join(", "));
+        }
+        writeln!(out, "   {dim}{}{reset}", meta.join(" · "))?;
+        writeln!(out, "   {}", h.url)?;
+        let snippet = if color {
+            h.snippet.render(hl, reset)
+        } else {
+            h.snippet.plain()
+        };
+        if !snippet.is_empty() {
+            writeln!(out, "   {snippet}")?;
+        }
+    }
+    if results.hits.is_empty() {
+        writeln!(out, "no matches")?;
+    } else if results.total > results.hits.len() {
+        writeln!(out, "{dim}{} of {} matches{reset}", results.hits.len(), results.total)?;
+    }
+    Ok(())
+}
+
+fn cmd_reindex(cli: &Cli) -> Result<u8> {
+    let archive = Archive::open(&cli.archive)?;
+    let n = index::rebuild(&archive)?;
+    println!("indexed {n} articles from {}", cli.archive.display());
+    Ok(EXIT_OK)
+}
+
+/// SIGINT/SIGTERM → stop flag; which one it was decides the exit code.
+fn stop_signal() -> (tokio::sync::watch::Receiver<bool>, Arc<std::sync::atomic::AtomicU8>) {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let which = Arc::new(std::sync::atomic::AtomicU8::new(0));
+    let w = which.clone();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        let code = tokio::select! {
+            _ = tokio::signal::ctrl_c() => EXIT_SIGINT,
+            _ = term => EXIT_SIGTERM,
+        };
+        tracing::warn!("stopping (signal); finishing up");
+        w.store(code, std::sync::atomic::Ordering::SeqCst);
+        let _ = tx.send(true);
+    });
+    (rx, which)
+}
+
+async fn crawl_with(
+    cli: &Cli,
+    cfg: Config,
+    profiles: Profiles,
+    opts: RunOptions,
+    json: bool,
+) -> Result<(crawl::CrawlReport, u8)> {
+    let mut archive = Archive::open(&cli.archive)?;
+    let index = index::open(&archive.index_dir())?;
+    let mut indexer = index::Indexer::new(&index)?;
+    let (stop, which) = stop_signal();
+    let report = crawl::run(
+        Arc::new(cfg),
+        &mut archive,
+        &mut indexer,
+        Arc::new(profiles),
+        &opts,
+        stop,
+    )
+    .await?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else if cli.quiet == 0 {
+        println!("{}", report.summary_line());
+    }
+    let code = match which.load(std::sync::atomic::Ordering::SeqCst) {
+        0 => EXIT_OK,
+        c => c,
+    };
+    Ok((report, code))
+}
+
+async fn cmd_crawl(cli: &Cli, a: &CrawlArgs) -> Result<u8> {
+    let path = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::DEFAULT_PATH));
+    let cfg = Config::load(&path).with_context(|| format!("loading {}", path.display()))?;
+    for s in &a.sites {
+        if !cfg.sites.iter().any(|c| &c.name == s) {
+            bail!("no site named {s:?} in {}", path.display());
+        }
+    }
+    let sites_dir = path.parent().unwrap_or(Path::new(".")).join("sites");
+    let profiles = Profiles::with_dir(&sites_dir)?;
+    let opts = RunOptions {
+        max_pages: a.max_pages,
+        max_duration: a.max_duration.map(std::time::Duration::from_secs_f64),
+        sites: a.sites.clone(),
+    };
+    let (report, code) = crawl_with(cli, cfg, profiles, opts, a.json).await?;
+    if code == EXIT_OK
+        && report.total().failed > 0
+        && report.total().new + report.total().unchanged + report.total().updated == 0
+    {
+        return Ok(EXIT_ERROR);
+    }
+    Ok(code)
+}
+
+async fn cmd_demo(cli: &Cli) -> Result<u8> {
+    let server = crate::demo::serve_sample_portal().await?;
+    let base = server.base_url();
+    println!("Serving the sample portal (a district portal in the style of hanoi.gov.vn) at {base}");
+    let cfg = Config::from_toml(&crate::demo::demo_config(&base))?;
+    println!(
+        "Crawling it politely: {:.1} requests/s per host at most, robots.txt obeyed, as {:?}",
+        cfg.rate, cfg.user_agent
+    );
+    let (report, code) = crawl_with(cli, cfg, Profiles::builtin(), RunOptions::default(), false).await?;
+    if code != EXIT_OK {
+        return Ok(code);
+    }
+    let t = report.total();
+    println!(
+        "Fetched {} pages ({} requests incl. robots.txt) in {:.1}s: {} articles archived, {} unchanged, {} listings, {} skipped by robots.txt.",
+        t.fetched,
+        server.requests().len(),
+        report.elapsed_secs,
+        t.new + t.updated,
+        t.unchanged,
+        t.listings,
+        t.skipped_robots
+    );
+    println!(
+        "Archive: {} (JSON per article, raw responses in warc/, index in index/)",
+        cli.archive.display()
+    );
+    let index = index::open(&cli.archive.join("index"))?;
+    let stdout = std::io::stdout();
+    let color = use_color(cli.color, stdout.is_terminal());
+    let mut found_all = true;
+    for q in ["bình đẳng giới", "binh dang gioi"] {
+        println!("\n$ vnnews search '{q}'");
+        let results = search::search(
+            &index,
+            q,
+            &SearchOptions {
+                limit: 3,
+                ..Default::default()
+            },
+        )?;
+        found_all &= !results.hits.is_empty();
+        print_hits(&mut stdout.lock(), &results, false, color)?;
+    }
+    Ok(if found_all { EXIT_OK } else { EXIT_NOTHING_FOUND })
+}
+
+fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<u8> {
+    let mut provenance = vec!["vnnews syllable model v1".to_owned()];
+    let mut counts = match &a.counts {
+        Some(dir) => {
+            let mut c = lm::Counts::default();
+            c.add_count_files(
+                &dir.join("vi-syllable-unigrams.tsv"),
+                &dir.join("vi-syllable-bigrams.tsv"),
+            )?;
+            provenance.push("source: syllable unigram/bigram counts (see src/decode/model/README.md)".into());
+            c
+        }
+        None => {
+            provenance.push("source: the built-in vnnews model".into());
+            lm::Counts::read_model(lm::Model::embedded_bytes())?
+        }
+    };
+    for t in &a.text {
+        let text = std::fs::read_to_string(t).with_context(|| format!("cannot read {}", t.display()))?;
+        counts.add_text_weighted(&decode::nfc(&text), a.text_weight);
+        provenance.push(format!(
+            "plus: {} (weight {})",
+            t.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            a.text_weight
+        ));
+    }
+    if a.from_archive {
+        let archive = Archive::open(&cli.archive)?;
+        let mut n = 0;
+        for s in archive.current() {
+            let s = s?;
+            let art = &s.article;
+            for part in [
+                art.title.as_deref().unwrap_or(""),
+                art.lead.as_deref().unwrap_or(""),
+                &art.body,
+            ] {
+                counts.add_text(part);
+            }
+            n += 1;
+        }
+        provenance.push(format!("plus: {n} articles of the archive"));
+    }
+    provenance.push(format!(
+        "pruned: unigrams >= {}, bigrams >= {}",
+        a.min_unigram, a.min_bigram
+    ));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| cli.archive.join("lexicon").join("vi-syllables.tsv.gz"));
+    let mut buf = Vec::new();
+    let (u, b) = counts.write_model(&mut buf, &provenance.join("\n"), a.min_unigram, a.min_bigram)?;
+    crate::archive::write_atomic(&out, &buf)?;
+    println!(
+        "wrote {} ({u} syllables, {b} bigrams, {} bytes)",
+        out.display(),
+        buf.len()
+    );
+    Ok(EXIT_OK)
+}

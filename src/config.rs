@@ -1,0 +1,277 @@
+//! `config` owns the crawl configuration: the TOML file researchers write (`config/vnnews.toml`
+//! is the documented default), parsed into a raw struct and validated into a [`Config`]
+//! whose values are all usable as they are.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+use crate::error::{Error, IoContext, Result};
+
+/// The default configuration path, relative to the working directory.
+pub const DEFAULT_PATH: &str = "config/vnnews.toml";
+/// The default archive directory, relative to the working directory.
+pub const DEFAULT_ARCHIVE: &str = "archive";
+
+/// The file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub user_agent: Option<String>,
+    pub concurrency: Option<usize>,
+    pub rate: Option<f64>,
+    pub connect_timeout_secs: Option<f64>,
+    pub timeout_secs: Option<f64>,
+    pub max_body_bytes: Option<u64>,
+    pub max_depth: Option<u32>,
+    pub max_pages: Option<usize>,
+    pub max_query_variants: Option<usize>,
+    pub max_crawl_delay_secs: Option<f64>,
+    pub retries: Option<u32>,
+    #[serde(default)]
+    pub site: Vec<RawSite>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub name: String,
+    pub start_urls: Vec<String>,
+    pub rate: Option<f64>,
+    pub max_pages: Option<usize>,
+    pub max_depth: Option<u32>,
+    /// URL prefixes the crawl may enter; default: the start URLs' hosts.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// URL prefixes never to fetch, on top of robots.txt.
+    #[serde(default)]
+    pub deny: Vec<String>,
+    #[serde(default)]
+    pub article_urls: Vec<String>,
+    #[serde(default)]
+    pub listing_urls: Vec<String>,
+    #[serde(default)]
+    pub feeds: Vec<String>,
+    #[serde(default)]
+    pub sitemaps: Vec<String>,
+    /// Query parameters that do not change the page (session ids, sort orders).
+    #[serde(default)]
+    pub ignore_params: Vec<String>,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub user_agent: String,
+    pub concurrency: usize,
+    pub rate: f64,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub max_body_bytes: u64,
+    pub max_depth: u32,
+    pub max_pages: usize,
+    pub max_query_variants: usize,
+    pub max_crawl_delay: Duration,
+    pub retries: u32,
+    pub sites: Vec<Site>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub name: String,
+    pub start_urls: Vec<Url>,
+    /// Requests per second to each of this site's hosts.
+    pub rate: f64,
+    pub max_pages: usize,
+    pub max_depth: u32,
+    pub allow: Vec<String>,
+    pub deny: Vec<String>,
+    pub article_urls: Vec<regex::Regex>,
+    pub listing_urls: Vec<regex::Regex>,
+    pub feeds: Vec<Url>,
+    pub sitemaps: Vec<Url>,
+    pub ignore_params: Vec<String>,
+}
+
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "vnnews/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/vnnews/vnnews)"
+);
+
+fn url(s: &str, what: &str) -> Result<Url> {
+    let u = Url::parse(s).map_err(|e| Error::Config(format!("{what}: {s:?} is not a URL ({e})")))?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(Error::Config(format!("{what}: {s:?} is not an http(s) URL")));
+    }
+    Ok(u)
+}
+
+fn positive(v: f64, what: &str) -> Result<f64> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(Error::Config(format!("{what} must be a positive number, not {v}")))
+    }
+}
+
+impl RawConfig {
+    pub fn parse(path: &Path, text: &str) -> Result<RawConfig> {
+        toml::from_str(text).map_err(|source| Error::Toml {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Check every value and fill in defaults.
+    pub fn validate(self) -> Result<Config> {
+        let user_agent = self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned());
+        if user_agent.trim().is_empty() {
+            return Err(Error::Config("user_agent must not be empty".into()));
+        }
+        let rate = positive(self.rate.unwrap_or(1.0), "rate")?;
+        let concurrency = self.concurrency.unwrap_or(4);
+        if concurrency == 0 {
+            return Err(Error::Config("concurrency must be at least 1".into()));
+        }
+        let max_depth = self.max_depth.unwrap_or(8);
+        let max_pages = self.max_pages.unwrap_or(10_000);
+        let mut names = std::collections::HashSet::new();
+        let sites = self
+            .site
+            .into_iter()
+            .map(|s| {
+                if !names.insert(s.name.clone()) {
+                    return Err(Error::Config(format!("two [[site]] tables are named {:?}", s.name)));
+                }
+                if s.name.is_empty() || s.name.contains(['/', '\\']) || s.name.starts_with('.') {
+                    return Err(Error::Config(format!(
+                        "site name {:?} must be a plain name (it names a directory)",
+                        s.name
+                    )));
+                }
+                let what = format!("site {:?}", s.name);
+                if s.start_urls.is_empty() {
+                    return Err(Error::Config(format!("{what} has no start_urls")));
+                }
+                let start_urls = s.start_urls.iter().map(|u| url(u, &what)).collect::<Result<Vec<_>>>()?;
+                let allow = if s.allow.is_empty() {
+                    start_urls
+                        .iter()
+                        .map(|u| u.origin().ascii_serialization() + "/")
+                        .collect()
+                } else {
+                    s.allow
+                };
+                let re = |p: &String| {
+                    regex::Regex::new(p).map_err(|e| Error::Config(format!("{what}: bad URL pattern {p:?}: {e}")))
+                };
+                Ok(Site {
+                    rate: positive(s.rate.unwrap_or(rate), &format!("{what} rate"))?,
+                    max_pages: s.max_pages.unwrap_or(max_pages),
+                    max_depth: s.max_depth.unwrap_or(max_depth),
+                    allow,
+                    deny: s.deny,
+                    article_urls: s.article_urls.iter().map(re).collect::<Result<_>>()?,
+                    listing_urls: s.listing_urls.iter().map(re).collect::<Result<_>>()?,
+                    feeds: s.feeds.iter().map(|u| url(u, &what)).collect::<Result<_>>()?,
+                    sitemaps: s.sitemaps.iter().map(|u| url(u, &what)).collect::<Result<_>>()?,
+                    ignore_params: s.ignore_params,
+                    name: s.name,
+                    start_urls,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Config {
+            user_agent,
+            concurrency,
+            rate,
+            connect_timeout: Duration::from_secs_f64(positive(
+                self.connect_timeout_secs.unwrap_or(10.0),
+                "connect_timeout_secs",
+            )?),
+            timeout: Duration::from_secs_f64(positive(self.timeout_secs.unwrap_or(30.0), "timeout_secs")?),
+            max_body_bytes: self.max_body_bytes.unwrap_or(10 * 1024 * 1024),
+            max_depth,
+            max_pages,
+            max_query_variants: self.max_query_variants.unwrap_or(20),
+            max_crawl_delay: Duration::from_secs_f64(positive(
+                self.max_crawl_delay_secs.unwrap_or(60.0),
+                "max_crawl_delay_secs",
+            )?),
+            retries: self.retries.unwrap_or(3),
+            sites,
+        })
+    }
+}
+
+impl Config {
+    /// Read and validate a configuration file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).at(path)?;
+        RawConfig::parse(path, &text)?.validate()
+    }
+
+    /// Parse and validate configuration text (for tests and the demo).
+    pub fn from_toml(text: &str) -> Result<Config> {
+        RawConfig::parse(&PathBuf::from("<inline>"), text)?.validate()
+    }
+}
+
+impl Site {
+    /// Does the site's scope include this URL?
+    pub fn in_scope(&self, u: &Url) -> bool {
+        let s = u.as_str();
+        self.allow.iter().any(|p| s.starts_with(p.as_str())) && !self.deny.iter().any(|p| s.starts_with(p.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_example_config_is_valid() {
+        let c = Config::from_toml(
+            r#"
+user_agent = "vnnews/0.1 (+https://example.org/about-this-crawler)"
+concurrency = 8
+rate = 2.0
+
+[[site]]
+name = "longbien"
+start_urls = ["http://127.0.0.2:8080/"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.concurrency, 8);
+        assert_eq!(c.sites[0].rate, 2.0);
+        assert_eq!(c.sites[0].allow, ["http://127.0.0.2:8080/"]);
+        assert!(c.sites[0].in_scope(&Url::parse("http://127.0.0.2:8080/tin-tuc").unwrap()));
+        assert!(!c.sites[0].in_scope(&Url::parse("http://127.0.0.3:8080/").unwrap()));
+    }
+
+    #[test]
+    fn shipped_config_is_valid() {
+        let c = Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_PATH)).unwrap();
+        assert!(c.sites.iter().any(|s| s.name == "hanoi"));
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        for (toml, msg) in [
+            ("rate = 0.0", "rate must be a positive number"),
+            ("concurrency = 0", "concurrency must be at least 1"),
+            (
+                "[[site]]\nname = \"x\"\nstart_urls = [\"ftp://x\"]",
+                "not an http(s) URL",
+            ),
+            ("[[site]]\nname = \"x\"\nstart_urls = []", "has no start_urls"),
+            ("bogus = 1", "unknown field"),
+        ] {
+            let err = Config::from_toml(toml).unwrap_err().to_string();
+            assert!(err.contains(msg), "{toml:?}: {err}");
+        }
+    }
+}

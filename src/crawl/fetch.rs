@@ -1,0 +1,179 @@
+//! HTTP: one reqwest client, bodies streamed with a size cap, responses kept whole (status,
+//! headers, bytes) for the WARC record.
+
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+use url::Url;
+
+use crate::config::Config;
+
+/// A response as received.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub url: Url,
+    pub final_url: Url,
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The body was cut off at `max_body_bytes`.
+    pub truncated: bool,
+    pub fetched_at: DateTime<Utc>,
+}
+
+impl Fetched {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_html(&self) -> bool {
+        match self.header("content-type") {
+            None => true,
+            Some(ct) => {
+                let ct = ct.to_ascii_lowercase();
+                ct.contains("html") || ct.starts_with("text/plain")
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("timed out")]
+    Timeout,
+    #[error("too many redirects or a redirect loop")]
+    Redirects,
+    #[error("connection failed: {0}")]
+    Connect(String),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl FetchError {
+    /// Worth another try (with backoff)?
+    pub fn is_transient(&self) -> bool {
+        matches!(self, FetchError::Timeout | FetchError::Connect(_))
+    }
+}
+
+fn classify(e: reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        FetchError::Timeout
+    } else if e.is_redirect() {
+        FetchError::Redirects
+    } else if e.is_connect() {
+        FetchError::Connect(e.to_string())
+    } else {
+        FetchError::Other(e.to_string())
+    }
+}
+
+#[derive(Clone)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    max_body: u64,
+}
+
+/// Conditional-request validators from an earlier fetch.
+#[derive(Debug, Clone, Default)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Fetcher {
+    pub fn new(cfg: &Config) -> crate::Result<Fetcher> {
+        let client = reqwest::Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .connect_timeout(cfg.connect_timeout)
+            .read_timeout(cfg.timeout)
+            .timeout(cfg.timeout * 2)
+            .redirect(reqwest::redirect::Policy::limited(10))
+            .gzip(true)
+            .brotli(true)
+            .build()?;
+        Ok(Fetcher {
+            client,
+            max_body: cfg.max_body_bytes,
+        })
+    }
+
+    /// GET a URL, reading at most `max_body_bytes` of (decompressed) body: a gzip bomb
+    /// stops at the cap like any other oversize body.
+    pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        let mut req = self.client.get(url.clone());
+        if let Some(e) = &validators.etag {
+            req = req.header("If-None-Match", e);
+        }
+        if let Some(lm) = &validators.last_modified {
+            req = req.header("If-Modified-Since", lm);
+        }
+        let fetched_at = Utc::now();
+        let mut resp = req.send().await.map_err(classify)?;
+        let status = resp.status();
+        let final_url = resp.url().clone();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            let room = (self.max_body as usize).saturating_sub(body.len());
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            url: url.clone(),
+            final_url,
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_owned(),
+            headers,
+            body,
+            truncated,
+            fetched_at,
+        })
+    }
+}
+
+/// `Retry-After`: delay-seconds or an HTTP date.
+pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let t = DateTime::parse_from_rfc2822(v).ok()?;
+    Some((t.with_timezone(&Utc) - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let now = DateTime::parse_from_rfc3339("2019-11-05T06:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after("Tue, 05 Nov 2019 06:00:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(retry_after("Tue, 05 Nov 2019 05:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(retry_after("soon", now), None);
+    }
+}

@@ -1,0 +1,71 @@
+//! URL normalisation, so that one page is one URL: fragments and tracking parameters
+//! removed, per-site ignored parameters removed, scheme/host case and default ports unified
+//! (the `url` crate does the last two).
+
+use url::Url;
+
+/// Query parameters that only track where a visitor came from.
+const TRACKING: &[&str] = &[
+    "fbclid", "gclid", "dclid", "msclkid", "zarsrc", "zx", "_ga", "mc_cid", "mc_eid", "igshid",
+];
+
+pub fn normalise(u: &Url, ignore: &[String]) -> Url {
+    let mut u = u.clone();
+    u.set_fragment(None);
+    if u.query().is_some() {
+        let kept: Vec<(String, String)> = u
+            .query_pairs()
+            .filter(|(k, _)| {
+                let k = k.to_ascii_lowercase();
+                !k.starts_with("utm_")
+                    && !TRACKING.contains(&k.as_str())
+                    && !ignore.iter().any(|i| i.eq_ignore_ascii_case(&k))
+            })
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            u.set_query(None);
+        } else {
+            u.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    u
+}
+
+/// Links that are never pages (documents and media are not crawled).
+pub fn is_probably_page(u: &Url) -> bool {
+    let path = u.path().to_ascii_lowercase();
+    const SKIP: &[&str] = &[
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".mp3", ".mp4", ".avi", ".wmv", ".flv",
+        ".zip", ".rar", ".7z", ".gz", ".exe", ".msi", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx",
+        ".css", ".js", ".woff", ".woff2", ".ttf", ".apk", ".iso",
+    ];
+    !SKIP.iter().any(|ext| path.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: &str) {
+        let u = Url::parse(input).unwrap();
+        assert_eq!(normalise(&u, &["sid".to_owned()]).as_str(), expected);
+    }
+
+    #[test]
+    fn normalisation() {
+        check(
+            "HTTP://Example.VN:80/a?utm_source=x&id=5#top",
+            "http://example.vn/a?id=5",
+        );
+        check("https://example.vn:443/a?utm_medium=y", "https://example.vn/a");
+        check(
+            "https://example.vn/a?SID=abc&page=2&fbclid=1",
+            "https://example.vn/a?page=2",
+        );
+        check(
+            "https://example.vn/tìm kiếm",
+            "https://example.vn/t%C3%ACm%20ki%E1%BA%BFm",
+        );
+    }
+}

@@ -1,0 +1,343 @@
+//! The Vietnamese syllable language model used to restore lost letters.
+//!
+//! A model is a table of syllable unigram and bigram counts. The default model is compiled
+//! into the binary (`model/vi-syllables.tsv.gz`, built by `vnnews lexicon build` from the
+//! counts described in `model/README.md`); users rebuild or extend it from their own archive,
+//! and a model at `<archive>/lexicon/vi-syllables.tsv.gz` is used in its place.
+//!
+//! File format (gzip-compressed UTF-8, NFC, lower case): comment lines start with `#`;
+//! `U<TAB>syllable<TAB>count` and `B<TAB>syllable syllable<TAB>count`.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::error::{Error, IoContext, Result};
+
+use super::codepage::is_vietnamese_letter;
+
+static EMBEDDED: &[u8] = include_bytes!("model/vi-syllables.tsv.gz");
+static MODEL: OnceLock<Model> = OnceLock::new();
+
+/// Absolute discount for the interpolated bigram model.
+const DISCOUNT: f64 = 0.75;
+
+/// Syllable counts, indexed for scoring and for candidate lookup.
+pub struct Model {
+    vocab: HashMap<Box<str>, u32>,
+    words: Vec<Box<str>>,
+    counts: Vec<u32>,
+    /// Probability mass left for back-off after discounting each syllable's bigrams.
+    backoff: Vec<f32>,
+    bigrams: HashMap<u64, u32>,
+    total: f64,
+    /// Syllables by shape: ASCII letters kept, every other letter replaced by `*`.
+    shapes: HashMap<Box<str>, Vec<u32>>,
+}
+
+/// Counts as read from a model file or gathered from text, before indexing.
+#[derive(Default)]
+pub struct Counts {
+    pub unigrams: HashMap<String, u64>,
+    pub bigrams: HashMap<(String, String), u64>,
+}
+
+impl Counts {
+    /// Count the syllables of running text, splitting as the shipped counts were made:
+    /// pieces of the Vietnamese alphabet only; bigrams never cross punctuation or lines.
+    pub fn add_text(&mut self, text: &str) {
+        self.add_text_weighted(text, 1);
+    }
+
+    /// [`Counts::add_text`], each occurrence counting `weight` times (for small in-domain texts).
+    pub fn add_text_weighted(&mut self, text: &str, weight: u64) {
+        for line in text.lines() {
+            let mut prev: Option<String> = None;
+            for token in line.split_whitespace() {
+                let pieces: Vec<&str> = token.split(|c: char| !c.is_alphanumeric() || c == '_').collect();
+                let mut last_kept = None;
+                for (i, piece) in pieces.iter().enumerate() {
+                    last_kept = None;
+                    if piece.is_empty() || !piece.chars().all(is_vietnamese_letter) {
+                        continue;
+                    }
+                    let syl = super::nfc(&piece.to_lowercase()).into_owned();
+                    *self.unigrams.entry(syl.clone()).or_default() += weight;
+                    // A bigram joins two syllables with nothing but whitespace between them.
+                    if i == 0
+                        && let Some(p) = prev.take()
+                    {
+                        *self.bigrams.entry((p, syl.clone())).or_default() += weight;
+                    }
+                    last_kept = Some(syl);
+                }
+                prev = last_kept;
+            }
+        }
+    }
+
+    /// Add counts from `syllable<TAB>count` / `a b<TAB>count` files (the format of `shared/lm`).
+    pub fn add_count_files(&mut self, unigrams: &Path, bigrams: &Path) -> Result<()> {
+        for (path, is_bigram) in [(unigrams, false), (bigrams, true)] {
+            let file = std::fs::File::open(path).at(path)?;
+            for line in BufReader::new(file).lines() {
+                let line = line.at(path)?;
+                let Some((key, count)) = line.split_once('\t') else {
+                    continue;
+                };
+                let count: u64 = count
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::Model(format!("{}: bad count in {line:?}", path.display())))?;
+                let key = super::nfc(key).into_owned();
+                if is_bigram {
+                    if let Some((a, b)) = key.split_once(' ') {
+                        *self.bigrams.entry((a.to_owned(), b.to_owned())).or_default() += count;
+                    }
+                } else {
+                    *self.unigrams.entry(key).or_default() += count;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Read a model file (gzip TSV) back into counts, e.g. to extend it.
+    pub fn read_model(bytes: &[u8]) -> Result<Self> {
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .map_err(|e| Error::Model(format!("cannot read model: {e}")))?;
+        let mut counts = Counts::default();
+        for line in text.lines() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let mut f = line.split('\t');
+            let (Some(kind), Some(key), Some(n)) = (f.next(), f.next(), f.next()) else {
+                return Err(Error::Model(format!("bad model line {line:?}")));
+            };
+            let n: u64 = n.parse().map_err(|_| Error::Model(format!("bad count in {line:?}")))?;
+            match kind {
+                "U" => *counts.unigrams.entry(key.to_owned()).or_default() += n,
+                "B" => {
+                    let (a, b) = key
+                        .split_once(' ')
+                        .ok_or_else(|| Error::Model(format!("bad bigram {line:?}")))?;
+                    *counts.bigrams.entry((a.to_owned(), b.to_owned())).or_default() += n;
+                }
+                _ => return Err(Error::Model(format!("bad model line {line:?}"))),
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Write a pruned model file: unigrams with count ≥ `min_unigram`, bigrams ≥ `min_bigram`.
+    pub fn write_model(
+        &self,
+        out: impl Write,
+        provenance: &str,
+        min_unigram: u64,
+        min_bigram: u64,
+    ) -> Result<(usize, usize)> {
+        let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+        for line in provenance.lines() {
+            writeln!(gz, "# {line}")?;
+        }
+        let mut uni: Vec<_> = self.unigrams.iter().filter(|(_, n)| **n >= min_unigram).collect();
+        uni.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (k, n) in &uni {
+            writeln!(gz, "U\t{k}\t{n}")?;
+        }
+        let mut bi: Vec<_> = self
+            .bigrams
+            .iter()
+            .filter(|((a, b), n)| {
+                **n >= min_bigram
+                    && self.unigrams.get(a).is_some_and(|c| *c >= min_unigram)
+                    && self.unigrams.get(b).is_some_and(|c| *c >= min_unigram)
+            })
+            .collect();
+        bi.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for ((a, b), n) in &bi {
+            writeln!(gz, "B\t{a} {b}\t{n}")?;
+        }
+        gz.finish()?;
+        Ok((uni.len(), bi.len()))
+    }
+}
+
+/// The shape key of a (lower-case) word: ASCII letters kept, anything else `*`.
+pub fn shape(word: &str) -> String {
+    word.chars()
+        .map(|c| if c.is_ascii_alphabetic() { c } else { '*' })
+        .collect()
+}
+
+impl Model {
+    /// Index counts for scoring.
+    pub fn from_counts(counts: &Counts) -> Model {
+        let mut words: Vec<Box<str>> = counts.unigrams.keys().map(|k| k.as_str().into()).collect();
+        words.sort();
+        let vocab: HashMap<Box<str>, u32> = words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
+        let unigram_counts: Vec<u32> = words
+            .iter()
+            .map(|w| counts.unigrams[&**w].min(u32::MAX as u64) as u32)
+            .collect();
+        let mut bigrams = HashMap::with_capacity(counts.bigrams.len());
+        let mut kept_mass = vec![0f64; words.len()];
+        for ((a, b), n) in &counts.bigrams {
+            if let (Some(&ia), Some(&ib)) = (vocab.get(a.as_str()), vocab.get(b.as_str())) {
+                let n = (*n).min(u32::MAX as u64) as u32;
+                bigrams.insert(key(ia, ib), n);
+                kept_mass[ia as usize] += (n as f64 - DISCOUNT).max(0.0);
+            }
+        }
+        let backoff = unigram_counts
+            .iter()
+            .zip(&kept_mass)
+            .map(|(&c, &m)| (1.0 - m / (c.max(1) as f64)).clamp(0.05, 1.0) as f32)
+            .collect();
+        let total = unigram_counts.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
+        let mut shapes: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            if w.chars().all(is_vietnamese_letter) {
+                shapes.entry(shape(w).into()).or_default().push(i as u32);
+            }
+        }
+        Model {
+            vocab,
+            words,
+            counts: unigram_counts,
+            backoff,
+            bigrams,
+            total,
+            shapes,
+        }
+    }
+
+    /// Load a model file (gzip TSV).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
+        Ok(Model::from_counts(&Counts::read_model(bytes)?))
+    }
+
+    /// The model compiled into the binary.
+    pub fn embedded() -> Model {
+        Model::from_bytes(EMBEDDED).expect("the embedded model is valid")
+    }
+
+    pub fn embedded_bytes() -> &'static [u8] {
+        EMBEDDED
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    pub fn bigram_count(&self) -> usize {
+        self.bigrams.len()
+    }
+
+    pub fn id(&self, syllable: &str) -> Option<u32> {
+        self.vocab.get(syllable).copied()
+    }
+
+    pub fn word(&self, id: u32) -> &str {
+        &self.words[id as usize]
+    }
+
+    pub fn count(&self, id: u32) -> u32 {
+        self.counts[id as usize]
+    }
+
+    /// Syllables of this shape (see [`shape`]).
+    pub fn with_shape(&self, shape: &str) -> &[u32] {
+        self.shapes.get(shape).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// log P(w): add-half smoothed; unknown words get the probability of a half count.
+    pub fn log_unigram(&self, w: Option<u32>) -> f64 {
+        let c = w.map(|i| self.counts[i as usize] as f64).unwrap_or(0.0);
+        ((c + 0.5) / (self.total + 0.5 * self.words.len() as f64)).ln()
+    }
+
+    /// log P(w2 | w1), interpolated absolute discounting.
+    pub fn log_bigram(&self, w1: Option<u32>, w2: Option<u32>) -> f64 {
+        let uni = self.log_unigram(w2).exp();
+        let (Some(a), Some(b)) = (w1, w2) else {
+            return uni.ln();
+        };
+        let ca = self.counts[a as usize].max(1) as f64;
+        let cab = self.bigrams.get(&key(a, b)).copied().unwrap_or(0) as f64;
+        ((cab - DISCOUNT).max(0.0) / ca + self.backoff[a as usize] as f64 * uni).ln()
+    }
+}
+
+fn key(a: u32, b: u32) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
+
+/// Use this model for repairs in this process instead of the embedded one. Must be called
+/// before the first repair; returns false if a model was already in use.
+pub fn install(model: Model) -> bool {
+    MODEL.set(model).is_ok()
+}
+
+/// Load `<archive>/lexicon/vi-syllables.tsv.gz` if it exists and install it.
+pub fn install_from_archive(archive: &Path) -> Result<bool> {
+    let path = archive.join("lexicon").join("vi-syllables.tsv.gz");
+    if !path.exists() {
+        return Ok(false);
+    }
+    let bytes = std::fs::read(&path).at(&path)?;
+    Ok(install(Model::from_bytes(&bytes)?))
+}
+
+/// The model in use: an installed one, or the embedded default.
+pub fn model() -> &'static Model {
+    MODEL.get_or_init(Model::embedded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_model_knows_common_syllables() {
+        let m = model();
+        assert!(m.len() > 10_000);
+        let lay = m.id("lấy").expect("lấy");
+        let lai = m.id("lại").expect("lại");
+        let loi = m.id("lời").expect("lời");
+        assert!(m.log_bigram(Some(lay), Some(lai)) > m.log_bigram(Some(lay), Some(loi)));
+        assert!(m.with_shape("l*y").contains(&lay));
+    }
+
+    #[test]
+    fn counting_text_splits_like_the_shipped_counts() {
+        let mut c = Counts::default();
+        c.add_text("Xi-nhan, Hà Nội 2019 và\nHà Nội");
+        assert_eq!(c.unigrams["hà"], 2);
+        assert_eq!(c.bigrams[&("hà".to_owned(), "nội".to_owned())], 2);
+        assert!(!c.bigrams.contains_key(&("xi".to_owned(), "nhan".to_owned())));
+        assert!(!c.bigrams.contains_key(&("nhan".to_owned(), "hà".to_owned())));
+        assert!(!c.bigrams.contains_key(&("nội".to_owned(), "và".to_owned())));
+        assert!(!c.unigrams.contains_key("2019"));
+    }
+
+    #[test]
+    fn model_file_round_trips() {
+        let mut c = Counts::default();
+        c.add_text("lấy lại mã bảo mật lấy lại");
+        let mut buf = Vec::new();
+        c.write_model(&mut buf, "test", 1, 1).unwrap();
+        let m = Model::from_bytes(&buf).unwrap();
+        assert_eq!(m.count(m.id("lấy").unwrap()), 2);
+        assert_eq!(m.bigram_count(), 5);
+    }
+}

@@ -1,0 +1,308 @@
+//! Restore letters that a lossy code page turned into `?` or `�`.
+//!
+//! When Vietnamese text is converted to windows-1252, ISO-8859-1 or ASCII, every letter the
+//! code page lacks becomes `?`; when windows-1252 bytes are then read as UTF-8, the letters it
+//! *could* hold become `�`. Each damaged word therefore constrains its own letters: a `?`
+//! stands for a letter outside the code page, a `�` for one inside it. Candidates are the
+//! syllables of the language model that fit those constraints; a Viterbi search over each
+//! phrase picks the sequence the bigram model finds most likely.
+//!
+//! Evidence rule: a text is only touched when some word has a `?`/`�` *inside* it (a letter
+//! on both sides, or a word-initial `?` followed by letters). A `?` at the end of a word that
+//! is a syllable on its own (`tăng?`) stays punctuation unless the model strongly prefers a
+//! letter.
+
+use super::codepage::{is_vietnamese_letter, latin_holds};
+use super::lm::{Model, model, shape};
+use super::pipeline::{Repair, RepairKind, Repairer};
+
+pub struct LostLetters;
+
+const REPLACEMENT: char = '\u{FFFD}';
+
+/// What the lost letters could be: outside Latin-1 only, or any non-ASCII letter.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Lossy {
+    Latin,
+    Ascii,
+}
+
+impl Repairer for LostLetters {
+    fn repair(&self, text: &str, log: &mut Vec<Repair>) -> Option<String> {
+        if !text.contains(['?', REPLACEMENT]) {
+            return None;
+        }
+        let words = words(text);
+        if !words.iter().any(|w| w.strongly_damaged(text)) {
+            return None;
+        }
+        let hyp = if text
+            .chars()
+            .any(|c| c == REPLACEMENT || (!c.is_ascii() && latin_holds(c) && c.is_alphabetic()))
+        {
+            Lossy::Latin
+        } else {
+            Lossy::Ascii
+        };
+        restore(text, &words, hyp, model(), log)
+    }
+}
+
+/// A maximal run of letters, `?` and `�`.
+#[derive(Debug)]
+struct Word {
+    start: usize,
+    end: usize,
+}
+
+impl Word {
+    fn text<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    fn damaged(&self, text: &str) -> bool {
+        self.text(text).contains(['?', REPLACEMENT])
+    }
+
+    fn strongly_damaged(&self, text: &str) -> bool {
+        let chars: Vec<char> = self.text(text).chars().collect();
+        chars.iter().enumerate().any(|(i, &c)| {
+            let is_mark = c == '?' || c == REPLACEMENT;
+            let letter_after = chars[i + 1..].iter().any(|c| c.is_alphabetic());
+            let letter_before = chars[..i].iter().any(|c| c.is_alphabetic());
+            is_mark && (letter_after && (letter_before || i == 0) || (c == REPLACEMENT && letter_before))
+        })
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c == '?' || c == REPLACEMENT || is_vietnamese_letter(c) || c.is_alphabetic()
+}
+
+fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(Word { start: s, end: i });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            start: s,
+            end: text.len(),
+        });
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    /// Lower-case syllable for the model (may be unknown).
+    id: Option<u32>,
+    /// The text to write, with case restored.
+    text: String,
+    /// Extra log-probability (the cost of reading a trailing `?` as punctuation).
+    penalty: f64,
+}
+
+fn restore(text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repair>) -> Option<String> {
+    // Split words into phrases: runs separated by whitespace only.
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    let mut changed = false;
+    let mut i = 0;
+    while i < words.len() {
+        let mut j = i + 1;
+        while j < words.len() && text[words[j - 1].end..words[j].start].chars().all(|c| c == ' ') {
+            j += 1;
+        }
+        let phrase = &words[i..j];
+        if phrase.iter().any(|w| w.damaged(text)) {
+            let cands: Vec<Vec<Candidate>> = phrase
+                .iter()
+                .enumerate()
+                .map(|(k, w)| candidates(text, phrase, k, w, hyp, m))
+                .collect();
+            let best = viterbi(&cands, m);
+            for (w, (k, c)) in phrase.iter().zip(best.iter().enumerate()) {
+                let chosen = &cands[k][*c];
+                let original = w.text(text);
+                if chosen.text != original {
+                    out.push_str(&text[last..w.start]);
+                    out.push_str(&chosen.text);
+                    log.push(Repair {
+                        kind: RepairKind::LostLetters,
+                        offset: Some(w.start),
+                        before: original.to_owned(),
+                        after: chosen.text.clone(),
+                        note: Some(match hyp {
+                            Lossy::Latin => "letters lost in windows-1252/ISO-8859-1".into(),
+                            Lossy::Ascii => "letters lost in ASCII".into(),
+                        }),
+                    });
+                    last = w.end;
+                    changed = true;
+                }
+            }
+        }
+        i = j;
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[last..]);
+    Some(out)
+}
+
+fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &Model) -> Vec<Candidate> {
+    let original = w.text(text);
+    let lower = original.to_lowercase();
+    if !w.damaged(text) {
+        return vec![Candidate {
+            id: m.id(&lower),
+            text: original.to_owned(),
+            penalty: 0.0,
+        }];
+    }
+    let pattern: Vec<char> = lower.chars().collect();
+    let orig_chars: Vec<char> = original.chars().collect();
+    let mut out = Vec::new();
+
+    // The word as written, with trailing `?` read as punctuation.
+    let stem = lower.trim_end_matches('?');
+    let stem_is_syllable = !stem.is_empty() && !stem.contains(['?', REPLACEMENT]) && stem.chars().any(is_vowel);
+    if stem_is_syllable {
+        out.push(Candidate {
+            id: m.id(stem),
+            text: original.to_owned(),
+            penalty: (0.2f64).ln(),
+        });
+    }
+
+    let upper = upper_case_lost(text, phrase, k, &orig_chars);
+    for &id in m.with_shape(&shape(&lower)) {
+        let cand: Vec<char> = m.word(id).chars().collect();
+        if cand.len() != pattern.len() {
+            continue;
+        }
+        let fits = pattern.iter().zip(&cand).all(|(&p, &c)| match p {
+            '?' => !c.is_ascii() && (hyp == Lossy::Ascii || !latin_holds(c)),
+            REPLACEMENT => !c.is_ascii() && latin_holds(c),
+            _ => p == c,
+        });
+        if !fits {
+            continue;
+        }
+        let restored: String = orig_chars
+            .iter()
+            .zip(&cand)
+            .map(|(&o, &c)| {
+                if o == '?' || o == REPLACEMENT {
+                    if upper { c.to_uppercase().next().unwrap_or(c) } else { c }
+                } else if o.is_uppercase() {
+                    c.to_uppercase().next().unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        out.push(Candidate {
+            id: Some(id),
+            text: restored,
+            penalty: 0.0,
+        });
+    }
+    if out.is_empty() {
+        out.push(Candidate {
+            id: None,
+            text: original.to_owned(),
+            penalty: 0.0,
+        });
+    }
+    out
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(super::fold(&c.to_string()).as_str(), "a" | "e" | "i" | "o" | "u" | "y")
+}
+
+/// Should the lost letters of word `k` be upper case? When the rest of the word is upper
+/// case; or for a word-initial loss, at the start of a sentence or inside a run of
+/// capitalised words (a name: `Trung ?ông`, `H? N?i`).
+fn upper_case_lost(text: &str, phrase: &[Word], k: usize, chars: &[char]) -> bool {
+    let letters: Vec<char> = chars.iter().copied().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        return true;
+    }
+    let all_caps = |word: &Word| {
+        let t = word.text(text);
+        t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !t.chars().any(|c| c.is_lowercase())
+    };
+    if letters.len() == 1
+        && letters[0].is_uppercase()
+        && (k > 0 && all_caps(&phrase[k - 1]) || k + 1 < phrase.len() && all_caps(&phrase[k + 1]))
+    {
+        return true;
+    }
+    if chars.first().is_none_or(|&c| c != '?' && c != REPLACEMENT) {
+        return false;
+    }
+    let w = &phrase[k];
+    let before = text[..w.start].trim_end_matches(' ');
+    let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '"', '“', '(', '-', '–']);
+    if sentence_start && k == 0 {
+        return true;
+    }
+    let capitalised = |word: &Word| word.text(text).chars().next().is_some_and(|c| c.is_uppercase());
+    let prev_cap = k > 0 && capitalised(&phrase[k - 1]) && !(k == 1 && sentence_start_of(text, &phrase[0]));
+    let next_cap = k + 1 < phrase.len() && capitalised(&phrase[k + 1]);
+    prev_cap || next_cap
+}
+
+fn sentence_start_of(text: &str, w: &Word) -> bool {
+    let before = text[..w.start].trim_end_matches(' ');
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n'])
+}
+
+/// Best candidate index per word under the bigram model.
+fn viterbi(cands: &[Vec<Candidate>], m: &Model) -> Vec<usize> {
+    let n = cands.len();
+    let mut score: Vec<Vec<f64>> = Vec::with_capacity(n);
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(n);
+    score.push(cands[0].iter().map(|c| m.log_unigram(c.id) + c.penalty).collect());
+    back.push(vec![0; cands[0].len()]);
+    for t in 1..n {
+        let mut s = Vec::with_capacity(cands[t].len());
+        let mut b = Vec::with_capacity(cands[t].len());
+        for c in &cands[t] {
+            let (arg, best) = cands[t - 1]
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, score[t - 1][i] + m.log_bigram(p.id, c.id)))
+                .fold((0, f64::NEG_INFINITY), |acc, x| if x.1 > acc.1 { x } else { acc });
+            s.push(best + c.penalty);
+            b.push(arg);
+        }
+        score.push(s);
+        back.push(b);
+    }
+    let mut best = vec![0; n];
+    best[n - 1] = score[n - 1]
+        .iter()
+        .enumerate()
+        .fold(
+            (0, f64::NEG_INFINITY),
+            |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc },
+        )
+        .0;
+    for t in (1..n).rev() {
+        best[t - 1] = back[t][best[t]];
+    }
+    best
+}

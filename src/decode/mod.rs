@@ -1,0 +1,64 @@
+//! `decode` owns the step from fetched bytes to correct Vietnamese text.
+//!
+//! * [`decode_document`] turns a page's raw bytes into text: BOM, HTTP `Content-Type`, the
+//!   `<meta>` prescan browsers do, then chardetng with the `.vn` hint — never trusting a label
+//!   the bytes contradict — and records what it chose and why in an [`EncodingReport`].
+//! * [`repair`] repairs text that decoded "successfully" but is still wrong: double-encoded
+//!   UTF-8, decomposed (NFD) text and letters lost to a code page that could not hold them.
+//!   Every change is a [`Repair`] record, so each repair is auditable and can be re-run.
+//!
+//! Everything that leaves this module is Unicode NFC.
+
+mod charset;
+mod codepage;
+pub mod lm;
+mod lost;
+mod mojibake;
+mod pipeline;
+
+pub use charset::{EncodingReport, EncodingSource, decode_document, decode_utf8_recovering, http_charset};
+pub use pipeline::{Repair, RepairKind, Repaired, repair, repair_with};
+
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+/// NFC-normalise, borrowing when the text already is NFC (the common case).
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// Remove diacritics and map `đ` to `d`, lower-casing: the "folded" form used for search.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_tones_and_maps_d_bar() {
+        assert_eq!(fold("Bình Đẳng GIỚI"), "binh dang gioi");
+        assert_eq!(fold("Lấy lại mã bảo mật"), "lay lai ma bao mat");
+    }
+
+    #[test]
+    fn nfc_composes_windows_1258_style_text() {
+        // windows-1258 keeps tone marks as combining characters: "Hà" = H a U+0300
+        assert_eq!(nfc("Ha\u{300}"), "Hà");
+        assert!(matches!(nfc("Hà Nội"), std::borrow::Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,150 @@
+//! Text-level repair as a pipeline of small [`Repairer`]s, each recording what it changed.
+
+use serde::{Deserialize, Serialize};
+
+use super::{lost::LostLetters, mojibake::DoubleEncoding};
+
+/// The kinds of damage vnnews repairs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepairKind {
+    /// Invalid bytes in a UTF-8 page, read as windows-1252 instead of dropped.
+    InvalidUtf8,
+    /// Decomposed text (NFD, or windows-1258 combining tone marks) composed to NFC.
+    Nfc,
+    /// UTF-8 that was decoded through a single-byte code page (`Viá»‡t`).
+    DoubleEncoded,
+    /// Letters that became `?` or `�` in a code page that could not hold them.
+    LostLetters,
+}
+
+/// One change made to a text: what it was, what it became, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Repair {
+    pub kind: RepairKind,
+    /// Byte offset of `before` in the text as it was given to the step that repaired it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<usize>,
+    pub before: String,
+    pub after: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A repaired text with the record of its repairs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Repaired {
+    pub text: String,
+    pub repairs: Vec<Repair>,
+}
+
+/// One repair step. A step returns `None` when it had nothing to change, so clean text is
+/// passed through without copying.
+pub trait Repairer: Sync {
+    fn repair(&self, text: &str, log: &mut Vec<Repair>) -> Option<String>;
+}
+
+/// Compose NFD text to NFC.
+pub struct Nfc;
+
+impl Repairer for Nfc {
+    fn repair(&self, text: &str, log: &mut Vec<Repair>) -> Option<String> {
+        match super::nfc(text) {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(fixed) => {
+                log.push(Repair {
+                    kind: RepairKind::Nfc,
+                    offset: None,
+                    before: text.to_owned(),
+                    after: fixed.clone(),
+                    note: None,
+                });
+                Some(fixed)
+            }
+        }
+    }
+}
+
+/// The default pipeline, in order: compose, undo double encoding, restore lost letters.
+pub fn default_pipeline() -> [&'static dyn Repairer; 3] {
+    [&Nfc, &DoubleEncoding, &LostLetters]
+}
+
+/// Repair one text with the default pipeline.
+pub fn repair(text: &str) -> Repaired {
+    repair_with(text, &default_pipeline())
+}
+
+/// Repair one text with the given steps, in order.
+pub fn repair_with(text: &str, steps: &[&dyn Repairer]) -> Repaired {
+    let mut repairs = Vec::new();
+    let mut current: Option<String> = None;
+    for step in steps {
+        let input = current.as_deref().unwrap_or(text);
+        if let Some(next) = step.repair(input, &mut repairs) {
+            current = Some(next);
+        }
+    }
+    // Steps may produce decomposed text (windows-1258 bytes decode to combining marks).
+    let text = match current {
+        Some(t) => super::nfc(&t).into_owned(),
+        None => text.to_owned(),
+    };
+    Repaired { text, repairs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One line in, the expected line out.
+    fn check(input: &str, expected: &str) {
+        let got = repair(input);
+        assert_eq!(got.text, expected, "repairing {input:?}: {:?}", got.repairs);
+        if input == expected {
+            assert!(got.repairs.is_empty(), "clean text got repairs: {:?}", got.repairs);
+        }
+    }
+
+    #[test]
+    fn clean_text_is_unchanged() {
+        check("Lấy lại mã bảo mật", "Lấy lại mã bảo mật");
+        check("Tại sao giá lại tăng?", "Tại sao giá lại tăng?");
+        check(
+            "São Paulo AÇÃO naïve café “quoted” — 😀",
+            "São Paulo AÇÃO naïve café “quoted” — 😀",
+        );
+        check(
+            "https://hanoi.gov.vn/tin-tuc?id=5&p=2",
+            "https://hanoi.gov.vn/tin-tuc?id=5&p=2",
+        );
+        check("Was ist das? Größe über alles.", "Was ist das? Größe über alles.");
+        check("Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân thành phố Hà Nội");
+    }
+
+    #[test]
+    fn decomposed_text_is_composed() {
+        check("Ha\u{300} N\u{1ED9}i", "Hà Nội");
+        check("Vie\u{302}\u{323}t Nam", "Việt Nam");
+    }
+
+    #[test]
+    fn double_encoded_utf8_is_undone() {
+        check("Viá»‡t Nam", "Việt Nam");
+        check("Ä\u{90}Äƒng kÃ½ email", "Đăng ký email");
+        check("Táº¡i sao giÃ¡ háº¡t láº¡i lÃªn giÃ¡?", "Tại sao giá hạt lại lên giá?");
+        // read through windows-1258 instead
+        check("Náº¿u trÆ°á»›c Ä‘Ă¢y cĂ¡c bĂ³ hoa", "Nếu trước đây các bó hoa");
+    }
+
+    #[test]
+    fn seed_captcha_lost_letters_are_restored() {
+        check("L?y l?i mã b?o m?t", "Lấy lại mã bảo mật");
+        check("L?y l?i m\u{FFFD} b?o m?t", "Lấy lại mã bảo mật");
+    }
+
+    #[test]
+    fn lost_letters_from_ascii() {
+        check("Th?nh ph? H? N?i", "Thành phố Hà Nội");
+    }
+}

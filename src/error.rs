@@ -1,0 +1,59 @@
+//! The library's one error type. Every fallible library function returns [`Result`];
+//! only the binary edge (`main.rs`) converts into `anyhow` for display.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside vnnews.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    IoBare(#[from] std::io::Error),
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    #[error("cannot parse TOML in {path}: {source}")]
+    Toml {
+        path: PathBuf,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error("invalid URL {url:?}: {source}")]
+    Url {
+        url: String,
+        #[source]
+        source: url::ParseError,
+    },
+    #[error(transparent)]
+    Http(#[from] reqwest::Error),
+    #[error(transparent)]
+    Index(#[from] tantivy::TantivyError),
+    #[error("invalid search query: {0}")]
+    Query(#[from] tantivy::query::QueryParserError),
+    #[error("the archive at {path} is corrupt: {reason}")]
+    CorruptArchive { path: PathBuf, reason: String },
+    #[error("language model: {0}")]
+    Model(String),
+}
+
+/// Attach a path to an I/O error.
+pub(crate) trait IoContext<T> {
+    fn at(self, path: impl Into<PathBuf>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::result::Result<T, std::io::Error> {
+    fn at(self, path: impl Into<PathBuf>) -> Result<T> {
+        self.map_err(|source| Error::Io {
+            path: path.into(),
+            source,
+        })
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,218 @@
+//! Bylines: who wrote an article (people) and where it came from (agencies, sources).
+//! Vietnamese articles often credit the author in a short bold or right-aligned line at the
+//! end; `Theo TTXVN` / `Nguồn: VGP` name a source, not an author.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Byline {
+    pub authors: Vec<String>,
+    pub source: Option<String>,
+}
+
+static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\(?\s*(?:theo|nguồn|nguồn tin|nguồn ảnh|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
+});
+static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:tác giả|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh)\s*[:\-–]\s*(.+)$")
+        .expect("regex")
+});
+/// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`.
+static TRAILING_AGENCY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([A-Za-zĐđ+.\s]{2,20}))$").expect("regex"));
+
+/// Agencies and outlets that are sources, not authors.
+const AGENCIES: &[&str] = &[
+    "ttxvn",
+    "vna",
+    "vov",
+    "vtv",
+    "vgp",
+    "ttxvn/vna",
+    "vietnam+",
+    "vnexpress",
+    "vne",
+    "tuổi trẻ",
+    "dân trí",
+    "vietnamnet",
+    "vnn",
+    "thanh niên",
+    "tiền phong",
+    "nhân dân",
+    "quân đội nhân dân",
+    "qđnd",
+    "hà nội mới",
+    "hnm",
+    "lao động",
+    "cand",
+    "công an nhân dân",
+    "báo chính phủ",
+    "chinhphu.vn",
+    "baochinhphu.vn",
+    "reuters",
+    "afp",
+    "ap",
+    "bloomberg",
+    "xinhua",
+    "tân hoa xã",
+    "bbc",
+    "cnn",
+    "vtc",
+    "vtc news",
+    "zing",
+    "znews",
+    "người lao động",
+    "nld",
+    "sggp",
+    "đài tiếng nói việt nam",
+    "thông tấn xã việt nam",
+    "hnp",
+    "cổng ttđt",
+];
+
+pub fn is_agency(s: &str) -> bool {
+    let l = s.trim().trim_matches(['(', ')', '.', ' ']).to_lowercase();
+    AGENCIES.contains(&l.as_str())
+        || l.starts_with("báo ")
+        || l.starts_with("theo ")
+        || l.starts_with("cổng thông tin")
+        || l.starts_with("trang thông tin")
+        || l.starts_with("đài ")
+        || l.starts_with("tạp chí")
+        || l.starts_with("sở ")
+        || l.starts_with("ubnd")
+        || l.starts_with("ủy ban")
+        || l.contains(".vn")
+        || l.contains(".com")
+}
+
+/// A person's name as bylines write it: 1–5 capitalised words (initials like `P.T.` allowed),
+/// or the reporter credits `PV`, `Nhóm PV`, `CTV`.
+pub fn looks_like_name(s: &str) -> bool {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > 40 {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    if matches!(
+        lower.as_str(),
+        "pv" | "nhóm pv" | "ctv" | "nhóm ctv" | "pv-ctv" | "nhóm phóng viên"
+    ) {
+        return true;
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || words.len() > 5 || is_agency(s) {
+        return false;
+    }
+    const NOT_NAMES: &[&str] = &[
+        "ảnh", "video", "tin", "xem", "thêm", "trang", "chủ", "liên", "quan", "bài", "viết", "đọc", "tiếp", "chia",
+        "sẻ", "bình", "luận", "in", "gửi", "quay", "lại", "đầu", "trang", "mới", "nhất", "tags", "tag", "từ", "khóa",
+        "nguồn", "theo", "lượt", "xem", "hotline", "email", "facebook",
+    ];
+    let mut stop_words = 0;
+    for w in &words {
+        let mut chars = w.chars();
+        let Some(first) = chars.next() else { return false };
+        if !first.is_uppercase() {
+            return false;
+        }
+        if !w.chars().all(|c| c.is_alphabetic() || c == '.' || c == '-') {
+            return false;
+        }
+        if NOT_NAMES.contains(&w.to_lowercase().as_str()) {
+            stop_words += 1;
+        }
+    }
+    stop_words * 2 < words.len().max(1) + 1 && !(words.len() == 1 && stop_words == 1)
+}
+
+/// Read a byline such as `Nhật Minh`, `Minh Anh - Thu Hà`, `Theo TTXVN`, `Bài, ảnh: Minh Anh`,
+/// `Minh Anh (TTXVN)`. `None` when the text is not a byline.
+pub fn parse(text: &str) -> Option<Byline> {
+    let t = text.trim().trim_end_matches(['.', ';']).trim();
+    if t.is_empty() || t.chars().count() > 80 {
+        return None;
+    }
+    if let Some(c) = SOURCE_PREFIX.captures(t) {
+        let src = c[1].trim().to_owned();
+        return (src.chars().count() <= 50).then_some(Byline {
+            authors: Vec::new(),
+            source: Some(src),
+        });
+    }
+    let (body, source) = match TRAILING_AGENCY.captures(t) {
+        Some(c) => {
+            let agency = c.get(2).or(c.get(3)).map(|m| m.as_str().trim().to_owned());
+            match agency {
+                Some(a) if is_agency(&a) || a.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) => {
+                    (c[1].trim().to_owned(), Some(a))
+                }
+                _ => (t.to_owned(), None),
+            }
+        }
+        None => (t.to_owned(), None),
+    };
+    let body = AUTHOR_PREFIX
+        .captures(&body)
+        .map(|c| c[1].trim().to_owned())
+        .unwrap_or(body);
+    let names: Vec<String> = body
+        .split([',', '–', '—', ';', '&'])
+        .flat_map(|p| p.split(" - "))
+        .flat_map(|p| p.split(" và "))
+        .map(|p| p.trim().trim_matches(['-', '(', ')']).trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if names.is_empty() {
+        return source.map(|s| Byline {
+            authors: Vec::new(),
+            source: Some(s),
+        });
+    }
+    if names.iter().all(|n| looks_like_name(n)) {
+        return Some(Byline { authors: names, source });
+    }
+    if is_agency(&body) {
+        return Some(Byline {
+            authors: Vec::new(),
+            source: Some(body),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, authors: &[&str], source: Option<&str>) {
+        let b = parse(text).unwrap_or_default();
+        assert_eq!(b.authors, authors, "authors of {text:?}");
+        assert_eq!(b.source.as_deref(), source, "source of {text:?}");
+    }
+
+    #[test]
+    fn byline_forms() {
+        check("Nhật Minh", &["Nhật Minh"], None);
+        check("Minh Anh - Thu Hà", &["Minh Anh", "Thu Hà"], None);
+        check("PV", &["PV"], None);
+        check("Nhóm PV", &["Nhóm PV"], None);
+        check("Theo TTXVN", &[], Some("TTXVN"));
+        check("Nguồn: VGP", &[], Some("VGP"));
+        check("(Theo Báo Chính phủ)", &[], Some("Báo Chính phủ"));
+        check("Bài, ảnh: Minh Anh", &["Minh Anh"], None);
+        check("Tác giả: Lê Văn Tám", &["Lê Văn Tám"], None);
+        check("Minh Anh (TTXVN)", &["Minh Anh"], Some("TTXVN"));
+        check("Hoàng Long, Thu Trang", &["Hoàng Long", "Thu Trang"], None);
+        check("P.T.", &["P.T"], None);
+    }
+
+    #[test]
+    fn sentences_are_not_bylines() {
+        check("Tăng cường công tác kiểm tra liên ngành.", &[], None);
+        check("Xem thêm", &[], None);
+        check("Tin liên quan", &[], None);
+        check("Hà Nội, ngày 5 tháng 11", &[], None);
+    }
+}

@@ -1,0 +1,276 @@
+//! Vietnamese dates and times: day-first, Asia/Ho_Chi_Minh (+07:00) unless the text says
+//! otherwise, the time of day kept when given.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Vietnam's offset. Asia/Ho_Chi_Minh has had no daylight saving since 1975.
+pub fn vn_offset() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// A publication time as precise as the page gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Date(NaiveDate),
+    DateTime(DateTime<FixedOffset>),
+}
+
+impl When {
+    /// RFC 3339 with offset, or `YYYY-MM-DD` for a date alone.
+    pub fn to_rfc3339(self) -> String {
+        match self {
+            When::Date(d) => d.format("%Y-%m-%d").to_string(),
+            When::DateTime(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        }
+    }
+
+    pub fn date(self) -> NaiveDate {
+        match self {
+            When::Date(d) => d,
+            When::DateTime(t) => t.with_timezone(&vn_offset()).date_naive(),
+        }
+    }
+
+    pub fn has_time(self) -> bool {
+        matches!(self, When::DateTime(_))
+    }
+
+    /// Is this after `now` (allowing a day of slack for a date alone)?
+    pub fn is_after(self, now: DateTime<FixedOffset>) -> bool {
+        match self {
+            When::Date(d) => d > now.with_timezone(&vn_offset()).date_naive(),
+            When::DateTime(t) => t > now + chrono::Duration::minutes(5),
+        }
+    }
+
+    /// Parse what [`When::to_rfc3339`] writes.
+    pub fn parse_stored(s: &str) -> Option<When> {
+        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+            return Some(When::DateTime(t));
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(When::Date)
+    }
+}
+
+static ISO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?")
+        .expect("regex")
+});
+static DMY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b").expect("regex"));
+static WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,)\s*(\d{4})").expect("regex"));
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH))?").expect("regex")
+});
+static GMT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?").expect("regex"));
+
+/// How far (in bytes) a time of day may stand from the date it belongs to.
+const TIME_WINDOW: usize = 24;
+
+/// Find the first date (with its time, if one stands next to it) in free text.
+pub fn parse_text(text: &str) -> Option<When> {
+    parse_text_all(text).into_iter().next()
+}
+
+/// All dates found in a text, in order.
+pub fn parse_text_all(text: &str) -> Vec<When> {
+    let mut found: Vec<(usize, When)> = Vec::new();
+    for c in ISO.captures_iter(text) {
+        let (y, m, d) = (num(&c, 1), num(&c, 2), num(&c, 3));
+        let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) else {
+            continue;
+        };
+        let when = match c.get(4) {
+            Some(_) => {
+                let time = NaiveTime::from_hms_opt(
+                    num(&c, 4) as u32,
+                    num(&c, 5) as u32,
+                    c.get(6).map_or(0, |_| num(&c, 6)) as u32,
+                );
+                let offset = c
+                    .get(7)
+                    .and_then(|o| parse_offset(o.as_str()))
+                    .unwrap_or_else(vn_offset);
+                time.and_then(|t| offset.from_local_datetime(&NaiveDateTime::new(date, t)).single())
+                    .map(When::DateTime)
+                    .unwrap_or(When::Date(date))
+            }
+            None => When::Date(date),
+        };
+        found.push((c.get(0).expect("match").start(), when));
+    }
+    let day_first = DMY
+        .captures_iter(text)
+        .map(|c| (c.get(0).expect("match").range(), num(&c, 1), num(&c, 2), num(&c, 3)))
+        .chain(
+            WORDS
+                .captures_iter(text)
+                .map(|c| (c.get(0).expect("match").range(), num(&c, 1), num(&c, 2), num(&c, 3))),
+        );
+    for (range, d, m, y) in day_first {
+        if found.iter().any(|(s, _)| *s == range.start) {
+            continue;
+        }
+        let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) else {
+            continue;
+        };
+        let offset = GMT
+            .captures(&text[range.end..text.len().min(range.end + 40)])
+            .and_then(|g| {
+                let sign = if &g[1] == "-" { -1 } else { 1 };
+                FixedOffset::east_opt(sign * (num(&g, 2) * 3600 + g.get(3).map_or(0, |_| num(&g, 3)) * 60))
+            })
+            .unwrap_or_else(vn_offset);
+        let when = time_near(text, range.start, range.end)
+            .and_then(|t| offset.from_local_datetime(&NaiveDateTime::new(date, t)).single())
+            .map(When::DateTime)
+            .unwrap_or(When::Date(date));
+        found.push((range.start, when));
+    }
+    found.sort_by_key(|(s, _)| *s);
+    found.into_iter().map(|(_, w)| w).collect()
+}
+
+/// A time of day just before or just after the date at `start..end`.
+fn time_near(text: &str, start: usize, end: usize) -> Option<NaiveTime> {
+    let after_end = floor_char(text, (end + TIME_WINDOW).min(text.len()));
+    let after = &text[end..after_end];
+    let before_start = ceil_char(text, start.saturating_sub(TIME_WINDOW));
+    let before = &text[before_start..start];
+    // After the date: "05/11/2019 13:01", "05/11/2019 - 13:01", "05/11/2019 | 13:01".
+    if let Some(c) = TIME.captures(after)
+        && after[..c.get(0).expect("match").start()]
+            .chars()
+            .all(|ch| " ,-|–—lúcvào(".contains(ch))
+    {
+        return to_time(&c);
+    }
+    // Before the date: "13:01 05/11/2019", "13:01, Thứ Ba 05/11/2019".
+    TIME.captures_iter(before).last().and_then(|c| {
+        let gap = &before[c.get(0).expect("match").end()..];
+        (gap.chars().count() <= 20 && !gap.chars().any(|ch| ch.is_ascii_digit()))
+            .then(|| to_time(&c))
+            .flatten()
+    })
+}
+
+fn to_time(c: &regex::Captures) -> Option<NaiveTime> {
+    let mut h = num(c, 1) as u32;
+    let m = num(c, 2) as u32;
+    let s = c.get(3).map_or(0, |_| num(c, 3)) as u32;
+    match c.get(4).map(|x| x.as_str().to_ascii_uppercase()) {
+        Some(p) if (p == "PM" || p == "CH") && h < 12 => h += 12,
+        Some(p) if (p == "AM" || p == "SA") && h == 12 => h = 0,
+        _ => {}
+    }
+    NaiveTime::from_hms_opt(h, m, s)
+}
+
+fn num(c: &regex::Captures, i: usize) -> i32 {
+    c.get(i).and_then(|m| m.as_str().parse().ok()).unwrap_or(0)
+}
+
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    if s == "Z" {
+        return FixedOffset::east_opt(0);
+    }
+    let sign = if s.starts_with('-') { -1 } else { 1 };
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let h: i32 = digits.get(..2)?.parse().ok()?;
+    let m: i32 = digits.get(2..4).unwrap_or("0").parse().ok()?;
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+static URL_STAMP_17: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[-/_](\d{17})\.(?:s?html?|aspx|vn)").expect("regex"));
+static URL_STAMP_18: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[-/_]\d{3}(\d{12})\d{3}\.(?:s?html?|aspx|vn)").expect("regex"));
+static URL_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])/").expect("regex"));
+
+/// Timestamps Vietnamese CMSs embed in article URLs:
+/// `…-20250818132533149.htm` (yyyyMMddHHmmssSSS), `…-102240425094504794.htm`
+/// (3 digits, yyMMddHHmmss, 3 digits), and `/2019/11/05/` paths.
+pub fn from_url(url: &str) -> Option<When> {
+    let vn = vn_offset();
+    if let Some(c) = URL_STAMP_17.captures(url)
+        && let Ok(t) = NaiveDateTime::parse_from_str(&c[1][..14], "%Y%m%d%H%M%S")
+        && (2000..2100).contains(&t.year())
+    {
+        return vn.from_local_datetime(&t).single().map(When::DateTime);
+    }
+    if let Some(c) = URL_STAMP_18.captures(url)
+        && let Ok(t) = NaiveDateTime::parse_from_str(&format!("20{}", &c[1]), "%Y%m%d%H%M%S")
+    {
+        return vn.from_local_datetime(&t).single().map(When::DateTime);
+    }
+    let c = URL_DATE.captures(url)?;
+    NaiveDate::from_ymd_opt(num(&c, 1), num(&c, 2) as u32, num(&c, 3) as u32).map(When::Date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: Option<&str>) {
+        assert_eq!(
+            parse_text(text).map(When::to_rfc3339).as_deref(),
+            expected,
+            "parsing {text:?}"
+        );
+    }
+
+    #[test]
+    fn vietnamese_date_forms() {
+        check("(13:01 05/11/2019)", Some("2019-11-05T13:01:00+07:00"));
+        check("Thứ Ba, 05/11/2019 - 13:01", Some("2019-11-05T13:01:00+07:00"));
+        check("05/11/2019 13:01 (GMT+7)", Some("2019-11-05T13:01:00+07:00"));
+        check("Thứ hai, 23/12/2022 - 14:47 (GMT+7)", Some("2022-12-23T14:47:00+07:00"));
+        check("ngày 5 tháng 11 năm 2019", Some("2019-11-05"));
+        check("Cập nhật: 05-11-2019", Some("2019-11-05"));
+        check("5/11/2019, 08h30", Some("2019-11-05T08:30:00+07:00"));
+        check("05/11/2019 09:15 AM", Some("2019-11-05T09:15:00+07:00"));
+        check("02/01/2020 03:15 PM", Some("2020-01-02T15:15:00+07:00"));
+        check("2019-11-05T06:01:00Z", Some("2019-11-05T06:01:00+00:00"));
+        check("2019-11-05T13:01:00+07:00", Some("2019-11-05T13:01:00+07:00"));
+        check("2019-11-05 13:01", Some("2019-11-05T13:01:00+07:00"));
+        check("Số 373/KH-UBND", None);
+        check("31/02/2019", None);
+    }
+
+    #[test]
+    fn url_timestamps() {
+        let f = |u: &str| from_url(u).map(When::to_rfc3339);
+        assert_eq!(
+            f("https://dantri.com.vn/x-y-20250818132533149.htm").as_deref(),
+            Some("2025-08-18T13:25:33+07:00")
+        );
+        assert_eq!(
+            f("https://baochinhphu.vn/a-b-102240425094504794.htm").as_deref(),
+            Some("2024-04-25T09:45:04+07:00")
+        );
+        assert_eq!(
+            f("https://example.vn/2019/11/05/tin.html").as_deref(),
+            Some("2019-11-05")
+        );
+        assert_eq!(f("https://example.vn/tin-123.html"), None);
+    }
+}

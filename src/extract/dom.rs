@@ -1,0 +1,387 @@
+//! The page as blocks of text: one walk over the DOM that drops what is never content
+//! (scripts, forms, navigation, boilerplate-classed boxes) and yields paragraphs with the
+//! facts the extractor scores them by.
+
+use ego_tree::{NodeId, NodeRef};
+use regex::Regex;
+use scraper::{ElementRef, Html, Node};
+use std::sync::LazyLock;
+
+/// Elements whose content is never article text.
+const SKIP: &[&str] = &[
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "nav",
+    "footer",
+    "aside",
+    "label",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "canvas",
+    "map",
+    "figcaption",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "dialog",
+    "menu",
+];
+
+/// Elements that start a new block of text.
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tbody",
+    "thead",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "figure",
+    "center",
+    "body",
+    "address",
+    "hr",
+    "caption",
+];
+
+/// class/id words that mark boilerplate boxes on news portals (English and Vietnamese).
+static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)(^|[-_ ])(
+          comments?|binh-?luan|y-?kien|related|relate|lien-?quan|tin-?khac|other|othernews|more-?news|
+          same-?cate|cung-?chuyen-?muc|share|sharing|social|socials|sns|like|tags?|tag-?list|keywords?|
+          breadcrumbs?|menu|navbar|nav|navigation|sidebar|side-?bar|footer|banner|adv|advs|ads|adsense|
+          advert|advertisement|quang-?cao|qc|popup|modal|captcha|print|rating|vote|newsletter|subscribe|
+          cookie|widget|pagination|paging|pager|most-?view|xem-?nhieu|doc-?nhieu|top-?news|hot-?news|
+          box-?tin|tin-?moi|tin-?cu|box-?category|video-?player|player|hidden|hide|sr-only|toolbar|tool|
+          tools|action|actions|bookmark|fb|facebook|zalo|twitter|login|register|search|hotline|weather|bottom|copyright|copy-?right
+        )([-_ ]|$)",
+    )
+    .expect("regex")
+});
+
+/// class/id words that mark the article's own parts; they override a boilerplate word in the
+/// same attribute (`article-tools` is boilerplate, `detail-content` is not).
+static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[-_ ])(content|article|detail|body|post|entry|story|news-?content|noi-?dung|main)([-_ ]|$)")
+        .expect("regex")
+});
+
+pub fn tag(el: &scraper::node::Element) -> &str {
+    el.name()
+}
+
+fn attr_words(el: &scraper::node::Element) -> String {
+    let mut s = String::new();
+    if let Some(c) = el.attr("class") {
+        s.push_str(&c.to_ascii_lowercase());
+    }
+    if let Some(i) = el.attr("id") {
+        s.push(' ');
+        s.push_str(&i.to_ascii_lowercase());
+    }
+    s
+}
+
+/// Is this element a boilerplate box by its class/id, or hidden?
+pub fn is_boilerplate(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    let words = attr_words(el);
+    if words.is_empty() {
+        return false;
+    }
+    // Judge each class/id token on its own: "content-detail tags" has a boilerplate token.
+    words
+        .split_whitespace()
+        .any(|w| BOILERPLATE.is_match(w) && !CONTENT.is_match(w))
+}
+
+/// Class/id words match one of these patterns (for leads, bylines, dates).
+pub fn has_class_like(el: &scraper::node::Element, re: &Regex) -> bool {
+    re.is_match(&attr_words(el))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    ListItem,
+    Quote,
+    Cell,
+}
+
+/// A paragraph of text with what the extractor needs to judge it.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub text: String,
+    /// Characters of `text` inside links.
+    pub link_chars: usize,
+    /// Characters of `text` inside `<b>`/`<strong>`.
+    pub bold_chars: usize,
+    pub kind: BlockKind,
+    /// The block element that holds the text, then its ancestors (nearest first).
+    pub owner: NodeId,
+    pub ancestors: Vec<NodeId>,
+    pub right_aligned: bool,
+    pub italic_chars: usize,
+}
+
+impl Block {
+    pub fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    /// Characters other than white space (what the link/bold/italic counts count).
+    pub fn visible_chars(&self) -> usize {
+        self.text.chars().filter(|c| !c.is_whitespace()).count()
+    }
+
+    pub fn link_density(&self) -> f64 {
+        self.link_chars as f64 / self.visible_chars().max(1) as f64
+    }
+
+    pub fn is_bold(&self) -> bool {
+        self.bold_chars * 10 >= self.visible_chars() * 8
+    }
+
+    pub fn is_italic(&self) -> bool {
+        self.italic_chars * 10 >= self.visible_chars() * 8
+    }
+}
+
+#[derive(Default, Clone)]
+struct Buffer {
+    text: String,
+    link_chars: usize,
+    bold_chars: usize,
+    italic_chars: usize,
+}
+
+impl Buffer {
+    fn push(&mut self, s: &str, in_link: bool, in_bold: bool, in_italic: bool) {
+        let mut n = 0;
+        for c in s.chars() {
+            if c.is_whitespace() {
+                if !self.text.is_empty() && !self.text.ends_with([' ', '\n']) {
+                    self.text.push(' ');
+                }
+            } else {
+                self.text.push(c);
+                n += 1;
+            }
+        }
+        if in_link {
+            self.link_chars += n;
+        }
+        if in_bold {
+            self.bold_chars += n;
+        }
+        if in_italic {
+            self.italic_chars += n;
+        }
+    }
+
+    fn line_break(&mut self) {
+        while self.text.ends_with(' ') {
+            self.text.pop();
+        }
+        if !self.text.is_empty() {
+            self.text.push('\n');
+        }
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Style {
+    link: bool,
+    bold: bool,
+    italic: bool,
+}
+
+/// Walk the document and return its text blocks in document order.
+pub fn blocks(html: &Html) -> Vec<Block> {
+    let mut out = Vec::new();
+    let root = html.tree.root();
+    let mut buf = Buffer::default();
+    walk(root, root.id(), &mut buf, Style::default(), &mut out);
+    flush(&mut buf, root, &mut out);
+    out
+}
+
+fn walk(node: NodeRef<Node>, owner: NodeId, buf: &mut Buffer, style: Style, out: &mut Vec<Block>) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
+            Node::Element(el) => {
+                let name = tag(el);
+                if SKIP.contains(&name) || is_boilerplate(el) || (name == "form" && is_small_form(child)) {
+                    continue;
+                }
+                if name == "br" {
+                    buf.line_break();
+                    continue;
+                }
+                if name == "img" {
+                    continue;
+                }
+                if BLOCK.contains(&name) {
+                    // Text before this block belongs to the enclosing block.
+                    flush(buf, node_ref(node, owner), out);
+                    let mut inner = Buffer::default();
+                    walk(child, child.id(), &mut inner, style, out);
+                    flush(&mut inner, child, out);
+                } else {
+                    let style = Style {
+                        link: style.link || name == "a",
+                        bold: style.bold || matches!(name, "b" | "strong") || is_bold_style(el),
+                        italic: style.italic || matches!(name, "i" | "em"),
+                    };
+                    walk(child, owner, buf, style, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A comment, login or search form — but not the `<form>` that ASP.NET portals wrap around
+/// the whole page.
+fn is_small_form(node: NodeRef<Node>) -> bool {
+    let len = |n: NodeRef<Node>| -> usize {
+        n.descendants()
+            .filter_map(|d| d.value().as_text())
+            .map(|t| t.trim().chars().count())
+            .sum()
+    };
+    let page = node.ancestors().last().map(len).unwrap_or(0);
+    let form = len(node);
+    form < 2000 && form * 2 < page
+}
+
+fn node_ref<'a>(node: NodeRef<'a, Node>, owner: NodeId) -> NodeRef<'a, Node> {
+    node.tree().get(owner).unwrap_or(node)
+}
+
+fn is_bold_style(el: &scraper::node::Element) -> bool {
+    el.attr("style").is_some_and(|s| {
+        let s = s.to_ascii_lowercase().replace(' ', "");
+        s.contains("font-weight:bold") || s.contains("font-weight:700")
+    })
+}
+
+fn is_right_aligned(node: NodeRef<Node>) -> bool {
+    let Some(el) = node.value().as_element() else {
+        return false;
+    };
+    el.attr("align").is_some_and(|a| a.eq_ignore_ascii_case("right"))
+        || el
+            .attr("style")
+            .is_some_and(|s| s.to_ascii_lowercase().replace(' ', "").contains("text-align:right"))
+        || el.attr("class").is_some_and(|c| {
+            let c = c.to_ascii_lowercase();
+            c.contains("text-right") || c.contains("align-right") || c.contains("text-align-right")
+        })
+}
+
+fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
+    if buf.text.trim().is_empty() {
+        *buf = Buffer::default();
+        return;
+    }
+    let kind = match owner.value().as_element().map(tag) {
+        Some("h1") => BlockKind::Heading(1),
+        Some("h2") => BlockKind::Heading(2),
+        Some("h3") => BlockKind::Heading(3),
+        Some("h4") | Some("h5") | Some("h6") => BlockKind::Heading(4),
+        Some("li") | Some("dt") | Some("dd") => BlockKind::ListItem,
+        Some("blockquote") => BlockKind::Quote,
+        Some("td") | Some("th") => BlockKind::Cell,
+        _ => BlockKind::Paragraph,
+    };
+    let ancestors: Vec<NodeId> = owner.ancestors().map(|a| a.id()).collect();
+    let right_aligned = is_right_aligned(owner)
+        || owner.children().filter(|c| c.value().is_element()).count() == 1
+            && owner
+                .children()
+                .find(|c| c.value().is_element())
+                .is_some_and(is_right_aligned);
+    // Each line (a `<br>`) becomes its own block; counts are shared out by length.
+    let total = buf.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    for line in buf.text.split('\n') {
+        let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let share = |n: usize| n * text.chars().filter(|c| !c.is_whitespace()).count() / total;
+        out.push(Block {
+            text: text.to_owned(),
+            link_chars: share(buf.link_chars),
+            bold_chars: share(buf.bold_chars),
+            italic_chars: share(buf.italic_chars),
+            kind,
+            owner: owner.id(),
+            ancestors: ancestors.clone(),
+            right_aligned,
+        });
+    }
+    *buf = Buffer::default();
+}
+
+/// The text of an element, whitespace collapsed.
+pub fn text_of(el: ElementRef) -> String {
+    let mut s = String::new();
+    for t in el.text() {
+        for c in t.chars() {
+            if c.is_whitespace() {
+                if !s.is_empty() && !s.ends_with(' ') {
+                    s.push(' ');
+                }
+            } else {
+                s.push(c);
+            }
+        }
+    }
+    s.trim().to_owned()
+}

@@ -1,0 +1,236 @@
+//! What a page says about itself: `<meta>`, `<link>`, `<html lang>` and JSON-LD.
+
+use scraper::{Html, Selector};
+use serde_json::Value;
+use std::sync::LazyLock;
+
+use super::dom::text_of;
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("valid selector")
+}
+
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
+static LINK: LazyLock<Selector> = LazyLock::new(|| sel("link[href]"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static LD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
+static HTML: LazyLock<Selector> = LazyLock::new(|| sel("html"));
+static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
+
+#[derive(Debug, Default)]
+pub struct Meta {
+    pub title_tag: Option<String>,
+    pub og_title: Option<String>,
+    pub ld_headline: Option<String>,
+    pub site_name: Option<String>,
+    pub canonical: Option<String>,
+    pub og_type: Option<String>,
+    /// JSON-LD says this is an article (`NewsArticle`, `Article`, `BlogPosting`, …).
+    pub ld_article: bool,
+    pub published: Vec<String>,
+    pub modified: Vec<String>,
+    /// Author names from `<meta name="author">` and `article:author` (unchecked).
+    pub meta_authors: Vec<String>,
+    /// JSON-LD authors that are people.
+    pub ld_authors: Vec<String>,
+    pub publisher: Option<String>,
+    pub description: Option<String>,
+    pub section: Option<String>,
+    pub keywords: Vec<String>,
+    pub image: Option<String>,
+    pub lang: Option<String>,
+    pub base_href: Option<String>,
+    pub feeds: Vec<String>,
+}
+
+fn clean(s: &str) -> Option<String> {
+    let t: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+pub fn read(html: &Html) -> Meta {
+    let mut m = Meta {
+        title_tag: html.select(&TITLE).next().and_then(|t| clean(&text_of(t))),
+        ..Meta::default()
+    };
+    m.lang = html
+        .select(&HTML)
+        .next()
+        .and_then(|h| h.value().attr("lang"))
+        .and_then(clean)
+        .map(|l| l.to_ascii_lowercase());
+    m.base_href = html
+        .select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(clean);
+
+    for el in html.select(&META) {
+        let v = el.value();
+        let key = v
+            .attr("property")
+            .or_else(|| v.attr("name"))
+            .or_else(|| v.attr("itemprop"))
+            .or_else(|| v.attr("http-equiv"))
+            .map(|k| k.trim().to_ascii_lowercase());
+        let (Some(key), Some(content)) = (key, v.attr("content").and_then(clean)) else {
+            continue;
+        };
+        match key.as_str() {
+            "og:title" | "twitter:title" if m.og_title.is_none() => m.og_title = Some(content),
+            "og:site_name" | "application-name" if m.site_name.is_none() => m.site_name = Some(content),
+            "og:type" => m.og_type = Some(content.to_ascii_lowercase()),
+            "og:url" if m.canonical.is_none() => m.canonical = Some(content),
+            "article:published_time"
+            | "datepublished"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "date"
+            | "dc.date"
+            | "dc.date.issued"
+            | "dcterms.created"
+            | "og:published_time"
+            | "article:published"
+            | "sailthru.date"
+            | "parsely-pub-date"
+            | "dc.date.created"
+            | "dcterms.date"
+            | "created" => m.published.push(content),
+            "article:modified_time"
+            | "datemodified"
+            | "og:updated_time"
+            | "lastmod"
+            | "last-modified"
+            | "dcterms.modified" => m.modified.push(content),
+            "author" | "article:author" | "dc.creator" | "sailthru.author" | "parsely-author"
+                if !content.starts_with("http") =>
+            {
+                m.meta_authors.push(content)
+            }
+            "description" | "og:description" if m.description.is_none() => m.description = Some(content),
+            "article:section" | "articlesection" if m.section.is_none() => m.section = Some(content),
+            "keywords" | "news_keywords" | "article:tag" => {
+                for k in content.split([',', ';']) {
+                    if let Some(k) = clean(k)
+                        && !m.keywords.contains(&k)
+                    {
+                        m.keywords.push(k);
+                    }
+                }
+            }
+            "og:image" if m.image.is_none() => m.image = Some(content),
+            "content-language" | "language" if m.lang.is_none() => m.lang = Some(content.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+
+    for el in html.select(&LINK) {
+        let v = el.value();
+        let rel = v.attr("rel").unwrap_or("").to_ascii_lowercase();
+        let href = v.attr("href").unwrap_or("").trim().to_owned();
+        if rel.split_whitespace().any(|r| r == "canonical") && !href.is_empty() {
+            m.canonical = Some(href);
+        } else if rel.split_whitespace().any(|r| r == "alternate")
+            && v.attr("type").is_some_and(|t| t.contains("rss") || t.contains("atom"))
+        {
+            m.feeds.push(href);
+        }
+    }
+
+    for el in html.select(&LD) {
+        let raw: String = el.text().collect();
+        if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
+            read_ld(&v, &mut m);
+        }
+    }
+    m
+}
+
+fn ld_types(v: &Value) -> Vec<String> {
+    match v.get("@type") {
+        Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str())
+            .map(str::to_ascii_lowercase)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+const ARTICLE_TYPES: &[&str] = &[
+    "newsarticle",
+    "article",
+    "blogposting",
+    "reportagenews",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+    "liveblogposting",
+];
+
+fn read_ld(v: &Value, m: &mut Meta) {
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| read_ld(i, m)),
+        Value::Object(o) => {
+            if let Some(g) = o.get("@graph") {
+                read_ld(g, m);
+            }
+            let types = ld_types(v);
+            if !types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
+                return;
+            }
+            m.ld_article = true;
+            if let Some(h) = o.get("headline").and_then(Value::as_str).and_then(clean) {
+                m.ld_headline.get_or_insert(h);
+            }
+            if let Some(d) = o.get("datePublished").and_then(Value::as_str).and_then(clean) {
+                m.published.insert(0, d);
+            }
+            if let Some(d) = o.get("dateModified").and_then(Value::as_str).and_then(clean) {
+                m.modified.insert(0, d);
+            }
+            if let Some(a) = o.get("author") {
+                ld_people(a, &mut m.ld_authors);
+            }
+            if let Some(p) = o.get("publisher").and_then(|p| p.get("name")).and_then(Value::as_str) {
+                m.publisher = clean(p);
+            }
+            if let Some(s) = o.get("articleSection") {
+                let s = match s {
+                    Value::String(s) => clean(s),
+                    Value::Array(a) => a.first().and_then(Value::as_str).and_then(clean),
+                    _ => None,
+                };
+                if m.section.is_none() {
+                    m.section = s;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn ld_people(a: &Value, out: &mut Vec<String>) {
+    match a {
+        Value::Array(items) => items.iter().for_each(|i| ld_people(i, out)),
+        Value::String(s) => out.extend(clean(s)),
+        Value::Object(o) => {
+            let types = ld_types(a);
+            if types
+                .iter()
+                .any(|t| t == "organization" || t == "newsmediaorganization")
+            {
+                return;
+            }
+            if let Some(n) = o.get("name").and_then(Value::as_str).and_then(clean) {
+                out.push(n);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,797 @@
+//! `extract` owns the step from a decoded page to an [`Article`]: page type, title,
+//! publication time, authors and source, lead and body, plus the links the crawler follows.
+//!
+//! Parsing never fails: every page yields an `Article` (possibly with empty fields) and a
+//! list of warnings; a page without a recognisable article says so in `page_type`.
+//! Each page is parsed once; all the extractor's questions are answered from that one tree
+//! and one walk over it ([`dom::blocks`]).
+
+pub mod byline;
+pub mod date;
+mod dom;
+mod meta;
+pub mod profile;
+
+use chrono::{DateTime, FixedOffset};
+use ego_tree::NodeId;
+use regex::Regex;
+use scraper::{ElementRef, Html, Selector};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+use url::Url;
+
+use crate::decode::{self, EncodingReport};
+use date::When;
+use dom::{Block, BlockKind};
+pub use profile::SiteProfile;
+
+/// What kind of page this is. Only articles are archived as articles; listings feed the crawler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageType {
+    Article,
+    Listing,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+}
+
+/// An extracted page: the fields researchers search and cite. All text is NFC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub url: String,
+    pub canonical_url: Option<String>,
+    pub site: String,
+    pub site_name: Option<String>,
+    pub page_type: PageType,
+    pub title: Option<String>,
+    /// RFC 3339 with offset, or `YYYY-MM-DD` when the page gives only the day.
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    pub authors: Vec<String>,
+    /// Agency or outlet the article is credited to (`TTXVN`, `VGP`), not a person.
+    pub source: Option<String>,
+    pub lead: Option<String>,
+    /// Paragraphs separated by a blank line, lead first.
+    pub body: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub images: Vec<Image>,
+    pub language: Option<String>,
+    pub encoding: EncodingReport,
+    pub warnings: Vec<String>,
+}
+
+/// An article plus what the crawler needs from the page.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub article: Article,
+    /// Absolute http(s) links on the page, fragments removed, in document order.
+    pub links: Vec<Url>,
+    /// RSS/Atom feeds the page advertises.
+    pub feeds: Vec<Url>,
+}
+
+/// A page to extract: raw bytes plus what HTTP said about them.
+pub struct Page<'a> {
+    pub bytes: &'a [u8],
+    pub content_type: Option<&'a str>,
+    pub url: &'a str,
+    /// When the page was fetched; dates after it are rejected. `None`: now.
+    pub fetched_at: Option<DateTime<FixedOffset>>,
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("valid selector")
+}
+
+static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static TITLE_CLASS: LazyLock<Selector> =
+    LazyLock::new(|| sel(r#"[class*="title"], [id*="title"], [class*="tieu-de"], [class*="tieude"], h2"#));
+static ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+static TIME_EL: LazyLock<Selector> = LazyLock::new(|| sel("time"));
+static ANY: LazyLock<Selector> = LazyLock::new(|| sel("body *"));
+static TAG_LINKS: LazyLock<Selector> =
+    LazyLock::new(|| sel(r#"[class*="tag"] a, [class*="keyword"] a, [class*="tu-khoa"] a"#));
+static BREADCRUMB: LazyLock<Selector> =
+    LazyLock::new(|| sel(r#"[class*="breadcrumb"] a, [class*="breadcrumb"] li, [class*="duong-dan"] a"#));
+static IMG: LazyLock<Selector> = LazyLock::new(|| sel("img[src]"));
+
+static LEAD_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[-_ ])(sapo|lead|summary|description|desc|chapeau|excerpt|intro|tom-?tat|tomtat|mo-?ta|teaser|abstract|subtitle|sub-?title|article-?sapo|detail-?sapo)([-_ ]|$)")
+        .expect("regex")
+});
+static AUTHOR_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[-_ ])(author|authors|byline|tac-?gia|tacgia|writer|reporter|nguoi-?viet|author-?name|article-?author)([-_ ]|$)")
+        .expect("regex")
+});
+static DATE_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[-_ ])(date|time|datetime|ngay|ngay-?dang|publish|published|pubdate|posted|post-?date|thoi-?gian|created|date-?time|detail-?time|news-?date|meta)([-_ ]|$)")
+        .expect("regex")
+});
+/// `Title (13:01 05/11/2019)` — a time in the title line, as hanoi.gov.vn writes it.
+static TITLE_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*[\(\[]\s*(\d{1,2}[:h]\d{2}\s+\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}[:h]\d{2})?)\s*[\)\]]\s*$")
+        .expect("regex")
+});
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|[\.\s(]ảnh\s*:\s*[^.]{1,40}\)?$|^\(?\s*(photo|video|clip|nguồn ảnh|đồ họa|infographic)\s*:)")
+        .expect("regex")
+});
+
+/// Headings after which a page's own text has ended.
+const END_MARKERS: &[&str] = &[
+    "tin liên quan",
+    "bài liên quan",
+    "xem thêm",
+    "đọc thêm",
+    "tin cùng chuyên mục",
+    "các bài mới đăng",
+    "các bài đã đăng",
+    "các bài đã đăng :",
+    "các tin khác",
+    "tin khác",
+    "bài viết liên quan",
+    "tin đã đưa",
+    "các tin đã đưa",
+    "tin mới hơn",
+    "tin cũ hơn",
+    "related",
+    "related articles",
+    "related news",
+    "read more",
+    "more stories",
+    "bình luận",
+    "ý kiến bạn đọc",
+    "viết bình luận",
+    "gửi bình luận",
+    "tin mới nhất",
+    "tin tức liên quan",
+    "có thể bạn quan tâm",
+    "bạn có thể quan tâm",
+    "tin nổi bật",
+];
+
+/// Short interface strings that are never article text.
+const UI_LINES: &[&str] = &[
+    "chia sẻ",
+    "in bài",
+    "bản in",
+    "in trang",
+    "gửi email",
+    "gửi bài",
+    "quay lại",
+    "về đầu trang",
+    "lên đầu trang",
+    "bài viết xem",
+    "share",
+    "print",
+    "email",
+    "tweet",
+    "facebook",
+    "zalo",
+    "lượt xem",
+    "tải về",
+    "đầu trang",
+    "trở về",
+    "trở lại",
+    "xem tiếp",
+    "theo dõi",
+    "follow",
+    "like",
+    "bookmark",
+    "advertisement",
+    "quảng cáo",
+];
+
+/// Extract an article from a page. Never fails.
+pub fn extract(page: &Page, profile: Option<&SiteProfile>) -> Extraction {
+    let (text, report) = decode::decode_document(page.bytes, page.content_type);
+    extract_text(&text, report, page, profile)
+}
+
+/// Extract from already-decoded text (the report says how it was decoded).
+pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
+    let html = Html::parse_document(text);
+    let m = meta::read(&html);
+    let mut warnings = Vec::new();
+    let base = base_url(page.url, m.base_href.as_deref());
+    let now = page
+        .fetched_at
+        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&date::vn_offset()));
+
+    let removed: HashSet<NodeId> = profile.map(|p| p.removed_nodes(&html)).unwrap_or_default();
+    let all_blocks = dom::blocks(&html);
+    let blocks: Vec<Block> = all_blocks
+        .into_iter()
+        .filter(|b| !removed.contains(&b.owner) && !b.ancestors.iter().any(|a| removed.contains(a)))
+        .collect();
+
+    // --- title
+    let (mut title, title_when) = title(&html, &m, profile);
+    let site_name = m.site_name.clone().or_else(|| m.publisher.clone());
+    if let Some(t) = &title {
+        title = Some(strip_site_suffix(t, site_name.as_deref(), page.url));
+    }
+
+    // --- main container and body
+    let forced = profile.and_then(|p| p.body_node(&html));
+    let container = forced.or_else(|| best_container(&blocks));
+    let in_container = |b: &Block| match container {
+        Some(c) => b.owner == c || b.ancestors.contains(&c),
+        None => false,
+    };
+    let container_blocks: Vec<&Block> = blocks.iter().filter(|b| in_container(b)).collect();
+    let container_chars: usize = container_blocks.iter().map(|b| b.chars()).sum();
+    let container_link_chars: usize = container_blocks.iter().map(|b| b.link_chars).sum();
+
+    let lead_el = lead_element(&html);
+    let lead_text = lead_el.map(dom::text_of).filter(|t| t.chars().count() >= 30);
+
+    let mut paragraphs: Vec<&Block> = Vec::new();
+    for b in &container_blocks {
+        let t = b.text.trim();
+        let lower = t.to_lowercase();
+        let lower = lower.trim_end_matches([':', ' ']);
+        if !paragraphs.is_empty() && END_MARKERS.contains(&lower) {
+            break;
+        }
+        if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) {
+            continue;
+        }
+        if b.link_density() > 0.5 && !matches!(b.kind, BlockKind::Heading(_)) {
+            continue;
+        }
+        if matches!(b.kind, BlockKind::Heading(1)) || title.as_deref().is_some_and(|ti| same_text(ti, t)) {
+            continue;
+        }
+        if lead_text.as_deref().is_some_and(|l| same_text(l, t)) {
+            continue;
+        }
+        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 300 {
+            continue;
+        }
+        paragraphs.push(b);
+    }
+
+    // --- bylines: at the end of the text, in byline-classed elements, in metadata
+    let mut authors: Vec<String> = Vec::new();
+    let mut source: Option<String> = None;
+    for _ in 0..3 {
+        let Some(last) = paragraphs.last() else { break };
+        if last.chars() > 80 {
+            break;
+        }
+        let Some(b) = byline::parse(&last.text) else { break };
+        let emphasised = last.is_bold() || last.right_aligned || last.is_italic();
+        if b.authors.is_empty() || emphasised || last.chars() <= 40 {
+            if authors.is_empty() && !b.authors.is_empty() {
+                authors = b.authors;
+            }
+            if source.is_none() {
+                source = b.source;
+            }
+            paragraphs.pop();
+        } else {
+            break;
+        }
+    }
+    // A short emphasised byline right at the top of the text.
+    if let Some(first) = paragraphs.first()
+        && first.chars() <= 60
+        && (first.is_bold() || first.right_aligned || first.is_italic())
+        && let Some(b) = byline::parse(&first.text)
+        && !b.authors.is_empty()
+        && authors.is_empty()
+    {
+        authors = b.authors;
+        source = source.or(b.source);
+        paragraphs.remove(0);
+    }
+    if authors.is_empty() {
+        for el in html.select(&ANY) {
+            if !dom::has_class_like(el.value(), &AUTHOR_CLASS) {
+                continue;
+            }
+            let t = dom::text_of(el);
+            if let Some(b) = byline::parse(&t)
+                && !b.authors.is_empty()
+            {
+                authors = b.authors;
+                source = source.or(b.source);
+                break;
+            }
+        }
+    }
+    if authors.is_empty() {
+        let site_lower = site_name.as_deref().map(str::to_lowercase);
+        for cand in m.ld_authors.iter().chain(&m.meta_authors) {
+            let Some(b) = byline::parse(cand) else { continue };
+            let names: Vec<String> = b
+                .authors
+                .into_iter()
+                .filter(|a| site_lower.as_deref() != Some(a.to_lowercase().as_str()))
+                .collect();
+            if !names.is_empty() {
+                authors = names;
+                break;
+            }
+        }
+    }
+    if let Some(p) = profile
+        && let Some(a) = p.author(&html)
+        && let Some(b) = byline::parse(&a)
+    {
+        authors = b.authors;
+        source = b.source.or(source);
+    }
+    authors.dedup();
+
+    // --- lead: a sapo element, or a bold first paragraph
+    let mut body_paras: Vec<String> = paragraphs.iter().map(|b| b.text.clone()).collect();
+    let lead = match lead_text {
+        Some(l) => Some(l),
+        None => paragraphs
+            .first()
+            .filter(|b| b.is_bold() && b.chars() >= 60 && paragraphs.len() > 1)
+            .map(|b| b.text.clone()),
+    };
+    if let Some(l) = &lead
+        && !body_paras.first().is_some_and(|p| same_text(p, l))
+    {
+        body_paras.insert(0, l.clone());
+    }
+
+    // --- dates
+    let published = published(
+        &html,
+        &m,
+        &blocks,
+        &container_blocks,
+        title_when,
+        page.url,
+        now,
+        profile,
+    );
+    let modified = m
+        .modified
+        .iter()
+        .filter_map(|d| date::parse_text(d))
+        .find(|w| !w.is_after(now))
+        .map(normalise_when);
+
+    // --- page type
+    let body_chars: usize = body_paras.iter().map(|p| p.chars().count()).sum();
+    let title_links = html
+        .select(&ANCHOR)
+        .filter(|a| dom::text_of(*a).split_whitespace().count() >= 5)
+        .count();
+    let article_signals =
+        m.ld_article || m.og_type.as_deref() == Some("article") || published.is_some() || !authors.is_empty();
+    let container_ld = container_link_chars as f64 / container_chars.max(1) as f64;
+    // A listing alternates headline links and short summaries; an article is a run of
+    // paragraphs (perhaps followed by a list of related links).
+    let is_headline = |b: &Block| b.link_density() >= 0.5 && b.text.split_whitespace().count() >= 4;
+    let headlines = container_blocks.iter().filter(|b| is_headline(b)).count();
+    let alternations = container_blocks
+        .windows(2)
+        .filter(|w| is_headline(w[0]) != is_headline(w[1]))
+        .count();
+    let looks_like_listing = headlines >= 3 && alternations >= 4;
+    let url_says = profile.and_then(|p| p.page_type_for(page.url));
+    let page_type = if let Some(t) = url_says {
+        t
+    } else if looks_like_listing {
+        PageType::Listing
+    } else if title.is_some() && body_chars >= 300 && container_ld < 0.35 && (article_signals || body_chars >= 1200) {
+        PageType::Article
+    } else if title_links >= 8 {
+        PageType::Listing
+    } else if title.is_some() && body_chars >= 500 && article_signals && container_ld < 0.5 {
+        PageType::Article
+    } else {
+        PageType::Other
+    };
+
+    if title.is_none() {
+        warnings.push("no title found".to_owned());
+    }
+    if page_type == PageType::Article {
+        if published.is_none() {
+            warnings.push("no publication date found".to_owned());
+        }
+        if body_paras.is_empty() {
+            warnings.push("no article text found".to_owned());
+        }
+    }
+
+    // --- repair every text field; record what changed
+    let mut fix = |s: String| -> String {
+        let r = decode::repair(&s);
+        report.repairs.extend(r.repairs);
+        r.text
+    };
+    let title = title.map(&mut fix);
+    let lead = lead.map(&mut fix);
+    let body_paras: Vec<String> = body_paras.into_iter().map(&mut fix).collect();
+    let authors: Vec<String> = authors.into_iter().map(&mut fix).collect();
+
+    let links = links(&html, &base);
+    let feeds = m.feeds.iter().filter_map(|f| resolve(&base, f)).collect();
+    let images = images(&html, &m, container, &base);
+    let tags = tags(&html, &m);
+    let category = m.section.clone().or_else(|| breadcrumb(&html));
+    let language = language(&m, &body_paras);
+    let canonical_url = m.canonical.as_deref().and_then(|c| resolve(&base, c)).map(String::from);
+
+    Extraction {
+        article: Article {
+            url: page.url.to_owned(),
+            canonical_url,
+            site: site_of(page.url),
+            site_name: site_name.map(|s| decode::nfc(&s).into_owned()),
+            page_type,
+            title,
+            published: published.map(When::to_rfc3339),
+            modified: modified.map(When::to_rfc3339),
+            authors,
+            source,
+            lead,
+            body: body_paras.join("\n\n"),
+            category,
+            tags,
+            images,
+            language,
+            encoding: report,
+            warnings,
+        },
+        links,
+        feeds,
+    }
+}
+
+/// The host a URL belongs to, without `www.`.
+pub fn site_of(url: &str) -> String {
+    Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_owned()))
+        .unwrap_or_default()
+}
+
+fn base_url(url: &str, base_href: Option<&str>) -> Option<Url> {
+    let page = Url::parse(url).ok()?;
+    Some(base_href.and_then(|b| page.join(b).ok()).unwrap_or(page))
+}
+
+fn resolve(base: &Option<Url>, href: &str) -> Option<Url> {
+    let href = href.trim();
+    let mut u = match base {
+        Some(b) => b.join(href).ok()?,
+        None => Url::parse(href).ok()?,
+    };
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return None;
+    }
+    u.set_fragment(None);
+    Some(u)
+}
+
+fn links(html: &Html, base: &Option<Url>) -> Vec<Url> {
+    let mut seen = HashSet::new();
+    html.select(&ANCHOR)
+        .filter(|a| a.value().attr("rel").is_none_or(|r| !r.contains("nofollow")))
+        .filter_map(|a| resolve(base, a.value().attr("href")?))
+        .filter(|u| seen.insert(u.clone()))
+        .collect()
+}
+
+fn normalise_text(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Same text, ignoring whitespace and case.
+fn same_text(a: &str, b: &str) -> bool {
+    normalise_text(a).to_lowercase() == normalise_text(b).to_lowercase()
+}
+
+fn words_overlap(a: &str, b: &str) -> f64 {
+    let wa: HashSet<String> = a.split_whitespace().map(str::to_lowercase).collect();
+    let wb: HashSet<String> = b.split_whitespace().map(str::to_lowercase).collect();
+    if wa.is_empty() || wb.is_empty() {
+        return 0.0;
+    }
+    wa.intersection(&wb).count() as f64 / wa.len().min(wb.len()) as f64
+}
+
+/// The headline, and a time found in the title line (`… (13:01 05/11/2019)`).
+fn title(html: &Html, m: &meta::Meta, profile: Option<&SiteProfile>) -> (Option<String>, Option<When>) {
+    let mut title_when = None;
+    let mut take_time = |t: String| -> String {
+        if let Some(c) = TITLE_TIME.captures(&t) {
+            title_when = date::parse_text(&c[1]);
+            return t[..c.get(0).expect("match").start()].trim().to_owned();
+        }
+        t
+    };
+    if let Some(t) = profile.and_then(|p| p.title(html)) {
+        return (Some(take_time(t)), title_when);
+    }
+    let reference: Vec<&String> = [&m.og_title, &m.ld_headline, &m.title_tag]
+        .into_iter()
+        .flatten()
+        .collect();
+    let h1s: Vec<String> = html
+        .select(&H1)
+        .map(dom::text_of)
+        .filter(|t| t.split_whitespace().count() >= 2)
+        .collect();
+    let matches_reference = |t: &str| reference.iter().any(|r| words_overlap(t, r) >= 0.6);
+    let chosen = h1s
+        .iter()
+        .find(|t| matches_reference(t))
+        .cloned()
+        .or_else(|| {
+            html.select(&TITLE_CLASS)
+                .map(dom::text_of)
+                .filter(|t| t.split_whitespace().count() >= 3 && t.chars().count() < 300)
+                .find(|t| matches_reference(t))
+        })
+        .or_else(|| m.ld_headline.clone())
+        .or_else(|| m.og_title.clone())
+        .or_else(|| (h1s.len() == 1).then(|| h1s[0].clone()))
+        .or_else(|| m.title_tag.clone());
+    let chosen = chosen.map(&mut take_time);
+    (chosen.filter(|t| !t.is_empty()), title_when)
+}
+
+/// Remove ` | Báo Chính phủ`, ` - VnExpress` and the like.
+fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String {
+    let site = site_of(url);
+    let site_word = site.split('.').next().unwrap_or("").to_lowercase();
+    let mut t = title.trim().to_owned();
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " » "] {
+        if let Some(pos) = t.rfind(sep) {
+            let (head, tail) = (&t[..pos], &t[pos + sep.len()..]);
+            let tail_l = tail.trim().to_lowercase();
+            let tail_folded = decode::fold(&tail_l).replace(' ', "");
+            let is_site = site_name.is_some_and(|s| s.trim().to_lowercase() == tail_l)
+                || (!site_word.is_empty() && tail_folded.contains(&site_word))
+                || tail_l.contains(".vn")
+                || tail_l.contains(".com")
+                || tail_l.starts_with("báo ")
+                || tail_l.starts_with("cổng thông tin")
+                || tail_l.starts_with("trang thông tin")
+                || (sep == " | " && tail.split_whitespace().count() <= 4);
+            if is_site && head.split_whitespace().count() >= 3 {
+                t = head.trim().to_owned();
+            }
+        }
+    }
+    t
+}
+
+/// The element holding most of the page's prose (readability-style scoring).
+fn best_container(blocks: &[Block]) -> Option<NodeId> {
+    let mut scores: HashMap<NodeId, f64> = HashMap::new();
+    let mut order: Vec<NodeId> = Vec::new();
+    let mut add = |id: NodeId, s: f64, scores: &mut HashMap<NodeId, f64>| {
+        let e = scores.entry(id).or_insert_with(|| {
+            order.push(id);
+            0.0
+        });
+        *e += s;
+    };
+    for b in blocks {
+        if matches!(b.kind, BlockKind::Heading(_)) {
+            continue;
+        }
+        let n = b.chars();
+        if n < 25 || b.link_density() > 0.5 {
+            continue;
+        }
+        let s = n as f64 * (1.0 - b.link_density()) + 20.0 * b.text.matches([',', '.']).count().min(10) as f64;
+        add(b.owner, s, &mut scores);
+        for (i, &a) in b.ancestors.iter().take(3).enumerate() {
+            add(a, s * [1.0, 0.5, 0.25][i], &mut scores);
+        }
+    }
+    // Prefer the outer element on ties (it holds the same text and more).
+    order
+        .into_iter()
+        .fold(None, |best: Option<(NodeId, f64)>, id| {
+            let s = scores[&id];
+            match best {
+                Some((_, bs)) if bs >= s => best,
+                _ => Some((id, s)),
+            }
+        })
+        .map(|(id, _)| id)
+}
+
+fn lead_element(html: &Html) -> Option<ElementRef<'_>> {
+    html.select(&ANY).find(|el| {
+        dom::has_class_like(el.value(), &LEAD_CLASS)
+            && !el
+                .ancestors()
+                .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
+            && !matches!(el.value().name(), "meta" | "a" | "img" | "ul" | "ol")
+            && dom::text_of(*el).chars().count() >= 30
+            && dom::text_of(*el).chars().count() < 1500
+    })
+}
+
+/// A short line that is only a date (the date line under a headline).
+fn is_date_line(t: &str) -> bool {
+    if t.chars().count() > 70 {
+        return false;
+    }
+    date::parse_text(t).is_some() && t.chars().filter(|c| c.is_alphabetic()).count() < 25
+}
+
+fn normalise_when(w: When) -> When {
+    match w {
+        When::DateTime(t) => When::DateTime(t.with_timezone(&date::vn_offset())),
+        d => d,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn published(
+    html: &Html,
+    m: &meta::Meta,
+    blocks: &[Block],
+    container: &[&Block],
+    title_when: Option<When>,
+    url: &str,
+    now: DateTime<FixedOffset>,
+    profile: Option<&SiteProfile>,
+) -> Option<When> {
+    let ok = |w: &When| !w.is_after(now) && w.date().format("%Y").to_string().as_str() > "1990";
+    if let Some(w) = profile
+        .and_then(|p| p.date(html))
+        .and_then(|t| date::parse_text(&t))
+        .filter(ok)
+    {
+        return Some(normalise_when(w));
+    }
+    let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
+    let visible = visible_date(html, blocks, container).filter(ok);
+    let from_url = date::from_url(url).filter(ok);
+    let candidates = [from_meta, title_when.filter(ok), visible, from_url];
+    // The first source that has a time wins; a date alone is completed by a time of the
+    // same day from another source.
+    let first = candidates.iter().flatten().next().copied()?;
+    let with_time = candidates
+        .iter()
+        .flatten()
+        .find(|w| w.has_time() && w.date() == first.date())
+        .copied();
+    Some(normalise_when(if first.has_time() {
+        first
+    } else {
+        with_time.unwrap_or(first)
+    }))
+}
+
+/// The date shown near the headline: a `<time>` element, a date-classed element, or a date
+/// line before the body text.
+fn visible_date(html: &Html, blocks: &[Block], container: &[&Block]) -> Option<When> {
+    for t in html.select(&TIME_EL) {
+        if let Some(w) = t.value().attr("datetime").and_then(date::parse_text) {
+            return Some(w);
+        }
+    }
+    for el in html.select(&ANY) {
+        if !dom::has_class_like(el.value(), &DATE_CLASS) {
+            continue;
+        }
+        if el
+            .ancestors()
+            .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
+        {
+            continue;
+        }
+        let t = dom::text_of(el);
+        if t.chars().count() > 120 {
+            continue;
+        }
+        if let Some(w) = date::parse_text(&t) {
+            return Some(w);
+        }
+    }
+    // A date line just before the article text (within a few blocks of it).
+    let first_body = container.first().map(|b| b.owner);
+    let idx = first_body
+        .and_then(|o| blocks.iter().position(|b| b.owner == o))
+        .unwrap_or(0);
+    blocks[idx.saturating_sub(8)..(idx + 3).min(blocks.len())]
+        .iter()
+        .filter(|b| b.chars() <= 120)
+        .find_map(|b| date::parse_text(&b.text))
+}
+
+fn images(html: &Html, m: &meta::Meta, container: Option<NodeId>, base: &Option<Url>) -> Vec<Image> {
+    let mut out: Vec<Image> = Vec::new();
+    if let Some(u) = m.image.as_deref().and_then(|i| resolve(base, i)) {
+        out.push(Image {
+            url: u.into(),
+            caption: None,
+        });
+    }
+    let Some(c) = container.and_then(|c| html.tree.get(c)).and_then(ElementRef::wrap) else {
+        return out;
+    };
+    for img in c.select(&IMG) {
+        let Some(u) = img.value().attr("src").and_then(|s| resolve(base, s)) else {
+            continue;
+        };
+        let caption = img
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|a| a.value().name() == "figure")
+            .and_then(|f| f.select(&sel("figcaption")).next().map(dom::text_of))
+            .or_else(|| img.value().attr("alt").map(str::to_owned))
+            .filter(|c| !c.trim().is_empty());
+        if !out.iter().any(|i| i.url == u.as_str()) {
+            out.push(Image { url: u.into(), caption });
+        }
+    }
+    out
+}
+
+fn tags(html: &Html, m: &meta::Meta) -> Vec<String> {
+    let mut out: Vec<String> = m.keywords.clone();
+    for a in html.select(&TAG_LINKS) {
+        let t = dom::text_of(a);
+        let t = t.trim_start_matches('#').trim().to_owned();
+        if !t.is_empty() && t.chars().count() <= 60 && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
+            out.push(t);
+        }
+    }
+    out.into_iter().map(|t| decode::nfc(&t).into_owned()).collect()
+}
+
+fn breadcrumb(html: &Html) -> Option<String> {
+    let items: Vec<String> = html
+        .select(&BREADCRUMB)
+        .map(dom::text_of)
+        .filter(|t| !t.is_empty() && t.chars().count() < 60)
+        .collect();
+    items
+        .into_iter()
+        .rfind(|t| !matches!(t.to_lowercase().as_str(), "trang chủ" | "home"))
+}
+
+/// `vi` when the text is written with Vietnamese letters, else what the page declares, else
+/// `en` for plain Latin text.
+fn language(m: &meta::Meta, paras: &[String]) -> Option<String> {
+    let sample: String = paras.iter().take(5).map(String::as_str).collect::<Vec<_>>().join(" ");
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    if letters >= 50 {
+        let vi = sample
+            .chars()
+            .filter(|c| {
+                matches!(
+                    *c,
+                    'ă' | 'đ' | 'ơ' | 'ư' | 'Ă' | 'Đ' | 'Ơ' | 'Ư' | '\u{1EA0}'..='\u{1EF9}'
+                )
+            })
+            .count();
+        if vi * 100 >= letters * 2 {
+            return Some("vi".into());
+        }
+    }
+    if let Some(l) = &m.lang {
+        return Some(l.split(['-', '_']).next().unwrap_or(l).to_owned());
+    }
+    (letters >= 50 && sample.is_ascii()).then(|| "en".into())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,251 @@
+//! Golden-file tests: every `fixtures/**/NAME.html` with a `NAME.expected.json` beside it is
+//! extracted and compared field by field with what the expected file states.
+
+use super::*;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn golden_pages(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).expect("fixtures dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            golden_pages(&p, out);
+        } else if p.to_string_lossy().ends_with(".expected.json") {
+            out.push(p);
+        }
+    }
+}
+
+fn page_for(expected: &Path) -> PathBuf {
+    PathBuf::from(expected.to_string_lossy().trim_end_matches(".expected.json"))
+}
+
+fn run(page: &Path, url: &str) -> Article {
+    let bytes = std::fs::read(page).expect("page");
+    let bytes = if page.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out).expect("gzip");
+        out
+    } else {
+        bytes
+    };
+    let profiles = profile::Profiles::builtin();
+    let fetched = DateTime::parse_from_rfc3339("2026-01-01T00:00:00+07:00").ok();
+    extract(
+        &Page {
+            bytes: &bytes,
+            content_type: None,
+            url,
+            fetched_at: fetched,
+        },
+        profiles.for_url(url),
+    )
+    .article
+}
+
+#[test]
+fn golden_fixtures() {
+    let mut expected = Vec::new();
+    golden_pages(&fixtures(), &mut expected);
+    assert!(expected.len() >= 5, "golden fixtures missing: {expected:?}");
+    let mut failures = Vec::new();
+    for exp_path in &expected {
+        let exp: serde_json::Value = serde_json::from_slice(&std::fs::read(exp_path).expect("read")).expect("json");
+        let url = exp["url"].as_str().expect("expected.json has a url");
+        let got = serde_json::to_value(run(&page_for(exp_path), url)).expect("serialise");
+        for (k, v) in exp.as_object().expect("object") {
+            if got.get(k) != Some(v) {
+                failures.push(format!(
+                    "{}: {k}\n   expected {v}\n   got      {}",
+                    exp_path.display(),
+                    got.get(k).unwrap_or(&serde_json::Value::Null)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "golden mismatches:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn seed_article_without_profile_reads_the_same() {
+    // The generic path alone must carry the seed page.
+    let page = fixtures().join("portal/tin-tuc-su-kien/long-bien-trien-khai-thang-hanh-dong-vi-binh-dang-gioi-va-phong-chong-bao-luc-tren-co-so-gioi-c4-2305.html");
+    let bytes = std::fs::read(page).unwrap();
+    let a = extract(
+        &Page {
+            bytes: &bytes,
+            content_type: Some("text/html; charset=utf-8"),
+            url: "http://example.org/x.htm",
+            fetched_at: None,
+        },
+        None,
+    )
+    .article;
+    assert_eq!(
+        a.title.as_deref(),
+        Some("Long Biên triển khai Tháng hành động vì bình đẳng giới và phòng chống bạo lực trên cơ sở giới")
+    );
+    assert_eq!(a.published.as_deref(), Some("2019-11-05T13:01:00+07:00"));
+    assert_eq!(a.authors, ["Nhật Minh"]);
+    assert_eq!(a.page_type, PageType::Article);
+    let paras: Vec<&str> = a.body.split("\n\n").collect();
+    assert_eq!(paras.len(), 4, "{paras:#?}");
+    assert!(paras[0].starts_with("HNP - UBND quận Long Biên"));
+    for boiler in [
+        "Các bài mới đăng",
+        "Viết bình luận",
+        "bảo mật",
+        "Họ tên",
+        "Nhật Minh",
+        "In bài viết",
+    ] {
+        assert!(!a.body.contains(boiler), "body holds {boiler:?}");
+    }
+}
+
+#[test]
+fn messy_html_never_fails() {
+    for html in [
+        "",
+        "<",
+        "<html><body><p>",
+        "\u{0}\u{1}binary",
+        "<div><div><div>",
+        "<p>Chỉ một câu.</p>",
+    ] {
+        let a = extract(
+            &Page {
+                bytes: html.as_bytes(),
+                content_type: None,
+                url: "not a url",
+                fetched_at: None,
+            },
+            None,
+        )
+        .article;
+        assert_ne!(a.page_type, PageType::Article, "{html:?}");
+    }
+}
+
+/// One-line byline cases: the last paragraph of an article body decides the authors.
+fn check_byline(last_paragraph_html: &str, authors: &[&str], source: Option<&str>) {
+    let body = "<p>Đoạn văn thứ nhất của bài viết, đủ dài để được xem là nội dung chính của trang, nói về hoạt động của quận.</p>\
+        <p>Đoạn văn thứ hai tiếp tục trình bày chi tiết kế hoạch, các mốc thời gian, các đơn vị phối hợp và kết quả dự kiến.</p>\
+        <p>Đoạn văn thứ ba nêu trách nhiệm của các phòng, ban, đơn vị và ủy ban nhân dân các phường trong việc thực hiện.</p>";
+    let html = format!(
+        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><h1>Tiêu đề bài viết thử nghiệm</h1><div class=\"date\">05/11/2019 13:01</div><div>{body}{last_paragraph_html}</div></body></html>"
+    );
+    let a = extract(
+        &Page {
+            bytes: html.as_bytes(),
+            content_type: None,
+            url: "http://example.org/a.htm",
+            fetched_at: None,
+        },
+        None,
+    )
+    .article;
+    assert_eq!(a.authors, authors, "{last_paragraph_html}");
+    assert_eq!(a.source.as_deref(), source, "{last_paragraph_html}");
+    assert!(
+        !a.body.contains(
+            last_paragraph_html
+                .trim_start_matches('<')
+                .split('>')
+                .nth(1)
+                .unwrap_or("@@")
+        ) || authors.is_empty() && source.is_none()
+    );
+}
+
+#[test]
+fn bylines_at_the_end() {
+    check_byline(
+        "<p style=\"text-align:right\"><strong>Nhật Minh</strong></p>",
+        &["Nhật Minh"],
+        None,
+    );
+    check_byline(
+        "<p align=\"right\"><b>Minh Anh - Thu Hà</b></p>",
+        &["Minh Anh", "Thu Hà"],
+        None,
+    );
+    check_byline("<p><strong>PV</strong></p>", &["PV"], None);
+    check_byline("<p><strong>Nhóm PV</strong></p>", &["Nhóm PV"], None);
+    check_byline("<p><em>Theo TTXVN</em></p>", &[], Some("TTXVN"));
+    check_byline("<p>Nguồn: VGP</p>", &[], Some("VGP"));
+    check_byline(
+        "<p><strong>Hoàng Long (TTXVN)</strong></p>",
+        &["Hoàng Long"],
+        Some("TTXVN"),
+    );
+    check_byline("<p>Quận sẽ tổng kết vào cuối năm.</p>", &[], None);
+}
+
+/// One-line date cases: a date line under the headline.
+fn check_date(date_html: &str, expected: Option<&str>) {
+    let html = format!(
+        "<html><body><h1>Tiêu đề bài viết thử nghiệm về ngày tháng</h1>{date_html}<div><p>Nội dung bài viết đủ dài, với nhiều câu văn, để trình trích xuất nhận ra đây là phần chính của trang.</p><p>Một đoạn văn nữa, cũng khá dài, nói về những điều khác nhau trong ngày hôm ấy và các ngày sau đó.</p></div></body></html>"
+    );
+    let a = extract(
+        &Page {
+            bytes: html.as_bytes(),
+            content_type: None,
+            url: "http://example.org/a.htm",
+            fetched_at: None,
+        },
+        None,
+    )
+    .article;
+    assert_eq!(a.published.as_deref(), expected, "{date_html}");
+}
+
+#[test]
+fn date_lines() {
+    check_date(
+        "<div class=\"date\">Thứ Ba, 05/11/2019 - 13:01</div>",
+        Some("2019-11-05T13:01:00+07:00"),
+    );
+    check_date(
+        "<span class=\"time\">05/11/2019 13:01 (GMT+7)</span>",
+        Some("2019-11-05T13:01:00+07:00"),
+    );
+    check_date(
+        "<p class=\"ngay-dang\">Hà Nội, ngày 5 tháng 11 năm 2019</p>",
+        Some("2019-11-05"),
+    );
+    check_date("<div class=\"meta\">Cập nhật: 05-11-2019</div>", Some("2019-11-05"));
+    check_date(
+        "<time datetime=\"2019-11-05T13:01:00+07:00\">5/11</time>",
+        Some("2019-11-05T13:01:00+07:00"),
+    );
+    check_date("<div class=\"date\">05/11/2099 13:01</div>", None);
+}
+
+#[test]
+fn title_suffixes_are_removed() {
+    let f = |t: &str| strip_site_suffix(t, Some("Báo Chính phủ"), "https://baochinhphu.vn/a.htm");
+    assert_eq!(
+        f("Thủ tướng chủ trì phiên họp Chính phủ | Báo Chính phủ"),
+        "Thủ tướng chủ trì phiên họp Chính phủ"
+    );
+    assert_eq!(
+        strip_site_suffix(
+            "Giá vàng hôm nay tăng mạnh - VnExpress",
+            None,
+            "https://vnexpress.net/a.html"
+        ),
+        "Giá vàng hôm nay tăng mạnh"
+    );
+    assert_eq!(
+        strip_site_suffix(
+            "Hà Nội - Hải Phòng: tuyến cao tốc mới",
+            None,
+            "https://example.vn/a.html"
+        ),
+        "Hà Nội - Hải Phòng: tuyến cao tốc mới"
+    );
+}

@@ -1,0 +1,295 @@
+//! `index` owns the Tantivy index inside the archive (`<archive>/index/`). It is derived data:
+//! [`rebuild`] recreates it from the archive alone, and [`Indexer::upsert`] replaces an
+//! article's document by id, so every current article has exactly one document.
+//!
+//! Text fields are indexed twice: `title` with the exact analyzer (lower-cased NFC) and
+//! `title_f` with the folded one (diacritics removed, `đ`→`d`), both with positions for
+//! phrase queries. Exact matches can then outrank folded ones at query time.
+
+use std::path::Path;
+use tantivy::schema::{
+    DateOptions, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::{Index, IndexWriter, Term, doc};
+
+use crate::archive::{Archive, StoredArticle};
+use crate::decode;
+use crate::error::{IoContext, Result};
+use crate::extract::date::When;
+
+pub const EXACT: &str = "vn_exact";
+pub const FOLDED: &str = "vn_folded";
+
+/// The text fields that are indexed exact and folded.
+pub const TEXT_FIELDS: &[&str] = &["title", "lead", "body", "authors", "source", "category", "tags"];
+
+/// Field handles of the schema.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub url: Field,
+    pub site: Field,
+    pub title: Field,
+    pub title_f: Field,
+    pub lead: Field,
+    pub lead_f: Field,
+    pub body: Field,
+    pub body_f: Field,
+    pub authors: Field,
+    pub authors_f: Field,
+    pub source: Field,
+    pub source_f: Field,
+    pub category: Field,
+    pub category_f: Field,
+    pub tags: Field,
+    pub tags_f: Field,
+    pub published: Field,
+    pub published_text: Field,
+    pub fetched: Field,
+    pub revision: Field,
+    pub path: Field,
+}
+
+fn text(tokenizer: &str, stored: bool) -> TextOptions {
+    let o = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    if stored { o.set_stored() } else { o }
+}
+
+pub fn schema() -> Schema {
+    let mut b = Schema::builder();
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("url", STRING | STORED);
+    b.add_text_field("site", STRING | STORED | FAST);
+    for name in TEXT_FIELDS {
+        b.add_text_field(name, text(EXACT, true));
+        b.add_text_field(&format!("{name}_f"), text(FOLDED, false));
+    }
+    let date = DateOptions::from(INDEXED).set_stored().set_fast();
+    b.add_date_field("published", date.clone());
+    b.add_text_field("published_text", STORED);
+    b.add_date_field("fetched", date);
+    b.add_u64_field("revision", STORED);
+    b.add_text_field("path", STORED);
+    b.build()
+}
+
+impl Fields {
+    pub fn of(s: &Schema) -> Fields {
+        let f = |n: &str| s.get_field(n).expect("field in schema");
+        Fields {
+            id: f("id"),
+            url: f("url"),
+            site: f("site"),
+            title: f("title"),
+            title_f: f("title_f"),
+            lead: f("lead"),
+            lead_f: f("lead_f"),
+            body: f("body"),
+            body_f: f("body_f"),
+            authors: f("authors"),
+            authors_f: f("authors_f"),
+            source: f("source"),
+            source_f: f("source_f"),
+            category: f("category"),
+            category_f: f("category_f"),
+            tags: f("tags"),
+            tags_f: f("tags_f"),
+            published: f("published"),
+            published_text: f("published_text"),
+            fetched: f("fetched"),
+            revision: f("revision"),
+            path: f("path"),
+        }
+    }
+}
+
+fn register(index: &Index) {
+    let exact = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .build();
+    let folded = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    index.tokenizers().register(EXACT, exact);
+    index.tokenizers().register(FOLDED, folded);
+}
+
+/// Open the index in `dir`, creating it if absent.
+pub fn open(dir: &Path) -> Result<Index> {
+    std::fs::create_dir_all(dir).at(dir)?;
+    let index = if dir.join("meta.json").exists() {
+        Index::open_in_dir(dir)?
+    } else {
+        Index::create_in_dir(dir, schema())?
+    };
+    register(&index);
+    Ok(index)
+}
+
+fn to_date(w: When) -> tantivy::DateTime {
+    let secs = match w {
+        When::DateTime(t) => t.timestamp(),
+        When::Date(d) => d
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_local_timezone(crate::extract::date::vn_offset())
+            .single()
+            .map(|t| t.timestamp())
+            .unwrap_or(0),
+    };
+    tantivy::DateTime::from_timestamp_secs(secs)
+}
+
+/// Adds and replaces articles; commits on [`Indexer::commit`].
+pub struct Indexer {
+    writer: IndexWriter,
+    fields: Fields,
+    pending: usize,
+}
+
+impl Indexer {
+    pub fn new(index: &Index) -> Result<Indexer> {
+        let writer = index.writer(64 * 1024 * 1024)?;
+        Ok(Indexer {
+            writer,
+            fields: Fields::of(&index.schema()),
+            pending: 0,
+        })
+    }
+
+    /// Replace the document of this article (by id) with its current revision.
+    pub fn upsert(&mut self, s: &StoredArticle, path: &Path) -> Result<()> {
+        let f = self.fields;
+        self.writer.delete_term(Term::from_field_text(f.id, &s.id));
+        let a = &s.article;
+        let mut d = doc!(
+            f.id => s.id.as_str(),
+            f.url => a.url.as_str(),
+            f.site => a.site.as_str(),
+            f.revision => s.revision as u64,
+            f.path => path.to_string_lossy().as_ref(),
+        );
+        // Text is NFC already (decode's invariant); normalise anyway, it is cheap when true.
+        let mut add = |exact: Field, folded: Field, value: &str| {
+            let v = decode::nfc(value);
+            d.add_text(exact, v.as_ref());
+            d.add_text(folded, v.as_ref());
+        };
+        if let Some(t) = &a.title {
+            add(f.title, f.title_f, t);
+        }
+        if let Some(l) = &a.lead {
+            add(f.lead, f.lead_f, l);
+        }
+        add(f.body, f.body_f, &a.body);
+        for au in &a.authors {
+            add(f.authors, f.authors_f, au);
+        }
+        if let Some(src) = &a.source {
+            add(f.source, f.source_f, src);
+        }
+        if let Some(c) = &a.category {
+            add(f.category, f.category_f, c);
+        }
+        for t in &a.tags {
+            add(f.tags, f.tags_f, t);
+        }
+        if let Some(p) = &a.published {
+            if let Some(w) = When::parse_stored(p) {
+                d.add_date(f.published, to_date(w));
+            }
+            d.add_text(f.published_text, p);
+        }
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&s.fetch.fetched_at) {
+            d.add_date(f.fetched, tantivy::DateTime::from_timestamp_secs(t.timestamp()));
+        }
+        self.writer.add_document(d)?;
+        self.pending += 1;
+        Ok(())
+    }
+
+    /// Make everything added so far durable and visible.
+    pub fn commit(&mut self) -> Result<usize> {
+        self.writer.commit()?;
+        let n = self.pending;
+        self.pending = 0;
+        Ok(n)
+    }
+
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+}
+
+/// Rebuild the index from the archive alone: into `index.new`, then swapped in, so a crash
+/// leaves either the old index or the new one. Returns the number of documents.
+pub fn rebuild(archive: &Archive) -> Result<usize> {
+    let root = archive.root();
+    let new_dir = root.join("index.new");
+    let old_dir = root.join("index.old");
+    let live = archive.index_dir();
+    if new_dir.exists() {
+        std::fs::remove_dir_all(&new_dir).at(&new_dir)?;
+    }
+    let index = open(&new_dir)?;
+    let mut ix = Indexer::new(&index)?;
+    let mut n = 0;
+    for s in archive.current() {
+        let s = s?;
+        let path = archive.path_of(&s.id).unwrap_or_default();
+        ix.upsert(&s, &path)?;
+        n += 1;
+    }
+    ix.commit()?;
+    ix.writer.wait_merging_threads()?;
+    if old_dir.exists() {
+        std::fs::remove_dir_all(&old_dir).at(&old_dir)?;
+    }
+    if live.exists() {
+        std::fs::rename(&live, &old_dir).at(&old_dir)?;
+    }
+    std::fs::rename(&new_dir, &live).at(&live)?;
+    crate::archive::sync_dir(root)?;
+    if old_dir.exists() {
+        std::fs::remove_dir_all(&old_dir).at(&old_dir)?;
+    }
+    Ok(n)
+}
+
+/// Number of documents in the index.
+pub fn doc_count(index: &Index) -> Result<u64> {
+    Ok(index.reader()?.searcher().num_docs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TokenStream;
+
+    fn tokens(index: &Index, analyzer: &str, text: &str) -> Vec<String> {
+        let mut a = index.tokenizers().get(analyzer).unwrap();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push(s.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn analyzers_keep_or_fold_diacritics() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = open(dir.path()).unwrap();
+        assert_eq!(tokens(&index, EXACT, "Bình Đẳng GIỚI"), ["bình", "đẳng", "giới"]);
+        assert_eq!(tokens(&index, FOLDED, "Bình Đẳng GIỚI"), ["binh", "dang", "gioi"]);
+        assert_eq!(tokens(&index, FOLDED, "ma má mà mã mạ mả"), ["ma"; 6]);
+    }
+}

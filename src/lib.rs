@@ -1,0 +1,17 @@
+//! vnnews: archive Vietnamese news portals faithfully — polite crawling, charset detection
+//! and mojibake repair, article extraction, a JSON + WARC archive and full-text search.
+//!
+//! The modules follow the data flow — [`crawl`] → [`decode`] → [`extract`] → [`archive`] →
+//! [`index`] → [`search`] — with [`config`] and [`cli`] at the edge. See ARCHITECTURE.md.
+pub mod archive;
+pub mod cli;
+pub mod config;
+pub mod crawl;
+pub mod decode;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod search;
+
+pub use error::{Error, Result};

@@ -1,0 +1,332 @@
+//! `search` owns querying the index: the query language (phrases, `AND`/`OR`/`-`, field
+//! prefixes), diacritic-insensitive matching that still ranks the exact spelling first,
+//! filters, sorting and snippets.
+//!
+//! Every query is NFC-normalised, then searched in both the exact and the folded fields; the
+//! exact fields carry the higher boost, so `mã` outranks `ma`/`mà` for the query `mã`, while
+//! `binh dang gioi` finds `bình đẳng giới`.
+
+use chrono::NaiveDate;
+use regex::Regex;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::sync::LazyLock;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument, Term};
+
+use crate::decode::{fold, nfc};
+use crate::error::Result;
+use crate::extract::date::vn_offset;
+use crate::index::Fields;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchOptions {
+    pub limit: usize,
+    pub offset: usize,
+    pub site: Option<String>,
+    pub author: Option<String>,
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+    pub sort: Sort,
+}
+
+/// A snippet as pieces of text, each marked as matching the query or not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snippet(pub Vec<(String, bool)>);
+
+impl Snippet {
+    pub fn plain(&self) -> String {
+        self.0.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    /// Render with matched words wrapped in `open`/`close` (e.g. ANSI colour codes).
+    pub fn render(&self, open: &str, close: &str) -> String {
+        self.0
+            .iter()
+            .map(|(t, hit)| if *hit { format!("{open}{t}{close}") } else { t.clone() })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub id: String,
+    pub url: String,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub site: String,
+    pub authors: Vec<String>,
+    #[serde(serialize_with = "plain_snippet")]
+    pub snippet: Snippet,
+    /// The article's JSON file, relative to the archive root.
+    pub path: String,
+}
+
+fn plain_snippet<S: serde::Serializer>(s: &Snippet, ser: S) -> std::result::Result<S::Ok, S::Error> {
+    ser.serialize_str(&s.plain())
+}
+
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// User-facing field names and the index fields they search.
+const FIELD_ALIASES: &[(&str, &str)] = &[
+    ("title", "title"),
+    ("lead", "lead"),
+    ("sapo", "lead"),
+    ("body", "body"),
+    ("author", "authors"),
+    ("authors", "authors"),
+    ("source", "source"),
+    ("category", "category"),
+    ("tag", "tags"),
+    ("tags", "tags"),
+];
+
+static FIELD_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b([a-z]+):("[^"]*"|\([^)]*\)|[^\s()"]+)"#).expect("regex"));
+
+/// `title:x` → `(title:x OR title_f:x)`, so field queries are diacritic-insensitive too.
+fn expand_fields(q: &str) -> String {
+    FIELD_PREFIX
+        .replace_all(q, |c: &regex::Captures| {
+            let name = c[1].to_ascii_lowercase();
+            match FIELD_ALIASES.iter().find(|(alias, _)| *alias == name) {
+                Some((_, field)) => format!("({field}:{v} OR {field}_f:{v})", v = &c[2]),
+                None => c[0].to_owned(),
+            }
+        })
+        .into_owned()
+}
+
+/// The words of a query, folded, for snippets.
+fn query_words(q: &str) -> HashSet<String> {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "AND" | "OR" | "NOT"))
+        .filter(|w| !FIELD_ALIASES.iter().any(|(a, _)| a == w))
+        .map(fold)
+        .collect()
+}
+
+fn parser(index: &Index, f: &Fields) -> QueryParser {
+    let fields = vec![
+        f.title,
+        f.title_f,
+        f.lead,
+        f.lead_f,
+        f.body,
+        f.body_f,
+        f.authors,
+        f.authors_f,
+        f.tags,
+        f.tags_f,
+    ];
+    let mut p = QueryParser::for_index(index, fields);
+    p.set_conjunction_by_default();
+    for (field, boost) in [
+        (f.title, 6.0),
+        (f.title_f, 2.0),
+        (f.lead, 3.0),
+        (f.lead_f, 1.0),
+        (f.body, 2.0),
+        (f.body_f, 0.7),
+        (f.authors, 3.0),
+        (f.authors_f, 1.0),
+        (f.tags, 2.0),
+        (f.tags_f, 0.7),
+        (f.source, 2.0),
+        (f.source_f, 0.7),
+        (f.category, 2.0),
+        (f.category_f, 0.7),
+    ] {
+        p.set_field_boost(field, boost);
+    }
+    p
+}
+
+fn day_start(d: NaiveDate) -> tantivy::DateTime {
+    let t = d
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_local_timezone(vn_offset())
+        .single()
+        .expect("fixed offset");
+    tantivy::DateTime::from_timestamp_secs(t.timestamp())
+}
+
+/// Build the query: the user's words plus filters.
+pub fn build_query(index: &Index, query: &str, opts: &SearchOptions) -> Result<Box<dyn Query>> {
+    let f = Fields::of(&index.schema());
+    let q = nfc(query.trim()).into_owned();
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if !q.is_empty() {
+        parts.push((Occur::Must, parser(index, &f).parse_query(&expand_fields(&q))?));
+    }
+    if let Some(site) = &opts.site {
+        parts.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.site, site),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    if let Some(author) = &opts.author {
+        let words: Vec<String> = author.split_whitespace().map(|w| w.replace('"', "")).collect();
+        let phrase = format!("\"{}\"", words.join(" "));
+        let mut p = QueryParser::for_index(index, vec![f.authors_f]);
+        p.set_conjunction_by_default();
+        parts.push((Occur::Must, p.parse_query(&nfc(&phrase))?));
+    }
+    if opts.since.is_some() || opts.until.is_some() {
+        let lower = opts
+            .since
+            .map(|d| Bound::Included(Term::from_field_date_for_search(f.published, day_start(d))))
+            .unwrap_or(Bound::Unbounded);
+        let upper = opts
+            .until
+            .and_then(|d| d.succ_opt())
+            .map(|d| Bound::Excluded(Term::from_field_date_for_search(f.published, day_start(d))))
+            .unwrap_or(Bound::Unbounded);
+        parts.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+    }
+    if parts.is_empty() {
+        return Ok(Box::new(tantivy::query::AllQuery));
+    }
+    Ok(Box::new(BooleanQuery::new(parts)))
+}
+
+/// Run a search.
+pub fn search(index: &Index, query: &str, opts: &SearchOptions) -> Result<Results> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let q = build_query(index, query, opts)?;
+    let limit = opts.limit.max(1);
+    let top = TopDocs::with_limit(limit).and_offset(opts.offset);
+    let (total, addrs): (usize, Vec<(f32, DocAddress)>) = match opts.sort {
+        Sort::Relevance => searcher.search(&q, &(Count, top))?,
+        Sort::Newest | Sort::Oldest => {
+            let order = if opts.sort == Sort::Newest {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            let (n, docs) = searcher.search(
+                &q,
+                &(Count, top.order_by_fast_field::<tantivy::DateTime>("published", order)),
+            )?;
+            (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+        }
+    };
+    let words = query_words(query);
+    let hits = addrs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (score, addr))| hit(&searcher, addr, score, opts.offset + i + 1, &words))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Results { total, hits })
+}
+
+fn hit(searcher: &Searcher, addr: DocAddress, score: f32, rank: usize, words: &HashSet<String>) -> Result<Hit> {
+    let f = Fields::of(searcher.schema());
+    let d: TantivyDocument = searcher.doc(addr)?;
+    let s = |field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+    let body = s(f.body).unwrap_or_default();
+    let lead = s(f.lead).unwrap_or_default();
+    let snippet_source = if body.is_empty() { &lead } else { &body };
+    Ok(Hit {
+        rank,
+        score,
+        id: s(f.id).unwrap_or_default(),
+        url: s(f.url).unwrap_or_default(),
+        title: s(f.title),
+        published: s(f.published_text),
+        site: s(f.site).unwrap_or_default(),
+        authors: d
+            .get_all(f.authors)
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        snippet: snippet(snippet_source, words, 32),
+        path: s(f.path).unwrap_or_default(),
+    })
+}
+
+/// The window of `width` words with the most query words, matched words marked. Matching is
+/// on folded words, so a diacritic-free query highlights the accented text it found.
+pub fn snippet(text: &str, words: &HashSet<String>, width: usize) -> Snippet {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    if tokens.is_empty() {
+        return Snippet(Vec::new());
+    }
+    let is_hit: Vec<bool> = tokens
+        .iter()
+        .map(|t| words.contains(&fold(t.trim_matches(|c: char| !c.is_alphanumeric()))))
+        .collect();
+    let width = width.min(tokens.len());
+    let mut best = (0, 0usize);
+    let mut count = is_hit[..width].iter().filter(|h| **h).count();
+    best.1 = count;
+    for start in 1..=tokens.len() - width {
+        count = count + is_hit[start + width - 1] as usize - is_hit[start - 1] as usize;
+        if count > best.1 {
+            best = (start, count);
+        }
+    }
+    // Start a little before the first match, so it is read in context.
+    let first_hit = (best.0..best.0 + width).find(|&i| is_hit[i]).unwrap_or(best.0);
+    let start = first_hit.saturating_sub(width / 4).min(tokens.len() - width);
+    let (start, end) = (start, start + width);
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    if start > 0 {
+        pieces.push(("… ".into(), false));
+    }
+    for (i, t) in tokens[start..end].iter().enumerate() {
+        if i > 0 {
+            pieces.push((" ".into(), false));
+        }
+        pieces.push(((*t).to_owned(), is_hit[start + i]));
+    }
+    if end < tokens.len() {
+        pieces.push((" …".into(), false));
+    }
+    Snippet(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_prefixes_search_both_forms() {
+        assert_eq!(expand_fields("title:giới"), "(title:giới OR title_f:giới)");
+        assert_eq!(
+            expand_fields("author:\"Nhật Minh\" x"),
+            "(authors:\"Nhật Minh\" OR authors_f:\"Nhật Minh\") x"
+        );
+        assert_eq!(expand_fields("http://x"), "http://x");
+    }
+
+    #[test]
+    fn snippets_highlight_folded_matches() {
+        let words = query_words("binh dang");
+        let s = snippet("Tháng hành động vì bình đẳng giới năm 2019.", &words, 4);
+        assert_eq!(s.render("[", "]"), "… vì [bình] [đẳng] giới …");
+    }
+}

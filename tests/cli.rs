@@ -1,0 +1,125 @@
+//! The `vnnews` binary as a user runs it: stdout for data, exit codes, one line per input.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const SEED_PAGE: &str = "fixtures/portal/tin-tuc-su-kien/long-bien-trien-khai-thang-hanh-dong-vi-binh-dang-gioi-va-phong-chong-bao-luc-tren-co-so-gioi-c4-2305.html";
+
+fn vnnews(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vnnews"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn extract_prints_the_seed_article_fields() {
+    let o = vnnews(
+        &[
+            "extract",
+            "--url",
+            "https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm",
+            SEED_PAGE,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["title"],
+        "Long Biên triển khai Tháng hành động vì bình đẳng giới và phòng chống bạo lực trên cơ sở giới"
+    );
+    assert_eq!(v["published"], "2019-11-05T13:01:00+07:00");
+    assert_eq!(v["authors"], serde_json::json!(["Nhật Minh"]));
+    assert_eq!(v["page_type"], "article");
+    assert_eq!(v["site"], "longbien.hanoi.gov.vn");
+    assert_eq!(v["language"], "vi");
+    assert_eq!(v["encoding"]["label"], "utf-8");
+    assert!(v["lead"].as_str().unwrap().starts_with("HNP - "));
+    for key in ["url", "body", "encoding"] {
+        assert!(v.get(key).is_some(), "{key} missing");
+    }
+}
+
+#[test]
+fn extract_reads_gzip_and_keeps_going_after_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("seed.html.gz");
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::fast());
+    enc.write_all(&std::fs::read(SEED_PAGE).unwrap()).unwrap();
+    enc.finish().unwrap();
+    let o = vnnews(&["extract", "does-not-exist.html", gz.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2), "a missing file sets the exit code");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does-not-exist.html"));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["authors"], serde_json::json!(["Nhật Minh"]));
+}
+
+#[test]
+fn repair_writes_one_line_per_input_line() {
+    let input = "L?y l?i m\u{FFFD} b?o m?t\nViá»‡t Nam\nTại sao giá lại tăng?\n\nSão Paulo\n";
+    let o = vnnews(&["repair"], Some(input));
+    assert!(o.status.success());
+    assert_eq!(
+        stdout(&o),
+        "Lấy lại mã bảo mật\nViệt Nam\nTại sao giá lại tăng?\n\nSão Paulo\n"
+    );
+
+    let o = vnnews(&["repair", "--explain"], Some("Viá»‡t Nam\n"));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["output"], "Việt Nam");
+    assert_eq!(v["repairs"][0]["kind"], "double-encoded");
+}
+
+#[test]
+fn search_without_an_index_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = vnnews(&["--archive", dir.path().to_str().unwrap(), "search", "x"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("vnnews reindex"));
+}
+
+#[test]
+fn demo_then_search_json_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().to_str().unwrap();
+    let o = vnnews(&["--archive", archive, "demo"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    for q in ["$ vnnews search 'bình đẳng giới'", "$ vnnews search 'binh dang gioi'"] {
+        let after = &out[out.find(q).unwrap_or_else(|| panic!("{q} missing in {out}"))..];
+        let first_hit = after.lines().nth(1).unwrap();
+        assert!(
+            first_hit.starts_with("1. Long Biên triển khai Tháng hành động vì bình đẳng giới"),
+            "{first_hit}"
+        );
+        assert!(after.contains("2019-11-05T13:01") && after.contains("Nhật Minh"));
+    }
+
+    let o = vnnews(
+        &["--archive", archive, "search", "--json", "binh", "dang", "gioi"],
+        None,
+    );
+    assert!(o.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!lines.is_empty());
+    assert_eq!(lines[0]["published"], "2019-11-05T13:01:00+07:00");
+    assert_eq!(lines[0]["rank"], 1);
+
+    let o = vnnews(&["--archive", archive, "search", "tàu vũ trụ"], None);
+    assert_eq!(o.status.code(), Some(1), "nothing found is exit 1");
+}
