@@ -16,9 +16,11 @@ pub enum CodePage {
     Latin,
     /// windows-1258, whose tone marks are combining characters.
     Windows1258,
-    /// Either of the two: each character maps to its byte in whichever holds it (they never
-    /// disagree on a character), for text that mixes both kinds of mojibake.
+    /// windows-1252, windows-1258 or windows-1250: each character maps to its byte in the
+    /// first that holds it (they do not disagree on a character), for text that mixes kinds.
     Either,
+    /// The DOS code page 437 (consoles, old tools): `Tiß║┐ng Viß╗çt`.
+    Cp437,
 }
 
 impl CodePage {
@@ -26,7 +28,8 @@ impl CodePage {
         match self {
             CodePage::Latin => "windows-1252",
             CodePage::Windows1258 => "windows-1258",
-            CodePage::Either => "windows-1252/windows-1258",
+            CodePage::Either => "windows-1252/windows-1258/windows-1250",
+            CodePage::Cp437 => "IBM437",
         }
     }
 
@@ -38,7 +41,12 @@ impl CodePage {
         match self {
             CodePage::Latin => LATIN.get(&c).copied(),
             CodePage::Windows1258 => CP1258.get(&c).copied(),
-            CodePage::Either => LATIN.get(&c).or_else(|| CP1258.get(&c)).copied(),
+            CodePage::Either => LATIN
+                .get(&c)
+                .or_else(|| CP1258.get(&c))
+                .or_else(|| CP1250.get(&c))
+                .copied(),
+            CodePage::Cp437 => CP437.get(&c).copied(),
         }
     }
 
@@ -48,7 +56,7 @@ impl CodePage {
         for c in text.chars() {
             if let Some(b) = self.byte(c) {
                 out.push(b);
-            } else if self != CodePage::Latin {
+            } else if matches!(self, CodePage::Windows1258 | CodePage::Either) {
                 if !encode_decomposed_1258(c, out) {
                     return false;
                 }
@@ -77,6 +85,11 @@ fn reverse_table(enc: &'static Encoding, c1_fallback: bool) -> HashMap<char, u8>
 
 static LATIN: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(WINDOWS_1252, true));
 static CP1258: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(WINDOWS_1258, true));
+static CP1250: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(encoding_rs::WINDOWS_1250, false));
+static CP437: LazyLock<HashMap<char, u8>> = LazyLock::new(|| CP437_HIGH.chars().zip(0x80u8..=0xFF).collect());
+
+/// Bytes 0x80..=0xFF of IBM437.
+const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ";
 
 /// The tone marks windows-1258 has as combining characters.
 const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];

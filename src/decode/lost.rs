@@ -185,7 +185,15 @@ fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &M
         });
     }
 
-    let upper = upper_case_lost(text, phrase, k, &orig_chars);
+    if hyp == Lossy::Latin && !pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
+        let text: String = orig_chars.iter().map(|&c| if c == '?' { 'Đ' } else { c }).collect();
+        return vec![Candidate {
+            id: None,
+            text,
+            penalty: 0.0,
+        }];
+    }
+    let case = lost_case(text, phrase, k, &orig_chars);
     for &id in m.with_shape(&shape(&lower)) {
         let cand: Vec<char> = m.word(id).chars().collect();
         if cand.len() != pattern.len() {
@@ -202,9 +210,14 @@ fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &M
         let restored: String = orig_chars
             .iter()
             .zip(&cand)
-            .map(|(&o, &c)| {
+            .enumerate()
+            .map(|(i, (&o, &c))| {
                 if o == '?' || o == REPLACEMENT {
-                    if upper { c.to_uppercase().next().unwrap_or(c) } else { c }
+                    if case.all || (i == 0 && case.initial) {
+                        c.to_uppercase().next().unwrap_or(c)
+                    } else {
+                        c
+                    }
                 } else if o.is_uppercase() {
                     c.to_uppercase().next().unwrap_or(c)
                 } else {
@@ -232,42 +245,53 @@ fn is_vowel(c: char) -> bool {
     matches!(super::fold(&c.to_string()).as_str(), "a" | "e" | "i" | "o" | "u" | "y")
 }
 
-/// Should the lost letters of word `k` be upper case? When the rest of the word is upper
-/// case; or for a word-initial loss, at the start of a sentence or inside a run of
-/// capitalised words (a name: `Trung ?ông`, `H? N?i`).
-fn upper_case_lost(text: &str, phrase: &[Word], k: usize, chars: &[char]) -> bool {
+/// Case of a word's lost letters: `all` when the rest of the word (or, for a one-letter
+/// remainder, its neighbourhood) is upper case; `initial` for a word-initial loss at the start
+/// of a sentence or after a capitalised word inside one (a name: `Trung ?ông`, `H? N?i`).
+struct LostCase {
+    all: bool,
+    initial: bool,
+}
+
+fn lost_case(text: &str, phrase: &[Word], k: usize, chars: &[char]) -> LostCase {
     let letters: Vec<char> = chars.iter().copied().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
-        return true;
-    }
     let all_caps = |word: &Word| {
         let t = word.text(text);
         t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !t.chars().any(|c| c.is_lowercase())
     };
-    if letters.len() == 1
-        && letters[0].is_uppercase()
-        && (k > 0 && all_caps(&phrase[k - 1]) || k + 1 < phrase.len() && all_caps(&phrase[k + 1]))
-    {
-        return true;
+    let all = (letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()))
+        || (letters.len() == 1
+            && letters[0].is_uppercase()
+            && (k > 0 && all_caps(&phrase[k - 1]) || k + 1 < phrase.len() && all_caps(&phrase[k + 1])));
+    let mut initial = all;
+    if !all && chars.first().is_some_and(|&c| c == '?' || c == REPLACEMENT) {
+        let sentence_start = k == 0 && sentence_start_of(text, &phrase[0]);
+        let capitalised = |word: &Word| word.text(text).chars().next().is_some_and(|c| c.is_uppercase());
+        let prev_cap = k > 0 && capitalised(&phrase[k - 1]) && !(k == 1 && sentence_start_of(text, &phrase[0]));
+        initial = sentence_start || prev_cap;
     }
-    if chars.first().is_none_or(|&c| c != '?' && c != REPLACEMENT) {
+    LostCase { all, initial }
+}
+
+/// An upper-case abbreviation joined by `-` or `/` to another (`N?-CP`, `Q?-UBND`): its lost
+/// letter is `Đ`, the only non-ASCII letter such abbreviations use.
+fn is_abbreviation(text: &str, w: &Word) -> bool {
+    let t = w.text(text);
+    let known: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if known.is_empty() || t.chars().count() > 5 || !known.iter().all(|c| c.is_ascii_uppercase()) {
         return false;
     }
-    let w = &phrase[k];
-    let before = text[..w.start].trim_end_matches(' ');
-    let sentence_start = before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '"', '“', '(', '-', '–']);
-    if sentence_start && k == 0 {
-        return true;
-    }
-    let capitalised = |word: &Word| word.text(text).chars().next().is_some_and(|c| c.is_uppercase());
-    let prev_cap = k > 0 && capitalised(&phrase[k - 1]) && !(k == 1 && sentence_start_of(text, &phrase[0]));
-    let next_cap = k + 1 < phrase.len() && capitalised(&phrase[k + 1]);
-    prev_cap || next_cap
+    let before = text[..w.start].chars().rev().take(2).collect::<Vec<_>>();
+    let after = text[w.end..].chars().take(2).collect::<Vec<_>>();
+    let joined = |sep: Option<&char>, letter: Option<&char>| {
+        sep.is_some_and(|s| *s == '-' || *s == '/') && letter.is_some_and(|c| c.is_ascii_uppercase())
+    };
+    joined(before.first(), before.get(1)) || joined(after.first(), after.get(1))
 }
 
 fn sentence_start_of(text: &str, w: &Word) -> bool {
     let before = text[..w.start].trim_end_matches(' ');
-    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n'])
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '"', '“', '(', '-', '–'])
 }
 
 /// Best candidate index per word under the bigram model.

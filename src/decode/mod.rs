@@ -4,20 +4,23 @@
 //!   `<meta>` prescan browsers do, then chardetng with the `.vn` hint — never trusting a label
 //!   the bytes contradict — and records what it chose and why in an [`EncodingReport`].
 //! * [`repair`] repairs text that decoded "successfully" but is still wrong: double-encoded
-//!   UTF-8, decomposed (NFD) text and letters lost to a code page that could not hold them.
+//!   UTF-8, decomposed (NFD) text, legacy font-hack text (TCVN3, VNI, VISCII) and letters
+//!   lost to a code page that could not hold them.
 //!   Every change is a [`Repair`] record, so each repair is auditable and can be re-run.
 //!
 //! Everything that leaves this module is Unicode NFC.
 
 mod charset;
 mod codepage;
+pub mod legacy;
 pub mod lm;
 mod lost;
 mod mojibake;
 mod pipeline;
 
 pub use charset::{EncodingReport, EncodingSource, decode_document, decode_utf8_recovering, http_charset};
-pub use pipeline::{Repair, RepairKind, Repaired, repair, repair_with};
+pub use legacy::Legacy;
+pub use pipeline::{Repair, RepairKind, Repaired, Repairer, repair, repair_hinted, repair_with};
 
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 

@@ -18,10 +18,12 @@ impl Repairer for DoubleEncoding {
         // Twice: text that was double-encoded twice exists in the wild.
         for _ in 0..2 {
             let mut changed = false;
-            let input = current.as_deref().unwrap_or(text);
-            if let Some(fixed) = fix_runs(input, CodePage::Either, log) {
-                current = Some(fixed);
-                changed = true;
+            for cp in [CodePage::Either, CodePage::Cp437] {
+                let input = current.as_deref().unwrap_or(text);
+                if let Some(fixed) = fix_runs(input, cp, log) {
+                    current = Some(fixed);
+                    changed = true;
+                }
             }
             if !changed {
                 break;
@@ -63,7 +65,7 @@ fn fix_runs(text: &str, cp: CodePage, log: &mut Vec<Repair>) -> Option<String> {
                     offset: Some(s),
                     before: piece.to_owned(),
                     after: fixed,
-                    note: Some(format!("UTF-8 read as {}", read_as(piece))),
+                    note: Some(format!("UTF-8 read as {}", read_as(piece, cp))),
                 });
                 last = e;
                 changed = true;
@@ -78,11 +80,15 @@ fn fix_runs(text: &str, cp: CodePage, log: &mut Vec<Repair>) -> Option<String> {
 }
 
 /// Which code page the mojibake came through, judged by its characters.
-fn read_as(piece: &str) -> &'static str {
-    if piece.chars().all(|c| CodePage::Latin.byte(c).is_some()) {
+fn read_as(piece: &str, cp: CodePage) -> &'static str {
+    if cp != CodePage::Either {
+        cp.name()
+    } else if piece.chars().all(|c| CodePage::Latin.byte(c).is_some()) {
         CodePage::Latin.name()
-    } else {
+    } else if piece.chars().all(|c| CodePage::Windows1258.byte(c).is_some()) {
         CodePage::Windows1258.name()
+    } else {
+        cp.name()
     }
 }
 

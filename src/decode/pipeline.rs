@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::legacy::{Legacy, LegacyFont};
 use super::{lost::LostLetters, mojibake::DoubleEncoding};
 
 /// The kinds of damage vnnews repairs.
@@ -16,6 +17,12 @@ pub enum RepairKind {
     DoubleEncoded,
     /// Letters that became `?` or `�` in a code page that could not hold them.
     LostLetters,
+    /// TCVN3 (`.VnTime`) font text shown as windows-1252.
+    Tcvn3,
+    /// VNI-Windows font text shown as windows-1252.
+    Vni,
+    /// VISCII text shown as windows-1252.
+    Viscii,
 }
 
 /// One change made to a text: what it was, what it became, and why.
@@ -65,14 +72,17 @@ impl Repairer for Nfc {
     }
 }
 
-/// The default pipeline, in order: compose, undo double encoding, restore lost letters.
-pub fn default_pipeline() -> [&'static dyn Repairer; 3] {
-    [&Nfc, &DoubleEncoding, &LostLetters]
+/// Repair one text with the default pipeline: compose, convert legacy-font text, undo
+/// double encoding, restore lost letters.
+pub fn repair(text: &str) -> Repaired {
+    repair_hinted(text, None)
 }
 
-/// Repair one text with the default pipeline.
-pub fn repair(text: &str) -> Repaired {
-    repair_with(text, &default_pipeline())
+/// The default pipeline, with the legacy encoding already known (from the page's fonts, or
+/// from the article's body) instead of judged on this text alone.
+pub fn repair_hinted(text: &str, legacy: Option<Legacy>) -> Repaired {
+    let legacy = LegacyFont { hint: legacy };
+    repair_with(text, &[&Nfc, &legacy, &DoubleEncoding, &LostLetters])
 }
 
 /// Repair one text with the given steps, in order.
@@ -135,12 +145,27 @@ mod tests {
         check("Táº¡i sao giÃ¡ háº¡t láº¡i lÃªn giÃ¡?", "Tại sao giá hạt lại lên giá?");
         // read through windows-1258 instead
         check("Náº¿u trÆ°á»›c Ä‘Ă¢y cĂ¡c bĂ³ hoa", "Nếu trước đây các bó hoa");
+        // windows-1250, and the DOS code page
+        check("phim hĂ i má»›i hay nháşĄt", "phim hài mới hay nhất");
+        check("Tiß║┐ng Viß╗çt", "Tiếng Việt");
     }
 
     #[test]
     fn seed_captcha_lost_letters_are_restored() {
         check("L?y l?i mã b?o m?t", "Lấy lại mã bảo mật");
         check("L?y l?i m\u{FFFD} b?o m?t", "Lấy lại mã bảo mật");
+    }
+
+    #[test]
+    fn legacy_font_text_is_converted() {
+        check(
+            "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam",
+            "Cộng hòa xã hội chủ nghĩa Việt Nam",
+        );
+        check(
+            "Céng hßa x· héi chñ nghÜa ViÖt Nam",
+            "Cộng hòa xã hội chủ nghĩa Việt Nam",
+        );
     }
 
     #[test]
