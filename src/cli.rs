@@ -269,7 +269,20 @@ fn cmd_extract(a: &ExtractArgs) -> Result<u8> {
             url: &url,
             fetched_at: None,
         };
-        let x = extract::extract(&page, profiles.for_url(&url));
+        // Extraction never fails on input; a panic would be a bug — report it and go on.
+        let x = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            extract::extract(&page, profiles.for_url(&url))
+        })) {
+            Ok(x) => x,
+            Err(_) => {
+                eprintln!(
+                    "vnnews: error: {}: the extractor crashed (a bug; please report it)",
+                    file.display()
+                );
+                code = EXIT_ERROR;
+                continue;
+            }
+        };
         let mut v = serde_json::to_value(&x.article)?;
         if a.links {
             v["links"] = x.links.iter().map(|l| l.as_str()).collect::<Vec<_>>().into();

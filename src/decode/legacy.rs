@@ -218,7 +218,9 @@ impl LegacyFont {
             })
             .max_by(|a, b| ratio(a.2).total_cmp(&ratio(b.2)).then(a.2.1.cmp(&b.2.1)))?;
         let accept = if hint.is_some() {
-            after.1 >= before.1 && ratio(after) >= ratio(before)
+            // Even with a hint, only where the conversion makes more words Vietnamese: a
+            // field already in Unicode stays as it is.
+            after.1 > before.1 && ratio(after) >= ratio(before)
         } else {
             after.0 >= 2 && ratio(after) >= 0.75 && ratio(after) >= ratio(before) + 0.25 && after.1 > before.1
         };

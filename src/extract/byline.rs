@@ -22,6 +22,12 @@ static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static TRAILING_AGENCY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([A-Za-zĐđ+.\s]{2,20}))$").expect("regex"));
 
+/// Notes after a byline that are not part of it: `Hà Thu (tổng hợp)`, `(lược dịch)`.
+static EDITORIAL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[\(\[]\s*(tổng hợp|tổng hợp từ [^)\]]*|lược dịch|biên dịch|dịch|ghi|ghi chép|thực hiện|tường thuật|st|sưu tầm)\s*[\)\]]")
+        .expect("regex")
+});
+
 /// Agencies and outlets that are sources, not authors.
 const AGENCIES: &[&str] = &[
     "ttxvn",
@@ -72,7 +78,24 @@ const AGENCIES: &[&str] = &[
 ];
 
 pub fn is_agency(s: &str) -> bool {
-    let l = s.trim().trim_matches(['(', ')', '.', ' ']).to_lowercase();
+    let t = s.trim().trim_matches(['(', ')', '.', ' ']);
+    let words: Vec<&str> = t.split_whitespace().collect();
+    // One word written like a brand: `VnEconomy`, `CafeF`, `VietNamNet`; or an acronym of
+    // three or more capitals: `TTXVN`, `VOV`, `NLĐ`.
+    if let [w] = words.as_slice() {
+        let upper = w.chars().filter(|c| c.is_uppercase()).count();
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        let camel = w.chars().skip(1).any(|c| c.is_uppercase()) && w.chars().any(|c| c.is_lowercase());
+        if camel || (letters >= 3 && upper == letters && !matches!(w.to_lowercase().as_str(), "ctv")) {
+            return true;
+        }
+    }
+    let l = t.to_lowercase();
+    if l.split(|c: char| !c.is_alphanumeric())
+        .any(|w| matches!(w, "online" | "news" | "times" | "post" | "express" | "tv" | "radio"))
+    {
+        return true;
+    }
     AGENCIES.contains(&l.as_str())
         || l.starts_with("báo ")
         || l.starts_with("theo ")
@@ -130,12 +153,20 @@ pub fn looks_like_name(s: &str) -> bool {
 /// Read a byline such as `Nhật Minh`, `Minh Anh - Thu Hà`, `Theo TTXVN`, `Bài, ảnh: Minh Anh`,
 /// `Minh Anh (TTXVN)`. `None` when the text is not a byline.
 pub fn parse(text: &str) -> Option<Byline> {
-    let t = text.trim().trim_end_matches(['.', ';']).trim();
+    let t = EDITORIAL_NOTE.replace(text.trim(), "");
+    let t = t.trim().trim_end_matches(['.', ';']).trim();
     if t.is_empty() || t.chars().count() > 80 {
         return None;
     }
     if let Some(c) = SOURCE_PREFIX.captures(t) {
         let src = c[1].trim().to_owned();
+        // `Theo Thanh Xuân` credits a person; `Theo TTXVN` an agency.
+        if !t.to_lowercase().starts_with("nguồn") && !is_agency(&src) && looks_like_name(&src) {
+            return Some(Byline {
+                authors: vec![src],
+                source: None,
+            });
+        }
         return (src.chars().count() <= 50).then_some(Byline {
             authors: Vec::new(),
             source: Some(src),
@@ -206,6 +237,12 @@ mod tests {
         check("Minh Anh (TTXVN)", &["Minh Anh"], Some("TTXVN"));
         check("Hoàng Long, Thu Trang", &["Hoàng Long", "Thu Trang"], None);
         check("P.T.", &["P.T"], None);
+        check("Hà Thu (tổng hợp)", &["Hà Thu"], None);
+        check("Theo Thanh Xuân", &["Thanh Xuân"], None);
+        check("VnEconomy", &[], Some("VnEconomy"));
+        check("TTXVN", &[], Some("TTXVN"));
+        check("NHẬT XUÂN - NGHI VŨ", &["NHẬT XUÂN", "NGHI VŨ"], None);
+        check("TUOI TRE ONLINE", &[], Some("TUOI TRE ONLINE"));
     }
 
     #[test]

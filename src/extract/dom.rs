@@ -74,17 +74,36 @@ const BLOCK: &[&str] = &[
     "caption",
 ];
 
-/// class/id words that mark boilerplate boxes on news portals (English and Vietnamese).
+/// class/id words that mark boxes which never hold the article (comments, sharing, related
+/// news, ads) — pruned wherever they are.
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)(^|[-_ ])(
-          comments?|binh-?luan|y-?kien|related|relate|lien-?quan|tin-?khac|other|othernews|more-?news|
+          comments?|binh-?luan|y-?kien|related|relate|lien-?quan|tin-?khac|othernews|other-?news|more-?news|
           same-?cate|cung-?chuyen-?muc|share|sharing|social|socials|sns|like|tags?|tag-?list|keywords?|
-          breadcrumbs?|menu|navbar|nav|navigation|sidebar|side-?bar|footer|banner|adv|advs|ads|adsense|
-          advert|advertisement|quang-?cao|qc|popup|modal|captcha|print|rating|vote|newsletter|subscribe|
-          cookie|widget|pagination|paging|pager|most-?view|xem-?nhieu|doc-?nhieu|top-?news|hot-?news|
-          box-?tin|tin-?moi|tin-?cu|box-?category|video-?player|player|hidden|hide|sr-only|toolbar|tool|
-          tools|action|actions|bookmark|fb|facebook|zalo|twitter|login|register|search|hotline|weather|bottom|copyright|copy-?right
+          breadcrumbs?|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|captcha|print|
+          rating|vote|newsletter|subscribe|cookie|pagination|paging|pager|most-?view|xem-?nhieu|doc-?nhieu|
+          top-?news|hot-?news|tin-?moi|tin-?cu|video-?player|player|hidden|hide|sr-only|bookmark|fb|
+          facebook|zalo|twitter|login|register|hotline|weather|copyright|copy-?right
+        )([-_ ]|$)",
+    )
+    .expect("regex")
+});
+
+/// Fragments that mark boilerplate even inside a longer class/id/type word
+/// (`kbwscwl-relatedbox`, `VCObjectBoxRelatedNewsItemSapo`, `fb-commentbox`).
+static BOILERPLATE_PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"related|comment|lienquan|tinlienquan|quangcao|advert|sharebox|socialshare|binhluan").expect("regex")
+});
+
+/// class/id words of page layout (menus, sidebars, headers, footers): usually boilerplate,
+/// but some portals put the article itself in a `sidebar-1` or a `box-*` — so these are pruned
+/// only when they hold no run of paragraphs.
+static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)(^|[-_ ])(
+          menu|navbar|nav|navigation|sidebar|side-?bar|footer|header|banner|widget|box-?tin|box-?category|
+          toolbar|tool|tools|action|actions|search|bottom|other
         )([-_ ]|$)",
     )
     .expect("regex")
@@ -101,14 +120,26 @@ pub fn tag(el: &scraper::node::Element) -> &str {
     el.name()
 }
 
+/// The words of an element's class, id and type-like attributes, lower-cased.
 fn attr_words(el: &scraper::node::Element) -> String {
     let mut s = String::new();
-    if let Some(c) = el.attr("class") {
-        s.push_str(&c.to_ascii_lowercase());
-    }
-    if let Some(i) = el.attr("id") {
-        s.push(' ');
-        s.push_str(&i.to_ascii_lowercase());
+    for name in [
+        "class",
+        "id",
+        "type",
+        "data-type",
+        "data-role",
+        "role",
+        "data-slot",
+        "data-field",
+        "itemprop",
+    ] {
+        if let Some(v) = el.attr(name) {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&v.to_ascii_lowercase());
+        }
     }
     s
 }
@@ -135,7 +166,28 @@ pub fn is_boilerplate(el: &scraper::node::Element) -> bool {
     // Judge each class/id token on its own: "content-detail tags" has a boilerplate token.
     words
         .split_whitespace()
-        .any(|w| BOILERPLATE.is_match(w) && !CONTENT.is_match(w))
+        .any(|w| (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w))
+}
+
+fn is_layout(el: &scraper::node::Element) -> bool {
+    attr_words(el)
+        .split_whitespace()
+        .any(|w| LAYOUT.is_match(w) && !CONTENT.is_match(w))
+}
+
+/// Does this subtree hold a run of real paragraphs (three of 100+ characters)?
+fn holds_paragraphs(node: NodeRef<Node>) -> bool {
+    node.descendants()
+        .filter(|d| d.value().as_element().is_some_and(|e| e.name() == "p"))
+        .filter(|p| {
+            p.descendants()
+                .filter_map(|t| t.value().as_text())
+                .map(|t| t.trim().chars().count())
+                .sum::<usize>()
+                >= 100
+        })
+        .nth(2)
+        .is_some()
 }
 
 /// Class/id words match one of these patterns (for leads, bylines, dates).
@@ -256,7 +308,11 @@ fn walk(node: NodeRef<Node>, owner: NodeId, buf: &mut Buffer, style: Style, out:
             Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
             Node::Element(el) => {
                 let name = tag(el);
-                if SKIP.contains(&name) || is_boilerplate(el) || (name == "form" && is_small_form(child)) {
+                if SKIP.contains(&name)
+                    || is_boilerplate(el)
+                    || (name == "form" && is_small_form(child))
+                    || (is_layout(el) && !holds_paragraphs(child))
+                {
                     continue;
                 }
                 if name == "br" {

@@ -48,6 +48,52 @@ fn clean(s: &str) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
+/// Character references left in JSON-LD strings by CMSs that HTML-escape them
+/// (`NH&#7852;T XUÂN`).
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 12) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let c = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" | "#39" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 pub fn read(html: &Html) -> Meta {
     let mut m = Meta {
         title_tag: html.select(&TITLE).next().and_then(|t| clean(&text_of(t))),
@@ -185,7 +231,11 @@ fn read_ld(v: &Value, m: &mut Meta) {
                 return;
             }
             m.ld_article = true;
-            if let Some(h) = o.get("headline").and_then(Value::as_str).and_then(clean) {
+            if let Some(h) = o
+                .get("headline")
+                .and_then(Value::as_str)
+                .and_then(|h| clean(&unescape(h)))
+            {
                 m.ld_headline.get_or_insert(h);
             }
             if let Some(d) = o.get("datePublished").and_then(Value::as_str).and_then(clean) {
@@ -218,7 +268,7 @@ fn read_ld(v: &Value, m: &mut Meta) {
 fn ld_people(a: &Value, out: &mut Vec<String>) {
     match a {
         Value::Array(items) => items.iter().for_each(|i| ld_people(i, out)),
-        Value::String(s) => out.extend(clean(s)),
+        Value::String(s) => out.extend(clean(&unescape(s))),
         Value::Object(o) => {
             let types = ld_types(a);
             if types
@@ -227,10 +277,19 @@ fn ld_people(a: &Value, out: &mut Vec<String>) {
             {
                 return;
             }
-            if let Some(n) = o.get("name").and_then(Value::as_str).and_then(clean) {
+            if let Some(n) = o.get("name").and_then(Value::as_str).and_then(|n| clean(&unescape(n))) {
                 out.push(n);
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn character_references_are_unescaped() {
+        assert_eq!(super::unescape("NH&#7852;T XUÂN &amp; Hà"), "NHẬT XUÂN & Hà");
+        assert_eq!(super::unescape("Tiếng Việt &x &#; Đà"), "Tiếng Việt &x &#; Đà");
     }
 }

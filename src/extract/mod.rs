@@ -95,6 +95,8 @@ static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static TITLE_CLASS: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"[class*="title"], [id*="title"], [class*="tieu-de"], [class*="tieude"], h2"#));
 static ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+static ANCHOR_ANY: LazyLock<Selector> = LazyLock::new(|| sel("a"));
+static PARAGRAPH_LIKE: LazyLock<Selector> = LazyLock::new(|| sel("p, h2, h3, h4, strong, b, span, div, td"));
 static TIME_EL: LazyLock<Selector> = LazyLock::new(|| sel("time"));
 static ANY: LazyLock<Selector> = LazyLock::new(|| sel("body *"));
 static TAG_LINKS: LazyLock<Selector> =
@@ -121,7 +123,7 @@ static TITLE_TIME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|[\.\s(]ảnh\s*:\s*[^.]{1,40}\)?$|^\(?\s*(photo|video|clip|nguồn ảnh|đồ họa|infographic)\s*:)")
+    Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|[\.\s\-–]ảnh\s*:\s*[\p{L}\s.,/&-]{1,40}$|^\(?\s*(photo|video|clip|nguồn ảnh|đồ họa|infographic)\s*:)")
         .expect("regex")
 });
 
@@ -232,7 +234,22 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let container_link_chars: usize = container_blocks.iter().map(|b| b.link_chars).sum();
 
     let lead_el = lead_element(&html);
-    let lead_text = lead_el.map(dom::text_of).filter(|t| t.chars().count() >= 30);
+    let lead_text = lead_el
+        .map(dom::text_of)
+        .filter(|t| t.chars().count() >= 30)
+        .or_else(|| {
+            // No sapo element: the visible paragraph that the page's own description repeats is
+            // the sapo (wherever the layout put it).
+            let desc = normalise_text(m.description.as_deref()?);
+            if desc.chars().count() < 60 {
+                return None;
+            }
+            let stem = desc.trim_end_matches(['.', '…']);
+            html.select(&PARAGRAPH_LIKE).map(dom::text_of).find(|t| {
+                let t = normalise_text(t);
+                t == desc || (t.starts_with(stem) && t.chars().count() < desc.chars().count() + 40)
+            })
+        });
 
     let mut paragraphs: Vec<&Block> = Vec::new();
     for b in &container_blocks {
@@ -254,7 +271,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         if lead_text.as_deref().is_some_and(|l| same_text(l, t)) {
             continue;
         }
-        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 300 {
+        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 250 {
             continue;
         }
         paragraphs.push(b);
@@ -294,13 +311,47 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         source = source.or(b.source);
         paragraphs.remove(0);
     }
+    let site_lower = site_name.as_deref().map(str::to_lowercase);
+    let people = |cands: &mut dyn Iterator<Item = String>| -> Vec<String> {
+        for cand in cands {
+            let Some(b) = byline::parse(&cand) else { continue };
+            let names: Vec<String> = b
+                .authors
+                .into_iter()
+                .filter(|a| site_lower.as_deref() != Some(a.to_lowercase().as_str()))
+                .collect();
+            if !names.is_empty() {
+                return names;
+            }
+        }
+        Vec::new()
+    };
+    if authors.is_empty() {
+        // Structured data names people explicitly.
+        authors = m
+            .ld_authors
+            .iter()
+            .filter_map(|a| byline::parse(a))
+            .flat_map(|b| b.authors)
+            .collect();
+    }
     if authors.is_empty() {
         for el in html.select(&ANY) {
             if !dom::has_class_like(el.value(), &AUTHOR_CLASS) {
                 continue;
             }
-            let t = dom::text_of(el);
-            if let Some(b) = byline::parse(&t)
+            // Several linked names in one byline box are several authors.
+            let linked: Vec<String> = el
+                .select(&ANCHOR_ANY)
+                .map(dom::text_of)
+                .filter(|t| !t.is_empty())
+                .collect();
+            let text = if linked.len() > 1 {
+                linked.join(" - ")
+            } else {
+                dom::text_of(el)
+            };
+            if let Some(b) = byline::parse(&text)
                 && !b.authors.is_empty()
             {
                 authors = b.authors;
@@ -310,19 +361,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         }
     }
     if authors.is_empty() {
-        let site_lower = site_name.as_deref().map(str::to_lowercase);
-        for cand in m.ld_authors.iter().chain(&m.meta_authors) {
-            let Some(b) = byline::parse(cand) else { continue };
-            let names: Vec<String> = b
-                .authors
-                .into_iter()
-                .filter(|a| site_lower.as_deref() != Some(a.to_lowercase().as_str()))
-                .collect();
-            if !names.is_empty() {
-                authors = names;
-                break;
-            }
-        }
+        authors = people(&mut m.meta_authors.iter().map(|a| a.to_owned()));
     }
     if let Some(p) = profile
         && let Some(a) = p.author(&html)
@@ -412,8 +451,12 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     }
 
     // --- repair every text field; record what changed
+    // A legacy font (TCVN3, VNI, VISCII) is judged once for the page — by its font names, or
+    // on the whole body, where the evidence is strongest — and then applied to every field.
+    let legacy = font_hint(text)
+        .or_else(|| decode::legacy::LegacyFont::detect(&body_paras.join("\n"), None).map(|(enc, _)| enc));
     let mut fix = |s: String| -> String {
-        let r = decode::repair(&s);
+        let r = decode::repair_hinted(&s, legacy);
         report.repairs.extend(r.repairs);
         r.text
     };
@@ -454,6 +497,18 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         links,
         feeds,
     }
+}
+
+static FONT_FACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:font-family\s*:|face\s*=)\s*["']?\s*((?:vni[- ][a-z0-9-]+)|(?:\.vn[a-z0-9]+))"#)
+        .expect("regex")
+});
+
+/// The legacy encoding a page's font names give away (`VNI-Times`, `.VnTime`), if any.
+fn font_hint(html: &str) -> Option<decode::Legacy> {
+    FONT_FACE
+        .captures_iter(html)
+        .find_map(|c| decode::Legacy::from_font_name(&c[1]))
 }
 
 /// The host a URL belongs to, without `www.`.
