@@ -44,8 +44,38 @@ impl Repairer for LostLetters {
         } else {
             Lossy::Ascii
         };
-        restore(text, &words, hyp, model(), log)
+        // Only Vietnamese text: most damaged words must fit some Vietnamese syllable
+        // (`WeWork?s`, `you?re` in English text fit none and are left alone).
+        let m = model();
+        let damaged: Vec<&Word> = words.iter().filter(|w| w.strongly_damaged(text)).collect();
+        let fitting = damaged
+            .iter()
+            .filter(|w| fits_some_syllable(w.text(text), hyp, m))
+            .count();
+        if fitting == 0 || fitting * 2 < damaged.len() {
+            return None;
+        }
+        restore(text, &words, hyp, m, log)
     }
+}
+
+/// Does some syllable of the model fit this damaged word?
+fn fits_some_syllable(word: &str, hyp: Lossy, m: &Model) -> bool {
+    let lower = word.to_lowercase();
+    let pattern: Vec<char> = lower.chars().collect();
+    m.with_shape(&shape(&lower))
+        .iter()
+        .any(|&id| fits(&pattern, m.word(id), hyp))
+}
+
+fn fits(pattern: &[char], candidate: &str, hyp: Lossy) -> bool {
+    let cand: Vec<char> = candidate.chars().collect();
+    cand.len() == pattern.len()
+        && pattern.iter().zip(&cand).all(|(&p, &c)| match p {
+            '?' => !c.is_ascii() && (hyp == Lossy::Ascii || !latin_holds(c)),
+            REPLACEMENT => !c.is_ascii() && latin_holds(c),
+            _ => p == c,
+        })
 }
 
 /// A maximal run of letters, `?` and `�`.
@@ -195,18 +225,10 @@ fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &M
     }
     let case = lost_case(text, phrase, k, &orig_chars);
     for &id in m.with_shape(&shape(&lower)) {
+        if !fits(&pattern, m.word(id), hyp) {
+            continue;
+        }
         let cand: Vec<char> = m.word(id).chars().collect();
-        if cand.len() != pattern.len() {
-            continue;
-        }
-        let fits = pattern.iter().zip(&cand).all(|(&p, &c)| match p {
-            '?' => !c.is_ascii() && (hyp == Lossy::Ascii || !latin_holds(c)),
-            REPLACEMENT => !c.is_ascii() && latin_holds(c),
-            _ => p == c,
-        });
-        if !fits {
-            continue;
-        }
         let restored: String = orig_chars
             .iter()
             .zip(&cand)

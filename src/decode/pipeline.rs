@@ -129,6 +129,11 @@ mod tests {
             "https://hanoi.gov.vn/tin-tuc?id=5&p=2",
         );
         check("Was ist das? Größe über alles.", "Was ist das? Größe über alles.");
+        // A lossy apostrophe in English is not a lost Vietnamese letter.
+        check(
+            "WeWork?s CEO said you?re fired ? it?s over",
+            "WeWork?s CEO said you?re fired ? it?s over",
+        );
         check("Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân thành phố Hà Nội");
     }
 

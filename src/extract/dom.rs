@@ -83,7 +83,7 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
           same-?cate|cung-?chuyen-?muc|share|sharing|social|socials|sns|like|tags?|tag-?list|keywords?|
           breadcrumbs?|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|captcha|print|
           rating|vote|newsletter|subscribe|cookie|pagination|paging|pager|most-?view|xem-?nhieu|doc-?nhieu|
-          top-?news|hot-?news|tin-?moi|tin-?cu|video-?player|player|hidden|hide|sr-only|bookmark|fb|
+          top-?news|hot-?news|tin-?moi|tin-?cu|video-?player|player|bookmark|fb|
           facebook|zalo|twitter|login|register|hotline|weather|copyright|copy-?right
         )([-_ ]|$)",
     )
@@ -103,7 +103,7 @@ static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)(^|[-_ ])(
           menu|navbar|nav|navigation|sidebar|side-?bar|footer|header|banner|widget|box-?tin|box-?category|
-          toolbar|tool|tools|action|actions|search|bottom|other
+          toolbar|tool|tools|action|actions|search|bottom|other|complementary|contentinfo
         )([-_ ]|$)",
     )
     .expect("regex")
@@ -146,6 +146,9 @@ fn attr_words(el: &scraper::node::Element) -> String {
 
 /// Is this element a boilerplate box by its class/id, or hidden?
 pub fn is_boilerplate(el: &scraper::node::Element) -> bool {
+    if is_content_container(el) {
+        return false;
+    }
     if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
         return true;
     }
@@ -164,30 +167,89 @@ pub fn is_boilerplate(el: &scraper::node::Element) -> bool {
         return false;
     }
     // Judge each class/id token on its own: "content-detail tags" has a boilerplate token.
-    words
-        .split_whitespace()
-        .any(|w| (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w))
+    words.split_whitespace().any(is_boilerplate_token)
+}
+
+/// Semantic content containers are never boilerplate, whatever their classes say
+/// (WordPress gives `<article>` a class per tag and category: `tag-news`, `category-ads`).
+fn is_content_container(el: &scraper::node::Element) -> bool {
+    matches!(el.name(), "article" | "main" | "body" | "html")
+        || el.attr("role") == Some("main")
+        || el
+            .attr("itemprop")
+            .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+}
+
+/// Class tokens that describe the content rather than a box (WordPress and Drupal add a class
+/// per category, tag, format and state: `category-advertising`, `tag-comment`,
+/// `field-label-hidden`, `modal-enabled`): never a reason to prune.
+fn is_descriptive_token(w: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "category-",
+        "tag-",
+        "post-",
+        "postid-",
+        "format-",
+        "status-",
+        "type-",
+        "has-",
+        "page-id",
+        "single-",
+        "field-label",
+        "field-name",
+        "field-type",
+        "author-",
+    ];
+    const SUFFIXES: &[&str] = &[
+        "-enabled",
+        "-disabled",
+        "-open",
+        "-closed",
+        "-active",
+        "-loaded",
+        "-ready",
+        "-init",
+        "-js",
+    ];
+    PREFIXES.iter().any(|p| w.starts_with(p)) || SUFFIXES.iter().any(|s| w.ends_with(s))
+}
+
+fn is_boilerplate_token(w: &str) -> bool {
+    if matches!(
+        w,
+        "hidden" | "hide" | "sr-only" | "visually-hidden" | "screen-reader-text" | "d-none" | "invisible"
+    ) {
+        return true;
+    }
+    !is_descriptive_token(w) && (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w)
 }
 
 fn is_layout(el: &scraper::node::Element) -> bool {
-    attr_words(el)
-        .split_whitespace()
-        .any(|w| LAYOUT.is_match(w) && !CONTENT.is_match(w))
+    !is_content_container(el)
+        && attr_words(el)
+            .split_whitespace()
+            .any(|w| !is_descriptive_token(w) && LAYOUT.is_match(w) && !CONTENT.is_match(w))
 }
 
-/// Does this subtree hold a run of real paragraphs (three of 100+ characters)?
+/// Does this subtree hold prose: 600 characters of text outside links and scripts?
+/// Menus and sidebars are mostly links; an article is mostly not.
 fn holds_paragraphs(node: NodeRef<Node>) -> bool {
-    node.descendants()
-        .filter(|d| d.value().as_element().is_some_and(|e| e.name() == "p"))
-        .filter(|p| {
-            p.descendants()
-                .filter_map(|t| t.value().as_text())
-                .map(|t| t.trim().chars().count())
-                .sum::<usize>()
-                >= 100
-        })
-        .nth(2)
-        .is_some()
+    let mut n = 0;
+    for d in node.descendants() {
+        let Some(t) = d.value().as_text() else { continue };
+        if d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "a" | "script" | "style" | "noscript"))
+        }) {
+            continue;
+        }
+        n += t.trim().chars().count();
+        if n >= 600 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Class/id words match one of these patterns (for leads, bylines, dates).

@@ -224,11 +224,12 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
 
     // --- main container and body
     let forced = profile.and_then(|p| p.body_node(&html));
-    let container = forced.or_else(|| best_container(&blocks));
-    let in_container = |b: &Block| match container {
-        Some(c) => b.owner == c || b.ancestors.contains(&c),
-        None => false,
+    let chosen: Vec<NodeId> = match forced {
+        Some(f) => vec![f],
+        None => containers(&html, &blocks),
     };
+    let container = chosen.first().copied();
+    let in_container = |b: &Block| chosen.iter().any(|c| b.owner == *c || b.ancestors.contains(c));
     let container_blocks: Vec<&Block> = blocks.iter().filter(|b| in_container(b)).collect();
     let container_chars: usize = container_blocks.iter().map(|b| b.chars()).sum();
     let container_link_chars: usize = container_blocks.iter().map(|b| b.link_chars).sum();
@@ -252,12 +253,25 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         });
 
     let mut paragraphs: Vec<&Block> = Vec::new();
-    for b in &container_blocks {
+    // After a "related news" heading, blocks are skipped until the article's own prose
+    // resumes: two long, link-free paragraphs in a row (a related box alternates links and
+    // summaries).
+    let prose = |b: &Block| b.chars() >= 80 && b.link_density() < 0.2 && !matches!(b.kind, BlockKind::Heading(_));
+    let mut in_related = false;
+    for (i, b) in container_blocks.iter().enumerate() {
         let t = b.text.trim();
         let lower = t.to_lowercase();
         let lower = lower.trim_end_matches([':', ' ']);
         if !paragraphs.is_empty() && END_MARKERS.contains(&lower) {
-            break;
+            in_related = true;
+            continue;
+        }
+        if in_related {
+            if prose(b) && container_blocks.get(i + 1).is_some_and(|n| prose(n)) {
+                in_related = false;
+            } else {
+                continue;
+            }
         }
         if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) {
             continue;
@@ -632,7 +646,45 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String 
 }
 
 /// The element holding most of the page's prose (readability-style scoring).
-fn best_container(blocks: &[Block]) -> Option<NodeId> {
+/// The main container plus those of its siblings that hold the same kind of prose (text
+/// split by an ad or an image box into several containers).
+fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
+    let (scores, order) = container_scores(blocks);
+    let Some(top) = pick_best(&scores, order) else {
+        return Vec::new();
+    };
+    let top_score = scores[&top];
+    let mut out = vec![top];
+    let Some(parent) = html.tree.get(top).and_then(|n| n.parent()) else {
+        return out;
+    };
+    for sib in parent.children() {
+        if sib.id() == top || !sib.value().is_element() {
+            continue;
+        }
+        let s = scores.get(&sib.id()).copied().unwrap_or(0.0);
+        if s >= (top_score * 0.2).max(60.0) {
+            out.push(sib.id());
+        }
+    }
+    out
+}
+
+fn pick_best(scores: &HashMap<NodeId, f64>, order: Vec<NodeId>) -> Option<NodeId> {
+    // Prefer the outer element on ties (it holds the same text and more).
+    order
+        .into_iter()
+        .fold(None, |best: Option<(NodeId, f64)>, id| {
+            let s = scores[&id];
+            match best {
+                Some((_, bs)) if bs >= s => best,
+                _ => Some((id, s)),
+            }
+        })
+        .map(|(id, _)| id)
+}
+
+fn container_scores(blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec<NodeId>) {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
     let mut add = |id: NodeId, s: f64, scores: &mut HashMap<NodeId, f64>| {
@@ -656,17 +708,7 @@ fn best_container(blocks: &[Block]) -> Option<NodeId> {
             add(a, s * [1.0, 0.5, 0.25][i], &mut scores);
         }
     }
-    // Prefer the outer element on ties (it holds the same text and more).
-    order
-        .into_iter()
-        .fold(None, |best: Option<(NodeId, f64)>, id| {
-            let s = scores[&id];
-            match best {
-                Some((_, bs)) if bs >= s => best,
-                _ => Some((id, s)),
-            }
-        })
-        .map(|(id, _)| id)
+    (scores, order)
 }
 
 fn lead_element(html: &Html) -> Option<ElementRef<'_>> {
