@@ -74,6 +74,33 @@ pub enum Command {
     /// Build or extend the syllable model used to restore lost letters.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Measure throughput (build with --release): repair, extraction.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Repair throughput on clean and broken text (MB/s, one core).
+    Repair {
+        /// Also measure the inputs of a JSONL case file ({"kind", "input"} per line).
+        #[arg(long)]
+        cases: Option<PathBuf>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decoding + extraction throughput over saved pages (pages/s and MB/s, one core).
+    Extract {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -222,6 +249,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Crawl(a) => runtime()?.block_on(cmd_crawl(&cli, a)),
         Command::Demo => runtime()?.block_on(cmd_demo(&cli)),
         Command::Lexicon(LexiconCommand::Build(a)) => cmd_lexicon(&cli, a),
+        Command::Bench(b) => cmd_bench(b),
     }
 }
 
@@ -607,5 +635,32 @@ fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<u8> {
         out.display(),
         buf.len()
     );
+    Ok(EXIT_OK)
+}
+
+fn cmd_bench(b: &BenchCommand) -> Result<u8> {
+    if cfg!(debug_assertions) {
+        eprintln!("vnnews: warning: a debug build; measure with `cargo run --release -- bench …`");
+    }
+    let (measures, json) = match b {
+        BenchCommand::Repair { cases, seconds, json } => (
+            crate::bench::repair(cases.as_deref(), std::time::Duration::from_secs_f64(*seconds))?,
+            *json,
+        ),
+        BenchCommand::Extract { dirs, seconds, json } => (
+            crate::bench::extract(dirs, std::time::Duration::from_secs_f64(*seconds))?,
+            *json,
+        ),
+    };
+    for m in &measures {
+        if json {
+            let mut v = serde_json::to_value(m)?;
+            v["mb_per_s"] = m.mb_per_s().into();
+            v["items_per_s"] = m.per_s().into();
+            println!("{v}");
+        } else {
+            println!("{:<70} {:>9.1} MB/s {:>10.1} items/s", m.name, m.mb_per_s(), m.per_s());
+        }
+    }
     Ok(EXIT_OK)
 }

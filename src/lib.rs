@@ -4,6 +4,7 @@
 //! The modules follow the data flow — [`crawl`] → [`decode`] → [`extract`] → [`archive`] →
 //! [`index`] → [`search`] — with [`config`] and [`cli`] at the edge. See ARCHITECTURE.md.
 pub mod archive;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod crawl;

@@ -124,7 +124,13 @@ pub const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩ�
 
 /// Is `c` a letter of the Vietnamese alphabet (plus f, j, w, z used in loanwords)?
 pub fn is_vietnamese_letter(c: char) -> bool {
-    c.is_ascii_alphabetic() || (!c.is_ascii() && VIETNAMESE_LETTERS.contains(c))
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        // Latin-1 has the plain accented vowels; Latin Extended-A/B ă đ ĩ ũ ơ ư; the rest
+        // live in Latin Extended Additional.
+        0xC0..=0x1B0 | 0x1EA0..=0x1EF9 => VIETNAMESE_LETTERS.contains(c),
+        _ => false,
+    }
 }
 
 /// Can ISO-8859-1 / windows-1252 hold this (Vietnamese) letter?

@@ -164,12 +164,16 @@ fn vni(text: &str) -> String {
     out
 }
 
-/// Characters that betray a legacy font shown as windows-1252: Latin-1 and windows-1252
-/// characters that are not Vietnamese letters.
+/// Characters that betray a legacy font shown as windows-1252: Latin-1 characters that are
+/// not Vietnamese letters (`¸ µ ® ø ï ä ð þ ±`), and the rarer windows-1252 extras. Curly
+/// quotes and dashes are left out: clean Vietnamese text is full of them.
 fn suspicious(c: char) -> bool {
-    let u = c as u32;
-    ((0x80..=0xFF).contains(&u) || CodePage::Latin.byte(c).is_some_and(|b| b >= 0x80))
-        && !super::codepage::is_vietnamese_letter(c)
+    match c as u32 {
+        0x80..=0xFF => !super::codepage::is_vietnamese_letter(c),
+        0x152 | 0x153 | 0x160 | 0x161 | 0x178 | 0x17D | 0x17E | 0x192 | 0x2C6 | 0x2DC | 0x2020 | 0x2021 | 0x2030
+        | 0x2039 | 0x203A => true,
+        _ => false,
+    }
 }
 
 /// (accented words, accented words the model knows).

@@ -30,7 +30,7 @@ pub struct Model {
     counts: Vec<u32>,
     /// Probability mass left for back-off after discounting each syllable's bigrams.
     backoff: Vec<f32>,
-    bigrams: HashMap<u64, u32>,
+    bigrams: HashMap<u64, u32, BuildPairHasher>,
     total: f64,
     /// Syllables by shape: ASCII letters kept, every other letter replaced by `*`.
     shapes: HashMap<Box<str>, Vec<u32>>,
@@ -185,7 +185,7 @@ impl Model {
             .iter()
             .map(|w| counts.unigrams[&**w].min(u32::MAX as u64) as u32)
             .collect();
-        let mut bigrams = HashMap::with_capacity(counts.bigrams.len());
+        let mut bigrams = HashMap::with_capacity_and_hasher(counts.bigrams.len(), BuildPairHasher);
         let mut kept_mass = vec![0f64; words.len()];
         for ((a, b), n) in &counts.bigrams {
             if let (Some(&ia), Some(&ib)) = (vocab.get(a.as_str()), vocab.get(b.as_str())) {
@@ -260,21 +260,54 @@ impl Model {
         self.shapes.get(shape).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// log P(w): add-half smoothed; unknown words get the probability of a half count.
-    pub fn log_unigram(&self, w: Option<u32>) -> f64 {
+    /// P(w): add-half smoothed; unknown words get the probability of a half count.
+    fn unigram(&self, w: Option<u32>) -> f64 {
         let c = w.map(|i| self.counts[i as usize] as f64).unwrap_or(0.0);
-        ((c + 0.5) / (self.total + 0.5 * self.words.len() as f64)).ln()
+        (c + 0.5) / (self.total + 0.5 * self.words.len() as f64)
+    }
+
+    /// log P(w).
+    pub fn log_unigram(&self, w: Option<u32>) -> f64 {
+        self.unigram(w).ln()
     }
 
     /// log P(w2 | w1), interpolated absolute discounting.
     pub fn log_bigram(&self, w1: Option<u32>, w2: Option<u32>) -> f64 {
-        let uni = self.log_unigram(w2).exp();
+        let uni = self.unigram(w2);
         let (Some(a), Some(b)) = (w1, w2) else {
             return uni.ln();
         };
         let ca = self.counts[a as usize].max(1) as f64;
         let cab = self.bigrams.get(&key(a, b)).copied().unwrap_or(0) as f64;
         ((cab - DISCOUNT).max(0.0) / ca + self.backoff[a as usize] as f64 * uni).ln()
+    }
+}
+
+/// Bigram keys are two syllable ids: a multiplicative hash is enough, and several times
+/// faster than SipHash on the repair's hot path.
+#[derive(Clone, Copy, Default)]
+struct BuildPairHasher;
+
+struct PairHasher(u64);
+
+impl std::hash::BuildHasher for BuildPairHasher {
+    type Hasher = PairHasher;
+    fn build_hasher(&self) -> PairHasher {
+        PairHasher(0)
+    }
+}
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 

@@ -260,11 +260,26 @@ fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &M
             penalty: 0.0,
         });
     }
+    // A beam: the most frequent candidates carry the decision; the long tail only costs time.
+    if out.len() > BEAM {
+        out.sort_by(|a, b| {
+            let count = |c: &Candidate| c.id.map_or(0, |i| m.count(i));
+            count(b).cmp(&count(a))
+        });
+        out.truncate(BEAM);
+    }
     out
 }
 
+/// Candidates kept per damaged word.
+const BEAM: usize = 24;
+
 fn is_vowel(c: char) -> bool {
-    matches!(super::fold(&c.to_string()).as_str(), "a" | "e" | "i" | "o" | "u" | "y")
+    let mut buf = [0u8; 4];
+    matches!(
+        super::fold(c.encode_utf8(&mut buf)).as_str(),
+        "a" | "e" | "i" | "o" | "u" | "y"
+    )
 }
 
 /// Case of a word's lost letters: `all` when the rest of the word (or, for a one-letter

@@ -11,7 +11,7 @@ pub struct DoubleEncoding;
 
 impl Repairer for DoubleEncoding {
     fn repair(&self, text: &str, log: &mut Vec<Repair>) -> Option<String> {
-        if text.is_ascii() {
+        if text.is_ascii() || !has_lead_pair(text) {
             return None;
         }
         let mut current: Option<String> = None;
@@ -30,6 +30,41 @@ impl Repairer for DoubleEncoding {
             }
         }
         current
+    }
+}
+
+/// The cheap test that keeps clean text fast: mojibake always has a character that was a
+/// UTF-8 lead byte (0xC2..=0xF4) followed by one that was a continuation byte (0x80..=0xBF)
+/// in some code page this step knows.
+fn has_lead_pair(text: &str) -> bool {
+    let mut prev_lead = false;
+    for c in text.chars() {
+        let u = c as u32;
+        if u < 0x80 {
+            prev_lead = false;
+            continue;
+        }
+        if prev_lead && is_continuation(c) {
+            return true;
+        }
+        prev_lead = match u {
+            0xC2..=0xF4 => true,
+            0x80..=0xC1 | 0xF5..=0xFF | 0x1EA0..=0x1EF9 => false,
+            _ => [CodePage::Either, CodePage::Cp437]
+                .iter()
+                .any(|cp| matches!(cp.byte(c), Some(0xC2..=0xF4))),
+        };
+    }
+    false
+}
+
+fn is_continuation(c: char) -> bool {
+    match c as u32 {
+        0x80..=0xBF => true,
+        0xC0..=0xFF | 0x1EA0..=0x1EF9 => false,
+        _ => [CodePage::Either, CodePage::Cp437]
+            .iter()
+            .any(|cp| matches!(cp.byte(c), Some(0x80..=0xBF))),
     }
 }
 

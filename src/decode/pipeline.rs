@@ -72,8 +72,8 @@ impl Repairer for Nfc {
     }
 }
 
-/// Repair one text with the default pipeline: compose, convert legacy-font text, undo
-/// double encoding, restore lost letters.
+/// Repair one text with the default pipeline: compose, undo double encoding, convert
+/// legacy-font text, restore lost letters.
 pub fn repair(text: &str) -> Repaired {
     repair_hinted(text, None)
 }
@@ -82,7 +82,9 @@ pub fn repair(text: &str) -> Repaired {
 /// from the article's body) instead of judged on this text alone.
 pub fn repair_hinted(text: &str, legacy: Option<Legacy>) -> Repaired {
     let legacy = LegacyFont { hint: legacy };
-    repair_with(text, &[&Nfc, &legacy, &DoubleEncoding, &LostLetters])
+    // Double encoding first: its test is exact, and text it fixes no longer looks like a
+    // legacy font to the (costlier) statistical test that follows.
+    repair_with(text, &[&Nfc, &DoubleEncoding, &legacy, &LostLetters])
 }
 
 /// Repair one text with the given steps, in order.

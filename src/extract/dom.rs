@@ -146,6 +146,10 @@ fn attr_words(el: &scraper::node::Element) -> String {
 
 /// Is this element a boilerplate box by its class/id, or hidden?
 pub fn is_boilerplate(el: &scraper::node::Element) -> bool {
+    is_boilerplate_with(el, &attr_words(el))
+}
+
+fn is_boilerplate_with(el: &scraper::node::Element, words: &str) -> bool {
     if is_content_container(el) {
         return false;
     }
@@ -162,7 +166,6 @@ pub fn is_boilerplate(el: &scraper::node::Element) -> bool {
             return true;
         }
     }
-    let words = attr_words(el);
     if words.is_empty() {
         return false;
     }
@@ -224,9 +227,9 @@ fn is_boilerplate_token(w: &str) -> bool {
     !is_descriptive_token(w) && (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w)
 }
 
-fn is_layout(el: &scraper::node::Element) -> bool {
+fn is_layout_with(el: &scraper::node::Element, words: &str) -> bool {
     !is_content_container(el)
-        && attr_words(el)
+        && words
             .split_whitespace()
             .any(|w| !is_descriptive_token(w) && LAYOUT.is_match(w) && !CONTENT.is_match(w))
 }
@@ -252,9 +255,23 @@ fn holds_paragraphs(node: NodeRef<Node>) -> bool {
     false
 }
 
-/// Class/id words match one of these patterns (for leads, bylines, dates).
-pub fn has_class_like(el: &scraper::node::Element, re: &Regex) -> bool {
-    re.is_match(&attr_words(el))
+/// The elements whose class/id words match each pattern, in document order — one pass over
+/// the document for all of them.
+pub fn classed<'a>(html: &'a Html, patterns: &[&Regex]) -> Vec<Vec<ElementRef<'a>>> {
+    let mut out = vec![Vec::new(); patterns.len()];
+    for node in html.tree.root().descendants() {
+        let Some(el) = ElementRef::wrap(node) else { continue };
+        let words = attr_words(el.value());
+        if words.is_empty() {
+            continue;
+        }
+        for (i, re) in patterns.iter().enumerate() {
+            if re.is_match(&words) {
+                out[i].push(el);
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -370,10 +387,13 @@ fn walk(node: NodeRef<Node>, owner: NodeId, buf: &mut Buffer, style: Style, out:
             Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
             Node::Element(el) => {
                 let name = tag(el);
-                if SKIP.contains(&name)
-                    || is_boilerplate(el)
+                if SKIP.contains(&name) {
+                    continue;
+                }
+                let words = attr_words(el);
+                if is_boilerplate_with(el, &words)
                     || (name == "form" && is_small_form(child))
-                    || (is_layout(el) && !holds_paragraphs(child))
+                    || (is_layout_with(el, &words) && !holds_paragraphs(child))
                 {
                     continue;
                 }

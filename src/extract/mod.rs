@@ -98,7 +98,6 @@ static ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 static ANCHOR_ANY: LazyLock<Selector> = LazyLock::new(|| sel("a"));
 static PARAGRAPH_LIKE: LazyLock<Selector> = LazyLock::new(|| sel("p, h2, h3, h4, strong, b, span, div, td"));
 static TIME_EL: LazyLock<Selector> = LazyLock::new(|| sel("time"));
-static ANY: LazyLock<Selector> = LazyLock::new(|| sel("body *"));
 static TAG_LINKS: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"[class*="tag"] a, [class*="keyword"] a, [class*="tu-khoa"] a"#));
 static BREADCRUMB: LazyLock<Selector> =
@@ -234,7 +233,11 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let container_chars: usize = container_blocks.iter().map(|b| b.chars()).sum();
     let container_link_chars: usize = container_blocks.iter().map(|b| b.link_chars).sum();
 
-    let lead_el = lead_element(&html);
+    let [lead_els, author_els, date_els]: [Vec<ElementRef>; 3] =
+        dom::classed(&html, &[&LEAD_CLASS, &AUTHOR_CLASS, &DATE_CLASS])
+            .try_into()
+            .expect("three patterns");
+    let lead_el = lead_element(&lead_els);
     let lead_text = lead_el
         .map(dom::text_of)
         .filter(|t| t.chars().count() >= 30)
@@ -350,10 +353,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             .collect();
     }
     if authors.is_empty() {
-        for el in html.select(&ANY) {
-            if !dom::has_class_like(el.value(), &AUTHOR_CLASS) {
-                continue;
-            }
+        for &el in &author_els {
             // Several linked names in one byline box are several authors.
             let linked: Vec<String> = el
                 .select(&ANCHOR_ANY)
@@ -404,6 +404,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     // --- dates
     let published = published(
         &html,
+        &date_els,
         &m,
         &blocks,
         &container_blocks,
@@ -711,15 +712,12 @@ fn container_scores(blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec<NodeId>) {
     (scores, order)
 }
 
-fn lead_element(html: &Html) -> Option<ElementRef<'_>> {
-    html.select(&ANY).find(|el| {
-        dom::has_class_like(el.value(), &LEAD_CLASS)
-            && !el
-                .ancestors()
-                .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
+fn lead_element<'a>(candidates: &[ElementRef<'a>]) -> Option<ElementRef<'a>> {
+    candidates.iter().copied().find(|el| {
+        !el.ancestors()
+            .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
             && !matches!(el.value().name(), "meta" | "a" | "img" | "ul" | "ol")
-            && dom::text_of(*el).chars().count() >= 30
-            && dom::text_of(*el).chars().count() < 1500
+            && (30..1500).contains(&dom::text_of(*el).chars().count())
     })
 }
 
@@ -741,6 +739,7 @@ fn normalise_when(w: When) -> When {
 #[allow(clippy::too_many_arguments)]
 fn published(
     html: &Html,
+    date_els: &[ElementRef],
     m: &meta::Meta,
     blocks: &[Block],
     container: &[&Block],
@@ -758,7 +757,7 @@ fn published(
         return Some(normalise_when(w));
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
-    let visible = visible_date(html, blocks, container).filter(ok);
+    let visible = visible_date(html, date_els, blocks, container).filter(ok);
     let from_url = date::from_url(url).filter(ok);
     let candidates = [from_meta, title_when.filter(ok), visible, from_url];
     // The first source that has a time wins; a date alone is completed by a time of the
@@ -778,23 +777,20 @@ fn published(
 
 /// The date shown near the headline: a `<time>` element, a date-classed element, or a date
 /// line before the body text.
-fn visible_date(html: &Html, blocks: &[Block], container: &[&Block]) -> Option<When> {
+fn visible_date(html: &Html, date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Option<When> {
     for t in html.select(&TIME_EL) {
         if let Some(w) = t.value().attr("datetime").and_then(date::parse_text) {
             return Some(w);
         }
     }
-    for el in html.select(&ANY) {
-        if !dom::has_class_like(el.value(), &DATE_CLASS) {
-            continue;
-        }
+    for el in date_els {
         if el
             .ancestors()
             .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
         {
             continue;
         }
-        let t = dom::text_of(el);
+        let t = dom::text_of(*el);
         if t.chars().count() > 120 {
             continue;
         }

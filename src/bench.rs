@@ -1,0 +1,259 @@
+//! `vnnews bench …`: throughput measurements on this machine, single core, in memory — the
+//! figures the issues set targets for. Benchmarks measure; tests assert.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::decode;
+use crate::extract::{self, Page, profile::Profiles};
+
+/// One measured run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Measure {
+    pub name: String,
+    pub bytes: usize,
+    pub items: usize,
+    pub seconds: f64,
+}
+
+impl Measure {
+    pub fn mb_per_s(&self) -> f64 {
+        self.bytes as f64 / 1e6 / self.seconds.max(1e-9)
+    }
+
+    pub fn per_s(&self) -> f64 {
+        self.items as f64 / self.seconds.max(1e-9)
+    }
+}
+
+/// Run `f` over `items` repeatedly for at least `min` (after one warm-up pass).
+fn measure<T>(name: &str, items: &[T], size: impl Fn(&T) -> usize, min: Duration, mut f: impl FnMut(&T)) -> Measure {
+    for it in items {
+        f(it);
+    }
+    let per_pass: usize = items.iter().map(&size).sum();
+    let start = Instant::now();
+    let mut passes = 0;
+    while passes == 0 || start.elapsed() < min {
+        for it in items {
+            f(it);
+        }
+        passes += 1;
+    }
+    Measure {
+        name: name.to_owned(),
+        bytes: per_pass * passes,
+        items: items.len() * passes,
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+/// Vietnamese article text from the bundled sample portal: the clean corpus.
+fn sample_paragraphs() -> Vec<String> {
+    let profiles = Profiles::builtin();
+    crate::demo::PORTAL
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .flat_map(|(p, bytes)| {
+            let url = format!("http://localhost/{p}");
+            let a = extract::extract(
+                &Page {
+                    bytes,
+                    content_type: None,
+                    url: &url,
+                    fetched_at: None,
+                },
+                profiles.for_url(&url),
+            )
+            .article;
+            a.body.split("\n\n").map(str::to_owned).collect::<Vec<_>>()
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The damage of the common kinds, made from clean text.
+fn broken_from(clean: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, p) in clean.iter().enumerate() {
+        out.push(match i % 3 {
+            // UTF-8 read as windows-1252
+            0 => encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(p.as_bytes())
+                .0
+                .into_owned(),
+            // letters lost in a windows-1252 conversion
+            1 => p
+                .chars()
+                .map(|c| if c.is_ascii() || (c as u32) < 0x100 { c } else { '?' })
+                .collect(),
+            // decomposed
+            _ => unicode_normalization::UnicodeNormalization::nfd(p.as_str()).collect(),
+        });
+    }
+    out
+}
+
+/// Repair throughput on clean and on broken text. With `cases` (a JSONL file of
+/// `{"kind", "input"}` such as the evaluation's mojibake set), its inputs are measured too.
+pub fn repair(cases: Option<&Path>, min: Duration) -> crate::Result<Vec<Measure>> {
+    let clean = sample_paragraphs();
+    let broken = broken_from(&clean);
+    // Load the model outside the measurement.
+    let _ = decode::lm::model();
+    let mut out = vec![
+        measure(
+            "repair: clean Vietnamese (pass-through)",
+            &clean,
+            |s| s.len(),
+            min,
+            |s| {
+                std::hint::black_box(decode::repair(s));
+            },
+        ),
+        measure(
+            "repair: broken (double-encoded, lost letters, NFD)",
+            &broken,
+            |s| s.len(),
+            min,
+            |s| {
+                std::hint::black_box(decode::repair(s));
+            },
+        ),
+    ];
+    if let Some(path) = cases {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::Error::Io {
+            path: path.to_owned(),
+            source: e,
+        })?;
+        let mut by_kind: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line)?;
+            let input = v["input"].as_str().unwrap_or_default().to_owned();
+            let kind = v["kind"].as_str().unwrap_or("unknown");
+            let group = if kind.starts_with("clean") { "clean" } else { "broken" };
+            by_kind.entry(format!("{group}: all")).or_default().push(input.clone());
+            by_kind.entry(format!("{group}: {kind}")).or_default().push(input);
+        }
+        for (kind, inputs) in &by_kind {
+            out.push(measure(
+                &format!("repair cases, {kind}"),
+                inputs,
+                |s| s.len(),
+                min / 4,
+                |s| {
+                    std::hint::black_box(decode::repair(s));
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn read_pages(dir: &Path) -> crate::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut pages = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| crate::Error::Io {
+            path: dir.to_owned(),
+            source: e,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            (n.ends_with(".html") || n.ends_with(".html.gz") || n.ends_with(".htm")) && !n.ends_with(".json")
+        })
+        .collect();
+    entries.sort();
+    for p in entries {
+        let raw = std::fs::read(&p).map_err(|e| crate::Error::Io {
+            path: p.clone(),
+            source: e,
+        })?;
+        let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut out).map_err(|e| {
+                crate::Error::Io {
+                    path: p.clone(),
+                    source: e,
+                }
+            })?;
+            out
+        } else {
+            raw
+        };
+        pages.push((p, bytes));
+    }
+    Ok(pages)
+}
+
+/// Decoding + extraction throughput over the pages in each directory, in memory.
+pub fn extract(dirs: &[PathBuf], min: Duration) -> crate::Result<Vec<Measure>> {
+    let profiles = Profiles::builtin();
+    let _ = decode::lm::model();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let pages = read_pages(dir)?;
+        out.push(measure(
+            &format!("extract: {}", dir.display()),
+            &pages,
+            |(_, b)| b.len(),
+            min,
+            |(p, bytes)| {
+                let url = format!(
+                    "http://localhost/{}",
+                    p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                );
+                std::hint::black_box(extract::extract(
+                    &Page {
+                        bytes,
+                        content_type: None,
+                        url: &url,
+                        fetched_at: None,
+                    },
+                    profiles.for_url(&url),
+                ));
+            },
+        ));
+        out.push(measure(
+            &format!("parse only (html5ever): {}", dir.display()),
+            &pages,
+            |(_, b)| b.len(),
+            min,
+            |(_, bytes)| {
+                std::hint::black_box(scraper::Html::parse_document(&String::from_utf8_lossy(bytes)));
+            },
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn benchmarks_measure_something() {
+        let m = repair(None, Duration::ZERO).unwrap();
+        assert_eq!(m.len(), 2);
+        assert!(m.iter().all(|m| m.bytes > 1000 && m.items > 0 && m.seconds > 0.0));
+        let portal = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/portal/tin-tuc-su-kien");
+        let e = extract(&[portal], Duration::ZERO).unwrap();
+        assert_eq!(e[0].items, 5, "one pass over the five fixture articles");
+    }
+
+    #[test]
+    fn broken_corpus_is_broken() {
+        let clean = vec![
+            "Việt Nam".to_owned(),
+            "Lấy lại mã bảo mật".to_owned(),
+            "Hà Nội".to_owned(),
+        ];
+        let broken = broken_from(&clean);
+        assert_eq!(broken[0], "Viá»‡t Nam");
+        assert_eq!(broken[1], "L?y l?i mã b?o m?t");
+        assert_ne!(broken[2], clean[2]);
+        for (b, c) in broken.iter().zip(&clean) {
+            assert_eq!(&decode::repair(b).text, c);
+        }
+    }
+}
