@@ -56,16 +56,13 @@ fn sample_paragraphs() -> Vec<String> {
         .filter(|(p, _)| p.ends_with(".html"))
         .flat_map(|(p, bytes)| {
             let url = format!("http://localhost/{p}");
-            let a = extract::extract(
-                &Page {
-                    bytes,
-                    content_type: None,
-                    url: &url,
-                    fetched_at: None,
-                },
-                profiles.for_url(&url),
-            )
-            .article;
+            let page = Page {
+                bytes,
+                content_type: None,
+                url: &url,
+                fetched_at: None,
+            };
+            let a = extract::extract_for_site(&page, &profiles).article;
             a.body.split("\n\n").map(str::to_owned).collect::<Vec<_>>()
         })
         .filter(|p| !p.is_empty())
@@ -165,22 +162,7 @@ fn read_pages(dir: &Path) -> crate::Result<Vec<(PathBuf, Vec<u8>)>> {
         .collect();
     entries.sort();
     for p in entries {
-        let raw = std::fs::read(&p).map_err(|e| crate::Error::Io {
-            path: p.clone(),
-            source: e,
-        })?;
-        let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
-            let mut out = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut out).map_err(|e| {
-                crate::Error::Io {
-                    path: p.clone(),
-                    source: e,
-                }
-            })?;
-            out
-        } else {
-            raw
-        };
+        let bytes = extract::read_saved_page(&p)?;
         pages.push((p, bytes));
     }
     Ok(pages)
@@ -203,15 +185,13 @@ pub fn extract(dirs: &[PathBuf], min: Duration) -> crate::Result<Vec<Measure>> {
                     "http://localhost/{}",
                     p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
                 );
-                std::hint::black_box(extract::extract(
-                    &Page {
-                        bytes,
-                        content_type: None,
-                        url: &url,
-                        fetched_at: None,
-                    },
-                    profiles.for_url(&url),
-                ));
+                let page = Page {
+                    bytes,
+                    content_type: None,
+                    url: &url,
+                    fetched_at: None,
+                };
+                std::hint::black_box(extract::extract_for_site(&page, &profiles));
             },
         ));
         out.push(measure(

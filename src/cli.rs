@@ -260,24 +260,13 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-fn read_page(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if path.extension().is_some_and(|e| e == "gz") || bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
-            .with_context(|| format!("{} is not valid gzip", path.display()))?;
-        return Ok(out);
-    }
-    Ok(bytes)
-}
-
 fn cmd_extract(a: &ExtractArgs) -> Result<u8> {
     let profiles = Profiles::builtin();
     let mut code = EXIT_OK;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for file in &a.files {
-        let bytes = match read_page(file) {
+        let bytes = match extract::read_saved_page(file) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("vnnews: error: {e:#}");
@@ -299,7 +288,7 @@ fn cmd_extract(a: &ExtractArgs) -> Result<u8> {
         };
         // Extraction never fails on input; a panic would be a bug — report it and go on.
         let x = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            extract::extract(&page, profiles.for_url(&url))
+            extract::extract_for_site(&page, &profiles)
         })) {
             Ok(x) => x,
             Err(_) => {

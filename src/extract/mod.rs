@@ -197,6 +197,23 @@ pub fn extract(page: &Page, profile: Option<&SiteProfile>) -> Extraction {
     extract_text(&text, report, page, profile)
 }
 
+/// [`extract`] with the site profile for the page's URL, if there is one.
+pub fn extract_for_site(page: &Page, profiles: &profile::Profiles) -> Extraction {
+    extract(page, profiles.for_url(page.url))
+}
+
+/// Read a saved page: raw bytes as served, gunzipped when gzip-compressed (`.gz`).
+pub fn read_saved_page(path: &std::path::Path) -> crate::Result<Vec<u8>> {
+    use crate::error::IoContext;
+    let bytes = std::fs::read(path).at(path)?;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out).at(path)?;
+    Ok(out)
+}
+
 /// Extract from already-decoded text (the report says how it was decoded).
 pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
     let html = Html::parse_document(text);

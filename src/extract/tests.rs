@@ -24,14 +24,7 @@ fn page_for(expected: &Path) -> PathBuf {
 }
 
 fn run(page: &Path, url: &str) -> Article {
-    let bytes = std::fs::read(page).expect("page");
-    let bytes = if page.extension().is_some_and(|e| e == "gz") {
-        let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out).expect("gzip");
-        out
-    } else {
-        bytes
-    };
+    let bytes = read_saved_page(page).expect("page");
     let profiles = profile::Profiles::builtin();
     let fetched = DateTime::parse_from_rfc3339("2026-01-01T00:00:00+07:00").ok();
     extract(
