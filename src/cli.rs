@@ -505,7 +505,13 @@ async fn cmd_crawl(cli: &Cli, a: &CrawlArgs) -> Result<u8> {
         max_duration: a.max_duration.map(std::time::Duration::from_secs_f64),
         sites: a.sites.clone(),
     };
-    let (report, code) = crawl_with(cli, cfg, profiles, opts, a.json).await?;
+    let (report, code) = match crawl_with(cli, cfg, profiles, opts, a.json).await {
+        Err(e) if matches!(e.downcast_ref::<crate::Error>(), Some(crate::Error::Locked { .. })) => {
+            eprintln!("vnnews: {e}");
+            return Ok(EXIT_LOCKED);
+        }
+        r => r?,
+    };
     if code == EXIT_OK
         && report.total().failed > 0
         && report.total().new + report.total().unchanged + report.total().updated == 0
@@ -592,7 +598,7 @@ fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<u8> {
         ));
     }
     if a.from_archive {
-        let archive = Archive::open(&cli.archive)?;
+        let archive = Archive::open_read_only(&cli.archive)?;
         let mut n = 0;
         for s in archive.current() {
             let s = s?;

@@ -40,6 +40,10 @@ pub enum Error {
     CorruptArchive { path: PathBuf, reason: String },
     #[error("language model: {0}")]
     Model(String),
+    #[error(
+        "another vnnews run is using the archive at {path} (lock file {path}/.lock); try again when it has finished"
+    )]
+    Locked { path: PathBuf },
 }
 
 /// Attach a path to an I/O error.

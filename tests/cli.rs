@@ -123,3 +123,29 @@ fn demo_then_search_json_and_exit_codes() {
     let o = vnnews(&["--archive", archive, "search", "tàu vũ trụ"], None);
     assert_eq!(o.status.code(), Some(1), "nothing found is exit 1");
 }
+
+#[test]
+fn a_second_run_on_the_same_archive_exits_at_once_with_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vnnews.toml");
+    std::fs::write(
+        &config,
+        "[[site]]\nname = \"x\"\nstart_urls = [\"http://127.0.0.1:9/\"]\n",
+    )
+    .unwrap();
+    let archive = dir.path().join("archive");
+    let held = vnnews::archive::Archive::open(&archive).unwrap();
+    let o = vnnews(
+        &[
+            "--archive",
+            archive.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "crawl",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another vnnews run"));
+    drop(held);
+}

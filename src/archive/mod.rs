@@ -126,6 +126,8 @@ pub struct Archive {
     catalog: HashMap<String, Entry>,
     warc: Option<WarcWriter>,
     warc_max_bytes: u64,
+    /// Held while the archive is open for writing, so two runs never write at once.
+    _lock: Option<std::fs::File>,
 }
 
 fn revision_path(first: &Path, revision: u32) -> PathBuf {
@@ -149,16 +151,55 @@ fn parse_file_name(name: &str) -> Option<(&str, u32)> {
 }
 
 impl Archive {
-    /// Open (creating if needed) an archive; finishes WARC files a crash left open and removes
-    /// stray temporary files.
+    /// Open (creating if needed) an archive for writing: takes the archive's lock (failing
+    /// with [`Error::Locked`] while another run holds it), finishes WARC files a crash left
+    /// open and removes stray temporary files.
     pub fn open(root: &Path) -> Result<Archive> {
         std::fs::create_dir_all(root).at(root)?;
+        let lock_path = root.join(".lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .at(&lock_path)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked { path: root.to_owned() }),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::Io {
+                    path: lock_path,
+                    source: e,
+                });
+            }
+        }
         warc::recover(&root.join("warc"))?;
         let mut a = Archive {
             root: root.to_owned(),
             catalog: HashMap::new(),
             warc: None,
             warc_max_bytes: 1 << 30,
+            _lock: Some(lock),
+        };
+        a.scan()?;
+        Ok(a)
+    }
+
+    /// Open an archive to read it while another run may be writing it (no lock, no recovery:
+    /// a crawl in progress only ever adds whole files).
+    pub fn open_read_only(root: &Path) -> Result<Archive> {
+        if !root.is_dir() {
+            return Err(Error::Io {
+                path: root.to_owned(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no archive here"),
+            });
+        }
+        let mut a = Archive {
+            root: root.to_owned(),
+            catalog: HashMap::new(),
+            warc: None,
+            warc_max_bytes: 1 << 30,
+            _lock: None,
         };
         a.scan()?;
         Ok(a)
@@ -202,8 +243,11 @@ impl Archive {
                 if e.file_type().at(&path)?.is_dir() {
                     stack.push(path);
                 } else if name.ends_with(".tmp") {
-                    // A write that never completed: it was never visible, remove it.
-                    let _ = std::fs::remove_file(&path);
+                    // A write that never completed: it was never visible, remove it (unless
+                    // another run may be writing it right now).
+                    if self._lock.is_some() {
+                        let _ = std::fs::remove_file(&path);
+                    }
                 } else if let Some((id, rev)) = parse_file_name(&name) {
                     let rel = path.strip_prefix(&self.root).expect("under root").to_owned();
                     let entry = self.catalog.entry(id.to_owned()).or_insert(Entry {
@@ -420,6 +464,13 @@ mod tests {
         assert_eq!(s2.revision, 2);
         a.flush().unwrap();
         // Reopening finds both revisions; the current one is the latest.
+        assert!(
+            matches!(Archive::open(dir.path()), Err(Error::Locked { .. })),
+            "a second writer is refused"
+        );
+        let reader = Archive::open_read_only(dir.path()).unwrap();
+        assert_eq!(reader.len(), 1);
+        drop(a);
         let b = Archive::open(dir.path()).unwrap();
         assert_eq!(b.len(), 1);
         let revs = b.revisions(&s.id).unwrap();
