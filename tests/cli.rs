@@ -122,6 +122,22 @@ fn demo_then_search_json_and_exit_codes() {
 
     let o = vnnews(&["--archive", archive, "search", "tàu vũ trụ"], None);
     assert_eq!(o.status.code(), Some(1), "nothing found is exit 1");
+
+    // A second demo serves the portal on another port: the articles' canonical URLs keep
+    // their ids, so nothing is archived twice and the seed is still found once.
+    let o = vnnews(&["--archive", archive, "demo"], None);
+    assert!(o.status.success());
+    assert!(
+        stdout(&o).contains("0 articles archived, 5 unchanged"),
+        "{}",
+        stdout(&o)
+    );
+    let o = vnnews(&["--archive", archive, "search", "--json", "bình đẳng giới"], None);
+    let seed_hits = stdout(&o)
+        .lines()
+        .filter(|l| l.contains("\"published\":\"2019-11-05T13:01:00+07:00\""))
+        .count();
+    assert_eq!(seed_hits, 1);
 }
 
 #[test]
