@@ -25,15 +25,15 @@ const DISCOUNT: f64 = 0.75;
 
 /// Syllable counts, indexed for scoring and for candidate lookup.
 pub struct Model {
-    vocab: HashMap<Box<str>, u32>,
+    vocab: HashMap<Box<str>, u32, BuildFastHasher>,
     words: Vec<Box<str>>,
     counts: Vec<u32>,
     /// Probability mass left for back-off after discounting each syllable's bigrams.
     backoff: Vec<f32>,
-    bigrams: HashMap<u64, u32, BuildPairHasher>,
+    bigrams: HashMap<u64, u32, BuildFastHasher>,
     total: f64,
     /// Syllables by shape: ASCII letters kept, every other letter replaced by `*`.
-    shapes: HashMap<Box<str>, Vec<u32>>,
+    shapes: HashMap<Box<str>, Vec<u32>, BuildFastHasher>,
 }
 
 /// Counts as read from a model file or gathered from text, before indexing.
@@ -180,12 +180,13 @@ impl Model {
     pub fn from_counts(counts: &Counts) -> Model {
         let mut words: Vec<Box<str>> = counts.unigrams.keys().map(|k| k.as_str().into()).collect();
         words.sort();
-        let vocab: HashMap<Box<str>, u32> = words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
+        let vocab: HashMap<Box<str>, u32, BuildFastHasher> =
+            words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
         let unigram_counts: Vec<u32> = words
             .iter()
             .map(|w| counts.unigrams[&**w].min(u32::MAX as u64) as u32)
             .collect();
-        let mut bigrams = HashMap::with_capacity_and_hasher(counts.bigrams.len(), BuildPairHasher);
+        let mut bigrams = HashMap::with_capacity_and_hasher(counts.bigrams.len(), BuildFastHasher);
         let mut kept_mass = vec![0f64; words.len()];
         for ((a, b), n) in &counts.bigrams {
             if let (Some(&ia), Some(&ib)) = (vocab.get(a.as_str()), vocab.get(b.as_str())) {
@@ -200,7 +201,7 @@ impl Model {
             .map(|(&c, &m)| (1.0 - m / (c.max(1) as f64)).clamp(0.05, 1.0) as f32)
             .collect();
         let total = unigram_counts.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
-        let mut shapes: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+        let mut shapes: HashMap<Box<str>, Vec<u32>, BuildFastHasher> = HashMap::default();
         for (i, w) in words.iter().enumerate() {
             if w.chars().all(is_vietnamese_letter) {
                 shapes.entry(shape(w).into()).or_default().push(i as u32);
@@ -283,21 +284,21 @@ impl Model {
     }
 }
 
-/// Bigram keys are two syllable ids: a multiplicative hash is enough, and several times
-/// faster than SipHash on the repair's hot path.
+/// The model's tables are built from trusted counts and looked up on the repair's hot path: a
+/// multiplicative hash is enough there, and several times faster than SipHash.
 #[derive(Clone, Copy, Default)]
-struct BuildPairHasher;
+struct BuildFastHasher;
 
-struct PairHasher(u64);
+struct FastHasher(u64);
 
-impl std::hash::BuildHasher for BuildPairHasher {
-    type Hasher = PairHasher;
-    fn build_hasher(&self) -> PairHasher {
-        PairHasher(0)
+impl std::hash::BuildHasher for BuildFastHasher {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(0)
     }
 }
 
-impl std::hash::Hasher for PairHasher {
+impl std::hash::Hasher for FastHasher {
     fn finish(&self) -> u64 {
         self.0
     }

@@ -69,13 +69,20 @@ fn fits_some_syllable(word: &str, hyp: Lossy, m: &Model) -> bool {
 }
 
 fn fits(pattern: &[char], candidate: &str, hyp: Lossy) -> bool {
-    let cand: Vec<char> = candidate.chars().collect();
-    cand.len() == pattern.len()
-        && pattern.iter().zip(&cand).all(|(&p, &c)| match p {
+    let mut n = 0;
+    for c in candidate.chars() {
+        let Some(&p) = pattern.get(n) else { return false };
+        let ok = match p {
             '?' => !c.is_ascii() && (hyp == Lossy::Ascii || !latin_holds(c)),
             REPLACEMENT => !c.is_ascii() && latin_holds(c),
             _ => p == c,
-        })
+        };
+        if !ok {
+            return false;
+        }
+        n += 1;
+    }
+    n == pattern.len()
 }
 
 /// A maximal run of letters, `?` and `�`.
@@ -135,8 +142,9 @@ fn words(text: &str) -> Vec<Word> {
 struct Candidate {
     /// Lower-case syllable for the model (may be unknown).
     id: Option<u32>,
-    /// The text to write, with case restored.
-    text: String,
+    /// The text to write; `None`: the syllable `id` written in the damaged word's case
+    /// (built only for the candidate that wins).
+    text: Option<String>,
     /// Extra log-probability (the cost of reading a trailing `?` as punctuation).
     penalty: f64,
 }
@@ -154,23 +162,24 @@ fn restore(text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repa
         }
         let phrase = &words[i..j];
         if phrase.iter().any(|w| w.damaged(text)) {
-            let cands: Vec<Vec<Candidate>> = phrase
-                .iter()
-                .enumerate()
-                .map(|(k, w)| candidates(text, phrase, k, w, hyp, m))
-                .collect();
+            let cands: Vec<Vec<Candidate>> = phrase.iter().map(|w| candidates(text, w, hyp, m)).collect();
             let best = viterbi(&cands, m);
             for (w, (k, c)) in phrase.iter().zip(best.iter().enumerate()) {
                 let chosen = &cands[k][*c];
                 let original = w.text(text);
-                if chosen.text != original {
+                let chosen_text = match (&chosen.text, chosen.id) {
+                    (Some(t), _) => t.clone(),
+                    (None, Some(id)) => write_in_case(text, phrase, k, w, m.word(id)),
+                    (None, None) => original.to_owned(),
+                };
+                if chosen_text != original {
                     out.push_str(&text[last..w.start]);
-                    out.push_str(&chosen.text);
+                    out.push_str(&chosen_text);
                     log.push(Repair {
                         kind: RepairKind::LostLetters,
                         offset: Some(w.start),
                         before: original.to_owned(),
-                        after: chosen.text.clone(),
+                        after: chosen_text,
                         note: Some(match hyp {
                             Lossy::Latin => "letters lost in windows-1252/ISO-8859-1".into(),
                             Lossy::Ascii => "letters lost in ASCII".into(),
@@ -190,13 +199,13 @@ fn restore(text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repa
     Some(out)
 }
 
-fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &Model) -> Vec<Candidate> {
+fn candidates(text: &str, w: &Word, hyp: Lossy, m: &Model) -> Vec<Candidate> {
     let original = w.text(text);
     let lower = original.to_lowercase();
     if !w.damaged(text) {
         return vec![Candidate {
             id: m.id(&lower),
-            text: original.to_owned(),
+            text: Some(original.to_owned()),
             penalty: 0.0,
         }];
     }
@@ -210,7 +219,7 @@ fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &M
     if stem_is_syllable {
         out.push(Candidate {
             id: m.id(stem),
-            text: original.to_owned(),
+            text: Some(original.to_owned()),
             penalty: (0.2f64).ln(),
         });
     }
@@ -219,44 +228,23 @@ fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &M
         let text: String = orig_chars.iter().map(|&c| if c == '?' { 'Đ' } else { c }).collect();
         return vec![Candidate {
             id: None,
-            text,
+            text: Some(text),
             penalty: 0.0,
         }];
     }
-    let case = lost_case(text, phrase, k, &orig_chars);
     for &id in m.with_shape(&shape(&lower)) {
-        if !fits(&pattern, m.word(id), hyp) {
-            continue;
+        if fits(&pattern, m.word(id), hyp) {
+            out.push(Candidate {
+                id: Some(id),
+                text: None,
+                penalty: 0.0,
+            });
         }
-        let cand: Vec<char> = m.word(id).chars().collect();
-        let restored: String = orig_chars
-            .iter()
-            .zip(&cand)
-            .enumerate()
-            .map(|(i, (&o, &c))| {
-                if o == '?' || o == REPLACEMENT {
-                    if case.all || (i == 0 && case.initial) {
-                        c.to_uppercase().next().unwrap_or(c)
-                    } else {
-                        c
-                    }
-                } else if o.is_uppercase() {
-                    c.to_uppercase().next().unwrap_or(c)
-                } else {
-                    c
-                }
-            })
-            .collect();
-        out.push(Candidate {
-            id: Some(id),
-            text: restored,
-            penalty: 0.0,
-        });
     }
     if out.is_empty() {
         out.push(Candidate {
             id: None,
-            text: original.to_owned(),
+            text: Some(original.to_owned()),
             penalty: 0.0,
         });
     }
@@ -272,7 +260,27 @@ fn candidates(text: &str, phrase: &[Word], k: usize, w: &Word, hyp: Lossy, m: &M
 }
 
 /// Candidates kept per damaged word.
-const BEAM: usize = 24;
+const BEAM: usize = 16;
+
+/// A syllable written into a damaged word: its known letters keep their case; lost letters
+/// take the case [`lost_case`] decides.
+fn write_in_case(text: &str, phrase: &[Word], k: usize, w: &Word, syllable: &str) -> String {
+    let orig_chars: Vec<char> = w.text(text).chars().collect();
+    let case = lost_case(text, phrase, k, &orig_chars);
+    orig_chars
+        .iter()
+        .zip(syllable.chars())
+        .enumerate()
+        .map(|(i, (&o, c))| {
+            let lost = o == '?' || o == REPLACEMENT;
+            if (lost && (case.all || (i == 0 && case.initial))) || (!lost && o.is_uppercase()) {
+                c.to_uppercase().next().unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
 
 fn is_vowel(c: char) -> bool {
     let mut buf = [0u8; 4];

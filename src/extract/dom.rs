@@ -238,18 +238,22 @@ fn is_layout_with(el: &scraper::node::Element, words: &str) -> bool {
 /// Menus and sidebars are mostly links; an article is mostly not.
 fn holds_paragraphs(node: NodeRef<Node>) -> bool {
     let mut n = 0;
-    for d in node.descendants() {
-        let Some(t) = d.value().as_text() else { continue };
-        if d.ancestors().take_while(|a| a.id() != node.id()).any(|a| {
-            a.value()
-                .as_element()
-                .is_some_and(|e| matches!(e.name(), "a" | "script" | "style" | "noscript"))
-        }) {
-            continue;
-        }
-        n += t.trim().chars().count();
-        if n >= 600 {
-            return true;
+    let mut stack: Vec<NodeRef<Node>> = node.children().collect();
+    stack.reverse();
+    while let Some(d) = stack.pop() {
+        match d.value() {
+            Node::Text(t) => {
+                n += t.trim().chars().count();
+                if n >= 600 {
+                    return true;
+                }
+            }
+            Node::Element(e) if !matches!(e.name(), "a" | "script" | "style" | "noscript") => {
+                let before = stack.len();
+                stack.extend(d.children());
+                stack[before..].reverse();
+            }
+            _ => {}
         }
     }
     false
@@ -257,7 +261,7 @@ fn holds_paragraphs(node: NodeRef<Node>) -> bool {
 
 /// The elements whose class/id words match each pattern, in document order — one pass over
 /// the document for all of them.
-pub fn classed<'a>(html: &'a Html, patterns: &[&Regex]) -> Vec<Vec<ElementRef<'a>>> {
+pub fn classed<'a>(html: &'a Html, patterns: &regex::RegexSet) -> Vec<Vec<ElementRef<'a>>> {
     let mut out = vec![Vec::new(); patterns.len()];
     for node in html.tree.root().descendants() {
         let Some(el) = ElementRef::wrap(node) else { continue };
@@ -265,10 +269,8 @@ pub fn classed<'a>(html: &'a Html, patterns: &[&Regex]) -> Vec<Vec<ElementRef<'a
         if words.is_empty() {
             continue;
         }
-        for (i, re) in patterns.iter().enumerate() {
-            if re.is_match(&words) {
-                out[i].push(el);
-            }
+        for i in patterns.matches(&words).iter() {
+            out[i].push(el);
         }
     }
     out
