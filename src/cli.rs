@@ -69,6 +69,13 @@ pub enum Command {
     Search(SearchArgs),
     /// Rebuild the search index from the archive alone.
     Reindex,
+    /// Write the archive's current articles as JSON lines or CSV, with search's filters.
+    Export(ExportArgs),
+    /// Articles per site and month, revisions, last crawl, index health.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
     /// Crawl the bundled sample portal on loopback, archive, index and search it.
     Demo,
     /// Build or extend the syllable model used to restore lost letters.
@@ -168,6 +175,23 @@ pub struct SearchArgs {
     pub offset: usize,
 }
 
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = crate::export::Format::Jsonl)]
+    pub format: crate::export::Format,
+    /// Only articles matching this search query.
+    #[arg(long)]
+    pub query: Option<String>,
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub author: Option<String>,
+    #[arg(long)]
+    pub since: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    pub until: Option<chrono::NaiveDate>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum LexiconCommand {
     /// Count syllables and write a model (default: <archive>/lexicon/vi-syllables.tsv.gz,
@@ -246,6 +270,8 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Repair(a) => cmd_repair(a),
         Command::Search(a) => cmd_search(&cli, a),
         Command::Reindex => cmd_reindex(&cli),
+        Command::Export(a) => cmd_export(&cli, a),
+        Command::Stats { json } => cmd_stats(&cli, *json),
         Command::Crawl(a) => runtime()?.block_on(cmd_crawl(&cli, a)),
         Command::Demo => runtime()?.block_on(cmd_demo(&cli)),
         Command::Lexicon(LexiconCommand::Build(a)) => cmd_lexicon(&cli, a),
@@ -655,6 +681,99 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
             println!("{v}");
         } else {
             println!("{:<70} {:>9.1} MB/s {:>10.1} items/s", m.name, m.mb_per_s(), m.per_s());
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<u8> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let filter = SearchOptions {
+        site: a.site.clone(),
+        author: a.author.clone(),
+        since: a.since,
+        until: a.until,
+        ..Default::default()
+    };
+    let ids = match &a.query {
+        Some(q) => {
+            let index = open_index(&cli.archive)?;
+            let all = index::doc_count(&index)? as usize;
+            let hits = search::search(
+                &index,
+                q,
+                &SearchOptions {
+                    limit: all.max(1),
+                    ..Default::default()
+                },
+            )?;
+            Some(hits.hits.into_iter().map(|h| h.id).collect())
+        }
+        None => None,
+    };
+    let n = crate::export::export(&archive, &filter, ids.as_ref(), a.format, std::io::stdout().lock())?;
+    tracing::info!("exported {n} articles");
+    Ok(if n == 0 { EXIT_NOTHING_FOUND } else { EXIT_OK })
+}
+
+fn cmd_stats(cli: &Cli, json: bool) -> Result<u8> {
+    use std::collections::BTreeMap;
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let mut per_site: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let (mut articles, mut revisions, mut last_fetch) = (0usize, 0usize, String::new());
+    for s in archive.current() {
+        let s = s?;
+        articles += 1;
+        revisions += s.revision as usize;
+        let month = s
+            .article
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..7))
+            .unwrap_or("undated")
+            .to_owned();
+        *per_site
+            .entry(s.article.site.clone())
+            .or_default()
+            .entry(month)
+            .or_default() += 1;
+        if s.fetch.fetched_at > last_fetch {
+            last_fetch = s.fetch.fetched_at.clone();
+        }
+    }
+    let indexed = match index::open(&archive.index_dir()) {
+        Ok(ix) if archive.index_dir().join("meta.json").exists() => Some(index::doc_count(&ix)? as usize),
+        _ => None,
+    };
+    let healthy = indexed == Some(articles);
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "articles": articles, "revisions": revisions, "last_fetch": last_fetch,
+                "indexed": indexed, "index_matches_archive": healthy, "sites": per_site,
+            })
+        );
+        return Ok(EXIT_OK);
+    }
+    println!(
+        "{articles} articles ({revisions} revisions) in {}",
+        cli.archive.display()
+    );
+    println!(
+        "last fetch: {}",
+        if last_fetch.is_empty() { "never" } else { &last_fetch }
+    );
+    match indexed {
+        Some(n) if healthy => println!("index: {n} documents, one per article"),
+        Some(n) => println!("index: {n} documents for {articles} articles — run `vnnews reindex`"),
+        None => println!("index: missing — run `vnnews reindex`"),
+    }
+    for (site, months) in &per_site {
+        let total: usize = months.values().sum();
+        println!("{site}: {total}");
+        for (m, n) in months {
+            println!("  {m}  {n}");
         }
     }
     Ok(EXIT_OK)

@@ -11,6 +11,7 @@ pub mod crawl;
 pub mod decode;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod search;

@@ -123,6 +123,51 @@ fn demo_then_search_json_and_exit_codes() {
     let o = vnnews(&["--archive", archive, "search", "tàu vũ trụ"], None);
     assert_eq!(o.status.code(), Some(1), "nothing found is exit 1");
 
+    // Export: CSV that Python's csv module reads, JSON lines, filters.
+    let o = vnnews(&["--archive", archive, "export", "--format", "csv"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let py = Command::new("python3")
+        .args(["-c", "import csv,sys; rows=list(csv.DictReader(sys.stdin)); print(len(rows)); print(sorted(r['authors'] for r in rows))"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 is part of the machine image");
+    py.stdin.as_ref().unwrap().write_all(&o.stdout).unwrap();
+    let py = py.wait_with_output().unwrap();
+    let py_out = String::from_utf8(py.stdout).unwrap();
+    assert!(py_out.starts_with("5\n"), "{py_out}");
+    assert!(
+        py_out.contains("'Minh Anh; Thu Hà'") && py_out.contains("'Nhật Minh'"),
+        "{py_out}"
+    );
+    let o = vnnews(
+        &[
+            "--archive",
+            archive,
+            "export",
+            "--author",
+            "nhat minh",
+            "--since",
+            "2019-11-01",
+            "--until",
+            "2019-11-30",
+        ],
+        None,
+    );
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["authors"], serde_json::json!(["Nhật Minh"]));
+    let o = vnnews(&["--archive", archive, "export", "--query", "binh dang gioi"], None);
+    assert_eq!(stdout(&o).lines().count(), 1);
+    let o = vnnews(&["--archive", archive, "export", "--site", "nowhere"], None);
+    assert_eq!(o.status.code(), Some(1));
+
+    let o = vnnews(&["--archive", archive, "stats", "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["articles"], 5);
+    assert_eq!(v["index_matches_archive"], true);
+    assert_eq!(v["sites"]["longbien"]["2019-11"], 1);
+
     // A second demo serves the portal on another port: the articles' canonical URLs keep
     // their ids, so nothing is archived twice and the seed is still found once.
     let o = vnnews(&["--archive", archive, "demo"], None);
