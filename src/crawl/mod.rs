@@ -6,6 +6,7 @@
 //! extraction runs on the blocking pool; the archive and the index writer are owned by the
 //! single loop in [`run`], so writes never race.
 
+pub mod discover;
 pub mod fetch;
 pub mod robots;
 pub mod urls;
@@ -345,12 +346,13 @@ pub async fn run(
     for &i in &active {
         let site = &cfg.sites[i];
         report.sites.insert(site.name.clone(), SiteStats::default());
-        for u in &site.start_urls {
+        for u in site.start_urls.iter().chain(&site.sitemaps).chain(&site.feeds) {
             frontier.push(&cfg, site, i, u, 0);
         }
     }
     let mut hosts: HashMap<String, Arc<Host>> = HashMap::new();
     let mut done: HashSet<String> = HashSet::new();
+    let mut robots_sitemaps_seen: HashSet<String> = HashSet::new();
     let mut inflight: JoinSet<(Job, JobResult)> = JoinSet::new();
     let mut total_scheduled = 0usize;
     let deadline = opts.max_duration.map(|d| started + d);
@@ -404,6 +406,18 @@ pub async fn run(
             }
         };
         let site = &cfg.sites[job.site];
+        // The sitemaps robots.txt lists, once per host, once it has been read.
+        let origin = job.url.origin().ascii_serialization();
+        if !robots_sitemaps_seen.contains(&origin)
+            && let Some(rules) = hosts.get(&origin).and_then(|h| h.rules.get())
+        {
+            robots_sitemaps_seen.insert(origin.clone());
+            for sm in &rules.robots.sitemaps {
+                if let Ok(u) = job.url.join(sm) {
+                    frontier.push(&cfg, site, job.site, &u, 0);
+                }
+            }
+        }
         let stats = report.sites.get_mut(&site.name).expect("site in report");
         match result {
             JobResult::SkippedRobots => {
@@ -431,6 +445,27 @@ pub async fn run(
                 }
                 let Some(x) = x else {
                     stats.other += 1;
+                    if discover::is_xml(f.header("content-type"), &f.body) {
+                        let xml = discover::gunzip_bounded(&f.body, cfg.max_body_bytes);
+                        let found = discover::parse(xml.as_deref().unwrap_or(&f.body));
+                        tracing::debug!(
+                            "{}: {} pages, {} sitemaps listed",
+                            job.url,
+                            found.pages.len(),
+                            found.sitemaps.len()
+                        );
+                        for (page, _lastmod) in &found.pages {
+                            if let Ok(u) = f.final_url.join(page) {
+                                frontier.push(&cfg, site, job.site, &u, job.depth + 1);
+                            }
+                        }
+                        // A sitemap index's sitemaps are as near the start as the index.
+                        for sm in &found.sitemaps {
+                            if let Ok(u) = f.final_url.join(sm) {
+                                frontier.push(&cfg, site, job.site, &u, job.depth);
+                            }
+                        }
+                    }
                     continue;
                 };
                 let final_key = urls::normalise(&f.final_url, &site.ignore_params).to_string();

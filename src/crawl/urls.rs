@@ -40,7 +40,8 @@ pub fn is_probably_page(u: &Url) -> bool {
         ".zip", ".rar", ".7z", ".gz", ".exe", ".msi", ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx",
         ".css", ".js", ".woff", ".woff2", ".ttf", ".apk", ".iso",
     ];
-    !SKIP.iter().any(|ext| path.ends_with(ext))
+    // Gzip-compressed sitemaps are fetched; other archives are not.
+    path.ends_with(".xml.gz") || !SKIP.iter().any(|ext| path.ends_with(ext))
 }
 
 #[cfg(test)]
