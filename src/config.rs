@@ -221,10 +221,17 @@ impl Config {
 
 impl Site {
     /// Does the site's scope include this URL?
+    /// Prefixes are compared without the scheme and a leading `www.`, so a portal that
+    /// redirects from http to https, or to its `www.` name, stays in scope.
     pub fn in_scope(&self, u: &Url) -> bool {
-        let s = u.as_str();
-        self.allow.iter().any(|p| s.starts_with(p.as_str())) && !self.deny.iter().any(|p| s.starts_with(p.as_str()))
+        let s = scope_key(u.as_str());
+        self.allow.iter().any(|p| s.starts_with(scope_key(p))) && !self.deny.iter().any(|p| s.starts_with(scope_key(p)))
     }
+}
+
+fn scope_key(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.strip_prefix("www.").unwrap_or(rest)
 }
 
 #[cfg(test)]
@@ -250,6 +257,10 @@ start_urls = ["http://127.0.0.2:8080/"]
         assert_eq!(c.sites[0].allow, ["http://127.0.0.2:8080/"]);
         assert!(c.sites[0].in_scope(&Url::parse("http://127.0.0.2:8080/tin-tuc").unwrap()));
         assert!(!c.sites[0].in_scope(&Url::parse("http://127.0.0.3:8080/").unwrap()));
+        assert!(
+            c.sites[0].in_scope(&Url::parse("https://127.0.0.2:8080/a").unwrap()),
+            "http → https redirects stay in scope"
+        );
     }
 
     #[test]

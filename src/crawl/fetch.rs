@@ -91,7 +91,9 @@ impl Fetcher {
             .connect_timeout(cfg.connect_timeout)
             .read_timeout(cfg.timeout)
             .timeout(cfg.timeout * 2)
-            .redirect(reqwest::redirect::Policy::limited(10))
+            // Redirects are followed by the crawler, one request at a time through the host's
+            // limiter and robots.txt, not inside the client.
+            .redirect(reqwest::redirect::Policy::none())
             .gzip(true)
             .brotli(true)
             .build()?;

@@ -52,6 +52,7 @@ pub struct SiteStats {
     pub listings: usize,
     pub other: usize,
     pub truncated: usize,
+    pub redirects: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -78,6 +79,7 @@ impl CrawlReport {
             t.listings += s.listings;
             t.other += s.other;
             t.truncated += s.truncated;
+            t.redirects += s.redirects;
         }
         t
     }
@@ -165,9 +167,25 @@ impl Host {
     async fn rules(&self, fetcher: &Fetcher, cfg: &Config) -> &HostRules {
         self.rules
             .get_or_init(|| async {
-                let robots_url = self.origin.join("/robots.txt").expect("valid");
-                self.base.until_ready().await;
-                let robots = match fetcher.get(&robots_url, &Validators::default()).await {
+                let mut robots_url = self.origin.join("/robots.txt").expect("valid");
+                // Follow up to five redirects (RFC 9309), each through the limiter.
+                let mut answer = None;
+                for _ in 0..6 {
+                    self.base.until_ready().await;
+                    let r = fetcher.get(&robots_url, &Validators::default()).await;
+                    let target = match &r {
+                        Ok(f) if (300..400).contains(&f.status) => {
+                            f.header("location").and_then(|l| robots_url.join(l).ok())
+                        }
+                        _ => None,
+                    };
+                    answer = Some(r);
+                    match target {
+                        Some(t) => robots_url = t,
+                        None => break,
+                    }
+                }
+                let robots = match answer.expect("at least one attempt") {
                     Ok(f) if (200..300).contains(&f.status) => {
                         Rules::parse(&f.body, &cfg.user_agent, cfg.max_crawl_delay)
                     }
@@ -205,6 +223,8 @@ struct Job {
 
 enum JobResult {
     Page(Box<Fetched>, Option<Box<Extraction>>),
+    /// A 3xx answer: the target is crawled as its own request.
+    Redirect(Url),
     SkippedRobots,
     Failed(String),
 }
@@ -264,6 +284,11 @@ async fn fetch_job(
         }
         attempt += 1;
     };
+    if (300..400).contains(&fetched.status)
+        && let Some(target) = fetched.header("location").and_then(|l| fetched.final_url.join(l).ok())
+    {
+        return JobResult::Redirect(target);
+    }
     if !(200..300).contains(&fetched.status) || !fetched.is_html() {
         return JobResult::Page(Box::new(fetched), None);
     }
@@ -296,13 +321,21 @@ struct Frontier {
 }
 
 impl Frontier {
-    fn push(&mut self, cfg: &Config, site: &Site, site_idx: usize, url: &Url, depth: u32) {
+    fn push(&mut self, cfg: &Config, site: &Site, site_idx: usize, url: &Url, depth: u32) -> bool {
+        self.admit(cfg, site, site_idx, url, depth, false)
+    }
+
+    fn push_front(&mut self, cfg: &Config, site: &Site, site_idx: usize, url: &Url, depth: u32) -> bool {
+        self.admit(cfg, site, site_idx, url, depth, true)
+    }
+
+    fn admit(&mut self, cfg: &Config, site: &Site, site_idx: usize, url: &Url, depth: u32, front: bool) -> bool {
         let u = urls::normalise(url, &site.ignore_params);
         if depth > site.max_depth || !site.in_scope(&u) || !urls::is_probably_page(&u) {
-            return;
+            return false;
         }
         if !self.seen.insert(u.as_str().to_owned()) {
-            return;
+            return false;
         }
         if u.query().is_some() {
             let key = format!("{}{}", u.origin().ascii_serialization(), u.path());
@@ -310,14 +343,20 @@ impl Frontier {
             *n += 1;
             if *n > cfg.max_query_variants {
                 tracing::debug!("{u}: too many query variants of this path; skipped");
-                return;
+                return false;
             }
         }
-        self.queue.push_back(Job {
+        let job = Job {
             url: u,
             site: site_idx,
             depth,
-        });
+        };
+        if front {
+            self.queue.push_front(job);
+        } else {
+            self.queue.push_back(job);
+        }
+        true
     }
 }
 
@@ -369,7 +408,7 @@ pub async fn run(
             total_scheduled += 1;
             let origin = job.url.origin().ascii_serialization();
             let host = hosts
-                .entry(origin.clone())
+                .entry(host_key(&job.url))
                 .or_insert_with(|| Arc::new(Host::new(Url::parse(&origin).expect("origin"), site.rate)))
                 .clone();
             let (fetcher, cfg2, profiles) = (fetcher.clone(), cfg.clone(), profiles.clone());
@@ -407,11 +446,11 @@ pub async fn run(
         };
         let site = &cfg.sites[job.site];
         // The sitemaps robots.txt lists, once per host, once it has been read.
-        let origin = job.url.origin().ascii_serialization();
-        if !robots_sitemaps_seen.contains(&origin)
-            && let Some(rules) = hosts.get(&origin).and_then(|h| h.rules.get())
+        let key = host_key(&job.url);
+        if !robots_sitemaps_seen.contains(&key)
+            && let Some(rules) = hosts.get(&key).and_then(|h| h.rules.get())
         {
-            robots_sitemaps_seen.insert(origin.clone());
+            robots_sitemaps_seen.insert(key);
             for sm in &rules.robots.sitemaps {
                 if let Ok(u) = job.url.join(sm) {
                     frontier.push(&cfg, site, job.site, &u, 0);
@@ -427,6 +466,17 @@ pub async fn run(
             JobResult::Failed(e) => {
                 tracing::warn!("{}: {e}", job.url);
                 stats.failed += 1;
+            }
+            JobResult::Redirect(target) => {
+                stats.redirects += 1;
+                tracing::debug!("{} redirects to {target}", job.url);
+                // Next in line, same depth; a loop ends at a URL already seen.
+                if !frontier.push_front(&cfg, site, job.site, &target, job.depth) {
+                    tracing::debug!(
+                        "{}: redirect to {target} not followed (seen, out of scope or a loop)",
+                        job.url
+                    );
+                }
             }
             JobResult::Page(f, x) => {
                 stats.fetched += 1;
@@ -552,6 +602,16 @@ pub async fn run(
     indexer.commit()?;
     report.elapsed_secs = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// The politeness key of a URL: its host and explicit port, without the scheme — `http://x`
+/// and `https://x` are one server and share one limiter.
+fn host_key(u: &Url) -> String {
+    let host = u.host_str().unwrap_or("").to_ascii_lowercase();
+    match u.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
