@@ -62,7 +62,7 @@ fn text(tokenizer: &str, stored: bool) -> TextOptions {
 
 pub fn schema() -> Schema {
     let mut b = Schema::builder();
-    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("id", STRING | STORED | FAST);
     b.add_text_field("url", STRING | STORED);
     b.add_text_field("site", STRING | STORED | FAST);
     for name in TEXT_FIELDS {
@@ -73,7 +73,7 @@ pub fn schema() -> Schema {
     b.add_date_field("published", date.clone());
     b.add_text_field("published_text", STORED);
     b.add_date_field("fetched", date);
-    b.add_u64_field("revision", STORED);
+    b.add_u64_field("revision", STORED | FAST);
     b.add_text_field("path", STORED);
     b.build()
 }
@@ -264,6 +264,50 @@ pub fn rebuild(archive: &Archive) -> Result<usize> {
     Ok(n)
 }
 
+/// The (id, revision) of every live document, read from the fast fields.
+pub fn indexed_revisions(index: &Index) -> Result<std::collections::HashMap<String, u64>> {
+    let searcher = index.reader()?.searcher();
+    let mut out = std::collections::HashMap::new();
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let (Some(ids), revs) = (ff.str("id")?, ff.u64("revision")?) else {
+            continue;
+        };
+        let alive = seg.alive_bitset();
+        let mut id = String::new();
+        for doc in 0..seg.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let Some(ord) = ids.term_ords(doc).next() else { continue };
+            id.clear();
+            ids.ord_to_str(ord, &mut id)?;
+            out.insert(id.clone(), revs.first(doc).unwrap_or(0));
+        }
+    }
+    Ok(out)
+}
+
+/// Bring the index up to the archive: index every current article whose revision the index
+/// lacks (after a crash between an archive write and an index commit). Returns how many.
+pub fn sync(index: &Index, archive: &Archive, indexer: &mut Indexer) -> Result<usize> {
+    let have = indexed_revisions(index)?;
+    let mut n = 0;
+    for id in archive.ids() {
+        if have.get(&id).copied() == archive.revision_of(&id).map(u64::from) {
+            continue;
+        }
+        if let Some(s) = archive.get(&id)? {
+            indexer.upsert(&s, &archive.path_of(&id).unwrap_or_default())?;
+            n += 1;
+        }
+    }
+    if n > 0 {
+        indexer.commit()?;
+    }
+    Ok(n)
+}
+
 /// Number of documents in the index.
 pub fn doc_count(index: &Index) -> Result<u64> {
     Ok(index.reader()?.searcher().num_docs())
@@ -282,6 +326,25 @@ mod tests {
             out.push(s.token().text.clone());
         }
         out
+    }
+
+    #[test]
+    fn sync_indexes_what_the_index_missed() {
+        use crate::archive::tests::{fetch, response, sample};
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::open(dir.path()).unwrap();
+        let mut a = sample("Đoạn một.");
+        archive.put(a.clone(), fetch(), &response(b"x")).unwrap();
+        a.url = "http://127.0.0.1/b.htm".into();
+        archive.put(a, fetch(), &response(b"y")).unwrap();
+        // The process died before indexing anything: the index is empty.
+        let index = open(&archive.index_dir()).unwrap();
+        let mut ix = Indexer::new(&index).unwrap();
+        assert_eq!(sync(&index, &archive, &mut ix).unwrap(), 2);
+        assert_eq!(doc_count(&index).unwrap(), 2);
+        assert_eq!(sync(&index, &archive, &mut ix).unwrap(), 0, "nothing left to catch up");
+        let revs = indexed_revisions(&index).unwrap();
+        assert_eq!(revs.values().copied().collect::<Vec<_>>(), [1, 1]);
     }
 
     #[test]

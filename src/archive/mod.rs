@@ -376,6 +376,11 @@ impl Archive {
         Ok(())
     }
 
+    /// The current revision number of `id`.
+    pub fn revision_of(&self, id: &str) -> Option<u32> {
+        self.catalog.get(id).map(|e| e.revision)
+    }
+
     /// Where the current revision of `id` is, relative to the root.
     pub fn path_of(&self, id: &str) -> Option<PathBuf> {
         self.catalog.get(id).map(|e| revision_path(&e.first, e.revision))
@@ -383,7 +388,7 @@ impl Archive {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::decode::EncodingReport;
     use crate::extract::PageType;
@@ -418,7 +423,7 @@ mod tests {
         }
     }
 
-    fn fetch() -> FetchInfo {
+    pub(crate) fn fetch() -> FetchInfo {
         FetchInfo {
             fetched_at: "2019-11-05T06:01:00Z".into(),
             status: 200,
@@ -431,7 +436,7 @@ mod tests {
         }
     }
 
-    fn response(body: &[u8]) -> HttpResponse<'_> {
+    pub(crate) fn response(body: &[u8]) -> HttpResponse<'_> {
         HttpResponse {
             url: "http://127.0.0.1/a.htm",
             status: 200,
