@@ -71,6 +71,11 @@ pub enum Command {
     Reindex,
     /// Write the archive's current articles as JSON lines or CSV, with search's filters.
     Export(ExportArgs),
+    /// Show an archived article by id or URL; its revisions and what changed between them.
+    Show(ShowArgs),
+    /// Re-run decoding and extraction on the archived raw responses (after a better model),
+    /// storing a new revision where the text changes. No refetching.
+    Reextract,
     /// Articles per site and month, revisions, last crawl, index health.
     Stats {
         #[arg(long)]
@@ -192,6 +197,21 @@ pub struct ExportArgs {
     pub until: Option<chrono::NaiveDate>,
 }
 
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Article id or URL.
+    pub article: String,
+    /// List all revisions.
+    #[arg(long)]
+    pub revisions: bool,
+    /// Print what changed between the last two revisions (or `--diff 1..3`).
+    #[arg(long, num_args = 0..=1, default_missing_value = "")]
+    pub diff: Option<String>,
+    /// Print the stored JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum LexiconCommand {
     /// Count syllables and write a model (default: <archive>/lexicon/vi-syllables.tsv.gz,
@@ -272,6 +292,8 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Reindex => cmd_reindex(&cli),
         Command::Export(a) => cmd_export(&cli, a),
         Command::Stats { json } => cmd_stats(&cli, *json),
+        Command::Show(a) => cmd_show(&cli, a),
+        Command::Reextract => cmd_reextract(&cli),
         Command::Crawl(a) => runtime()?.block_on(cmd_crawl(&cli, a)),
         Command::Demo => runtime()?.block_on(cmd_demo(&cli)),
         Command::Lexicon(LexiconCommand::Build(a)) => cmd_lexicon(&cli, a),
@@ -783,4 +805,153 @@ fn cmd_stats(cli: &Cli, json: bool) -> Result<u8> {
         }
     }
     Ok(EXIT_OK)
+}
+
+fn find_article(archive: &Archive, key: &str) -> Result<Option<String>> {
+    if archive.revision_of(key).is_some() {
+        return Ok(Some(key.to_owned()));
+    }
+    let by_url = crate::archive::article_id(key);
+    if archive.revision_of(&by_url).is_some() {
+        return Ok(Some(by_url));
+    }
+    for s in archive.current() {
+        let s = s?;
+        if s.article.url == key || s.article.canonical_url.as_deref() == Some(key) || s.fetch.final_url == key {
+            return Ok(Some(s.id));
+        }
+    }
+    Ok(None)
+}
+
+fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<u8> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let Some(id) = find_article(&archive, &a.article)? else {
+        eprintln!("vnnews: no archived article with id or URL {:?}", a.article);
+        return Ok(EXIT_NOTHING_FOUND);
+    };
+    let revs = archive.revisions(&id)?;
+    let current = revs.last().expect("an archived article has a revision");
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(current)?);
+    } else {
+        let art = &current.article;
+        println!("{}", art.title.as_deref().unwrap_or("(untitled)"));
+        println!(
+            "{} · {} · {}",
+            art.published.as_deref().unwrap_or("undated"),
+            art.site,
+            art.authors.join(", ")
+        );
+        println!("{}", art.url);
+        println!(
+            "id {id}, revision {} of {}, fetched {}",
+            current.revision,
+            revs.len(),
+            current.fetch.fetched_at
+        );
+        println!("\n{}", art.body);
+    }
+    if a.revisions {
+        println!();
+        for r in &revs {
+            println!(
+                "revision {}  fetched {}  text {}  {}",
+                r.revision,
+                r.fetch.fetched_at,
+                &r.text_sha256[..12],
+                r.article.title.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if let Some(spec) = &a.diff {
+        let (from, to) = match spec.split_once("..") {
+            Some((x, y)) => (x.parse::<usize>()?, y.parse::<usize>()?),
+            None if revs.len() >= 2 => (revs.len() - 1, revs.len()),
+            None => {
+                println!("\nonly one revision: nothing changed");
+                return Ok(EXIT_OK);
+            }
+        };
+        let get = |n: usize| {
+            revs.get(n.wrapping_sub(1))
+                .ok_or_else(|| anyhow::anyhow!("no revision {n}"))
+        };
+        let (old, new) = (get(from)?, get(to)?);
+        let text = |s: &crate::archive::StoredArticle| {
+            format!("{}\n\n{}", s.article.title.as_deref().unwrap_or(""), s.article.body).replace("\n\n", "\n")
+        };
+        println!(
+            "\n--- revision {from} ({})\n+++ revision {to} ({})",
+            old.fetch.fetched_at, new.fetch.fetched_at
+        );
+        let diff = similar::TextDiff::from_lines(&text(old), &text(new))
+            .unified_diff()
+            .context_radius(1)
+            .to_string();
+        print!(
+            "{}",
+            diff.lines()
+                .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+fn cmd_reextract(cli: &Cli) -> Result<u8> {
+    let mut archive = Archive::open(&cli.archive)?;
+    let profiles = Profiles::builtin();
+    let index = index::open(&archive.index_dir())?;
+    let mut indexer = index::Indexer::new(&index)?;
+    let (mut changed, mut same, mut failed) = (0, 0, 0);
+    for id in archive.ids() {
+        let Some(s) = archive.get(&id)? else { continue };
+        let Some(at) = &s.fetch.warc else { continue };
+        let record = match crate::archive::warc::read_at(&archive.warc_dir(), at) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("vnnews: {id}: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let Some((status, headers, body)) = record.http() else {
+            failed += 1;
+            continue;
+        };
+        let ct = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.as_str());
+        let fetched = chrono::DateTime::parse_from_rfc3339(&s.fetch.fetched_at).ok();
+        let page = Page {
+            bytes: body,
+            content_type: ct,
+            url: &s.fetch.final_url,
+            fetched_at: fetched,
+        };
+        let mut article = extract::extract_for_site(&page, &profiles).article;
+        article.site = s.article.site.clone();
+        article.page_type = s.article.page_type;
+        if !(200..300).contains(&status) {
+            failed += 1;
+            continue;
+        }
+        match archive.put_reextracted(article, s.fetch.clone())? {
+            crate::archive::PutOutcome::Unchanged { .. } => same += 1,
+            crate::archive::PutOutcome::New(n) | crate::archive::PutOutcome::Updated(n) => {
+                indexer.upsert(&n, &archive.path_of(&n.id).unwrap_or_default())?;
+                changed += 1;
+            }
+        }
+    }
+    indexer.commit()?;
+    archive.flush()?;
+    println!(
+        "re-extracted {} articles: {changed} changed (new revision), {same} unchanged, {failed} unreadable",
+        changed + same + failed
+    );
+    Ok(if failed > 0 { EXIT_ERROR } else { EXIT_OK })
 }

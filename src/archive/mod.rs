@@ -303,7 +303,22 @@ impl Archive {
 
     /// Store an article fetched from `response`: a new article, a new revision of a changed
     /// one, or nothing when the text is unchanged. The raw response goes to WARC first.
-    pub fn put(&mut self, article: Article, mut fetch: FetchInfo, response: &HttpResponse) -> Result<PutOutcome> {
+    pub fn put(&mut self, article: Article, fetch: FetchInfo, response: &HttpResponse) -> Result<PutOutcome> {
+        self.put_inner(article, fetch, Some(response))
+    }
+
+    /// Store a re-extraction of an archived response: its WARC record already exists, so the
+    /// new revision points to the same record.
+    pub fn put_reextracted(&mut self, article: Article, fetch: FetchInfo) -> Result<PutOutcome> {
+        self.put_inner(article, fetch, None)
+    }
+
+    fn put_inner(
+        &mut self,
+        article: Article,
+        mut fetch: FetchInfo,
+        response: Option<&HttpResponse>,
+    ) -> Result<PutOutcome> {
         let key = article.canonical_url.clone().unwrap_or_else(|| article.url.clone());
         let id = article_id(&key);
         let text_sha256 = text_hash(&article);
@@ -314,10 +329,12 @@ impl Archive {
                 return Ok(PutOutcome::Unchanged { id });
             }
         }
-        if self.warc.is_none() {
-            self.warc = Some(WarcWriter::new(&self.warc_dir(), self.warc_max_bytes)?);
+        if let Some(response) = response {
+            if self.warc.is_none() {
+                self.warc = Some(WarcWriter::new(&self.warc_dir(), self.warc_max_bytes)?);
+            }
+            fetch.warc = Some(self.warc.as_mut().expect("opened").write_response(response)?);
         }
-        fetch.warc = Some(self.warc.as_mut().expect("opened").write_response(response)?);
         let (first, revision) = match &existing {
             Some(e) => (e.first.clone(), e.revision + 1),
             None => (self.place(&article, &id), 1),

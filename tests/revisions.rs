@@ -1,0 +1,121 @@
+//! A portal edits an article between two crawls: the archive keeps both revisions, `show`
+//! lists and diffs them, search finds the current text only once; `reextract` re-reads the
+//! raw responses without refetching.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{Request, header};
+use axum::response::Response;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+fn seed_page() -> String {
+    let bytes = vnnews::demo::PORTAL
+        .iter()
+        .find(|(p, _)| p.contains("c4-2305"))
+        .expect("seed")
+        .1;
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn serve(State((seed, edited)): State<(Arc<String>, Arc<AtomicBool>)>, req: Request<Body>) -> Response {
+    let body = match req.uri().path() {
+        "/robots.txt" => "User-agent: *\nDisallow:\n".to_owned(),
+        "/" => "<html><body><a href=\"/bai.htm\">Bài</a></body></html>".to_owned(),
+        "/bai.htm" if edited.load(Ordering::SeqCst) => {
+            seed.replace("Kế hoạch số 373/KH-UBND", "Kế hoạch số 374/KH-UBND (đã sửa)")
+        }
+        "/bai.htm" => seed.to_string(),
+        _ => return Response::builder().status(404).body(Body::empty()).unwrap(),
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn vnnews(archive: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vnnews"))
+        .arg("--archive")
+        .arg(archive)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_article_becomes_a_revision_that_can_be_diffed() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let edited = Arc::new(AtomicBool::new(false));
+    let app = axum::Router::new()
+        .fallback(serve)
+        .with_state((Arc::new(seed_page()), edited.clone()));
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("c.toml");
+    std::fs::write(
+        &config,
+        format!("rate = 50.0\n[[site]]\nname = \"rev\"\nstart_urls = [\"{base}/\"]\n"),
+    )
+    .unwrap();
+    let archive = dir.path().join("archive");
+    let crawl = |archive: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_vnnews"))
+            .arg("--archive")
+            .arg(archive)
+            .arg("--config")
+            .arg(&config)
+            .args(["crawl", "--json"])
+            .output()
+            .unwrap()
+    };
+    let first: serde_json::Value = serde_json::from_slice(&crawl(&archive).stdout).unwrap();
+    assert_eq!(first["sites"]["rev"]["new"], 1);
+    edited.store(true, Ordering::SeqCst);
+    let second: serde_json::Value = serde_json::from_slice(&crawl(&archive).stdout).unwrap();
+    assert_eq!(second["sites"]["rev"]["updated"], 1, "{second}");
+    let third: serde_json::Value = serde_json::from_slice(&crawl(&archive).stdout).unwrap();
+    assert_eq!(
+        third["sites"]["rev"]["unchanged"], 1,
+        "identical content is not stored again"
+    );
+    server.abort();
+
+    let url = "https://longbien.hanoi.gov.vn/tin-tuc-su-kien/long-bien-trien-khai-thang-hanh-dong-vi-binh-dang-gioi-va-phong-chong-bao-luc-tren-co-so-gioi-c4-2305.htm";
+    let o = vnnews(&archive, &["show", url, "--revisions", "--diff"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("revision 1 of 2") || out.contains("revision 2 of 2"),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with('-') && l.contains("373/KH-UBND")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with('+') && l.contains("374/KH-UBND (đã sửa)")),
+        "{out}"
+    );
+
+    let o = vnnews(&archive, &["search", "--json", "374/KH-UBND"]);
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap().lines().count(),
+        1,
+        "the index holds the current revision once"
+    );
+    let o = vnnews(&archive, &["search", "--json", "\"Kế hoạch số 373\""]);
+    assert_eq!(o.status.code(), Some(1), "the old text is no longer current");
+
+    let o = vnnews(&archive, &["reextract"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("0 changed (new revision), 1 unchanged")
+    );
+}
