@@ -219,6 +219,10 @@ mod tests {
         let portal = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/portal/tin-tuc-su-kien");
         let e = extract(&[portal], Duration::ZERO).unwrap();
         assert_eq!(e[0].items, 5, "one pass over the five fixture articles");
+        let dir = tempfile::tempdir().unwrap();
+        let i = index(dir.path(), 200).unwrap();
+        assert_eq!(i.docs, 200);
+        assert!(i.index_bytes > 0 && i.queries == 200 && i.p99_ms >= i.p50_ms);
     }
 
     #[test]
@@ -236,4 +240,155 @@ mod tests {
             assert_eq!(&decode::repair(b).text, c);
         }
     }
+}
+
+/// What `vnnews bench index` measured.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IndexBench {
+    pub docs: usize,
+    pub index_seconds: f64,
+    pub docs_per_s: f64,
+    pub index_bytes: u64,
+    pub queries: usize,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Index `docs` generated articles (paragraphs of the sample portal recombined, realistic
+/// lengths, four sites, ten years of dates) into `dir`, then time a fixed list of queries.
+pub fn index(dir: &Path, docs: usize) -> crate::Result<IndexBench> {
+    use crate::archive::{FetchInfo, StoredArticle};
+    let paras = sample_paragraphs();
+    let profiles = Profiles::builtin();
+    let template = {
+        let (p, bytes) = crate::demo::PORTAL
+            .iter()
+            .find(|(p, _)| p.contains("c4-2305"))
+            .expect("seed fixture");
+        let url = format!("http://localhost/{p}");
+        extract::extract_for_site(
+            &Page {
+                bytes,
+                content_type: None,
+                url: &url,
+                fetched_at: None,
+            },
+            &profiles,
+        )
+        .article
+    };
+    let titles: Vec<String> = crate::demo::PORTAL
+        .iter()
+        .filter(|(p, _)| p.starts_with("tin-tuc-su-kien/"))
+        .filter_map(|(p, bytes)| {
+            let url = format!("http://localhost/{p}");
+            extract::extract_for_site(
+                &Page {
+                    bytes,
+                    content_type: None,
+                    url: &url,
+                    fetched_at: None,
+                },
+                &profiles,
+            )
+            .article
+            .title
+        })
+        .collect();
+    let sites = ["longbien", "caugiay", "hanoi", "baochinhphu"];
+    let index = crate::index::open(dir)?;
+    let mut ix = crate::index::Indexer::new(&index)?;
+    let start = Instant::now();
+    for i in 0..docs {
+        let mut a = template.clone();
+        a.url = format!("https://example.vn/{}/{i}.htm", sites[i % 4]);
+        a.site = sites[i % 4].to_owned();
+        a.title = Some(format!("{} ({i})", titles[i % titles.len()]));
+        let n = 4 + i % 7;
+        a.body = (0..n)
+            .map(|k| paras[(i * 7 + k * 13) % paras.len()].as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let day =
+            chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date") + chrono::Duration::days((i % 3650) as i64);
+        a.published = Some(format!("{}T08:00:00+07:00", day.format("%Y-%m-%d")));
+        let s = StoredArticle {
+            schema: crate::archive::SCHEMA_VERSION,
+            id: format!("{i:020x}"),
+            revision: 1,
+            text_sha256: String::new(),
+            article: a,
+            fetch: FetchInfo {
+                fetched_at: "2026-01-01T00:00:00Z".into(),
+                status: 200,
+                final_url: String::new(),
+                content_type: None,
+                etag: None,
+                last_modified: None,
+                content_sha256: String::new(),
+                warc: None,
+            },
+        };
+        ix.upsert(&s, Path::new("bench"))?;
+    }
+    ix.commit()?;
+    let index_seconds = start.elapsed().as_secs_f64();
+    drop(ix);
+    let queries = [
+        "bình đẳng giới",
+        "binh dang gioi",
+        "\"phòng cháy\"",
+        "title:long biên",
+        "vệ sinh môi trường",
+        "doanh nghiep OR chung cu",
+        "người cao tuổi -sách",
+        "author:\"nhat minh\"",
+        "thủ tục hành chính",
+        "tết",
+    ];
+    let opts = crate::search::SearchOptions {
+        limit: 10,
+        ..Default::default()
+    };
+    let newest = crate::search::SearchOptions {
+        limit: 10,
+        sort: crate::search::Sort::Newest,
+        ..Default::default()
+    };
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut lat = Vec::new();
+    for round in 0..20 {
+        for q in &queries {
+            let o = if round % 4 == 3 { &newest } else { &opts };
+            let t = Instant::now();
+            std::hint::black_box(crate::search::search_with(&index, &searcher, q, o)?);
+            lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    lat.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
+    Ok(IndexBench {
+        docs,
+        index_seconds,
+        docs_per_s: docs as f64 / index_seconds,
+        index_bytes: dir_size(dir),
+        queries: lat.len(),
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+    })
 }

@@ -104,6 +104,16 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Index generated articles, then time searches (docs/s, index size, p50/p99 latency).
+    Index {
+        #[arg(long, default_value_t = 100_000)]
+        docs: usize,
+        /// Where to build the index (default: a temporary directory, removed afterwards).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Decoding + extraction throughput over saved pages (pages/s and MB/s, one core).
     Extract {
         #[arg(required = true)]
@@ -691,6 +701,31 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
     if cfg!(debug_assertions) {
         eprintln!("vnnews: warning: a debug build; measure with `cargo run --release -- bench …`");
     }
+    if let BenchCommand::Index { docs, dir, json } = b {
+        let target = dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("vnnews-bench-index-{}", std::process::id())));
+        let r = crate::bench::index(&target, *docs);
+        if dir.is_none() {
+            let _ = std::fs::remove_dir_all(&target);
+        }
+        let r = r?;
+        if *json {
+            println!("{}", serde_json::to_string(&r)?);
+        } else {
+            println!(
+                "indexed {} articles in {:.1}s: {:.0} docs/s, index {:.1} MB; {} searches: p50 {:.2} ms, p99 {:.2} ms",
+                r.docs,
+                r.index_seconds,
+                r.docs_per_s,
+                r.index_bytes as f64 / 1e6,
+                r.queries,
+                r.p50_ms,
+                r.p99_ms
+            );
+        }
+        return Ok(EXIT_OK);
+    }
     let (measures, json) = match b {
         BenchCommand::Repair { cases, seconds, json } => (
             crate::bench::repair(cases.as_deref(), std::time::Duration::from_secs_f64(*seconds))?,
@@ -700,6 +735,7 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
             crate::bench::extract(dirs, std::time::Duration::from_secs_f64(*seconds))?,
             *json,
         ),
+        BenchCommand::Index { .. } => unreachable!("handled above"),
     };
     for m in &measures {
         if json {

@@ -216,7 +216,11 @@ pub fn build_query(index: &Index, query: &str, opts: &SearchOptions) -> Result<B
 /// Run a search.
 pub fn search(index: &Index, query: &str, opts: &SearchOptions) -> Result<Results> {
     let reader = index.reader()?;
-    let searcher = reader.searcher();
+    search_with(index, &reader.searcher(), query, opts)
+}
+
+/// Run a search with a searcher that is kept open (a server, a benchmark).
+pub fn search_with(index: &Index, searcher: &Searcher, query: &str, opts: &SearchOptions) -> Result<Results> {
     let q = build_query(index, query, opts)?;
     let limit = opts.limit.max(1);
     let top = TopDocs::with_limit(limit).and_offset(opts.offset);
@@ -239,7 +243,7 @@ pub fn search(index: &Index, query: &str, opts: &SearchOptions) -> Result<Result
     let hits = addrs
         .into_iter()
         .enumerate()
-        .map(|(i, (score, addr))| hit(&searcher, addr, score, opts.offset + i + 1, &words))
+        .map(|(i, (score, addr))| hit(searcher, addr, score, opts.offset + i + 1, &words))
         .collect::<Result<Vec<_>>>()?;
     Ok(Results { total, hits })
 }
@@ -275,9 +279,14 @@ pub fn snippet(text: &str, words: &HashSet<String>, width: usize) -> Snippet {
     if tokens.is_empty() {
         return Snippet(Vec::new());
     }
+    // Folding every token is the cost of a snippet; only tokens as long as a query word can match.
+    let lengths: HashSet<usize> = words.iter().map(|w| w.chars().count()).collect();
     let is_hit: Vec<bool> = tokens
         .iter()
-        .map(|t| words.contains(&fold(t.trim_matches(|c: char| !c.is_alphanumeric()))))
+        .map(|t| {
+            let t = t.trim_matches(|c: char| !c.is_alphanumeric());
+            lengths.contains(&t.chars().count()) && words.contains(&fold(t))
+        })
         .collect();
     let width = width.min(tokens.len());
     let mut best = (0, 0usize);
@@ -321,6 +330,67 @@ mod tests {
             "(authors:\"Nhật Minh\" OR authors_f:\"Nhật Minh\") x"
         );
         assert_eq!(expand_fields("http://x"), "http://x");
+    }
+
+    fn index_of(bodies: &[&str]) -> (tempfile::TempDir, Index) {
+        let dir = tempfile::tempdir().unwrap();
+        let index = crate::index::open(dir.path()).unwrap();
+        let mut ix = crate::index::Indexer::new(&index).unwrap();
+        for (i, b) in bodies.iter().enumerate() {
+            let mut a = crate::archive::tests::sample(b);
+            a.title = Some(format!("Bài {i}"));
+            let s = crate::archive::StoredArticle {
+                schema: 1,
+                id: format!("id{i}"),
+                revision: 1,
+                text_sha256: String::new(),
+                article: a,
+                fetch: crate::archive::tests::fetch(),
+            };
+            ix.upsert(&s, std::path::Path::new("x")).unwrap();
+        }
+        ix.commit().unwrap();
+        (dir, index)
+    }
+
+    fn first_hit(index: &Index, q: &str) -> String {
+        let r = search(
+            index,
+            q,
+            &SearchOptions {
+                limit: 5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        r.hits.first().map(|h| h.id.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn exact_spelling_ranks_first_and_folded_still_matches() {
+        let (_d, index) = index_of(&[
+            "Lấy lại mã bảo mật.",
+            "Chuyện ma quỷ.",
+            "Thế mà thôi.",
+            "Má tôi đi chợ.",
+        ]);
+        assert_eq!(first_hit(&index, "mã"), "id0");
+        assert_eq!(first_hit(&index, "ma"), "id1");
+        assert_eq!(first_hit(&index, "mà"), "id2");
+        assert_eq!(first_hit(&index, "má"), "id3");
+        // Without diacritics every spelling matches.
+        let r = search(
+            &index,
+            "ma",
+            &SearchOptions {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(r.total, 4);
+        // NFD queries are normalised.
+        assert_eq!(first_hit(&index, "ma\u{303}"), "id0");
     }
 
     #[test]
