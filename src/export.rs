@@ -1,5 +1,6 @@
 //! `export` writes the archive's current articles for analysis elsewhere — JSON lines (pandas,
-//! R, jq) or CSV — streaming one article at a time, with the same filters as `search`.
+//! R, jq), CSV, or NDJSON for a Quickwit cluster (`config/quickwit/`) — streaming one article
+//! at a time, with the same filters as `search`.
 
 use serde::Serialize;
 use std::collections::HashSet;
@@ -15,6 +16,28 @@ use crate::search::SearchOptions;
 pub enum Format {
     Jsonl,
     Csv,
+    /// NDJSON for the Quickwit index in `config/quickwit/`: NFC text plus folded twins.
+    Quickwit,
+}
+
+/// A document for `config/quickwit/vnnews-index.yaml`.
+fn quickwit_doc(s: &StoredArticle) -> serde_json::Value {
+    let a = &s.article;
+    let f = |t: &Option<String>| t.as_deref().map(fold);
+    // A date alone is midnight in Vietnam.
+    let published = a.published.as_deref().and_then(When::parse_stored).map(|w| match w {
+        When::Date(d) => format!("{}T00:00:00+07:00", d.format("%Y-%m-%d")),
+        When::DateTime(_) => w.to_rfc3339(),
+    });
+    serde_json::json!({
+        "id": s.id, "revision": s.revision, "site": a.site, "url": a.url,
+        "title": a.title, "title_folded": f(&a.title),
+        "lead": a.lead, "lead_folded": f(&a.lead),
+        "body": a.body, "body_folded": fold(&a.body),
+        "authors": a.authors, "authors_folded": a.authors.iter().map(|x| fold(x)).collect::<Vec<_>>(),
+        "source": a.source, "category": a.category, "tags": a.tags, "language": a.language,
+        "published": published, "fetched_at": s.fetch.fetched_at,
+    })
 }
 
 /// One CSV row: the fields researchers tabulate; lists joined with `; `.
@@ -75,12 +98,16 @@ pub fn export(
 ) -> Result<usize> {
     let mut n = 0;
     match format {
-        Format::Jsonl => {
+        Format::Jsonl | Format::Quickwit => {
             let mut out = std::io::BufWriter::new(out);
             for s in archive.current() {
                 let s = s?;
                 if matches(&s, filter, ids) {
-                    serde_json::to_writer(&mut out, &s)?;
+                    if format == Format::Quickwit {
+                        serde_json::to_writer(&mut out, &quickwit_doc(&s))?;
+                    } else {
+                        serde_json::to_writer(&mut out, &s)?;
+                    }
                     out.write_all(b"\n")?;
                     n += 1;
                 }

@@ -159,6 +159,24 @@ fn demo_then_search_json_and_exit_codes() {
     assert_eq!(lines[0]["authors"], serde_json::json!(["Nhật Minh"]));
     let o = vnnews(&["--archive", archive, "export", "--query", "binh dang gioi"], None);
     assert_eq!(stdout(&o).lines().count(), 1);
+    let o = vnnews(
+        &[
+            "--archive",
+            archive,
+            "export",
+            "--format",
+            "quickwit",
+            "--author",
+            "Nhật Minh",
+        ],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        doc["title_folded"],
+        "long bien trien khai thang hanh dong vi binh dang gioi va phong chong bao luc tren co so gioi"
+    );
+    assert_eq!(doc["published"], "2019-11-05T13:01:00+07:00");
     let o = vnnews(&["--archive", archive, "export", "--site", "nowhere"], None);
     assert_eq!(o.status.code(), Some(1));
 
