@@ -3,6 +3,13 @@
 //!
 //! The modules follow the data flow — [`crawl`] → [`decode`] → [`extract`] → [`archive`] →
 //! [`index`] → [`search`] — with [`config`] and [`cli`] at the edge. See ARCHITECTURE.md.
+//!
+//! ```
+//! // The text this project was born from: a windows-1252 fragment read as UTF-8.
+//! let fixed = vnnews::decode::repair("L?y l?i m\u{FFFD} b?o m?t");
+//! assert_eq!(fixed.text, "Lấy lại mã bảo mật");
+//! assert_eq!(vnnews::decode::fold("Bình Đẳng Giới"), "binh dang gioi");
+//! ```
 pub mod archive;
 pub mod bench;
 pub mod cli;
