@@ -135,7 +135,9 @@ pub fn is_vietnamese_letter(c: char) -> bool {
 
 /// Can ISO-8859-1 / windows-1252 hold this (Vietnamese) letter?
 pub fn latin_holds(c: char) -> bool {
-    c.is_ascii() || (LATIN.contains_key(&c) && c as u32 >= 0xA0)
+    // windows-1252's extra characters in 0x80..0x9F are no Vietnamese letters, so for
+    // letters the question is whether they are Latin-1.
+    (c as u32) < 0x80 || (0xA0..=0xFF).contains(&(c as u32))
 }
 
 #[cfg(test)]

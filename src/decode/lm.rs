@@ -195,6 +195,16 @@ impl Model {
                 kept_mass[ia as usize] += (n as f64 - DISCOUNT).max(0.0);
             }
         }
+        Model::assemble(words, vocab, unigram_counts, bigrams, kept_mass)
+    }
+
+    fn assemble(
+        words: Vec<Box<str>>,
+        vocab: HashMap<Box<str>, u32, BuildFastHasher>,
+        unigram_counts: Vec<u32>,
+        bigrams: HashMap<u64, u32, BuildFastHasher>,
+        kept_mass: Vec<f64>,
+    ) -> Model {
         let backoff = unigram_counts
             .iter()
             .zip(&kept_mass)
@@ -220,7 +230,48 @@ impl Model {
 
     /// Load a model file (gzip TSV).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
-        Ok(Model::from_counts(&Counts::read_model(bytes)?))
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .map_err(|e| Error::Model(format!("cannot read model: {e}")))?;
+        // Straight into the indexed tables: the model loads on every process's first repair.
+        let mut counts: HashMap<&str, u64, BuildFastHasher> = HashMap::default();
+        let mut pairs: Vec<(&str, &str, u64)> = Vec::new();
+        for line in text.lines() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let mut f = line.splitn(3, '\t');
+            let (Some(kind), Some(key), Some(n)) = (f.next(), f.next(), f.next()) else {
+                return Err(Error::Model(format!("bad model line {line:?}")));
+            };
+            let n: u64 = n.parse().map_err(|_| Error::Model(format!("bad count in {line:?}")))?;
+            match kind {
+                "U" => *counts.entry(key).or_default() += n,
+                "B" => {
+                    let (a, b) = key
+                        .split_once(' ')
+                        .ok_or_else(|| Error::Model(format!("bad bigram {line:?}")))?;
+                    pairs.push((a, b, n));
+                }
+                _ => return Err(Error::Model(format!("bad model line {line:?}"))),
+            }
+        }
+        let mut words: Vec<Box<str>> = counts.keys().map(|k| Box::<str>::from(*k)).collect();
+        words.sort();
+        let vocab: HashMap<Box<str>, u32, BuildFastHasher> =
+            words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
+        let unigram_counts: Vec<u32> = words.iter().map(|w| counts[&**w].min(u32::MAX as u64) as u32).collect();
+        let mut bigrams = HashMap::with_capacity_and_hasher(pairs.len(), BuildFastHasher);
+        let mut kept_mass = vec![0f64; words.len()];
+        for (a, b, n) in pairs {
+            if let (Some(&ia), Some(&ib)) = (vocab.get(a), vocab.get(b)) {
+                let n = n.min(u32::MAX as u64) as u32;
+                *bigrams.entry(key(ia, ib)).or_insert(0) += n;
+                kept_mass[ia as usize] += (n as f64 - DISCOUNT).max(0.0);
+            }
+        }
+        Ok(Model::assemble(words, vocab, unigram_counts, bigrams, kept_mass))
     }
 
     /// The model compiled into the binary.

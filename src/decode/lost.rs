@@ -162,7 +162,8 @@ fn restore(text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repa
         }
         let phrase = &words[i..j];
         if phrase.iter().any(|w| w.damaged(text)) {
-            let cands: Vec<Vec<Candidate>> = phrase.iter().map(|w| candidates(text, w, hyp, m)).collect();
+            let mut cands: Vec<Vec<Candidate>> = phrase.iter().map(|w| candidates(text, w, hyp, m)).collect();
+            narrow_in_context(&mut cands, m);
             let best = viterbi(&cands, m);
             for (w, (k, c)) in phrase.iter().zip(best.iter().enumerate()) {
                 let chosen = &cands[k][*c];
@@ -259,8 +260,39 @@ fn candidates(text: &str, w: &Word, hyp: Lossy, m: &Model) -> Vec<Candidate> {
     out
 }
 
-/// Candidates kept per damaged word.
-const BEAM: usize = 16;
+/// Candidates kept per damaged word, by frequency.
+const BEAM: usize = 24;
+
+/// Candidates kept per damaged word for the Viterbi search, by their fit with the words
+/// around them: the search costs the product of neighbouring candidate counts.
+const CONTEXT_BEAM: usize = 8;
+
+/// Keep each position's candidates that fit best with their undamaged neighbours.
+fn narrow_in_context(cands: &mut [Vec<Candidate>], m: &Model) {
+    let fixed: Vec<Option<Option<u32>>> = cands.iter().map(|c| (c.len() == 1).then(|| c[0].id)).collect();
+    #[allow(clippy::needless_range_loop)] // neighbours are read by index
+    for t in 0..cands.len() {
+        if cands[t].len() <= CONTEXT_BEAM {
+            continue;
+        }
+        let prev = t.checked_sub(1).and_then(|p| fixed[p]);
+        let next = fixed.get(t + 1).copied().flatten();
+        let score = |c: &Candidate| {
+            let mut s = c.penalty;
+            s += match prev {
+                Some(p) => m.log_bigram(p, c.id),
+                None => m.log_unigram(c.id),
+            };
+            if let Some(n) = next {
+                s += m.log_bigram(c.id, n);
+            }
+            s
+        };
+        let mut scored: Vec<(f64, Candidate)> = cands[t].drain(..).map(|c| (score(&c), c)).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        cands[t] = scored.into_iter().take(CONTEXT_BEAM).map(|(_, c)| c).collect();
+    }
+}
 
 /// A syllable written into a damaged word: its known letters keep their case; lost letters
 /// take the case [`lost_case`] decides.
