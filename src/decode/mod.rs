@@ -27,9 +27,14 @@ use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 /// NFC-normalise, borrowing when the text already is NFC (the common case).
 pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    // The quick check can only say "maybe" for some text that is NFC already.
+    let composed: String = text.nfc().collect();
+    if composed == text {
         std::borrow::Cow::Borrowed(text)
     } else {
-        std::borrow::Cow::Owned(text.nfc().collect())
+        std::borrow::Cow::Owned(composed)
     }
 }
 
@@ -63,5 +68,7 @@ mod tests {
         // windows-1258 keeps tone marks as combining characters: "Hà" = H a U+0300
         assert_eq!(nfc("Ha\u{300}"), "Hà");
         assert!(matches!(nfc("Hà Nội"), std::borrow::Cow::Borrowed(_)));
+        // Found by fuzzing: NFC text the quick check calls "maybe" is not a repair.
+        assert!(matches!(nfc("Nghị \u{311}ịnh"), std::borrow::Cow::Borrowed(_)));
     }
 }
