@@ -119,7 +119,7 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
             continue;
         };
         let offset = GMT
-            .captures(&text[range.end..text.len().min(range.end + 40)])
+            .captures(&text[range.end..floor_char(text, text.len().min(range.end + 40))])
             .and_then(|g| {
                 let sign = if &g[1] == "-" { -1 } else { 1 };
                 FixedOffset::east_opt(sign * (num(&g, 2) * 3600 + g.get(3).map_or(0, |_| num(&g, 3)) * 60))
@@ -253,6 +253,11 @@ mod tests {
         check("2019-11-05T13:01:00+07:00", Some("2019-11-05T13:01:00+07:00"));
         check("2019-11-05 13:01", Some("2019-11-05T13:01:00+07:00"));
         check("Số 373/KH-UBND", None);
+        // Found by fuzzing: the look-ahead for a GMT offset must not split a character.
+        check(
+            "(08:45 18/12/2019)v> Liên kết website Cổng giao tiếp điện tử",
+            Some("2019-12-18T08:45:00+07:00"),
+        );
         check("31/02/2019", None);
     }
 
