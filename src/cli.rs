@@ -520,25 +520,8 @@ async fn crawl_with(
     opts: RunOptions,
     json: bool,
 ) -> Result<(crawl::CrawlReport, u8)> {
-    let mut archive = Archive::open(&cli.archive)?;
-    let index = index::open(&archive.index_dir())?;
-    let mut indexer = index::Indexer::new(&index)?;
-    // The archive is the source of truth: first index what an interrupted run archived but
-    // did not get to index.
-    let caught_up = index::sync(&index, &archive, &mut indexer)?;
-    if caught_up > 0 {
-        tracing::warn!("indexed {caught_up} archived articles the index was missing");
-    }
     let (stop, which) = stop_signal();
-    let report = crawl::run(
-        Arc::new(cfg),
-        &mut archive,
-        &mut indexer,
-        Arc::new(profiles),
-        &opts,
-        stop,
-    )
-    .await?;
+    let report = crawl::run_into(cfg, &cli.archive, profiles, &opts, stop).await?;
     if json {
         println!("{}", serde_json::to_string(&report)?);
     } else if cli.quiet == 0 {

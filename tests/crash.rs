@@ -14,14 +14,8 @@ use std::time::Duration;
 
 const ARTICLES: usize = 150;
 
-fn seed_page() -> String {
-    let bytes = vnnews::demo::PORTAL
-        .iter()
-        .find(|(p, _)| p.contains("c4-2305"))
-        .expect("seed")
-        .1;
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::seed_page;
 
 async fn serve(State(seed): State<Arc<String>>, req: Request<Body>) -> Response {
     let path = req.uri().path();
@@ -89,10 +83,7 @@ fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_at_random_points_loses_nothing_and_leaves_nothing_half_written() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = axum::Router::new().fallback(serve).with_state(Arc::new(seed_page()));
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (base, server) = common::serve(axum::Router::new().fallback(serve).with_state(Arc::new(seed_page()))).await;
 
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("vnnews.toml");

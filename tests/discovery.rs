@@ -9,34 +9,14 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use vnnews::archive::Archive;
-use vnnews::config::Config;
-use vnnews::crawl::{self, RunOptions};
-use vnnews::extract::profile::Profiles;
-use vnnews::index;
+mod common;
 
-type Pages = Arc<HashMap<String, (&'static str, Vec<u8>)>>;
-
-fn article(i: usize) -> Vec<u8> {
-    vnnews::demo::PORTAL
-        .iter()
-        .filter(|(p, _)| p.starts_with("tin-tuc-su-kien/"))
-        .nth(i)
-        .expect("fixture article")
-        .1
-        .to_vec()
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap()
-}
+type Pages = Arc<Mutex<HashMap<String, (&'static str, Vec<u8>)>>>;
 
 async fn serve(State((pages, log)): State<(Pages, Arc<Mutex<Vec<String>>>)>, req: Request<Body>) -> Response {
     let path = req.uri().path().to_owned();
     log.lock().unwrap().push(path.clone());
-    match pages.get(&path) {
+    match pages.lock().unwrap().get(&path) {
         Some((ct, body)) => Response::builder()
             .header(header::CONTENT_TYPE, *ct)
             .body(Body::from(body.clone()))
@@ -50,74 +30,45 @@ async fn serve(State((pages, log)): State<(Pages, Arc<Mutex<Vec<String>>>)>, req
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn articles_only_in_sitemaps_and_feeds_are_found() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let html = "text/html; charset=utf-8";
-    let xml = "application/xml";
-    let mut pages: HashMap<String, (&'static str, Vec<u8>)> = HashMap::new();
-    pages.insert(
-        "/".into(),
-        (
-            html,
-            "<html><body><h1>Cổng thông tin</h1><p>Không có liên kết.</p></body></html>"
-                .as_bytes()
-                .to_vec(),
-        ),
-    );
-    pages.insert(
-        "/robots.txt".into(),
-        (
-            "text/plain",
-            format!("User-agent: *\nDisallow:\nSitemap: {base}/sitemap_index.xml\n").into_bytes(),
-        ),
-    );
-    pages.insert(
-        "/sitemap_index.xml".into(),
-        (xml, format!("<?xml version=\"1.0\"?><sitemapindex><sitemap><loc>{base}/sitemap-1.xml.gz</loc></sitemap></sitemapindex>").into_bytes()),
-    );
-    pages.insert(
-        "/sitemap-1.xml.gz".into(),
-        (
-            "application/gzip",
-            gzip(
-                format!("<urlset><url><loc>{base}/a1.htm</loc><lastmod>2019-11-05</lastmod></url></urlset>").as_bytes(),
-            ),
-        ),
-    );
-    pages.insert(
-        "/feed.rss".into(),
-        (
-            "application/rss+xml",
-            b"<rss><channel><item><title>T</title><link>/a2.htm</link></item></channel></rss>".to_vec(),
-        ),
-    );
-    pages.insert("/a1.htm".into(), (html, article(0)));
-    pages.insert("/a2.htm".into(), (html, article(1)));
+    let pages: Pages = Arc::default();
     let log = Arc::new(Mutex::new(Vec::new()));
     let app = axum::Router::new()
         .fallback(serve)
-        .with_state((Arc::new(pages), log.clone()));
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        .with_state((pages.clone(), log.clone()));
+    let (base, server) = common::serve(app).await;
+    let (html, xml) = ("text/html; charset=utf-8", "application/xml");
+    let gzip = |bytes: &[u8]| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    };
+    {
+        let mut p = pages.lock().unwrap();
+        let home = "<html><body><h1>Cổng thông tin</h1><p>Không có liên kết.</p></body></html>";
+        p.insert("/".into(), (html, home.as_bytes().to_vec()));
+        let robots = format!("User-agent: *\nDisallow:\nSitemap: {base}/sitemap_index.xml\n");
+        p.insert("/robots.txt".into(), ("text/plain", robots.into_bytes()));
+        let index = format!(
+            "<?xml version=\"1.0\"?><sitemapindex><sitemap><loc>{base}/sitemap-1.xml.gz</loc></sitemap></sitemapindex>"
+        );
+        p.insert("/sitemap_index.xml".into(), (xml, index.into_bytes()));
+        let urlset = format!("<urlset><url><loc>{base}/a1.htm</loc><lastmod>2019-11-05</lastmod></url></urlset>");
+        p.insert(
+            "/sitemap-1.xml.gz".into(),
+            ("application/gzip", gzip(urlset.as_bytes())),
+        );
+        let rss = "<rss><channel><item><title>T</title><link>/a2.htm</link></item></channel></rss>";
+        p.insert("/feed.rss".into(), ("application/rss+xml", rss.as_bytes().to_vec()));
+        p.insert("/a1.htm".into(), (html, common::article(0)));
+        p.insert("/a2.htm".into(), (html, common::article(1)));
+    }
 
-    let cfg = Config::from_toml(&format!(
-        "rate = 20.0\n[[site]]\nname = \"t\"\nstart_urls = [\"{base}/\"]\nfeeds = [\"{base}/feed.rss\"]\n"
-    ))
-    .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut archive = Archive::open(dir.path()).unwrap();
-    let ix = index::open(&archive.index_dir()).unwrap();
-    let mut indexer = index::Indexer::new(&ix).unwrap();
-    let (_tx, stop) = tokio::sync::watch::channel(false);
-    let report = crawl::run(
-        Arc::new(cfg),
-        &mut archive,
-        &mut indexer,
-        Arc::new(Profiles::builtin()),
-        &RunOptions::default(),
-        stop,
+    let report = common::crawl(
+        &format!("rate = 20.0\n[[site]]\nname = \"t\"\nstart_urls = [\"{base}/\"]\nfeeds = [\"{base}/feed.rss\"]\n"),
+        dir.path(),
     )
-    .await
-    .unwrap();
+    .await;
     server.abort();
 
     let log = log.lock().unwrap().clone();

@@ -2,36 +2,21 @@
 //! Nothing here leaves 127.0.0.1.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use vnnews::archive::{Archive, StoredArticle};
-use vnnews::config::Config;
-use vnnews::crawl::{self, RunOptions};
+use vnnews::crawl;
 use vnnews::demo;
-use vnnews::extract::profile::Profiles;
 use vnnews::index;
 use vnnews::search::{self, SearchOptions};
 
 const SEED_TITLE: &str =
     "Long Biên triển khai Tháng hành động vì bình đẳng giới và phòng chống bạo lực trên cơ sở giới";
 
+mod common;
+
 async fn crawl_portal(archive_dir: &Path, server: &demo::PortalServer) -> crawl::CrawlReport {
-    let cfg = Config::from_toml(&demo::demo_config(&server.base_url())).unwrap();
-    let mut archive = Archive::open(archive_dir).unwrap();
-    let index = index::open(&archive.index_dir()).unwrap();
-    let mut indexer = index::Indexer::new(&index).unwrap();
-    let (_tx, stop) = tokio::sync::watch::channel(false);
-    crawl::run(
-        Arc::new(cfg),
-        &mut archive,
-        &mut indexer,
-        Arc::new(Profiles::builtin()),
-        &RunOptions::default(),
-        stop,
-    )
-    .await
-    .unwrap()
+    common::crawl(&demo::demo_config(&server.base_url()), archive_dir).await
 }
 
 fn seed(archive: &Archive) -> StoredArticle {

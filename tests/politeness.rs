@@ -11,26 +11,12 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use vnnews::archive::Archive;
-use vnnews::config::Config;
-use vnnews::crawl::{self, RunOptions};
-use vnnews::extract::profile::Profiles;
-use vnnews::index;
+mod common;
 
 #[derive(Default)]
 struct Portal {
     log: Mutex<Vec<(String, Instant)>>,
     hits: Mutex<HashMap<String, usize>>,
-}
-
-fn article(i: usize) -> Vec<u8> {
-    vnnews::demo::PORTAL
-        .iter()
-        .filter(|(p, _)| p.starts_with("tin-tuc-su-kien/"))
-        .nth(i)
-        .expect("fixture")
-        .1
-        .to_vec()
 }
 
 fn html(body: impl Into<Body>) -> Response {
@@ -63,18 +49,18 @@ async fn serve(State(p): State<Arc<Portal>>, req: Request<Body>) -> Response {
              <li><a href=\"/slow.htm\">slow</a></li><li><a href=\"/private/secret.htm\">private</a></li>\
              <li><a href=\"/cal?d=1\">calendar</a></li></ul></body></html>",
         ),
-        "/a.htm" => html(article(0)),
+        "/a.htm" => html(common::article(0)),
         "/flaky.htm" if n <= 2 => Response::builder()
             .status(StatusCode::INTERNAL_SERVER_ERROR)
             .body(Body::empty())
             .unwrap(),
-        "/flaky.htm" => html(article(1)),
+        "/flaky.htm" => html(common::article(1)),
         "/busy.htm" if n == 1 => Response::builder()
             .status(StatusCode::TOO_MANY_REQUESTS)
             .header(header::RETRY_AFTER, "1")
             .body(Body::empty())
             .unwrap(),
-        "/busy.htm" => html(article(2)),
+        "/busy.htm" => html(common::article(2)),
         "/loop1.htm" => Response::builder()
             .status(StatusCode::FOUND)
             .header(header::LOCATION, "/loop2.htm")
@@ -96,8 +82,8 @@ async fn serve(State(p): State<Arc<Portal>>, req: Request<Body>) -> Response {
                 .unwrap()
         }
         "/slow.htm" => {
-            tokio::time::sleep(Duration::from_secs(4)).await;
-            html(article(3))
+            tokio::time::sleep(Duration::from_secs(6)).await;
+            html(common::article(3))
         }
         "/cal" => {
             let d: u64 = full.rsplit('=').next().and_then(|d| d.parse().ok()).unwrap_or(0);
@@ -115,33 +101,18 @@ async fn serve(State(p): State<Arc<Portal>>, req: Request<Body>) -> Response {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn misbehaving_portal_is_crawled_politely_and_bounded() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let portal = Arc::new(Portal::default());
-    let app = axum::Router::new().fallback(serve).with_state(portal.clone());
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
-    let cfg = Config::from_toml(&format!(
-        "rate = 50.0\nconcurrency = 4\nretries = 2\ntimeout_secs = 1\nmax_body_bytes = 1000000\nmax_query_variants = 5\n\
-         [[site]]\nname = \"t\"\nstart_urls = [\"{base}/\"]\n"
-    ))
-    .unwrap();
+    let (base, server) = common::serve(axum::Router::new().fallback(serve).with_state(portal.clone())).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut archive = Archive::open(dir.path()).unwrap();
-    let ix = index::open(&archive.index_dir()).unwrap();
-    let mut indexer = index::Indexer::new(&ix).unwrap();
-    let (_tx, stop) = tokio::sync::watch::channel(false);
     let started = Instant::now();
-    let report = crawl::run(
-        Arc::new(cfg),
-        &mut archive,
-        &mut indexer,
-        Arc::new(Profiles::builtin()),
-        &RunOptions::default(),
-        stop,
+    let report = common::crawl(
+        &format!(
+            "rate = 50.0\nconcurrency = 4\nretries = 2\ntimeout_secs = 2\nmax_body_bytes = 1000000\nmax_query_variants = 5\n\
+             [[site]]\nname = \"t\"\nstart_urls = [\"{base}/\"]\n"
+        ),
+        dir.path(),
     )
-    .await
-    .unwrap();
+    .await;
     let elapsed = started.elapsed();
     server.abort();
     let log = portal.log.lock().unwrap().clone();

@@ -11,14 +11,8 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-fn seed_page() -> String {
-    let bytes = vnnews::demo::PORTAL
-        .iter()
-        .find(|(p, _)| p.contains("c4-2305"))
-        .expect("seed")
-        .1;
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::seed_page;
 
 async fn serve(State((seed, edited)): State<(Arc<String>, Arc<AtomicBool>)>, req: Request<Body>) -> Response {
     let body = match req.uri().path() {
@@ -47,13 +41,11 @@ fn vnnews(archive: &Path, args: &[&str]) -> Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_article_becomes_a_revision_that_can_be_diffed() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
     let edited = Arc::new(AtomicBool::new(false));
     let app = axum::Router::new()
         .fallback(serve)
         .with_state((Arc::new(seed_page()), edited.clone()));
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (base, server) = common::serve(app).await;
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("c.toml");
     std::fs::write(

@@ -360,6 +360,34 @@ impl Frontier {
     }
 }
 
+/// Crawl into the archive at `archive_dir`: open it (taking its lock) and its index, index
+/// what an interrupted run archived but did not index, then [`run`].
+pub async fn run_into(
+    cfg: Config,
+    archive_dir: &std::path::Path,
+    profiles: Profiles,
+    opts: &RunOptions,
+    cancel: watch::Receiver<bool>,
+) -> Result<CrawlReport> {
+    let mut archive = Archive::open(archive_dir)?;
+    let index = crate::index::open(&archive.index_dir())?;
+    let mut indexer = Indexer::new(&index)?;
+    // The archive is the source of truth: first index what it holds and the index lacks.
+    let caught_up = crate::index::sync(&index, &archive, &mut indexer)?;
+    if caught_up > 0 {
+        tracing::warn!("indexed {caught_up} archived articles the index was missing");
+    }
+    run(
+        Arc::new(cfg),
+        &mut archive,
+        &mut indexer,
+        Arc::new(profiles),
+        opts,
+        cancel,
+    )
+    .await
+}
+
 /// Crawl the configured sites once: fetch, extract, archive, index. Stops early when
 /// `cancel` turns true (SIGINT/SIGTERM), or at the run's page or time limit.
 pub async fn run(

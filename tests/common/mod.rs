@@ -1,0 +1,46 @@
+//! Helpers shared by the integration tests: a loopback server for a router, and one crawl.
+#![allow(dead_code)] // each test file uses some of these
+
+use std::path::Path;
+
+use vnnews::config::Config;
+use vnnews::crawl::{self, CrawlReport, RunOptions};
+use vnnews::extract::profile::Profiles;
+
+/// Serve `app` on 127.0.0.1 at an ephemeral port; returns its base URL (no trailing slash).
+pub async fn serve(app: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, handle)
+}
+
+/// Crawl once with this configuration into the archive at `dir`.
+pub async fn crawl(config_toml: &str, dir: &Path) -> CrawlReport {
+    let cfg = Config::from_toml(config_toml).unwrap();
+    let (_tx, stop) = tokio::sync::watch::channel(false);
+    crawl::run_into(cfg, dir, Profiles::builtin(), &RunOptions::default(), stop)
+        .await
+        .unwrap()
+}
+
+/// The bytes of the `i`-th article of the bundled sample portal.
+pub fn article(i: usize) -> Vec<u8> {
+    vnnews::demo::PORTAL
+        .iter()
+        .filter(|(p, _)| p.starts_with("tin-tuc-su-kien/"))
+        .nth(i)
+        .expect("fixture")
+        .1
+        .to_vec()
+}
+
+/// The seed article's page as text.
+pub fn seed_page() -> String {
+    let bytes = vnnews::demo::PORTAL
+        .iter()
+        .find(|(p, _)| p.contains("c4-2305"))
+        .expect("seed")
+        .1;
+    String::from_utf8_lossy(bytes).into_owned()
+}
