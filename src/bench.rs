@@ -48,13 +48,13 @@ fn measure<T>(name: &str, items: &[T], size: impl Fn(&T) -> usize, min: Duration
     }
 }
 
-/// Vietnamese article text from the bundled sample portal: the clean corpus.
-fn sample_paragraphs() -> Vec<String> {
+/// The bundled sample portal's articles, extracted.
+fn sample_articles() -> Vec<extract::Article> {
     let profiles = Profiles::builtin();
     crate::demo::PORTAL
         .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .flat_map(|(p, bytes)| {
+        .filter(|(p, _)| p.starts_with("tin-tuc-su-kien/"))
+        .map(|(p, bytes)| {
             let url = format!("http://localhost/{p}");
             let page = Page {
                 bytes,
@@ -62,9 +62,16 @@ fn sample_paragraphs() -> Vec<String> {
                 url: &url,
                 fetched_at: None,
             };
-            let a = extract::extract_for_site(&page, &profiles).article;
-            a.body.split("\n\n").map(str::to_owned).collect::<Vec<_>>()
+            extract::extract_for_site(&page, &profiles).article
         })
+        .collect()
+}
+
+/// Vietnamese article text from the bundled sample portal: the clean corpus.
+fn sample_paragraphs() -> Vec<String> {
+    sample_articles()
+        .iter()
+        .flat_map(|a| a.body.split("\n\n").map(str::to_owned).collect::<Vec<_>>())
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -273,42 +280,13 @@ fn dir_size(dir: &Path) -> u64 {
 pub fn index(dir: &Path, docs: usize) -> crate::Result<IndexBench> {
     use crate::archive::{FetchInfo, StoredArticle};
     let paras = sample_paragraphs();
-    let profiles = Profiles::builtin();
-    let template = {
-        let (p, bytes) = crate::demo::PORTAL
-            .iter()
-            .find(|(p, _)| p.contains("c4-2305"))
-            .expect("seed fixture");
-        let url = format!("http://localhost/{p}");
-        extract::extract_for_site(
-            &Page {
-                bytes,
-                content_type: None,
-                url: &url,
-                fetched_at: None,
-            },
-            &profiles,
-        )
-        .article
-    };
-    let titles: Vec<String> = crate::demo::PORTAL
+    let articles = sample_articles();
+    let template = articles
         .iter()
-        .filter(|(p, _)| p.starts_with("tin-tuc-su-kien/"))
-        .filter_map(|(p, bytes)| {
-            let url = format!("http://localhost/{p}");
-            extract::extract_for_site(
-                &Page {
-                    bytes,
-                    content_type: None,
-                    url: &url,
-                    fetched_at: None,
-                },
-                &profiles,
-            )
-            .article
-            .title
-        })
-        .collect();
+        .find(|a| a.url.contains("c4-2305"))
+        .expect("seed fixture")
+        .clone();
+    let titles: Vec<String> = articles.iter().filter_map(|a| a.title.clone()).collect();
     let sites = ["longbien", "caugiay", "hanoi", "baochinhphu"];
     let index = crate::index::open(dir)?;
     let mut ix = crate::index::Indexer::new(&index)?;

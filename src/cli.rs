@@ -172,16 +172,8 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[arg(long)]
     pub json: bool,
-    #[arg(long)]
-    pub site: Option<String>,
-    #[arg(long)]
-    pub author: Option<String>,
-    /// Published on or after this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub since: Option<chrono::NaiveDate>,
-    /// Published on or before this day (YYYY-MM-DD).
-    #[arg(long)]
-    pub until: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     pub sort: Sort,
     #[arg(long, default_value_t = 10)]
@@ -197,14 +189,35 @@ pub struct ExportArgs {
     /// Only articles matching this search query.
     #[arg(long)]
     pub query: Option<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// The filters `search` and `export` share.
+#[derive(Args, Debug)]
+pub struct FilterArgs {
     #[arg(long)]
     pub site: Option<String>,
     #[arg(long)]
     pub author: Option<String>,
+    /// Published on or after this day (YYYY-MM-DD).
     #[arg(long)]
     pub since: Option<chrono::NaiveDate>,
+    /// Published on or before this day (YYYY-MM-DD).
     #[arg(long)]
     pub until: Option<chrono::NaiveDate>,
+}
+
+impl FilterArgs {
+    fn options(&self) -> SearchOptions {
+        SearchOptions {
+            site: self.site.clone(),
+            author: self.author.clone(),
+            since: self.since,
+            until: self.until,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -417,11 +430,8 @@ fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<u8> {
     let opts = SearchOptions {
         limit: a.limit,
         offset: a.offset,
-        site: a.site.clone(),
-        author: a.author.clone(),
-        since: a.since,
-        until: a.until,
         sort: a.sort,
+        ..a.filter.options()
     };
     let results = search::search(&index, &query, &opts)?;
     let stdout = std::io::stdout();
@@ -735,13 +745,7 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
 
 fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<u8> {
     let archive = Archive::open_read_only(&cli.archive)?;
-    let filter = SearchOptions {
-        site: a.site.clone(),
-        author: a.author.clone(),
-        since: a.since,
-        until: a.until,
-        ..Default::default()
-    };
+    let filter = a.filter.options();
     let ids = match &a.query {
         Some(q) => {
             let index = open_index(&cli.archive)?;

@@ -63,6 +63,15 @@ fn vnnews(archive: &Path, config: &Path, args: &[&str]) -> Command {
     c
 }
 
+fn stats_json(archive: &Path) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_vnnews"))
+        .arg("--archive")
+        .arg(archive)
+        .args(["stats", "--json"])
+        .output();
+    out.unwrap().stdout
+}
+
 fn random_ms(lo: u64, hi: u64) -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(lo);
@@ -118,24 +127,12 @@ async fn sigkill_at_random_points_loses_nothing_and_leaves_nothing_half_written(
     let mut files = Vec::new();
     json_files(&archive, &mut files);
     assert_eq!(files.len(), ARTICLES, "every article archived exactly once");
-    let out = Command::new(env!("CARGO_BIN_EXE_vnnews"))
-        .arg("--archive")
-        .arg(&archive)
-        .args(["stats", "--json"])
-        .output()
-        .unwrap();
-    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats_json(&archive)).unwrap();
     assert_eq!(stats["articles"], ARTICLES);
     assert_eq!(stats["indexed"], ARTICLES, "the index caught up with the archive");
     // reindex reproduces it.
     assert!(vnnews(&archive, &config, &["reindex"]).status().unwrap().success());
-    let out = Command::new(env!("CARGO_BIN_EXE_vnnews"))
-        .arg("--archive")
-        .arg(&archive)
-        .args(["stats", "--json"])
-        .output()
-        .unwrap();
-    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats_json(&archive)).unwrap();
     assert_eq!(stats["indexed"], ARTICLES);
     // WARC files: none left open, every record whole.
     for e in std::fs::read_dir(archive.join("warc")).unwrap() {

@@ -45,24 +45,6 @@ pub fn gunzip_bounded(body: &[u8], limit: u64) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        _ => {
-            let n = name.strip_prefix('#')?;
-            let code = match n.strip_prefix(['x', 'X']) {
-                Some(h) => u32::from_str_radix(h, 16).ok()?,
-                None => n.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
-}
-
 /// Read a sitemap, sitemap index, RSS or Atom document. Malformed XML yields what was read
 /// before the error.
 pub fn parse(xml: &[u8]) -> Discovered {
@@ -97,7 +79,12 @@ pub fn parse(xml: &[u8]) -> Discovered {
             Event::Text(t) => text.push_str(&t.decode().unwrap_or_default()),
             Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
             Event::GeneralRef(r) => {
-                if let Some(c) = r.decode().ok().as_deref().and_then(entity) {
+                if let Some(c) = r
+                    .decode()
+                    .ok()
+                    .as_deref()
+                    .and_then(crate::extract::meta::char_reference)
+                {
                     text.push(c);
                 }
             }

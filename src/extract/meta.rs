@@ -48,6 +48,26 @@ fn clean(s: &str) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
+/// The character an HTML/XML character reference names (`amp`, `#7852`, `#x1EAC`).
+pub(crate) fn char_reference(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix(['x', 'X']) {
+                Some(h) => u32::from_str_radix(h, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
 /// Character references left in JSON-LD strings by CMSs that HTML-escape them
 /// (`NH&#7852;T XUÂN`).
 fn unescape(s: &str) -> String {
@@ -65,20 +85,7 @@ fn unescape(s: &str) -> String {
             continue;
         };
         let name = &rest[1..end];
-        let c = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" | "#39" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => name
-                .strip_prefix("#x")
-                .or_else(|| name.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
+        let c = char_reference(name);
         match c {
             Some(c) => {
                 out.push(c);

@@ -9,7 +9,7 @@
 pub mod byline;
 pub mod date;
 mod dom;
-mod meta;
+pub(crate) mod meta;
 pub mod profile;
 
 use chrono::{DateTime, FixedOffset};
