@@ -4,9 +4,7 @@
 //! lost-letter repair needs to know which letters a code page could hold at all.
 
 use encoding_rs::{Encoding, WINDOWS_1252, WINDOWS_1258};
-use std::collections::HashMap;
 use std::sync::LazyLock;
-use unicode_normalization::UnicodeNormalization;
 
 /// A code page that UTF-8 bytes are commonly mis-read through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,20 +32,18 @@ impl CodePage {
     }
 
     /// The byte this character is in the code page, if any.
+    #[inline]
     pub fn byte(self, c: char) -> Option<u8> {
         if c.is_ascii() {
             return Some(c as u8);
         }
-        match self {
-            CodePage::Latin => LATIN.get(&c).copied(),
-            CodePage::Windows1258 => CP1258.get(&c).copied(),
-            CodePage::Either => LATIN
-                .get(&c)
-                .or_else(|| CP1258.get(&c))
-                .or_else(|| CP1250.get(&c))
-                .copied(),
-            CodePage::Cp437 => CP437.get(&c).copied(),
-        }
+        let table: &Table = match self {
+            CodePage::Latin => &LATIN,
+            CodePage::Windows1258 => &CP1258,
+            CodePage::Either => &EITHER,
+            CodePage::Cp437 => &CP437,
+        };
+        table.get(c)
     }
 
     /// Encode text into this code page; `None` if some character is not representable.
@@ -68,25 +64,74 @@ impl CodePage {
     }
 }
 
-fn reverse_table(enc: &'static Encoding, c1_fallback: bool) -> HashMap<char, u8> {
-    let mut map = HashMap::new();
-    for b in 0x80u8..=0xFF {
-        let bytes = [b];
-        let (s, _, had_errors) = enc.decode(&bytes);
-        if !had_errors && let Some(c) = s.chars().next() {
-            map.insert(c, b);
-        }
-        if c1_fallback && (0x80..0xA0).contains(&b) {
-            map.entry(char::from(b)).or_insert(b);
+/// Characters up to this code point have a slot in a [`Table`]; every character of the
+/// code pages here is below it (the highest is IBM437's `■`, U+25A0).
+const TABLE_SIZE: usize = 0x2600;
+
+/// A code page backwards: the byte of each character (0: none; ASCII is handled before).
+/// A flat array, because the lookup sits on the hot path of every repair step.
+struct Table(Box<[u8; TABLE_SIZE]>);
+
+impl Table {
+    fn new() -> Table {
+        Table(Box::new([0; TABLE_SIZE]))
+    }
+
+    #[inline]
+    fn get(&self, c: char) -> Option<u8> {
+        match self.0.get(c as usize) {
+            Some(&b) if b != 0 => Some(b),
+            _ => None,
         }
     }
-    map
+
+    /// Add the high half of a code page, keeping characters already present.
+    fn add(&mut self, enc: &'static Encoding, c1_fallback: bool) {
+        for b in 0x80u8..=0xFF {
+            let bytes = [b];
+            let (s, had_errors) = enc.decode_without_bom_handling(&bytes);
+            if !had_errors && let Some(c) = s.chars().next() {
+                self.add_char(c, b);
+            }
+            if c1_fallback && (0x80..0xA0).contains(&b) {
+                self.add_char(char::from(b), b);
+            }
+        }
+    }
+
+    fn add_char(&mut self, c: char, b: u8) {
+        let slot = &mut self.0[c as usize];
+        if *slot == 0 {
+            *slot = b;
+        }
+    }
+
+    fn of(pages: &[(&'static Encoding, bool)]) -> Table {
+        let mut t = Table::new();
+        for &(enc, c1) in pages {
+            t.add(enc, c1);
+        }
+        t
+    }
 }
 
-static LATIN: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(WINDOWS_1252, true));
-static CP1258: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(WINDOWS_1258, true));
-static CP1250: LazyLock<HashMap<char, u8>> = LazyLock::new(|| reverse_table(encoding_rs::WINDOWS_1250, false));
-static CP437: LazyLock<HashMap<char, u8>> = LazyLock::new(|| CP437_HIGH.chars().zip(0x80u8..=0xFF).collect());
+static LATIN: LazyLock<Table> = LazyLock::new(|| Table::of(&[(WINDOWS_1252, true)]));
+static CP1258: LazyLock<Table> = LazyLock::new(|| Table::of(&[(WINDOWS_1258, true)]));
+/// windows-1252, then windows-1258, then windows-1250 (see [`CodePage::Either`]).
+static EITHER: LazyLock<Table> = LazyLock::new(|| {
+    Table::of(&[
+        (WINDOWS_1252, true),
+        (WINDOWS_1258, true),
+        (encoding_rs::WINDOWS_1250, false),
+    ])
+});
+static CP437: LazyLock<Table> = LazyLock::new(|| {
+    let mut t = Table::new();
+    for (c, b) in CP437_HIGH.chars().zip(0x80u8..=0xFF) {
+        t.add_char(c, b);
+    }
+    t
+});
 
 /// Bytes 0x80..=0xFF of IBM437.
 const CP437_HIGH: &str = "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ";
@@ -101,22 +146,41 @@ fn encode_decomposed_1258(c: char, out: &mut Vec<u8>) -> bool {
         out.push(b);
         return true;
     }
-    let parts: Vec<char> = c.nfd().collect();
-    for tone in TONE_MARKS {
-        if !parts.contains(&tone) {
-            continue;
+    // A Vietnamese letter decomposes into at most a base, a shape mark and a tone mark.
+    let mut parts = ['\0'; 4];
+    let mut n = 0;
+    let mut too_long = false;
+    unicode_normalization::char::decompose_canonical(c, |p| {
+        if n < parts.len() {
+            parts[n] = p;
+            n += 1;
+        } else {
+            too_long = true;
         }
-        let base: String = parts.iter().filter(|&&p| p != tone).collect::<String>().nfc().collect();
-        let mut chars = base.chars();
-        if let (Some(b), None) = (chars.next(), chars.next())
-            && let (Some(bb), Some(tb)) = (CodePage::Windows1258.byte(b), CodePage::Windows1258.byte(tone))
-        {
-            out.push(bb);
-            out.push(tb);
-            return true;
+    });
+    if too_long || n < 2 {
+        return false;
+    }
+    let Some(tone) = parts[..n].iter().copied().find(|p| TONE_MARKS.contains(p)) else {
+        return false;
+    };
+    // The base letter: everything but the tone mark, composed again (`ê` of `ệ`).
+    let mut rest = parts[..n].iter().copied().filter(|&p| p != tone);
+    let Some(mut base) = rest.next() else { return false };
+    for mark in rest {
+        match unicode_normalization::char::compose(base, mark) {
+            Some(composed) => base = composed,
+            None => return false,
         }
     }
-    false
+    match (CodePage::Windows1258.byte(base), CodePage::Windows1258.byte(tone)) {
+        (Some(bb), Some(tb)) => {
+            out.push(bb);
+            out.push(tb);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Vietnamese letters, lower and upper case.
@@ -143,6 +207,7 @@ pub fn latin_holds(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     #[test]
     fn windows_1258_encodes_tone_marks_as_combining() {

@@ -28,11 +28,16 @@ pub struct Model {
     vocab: HashMap<Box<str>, u32, BuildFastHasher>,
     words: Vec<Box<str>>,
     counts: Vec<u32>,
-    /// Probability mass left for back-off after discounting each syllable's bigrams.
-    backoff: Vec<f32>,
-    bigrams: HashMap<u64, u32, BuildFastHasher>,
-    total: f64,
-    /// Syllables by shape: ASCII letters kept, every other letter replaced by `*`.
+    /// log P(w) of each syllable, and of an unknown one.
+    log_unigrams: Vec<f32>,
+    log_unknown: f32,
+    /// log of the probability mass left for back-off after discounting each syllable's bigrams.
+    log_backoff: Vec<f32>,
+    /// log P(b | a) of each seen bigram `a b`, interpolated, computed once when the model is
+    /// built: scoring is then one table lookup (and an addition for unseen pairs).
+    log_bigrams: HashMap<u64, f32, BuildFastHasher>,
+    /// Syllables by shape (ASCII letters kept, every other letter replaced by `*`), most
+    /// frequent first.
     shapes: HashMap<Box<str>, Vec<u32>, BuildFastHasher>,
 }
 
@@ -205,25 +210,43 @@ impl Model {
         bigrams: HashMap<u64, u32, BuildFastHasher>,
         kept_mass: Vec<f64>,
     ) -> Model {
-        let backoff = unigram_counts
+        let backoff: Vec<f64> = unigram_counts
             .iter()
             .zip(&kept_mass)
-            .map(|(&c, &m)| (1.0 - m / (c.max(1) as f64)).clamp(0.05, 1.0) as f32)
+            .map(|(&c, &m)| (1.0 - m / (c.max(1) as f64)).clamp(0.05, 1.0))
             .collect();
         let total = unigram_counts.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
+        // P(w): add-half smoothed; an unknown word gets the probability of a half count.
+        let denominator = total + 0.5 * words.len() as f64;
+        let unigram = |c: u32| (c as f64 + 0.5) / denominator;
+        // log P(b | a), interpolated absolute discounting.
+        let log_bigrams = bigrams
+            .iter()
+            .map(|(&k, &cab)| {
+                let (a, b) = ((k >> 32) as usize, (k & 0xFFFF_FFFF) as usize);
+                let ca = unigram_counts[a].max(1) as f64;
+                let p = (cab as f64 - DISCOUNT).max(0.0) / ca + backoff[a] * unigram(unigram_counts[b]);
+                (k, p.ln() as f32)
+            })
+            .collect();
         let mut shapes: HashMap<Box<str>, Vec<u32>, BuildFastHasher> = HashMap::default();
         for (i, w) in words.iter().enumerate() {
             if w.chars().all(is_vietnamese_letter) {
                 shapes.entry(shape(w).into()).or_default().push(i as u32);
             }
         }
+        for ids in shapes.values_mut() {
+            // Stable: equal counts stay in alphabetical order.
+            ids.sort_by_key(|&i| std::cmp::Reverse(unigram_counts[i as usize]));
+        }
         Model {
             vocab,
             words,
+            log_unigrams: unigram_counts.iter().map(|&c| unigram(c).ln() as f32).collect(),
+            log_unknown: unigram(0).ln() as f32,
+            log_backoff: backoff.iter().map(|b| b.ln() as f32).collect(),
             counts: unigram_counts,
-            backoff,
-            bigrams,
-            total,
+            log_bigrams,
             shapes,
         }
     }
@@ -292,7 +315,7 @@ impl Model {
     }
 
     pub fn bigram_count(&self) -> usize {
-        self.bigrams.len()
+        self.log_bigrams.len()
     }
 
     pub fn id(&self, syllable: &str) -> Option<u32> {
@@ -307,31 +330,28 @@ impl Model {
         self.counts[id as usize]
     }
 
-    /// Syllables of this shape (see [`shape`]).
+    /// Syllables of this shape (see [`shape`]), most frequent first.
     pub fn with_shape(&self, shape: &str) -> &[u32] {
         self.shapes.get(shape).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// P(w): add-half smoothed; unknown words get the probability of a half count.
-    fn unigram(&self, w: Option<u32>) -> f64 {
-        let c = w.map(|i| self.counts[i as usize] as f64).unwrap_or(0.0);
-        (c + 0.5) / (self.total + 0.5 * self.words.len() as f64)
-    }
-
-    /// log P(w).
+    /// log P(w); `None` is a syllable the model does not know.
+    #[inline]
     pub fn log_unigram(&self, w: Option<u32>) -> f64 {
-        self.unigram(w).ln()
+        w.map_or(self.log_unknown, |i| self.log_unigrams[i as usize]) as f64
     }
 
-    /// log P(w2 | w1), interpolated absolute discounting.
+    /// log P(w2 | w1), interpolated absolute discounting (backing off to P(w2) alone when
+    /// either syllable is unknown).
+    #[inline]
     pub fn log_bigram(&self, w1: Option<u32>, w2: Option<u32>) -> f64 {
-        let uni = self.unigram(w2);
         let (Some(a), Some(b)) = (w1, w2) else {
-            return uni.ln();
+            return self.log_unigram(w2);
         };
-        let ca = self.counts[a as usize].max(1) as f64;
-        let cab = self.bigrams.get(&key(a, b)).copied().unwrap_or(0) as f64;
-        ((cab - DISCOUNT).max(0.0) / ca + self.backoff[a as usize] as f64 * uni).ln()
+        match self.log_bigrams.get(&key(a, b)) {
+            Some(&lp) => lp as f64,
+            None => (self.log_backoff[a as usize] + self.log_unigrams[b as usize]) as f64,
+        }
     }
 }
 

@@ -233,29 +233,21 @@ fn candidates(text: &str, w: &Word, hyp: Lossy, m: &Model) -> Vec<Candidate> {
             penalty: 0.0,
         }];
     }
-    for &id in m.with_shape(&shape(&lower)) {
-        if fits(&pattern, m.word(id), hyp) {
-            out.push(Candidate {
-                id: Some(id),
-                text: None,
-                penalty: 0.0,
-            });
-        }
-    }
+    // A beam: the most frequent candidates carry the decision; the long tail only costs time.
+    // The model lists each shape's syllables most frequent first.
+    let syllables = m.with_shape(&shape(&lower)).iter().copied();
+    let fitting = syllables.filter(|&id| fits(&pattern, m.word(id), hyp)).take(BEAM);
+    out.extend(fitting.map(|id| Candidate {
+        id: Some(id),
+        text: None,
+        penalty: 0.0,
+    }));
     if out.is_empty() {
         out.push(Candidate {
             id: None,
             text: Some(original.to_owned()),
             penalty: 0.0,
         });
-    }
-    // A beam: the most frequent candidates carry the decision; the long tail only costs time.
-    if out.len() > BEAM {
-        out.sort_by(|a, b| {
-            let count = |c: &Candidate| c.id.map_or(0, |i| m.count(i));
-            count(b).cmp(&count(a))
-        });
-        out.truncate(BEAM);
     }
     out
 }

@@ -193,15 +193,28 @@ fn decode_run(run: &str, cp: CodePage, bytes: &mut Vec<u8>) -> Option<String> {
 
 /// Text that mojibake decodes to is ordinary writing: letters of Latin-based (and other)
 /// alphabets and punctuation — not controls, IPA symbols or private-use characters, which
-/// is what accidental "valid UTF-8" in clean Latin-1 text decodes to.
+/// is what accidental "valid UTF-8" in clean Latin-1 text decodes to — and no word mixes
+/// Latin letters with another script's (VISCII's `thß¶ng` is valid UTF-8 too: `th߶ng`).
 fn plausible(decoded: &str) -> bool {
-    decoded.chars().all(|c| {
+    let chars_ok = decoded.chars().all(|c| {
         let u = c as u32;
         let stray_control = c.is_control() && c != '\n' && c != '\t';
         let ipa = (0x0250..0x0300).contains(&u);
         let private_use = (0xE000..0xF900).contains(&u);
         !(stray_control || ipa || private_use || c == '\u{FFFD}')
-    })
+    });
+    chars_ok
+        && decoded
+            .split(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+            .all(one_script)
+}
+
+/// Does this word keep to one script? Latin letters beside Greek, Cyrillic, Hebrew, Arabic,
+/// NKo … or CJK characters (letters or symbols) in one word are no writing anyone typed.
+fn one_script(word: &str) -> bool {
+    let latin = |c: char| c.is_ascii_alphabetic() || matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF);
+    let other = |c: char| matches!(c as u32, 0x370..=0x1DFF | 0x2E80..=0xFFEF);
+    !(word.chars().any(latin) && word.chars().any(other))
 }
 
 fn nbsp_patched(bytes: &[u8]) -> Option<String> {

@@ -155,12 +155,24 @@ mod tests {
         // windows-1250, and the DOS code page
         check("phim hĂ i má»›i hay nháşĄt", "phim hài mới hay nhất");
         check("Tiß║┐ng Viß╗çt", "Tiếng Việt");
+        // Cyrillic double-encoded is a whole word of another script, which is fine.
+        check("Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "привет");
     }
 
     #[test]
     fn seed_captcha_lost_letters_are_restored() {
         check("L?y l?i mã b?o m?t", "Lấy lại mã bảo mật");
         check("L?y l?i m\u{FFFD} b?o m?t", "Lấy lại mã bảo mật");
+    }
+
+    #[test]
+    fn viscii_bytes_that_are_valid_utf8_are_not_taken_for_double_encoding() {
+        // `ß¶` is VISCII `ườ`, and DF B6 is also valid UTF-8 (NKo U+07F6): a word mixing
+        // Latin letters with NKo or Cyrillic is no double encoding.
+        check(
+            "Ngß¶i dân thß¶ng xuyên lo ngÕi v« nß¾c sÕch",
+            "Người dân thường xuyên lo ngại về nước sạch",
+        );
     }
 
     #[test]
