@@ -183,16 +183,49 @@ fn encode_decomposed_1258(c: char, out: &mut Vec<u8>) -> bool {
     }
 }
 
-/// Vietnamese letters, lower and upper case.
-pub const VIETNAMESE_LETTERS: &str = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵAÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬBCDĐEÈÉẺẼẸÊỀẾỂỄỆGHIÌÍỈĨỊKLMNOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢPQRSTUÙÚỦŨỤƯỪỨỬỮỰVXYỲÝỶỸỴ";
-
 /// Is `c` a letter of the Vietnamese alphabet (plus f, j, w, z used in loanwords)?
+#[inline]
 pub fn is_vietnamese_letter(c: char) -> bool {
     match c as u32 {
         0..=0x7F => c.is_ascii_alphabetic(),
-        // Latin-1 has the plain accented vowels; Latin Extended-A/B ă đ ĩ ũ ơ ư; the rest
-        // live in Latin Extended Additional.
-        0xC0..=0x1B0 | 0x1EA0..=0x1EF9 => VIETNAMESE_LETTERS.contains(c),
+        // Latin-1 has the plain accented vowels; Latin Extended-A/B ă đ ĩ ũ ơ ư; all of Latin
+        // Extended Additional's U+1EA0..U+1EF9 (ạ … ỹ) is Vietnamese.
+        0xC0..=0xFF => matches!(
+            c,
+            'À' | 'Á'
+                | 'Â'
+                | 'Ã'
+                | 'È'
+                | 'É'
+                | 'Ê'
+                | 'Ì'
+                | 'Í'
+                | 'Ò'
+                | 'Ó'
+                | 'Ô'
+                | 'Õ'
+                | 'Ù'
+                | 'Ú'
+                | 'Ý'
+                | 'à'
+                | 'á'
+                | 'â'
+                | 'ã'
+                | 'è'
+                | 'é'
+                | 'ê'
+                | 'ì'
+                | 'í'
+                | 'ò'
+                | 'ó'
+                | 'ô'
+                | 'õ'
+                | 'ù'
+                | 'ú'
+                | 'ý'
+        ),
+        0x100..=0x1B0 => matches!(c, 'Ă' | 'ă' | 'Đ' | 'đ' | 'Ĩ' | 'ĩ' | 'Ũ' | 'ũ' | 'Ơ' | 'ơ' | 'Ư' | 'ư'),
+        0x1EA0..=0x1EF9 => true,
         _ => false,
     }
 }
@@ -216,6 +249,24 @@ mod tests {
         assert_eq!(out, b"H\xE0 N\xF4\xF2i");
         let (back, _) = WINDOWS_1258.decode_without_bom_handling(&out);
         assert_eq!(back.nfc().collect::<String>(), "Hà Nội");
+    }
+
+    #[test]
+    fn vietnamese_letters_are_the_alphabet() {
+        const LETTERS: &str =
+            "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ";
+        let upper: String = LETTERS.to_uppercase();
+        for c in LETTERS.chars().chain(upper.chars()).chain("fjwzFJWZ".chars()) {
+            assert!(is_vietnamese_letter(c), "{c}");
+        }
+        let count = (0..0x2000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_vietnamese_letter(c))
+            .count();
+        assert_eq!(count, LETTERS.chars().count() * 2 + 8);
+        for c in ['ç', 'ñ', 'ü', 'ß', 'ø', 'Ł', '?', '1'] {
+            assert!(!is_vietnamese_letter(c), "{c}");
+        }
     }
 
     #[test]

@@ -7,7 +7,6 @@
 //! accented words mostly are (judged by the syllable model's vocabulary).
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 use super::codepage::CodePage;
 use super::lm::{Model, model};
@@ -46,7 +45,7 @@ impl Legacy {
             }),
             Legacy::Vni => vni(text),
         };
-        let out: String = out.nfc().collect();
+        let out = super::nfc(&out).into_owned();
         (out != text).then_some(out)
     }
 
@@ -151,9 +150,18 @@ fn vni(text: &str) -> String {
                 Some(_) => lower == 'a',
             };
             if shape_ok {
-                out.push(base);
-                out.extend(shape);
-                out.extend(tone);
+                // Composed here, so the text rarely needs a normalisation pass afterwards.
+                let mut letter = base;
+                for mark in shape.into_iter().chain(tone) {
+                    match unicode_normalization::char::compose(letter, mark) {
+                        Some(composed) => letter = composed,
+                        None => {
+                            out.push(letter);
+                            letter = mark;
+                        }
+                    }
+                }
+                out.push(letter);
                 i += 2;
                 continue;
             }
@@ -180,12 +188,15 @@ fn suspicious(c: char) -> bool {
 fn coverage(text: &str, m: &Model) -> (usize, usize) {
     let mut n = 0;
     let mut known = 0;
+    let mut lower = String::new();
     for w in text.split(|c: char| !c.is_alphabetic()) {
         if w.is_ascii() {
             continue;
         }
         n += 1;
-        if m.id(&w.to_lowercase()).is_some() {
+        lower.clear();
+        lower.extend(w.chars().flat_map(char::to_lowercase));
+        if m.id(&lower).is_some() {
             known += 1;
         }
     }

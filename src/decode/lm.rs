@@ -34,12 +34,47 @@ pub struct Model {
     /// log of the probability mass left for back-off after discounting each syllable's bigrams.
     log_backoff: Vec<f32>,
     /// log P(b | a) of each seen bigram `a b`, interpolated, computed once when the model is
-    /// built: scoring is then one table lookup (and an addition for unseen pairs).
-    log_bigrams: HashMap<u64, f32, BuildFastHasher>,
+    /// built: scoring is then one lookup (and an addition for unseen pairs). Stored by first
+    /// syllable — `a`'s successors `b` sorted in `successors[starts[a]..starts[a + 1]]` — so
+    /// the lookups of a Viterbi step, which share their first syllables, stay in cache.
+    starts: Vec<u32>,
+    successors: Vec<(u32, f32)>,
+    /// Upper bounds of log P(· | a) and of log P(b | ·) over all syllables, for pruning.
+    max_after: Vec<f32>,
+    max_before: Vec<f32>,
     /// Syllables by shape (ASCII letters kept, every other letter replaced by `*`), most
     /// frequent first.
-    shapes: HashMap<Box<str>, Vec<u32>, BuildFastHasher>,
+    shapes: HashMap<Box<str>, Shape, BuildFastHasher>,
 }
+
+/// The syllables of one shape, most frequent first, each with its letters at the shape's `*`
+/// positions (the ASCII letters are the shape's own): enough to test a damaged word against
+/// a syllable without decoding the syllable.
+#[derive(Default)]
+pub struct Shape {
+    ids: Vec<u32>,
+    stars: Vec<char>,
+}
+
+impl Shape {
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    /// Each syllable with its `*` letters.
+    pub fn entries(&self) -> impl Iterator<Item = (u32, &[char])> {
+        let stride = self.stars.len() / self.ids.len().max(1);
+        self.ids
+            .iter()
+            .enumerate()
+            .map(move |(i, &id)| (id, &self.stars[i * stride..(i + 1) * stride]))
+    }
+}
+
+static NO_SHAPE: Shape = Shape {
+    ids: Vec::new(),
+    stars: Vec::new(),
+};
 
 /// Counts as read from a model file or gathered from text, before indexing.
 #[derive(Default)]
@@ -220,33 +255,65 @@ impl Model {
         let denominator = total + 0.5 * words.len() as f64;
         let unigram = |c: u32| (c as f64 + 0.5) / denominator;
         // log P(b | a), interpolated absolute discounting.
-        let log_bigrams = bigrams
+        let mut log_bigrams: Vec<(u32, u32, f32)> = bigrams
             .iter()
             .map(|(&k, &cab)| {
-                let (a, b) = ((k >> 32) as usize, (k & 0xFFFF_FFFF) as usize);
-                let ca = unigram_counts[a].max(1) as f64;
-                let p = (cab as f64 - DISCOUNT).max(0.0) / ca + backoff[a] * unigram(unigram_counts[b]);
-                (k, p.ln() as f32)
+                let (a, b) = ((k >> 32) as u32, (k & 0xFFFF_FFFF) as u32);
+                let ca = unigram_counts[a as usize].max(1) as f64;
+                let p =
+                    (cab as f64 - DISCOUNT).max(0.0) / ca + backoff[a as usize] * unigram(unigram_counts[b as usize]);
+                (a, b, p.ln() as f32)
             })
             .collect();
-        let mut shapes: HashMap<Box<str>, Vec<u32>, BuildFastHasher> = HashMap::default();
+        log_bigrams.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        let mut starts = vec![0u32; words.len() + 1];
+        for &(a, _, _) in &log_bigrams {
+            starts[a as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let log_unigrams: Vec<f32> = unigram_counts.iter().map(|&c| unigram(c).ln() as f32).collect();
+        let log_backoff: Vec<f32> = backoff.iter().map(|b| b.ln() as f32).collect();
+        // Unseen pairs score log backoff(a) + log P(b); seen ones their own value.
+        let best_unigram = log_unigrams.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let mut max_after: Vec<f32> = log_backoff.iter().map(|&lb| lb + best_unigram).collect();
+        // An unknown first syllable scores P(b) alone.
+        let mut max_before = log_unigrams.clone();
+        for &(a, b, lp) in &log_bigrams {
+            max_after[a as usize] = max_after[a as usize].max(lp);
+            max_before[b as usize] = max_before[b as usize].max(lp);
+        }
+        let successors = log_bigrams.into_iter().map(|(_, b, lp)| (b, lp)).collect();
+        let mut by_shape: HashMap<Box<str>, Vec<u32>, BuildFastHasher> = HashMap::default();
         for (i, w) in words.iter().enumerate() {
             if w.chars().all(is_vietnamese_letter) {
-                shapes.entry(shape(w).into()).or_default().push(i as u32);
+                by_shape.entry(shape(w).into()).or_default().push(i as u32);
             }
         }
-        for ids in shapes.values_mut() {
-            // Stable: equal counts stay in alphabetical order.
-            ids.sort_by_key(|&i| std::cmp::Reverse(unigram_counts[i as usize]));
-        }
+        let shapes = by_shape
+            .into_iter()
+            .map(|(key, mut ids)| {
+                // Stable: equal counts stay in alphabetical order.
+                ids.sort_by_key(|&i| std::cmp::Reverse(unigram_counts[i as usize]));
+                let stars = ids
+                    .iter()
+                    .flat_map(|&i| words[i as usize].chars().filter(|c| !c.is_ascii_alphabetic()))
+                    .collect();
+                (key, Shape { ids, stars })
+            })
+            .collect();
         Model {
             vocab,
             words,
-            log_unigrams: unigram_counts.iter().map(|&c| unigram(c).ln() as f32).collect(),
+            log_unigrams,
             log_unknown: unigram(0).ln() as f32,
-            log_backoff: backoff.iter().map(|b| b.ln() as f32).collect(),
+            log_backoff,
+            max_after,
+            max_before,
             counts: unigram_counts,
-            log_bigrams,
+            starts,
+            successors,
             shapes,
         }
     }
@@ -315,7 +382,7 @@ impl Model {
     }
 
     pub fn bigram_count(&self) -> usize {
-        self.log_bigrams.len()
+        self.successors.len()
     }
 
     pub fn id(&self, syllable: &str) -> Option<u32> {
@@ -331,14 +398,27 @@ impl Model {
     }
 
     /// Syllables of this shape (see [`shape`]), most frequent first.
-    pub fn with_shape(&self, shape: &str) -> &[u32] {
-        self.shapes.get(shape).map(Vec::as_slice).unwrap_or(&[])
+    pub fn with_shape(&self, shape: &str) -> &Shape {
+        self.shapes.get(shape).unwrap_or(&NO_SHAPE)
     }
 
     /// log P(w); `None` is a syllable the model does not know.
     #[inline]
     pub fn log_unigram(&self, w: Option<u32>) -> f64 {
         w.map_or(self.log_unknown, |i| self.log_unigrams[i as usize]) as f64
+    }
+
+    /// An upper bound of [`Model::log_bigram`]`(w1, ·)`.
+    #[inline]
+    pub fn max_log_after(&self, w1: Option<u32>) -> f64 {
+        // An unknown first syllable scores P(w2), at most 1.
+        w1.map_or(0.0, |a| self.max_after[a as usize] as f64)
+    }
+
+    /// An upper bound of [`Model::log_bigram`]`(·, w2)`.
+    #[inline]
+    pub fn max_log_before(&self, w2: Option<u32>) -> f64 {
+        w2.map_or(self.log_unknown, |b| self.max_before[b as usize]) as f64
     }
 
     /// log P(w2 | w1), interpolated absolute discounting (backing off to P(w2) alone when
@@ -348,9 +428,11 @@ impl Model {
         let (Some(a), Some(b)) = (w1, w2) else {
             return self.log_unigram(w2);
         };
-        match self.log_bigrams.get(&key(a, b)) {
-            Some(&lp) => lp as f64,
-            None => (self.log_backoff[a as usize] + self.log_unigrams[b as usize]) as f64,
+        let range = self.starts[a as usize] as usize..self.starts[a as usize + 1] as usize;
+        let successors = &self.successors[range];
+        match successors.binary_search_by_key(&b, |&(s, _)| s) {
+            Ok(i) => successors[i].1 as f64,
+            Err(_) => (self.log_backoff[a as usize] + self.log_unigrams[b as usize]) as f64,
         }
     }
 }
@@ -420,7 +502,9 @@ mod tests {
         let lai = m.id("lại").expect("lại");
         let loi = m.id("lời").expect("lời");
         assert!(m.log_bigram(Some(lay), Some(lai)) > m.log_bigram(Some(lay), Some(loi)));
-        assert!(m.with_shape("l*y").contains(&lay));
+        assert!(m.with_shape("l*y").ids().contains(&lay));
+        let (_, stars) = m.with_shape("l*y").entries().find(|(id, _)| *id == lay).unwrap();
+        assert_eq!(stars, ['ấ']);
     }
 
     #[test]

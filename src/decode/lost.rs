@@ -44,45 +44,46 @@ impl Repairer for LostLetters {
         } else {
             Lossy::Ascii
         };
+        // Each damaged word's candidates, computed once.
+        let m = model();
+        let mut damaged = Vec::with_capacity(words.len());
+        let (mut strong, mut fitting) = (0, 0);
+        for w in &words {
+            if !w.damaged(text) {
+                damaged.push(None);
+                continue;
+            }
+            let (cands, fits) = candidates(text, w, hyp, m);
+            if w.strongly_damaged(text) {
+                strong += 1;
+                fitting += usize::from(fits);
+            }
+            damaged.push(Some(cands));
+        }
         // Only Vietnamese text: most damaged words must fit some Vietnamese syllable
         // (`WeWork?s`, `you?re` in English text fit none and are left alone).
-        let m = model();
-        let damaged: Vec<&Word> = words.iter().filter(|w| w.strongly_damaged(text)).collect();
-        let fitting = damaged
-            .iter()
-            .filter(|w| fits_some_syllable(w.text(text), hyp, m))
-            .count();
-        if fitting == 0 || fitting * 2 < damaged.len() {
+        if fitting == 0 || fitting * 2 < strong {
             return None;
         }
-        restore(text, &words, hyp, m, log)
+        restore(text, &words, damaged, hyp, m, log)
     }
 }
 
-/// Does some syllable of the model fit this damaged word?
-fn fits_some_syllable(word: &str, hyp: Lossy, m: &Model) -> bool {
-    let lower = word.to_lowercase();
-    let pattern: Vec<char> = lower.chars().collect();
-    m.with_shape(&shape(&lower))
-        .iter()
-        .any(|&id| fits(&pattern, m.word(id), hyp))
-}
-
-fn fits(pattern: &[char], candidate: &str, hyp: Lossy) -> bool {
-    let mut n = 0;
-    for c in candidate.chars() {
-        let Some(&p) = pattern.get(n) else { return false };
-        let ok = match p {
-            '?' => !c.is_ascii() && (hyp == Lossy::Ascii || !latin_holds(c)),
-            REPLACEMENT => !c.is_ascii() && latin_holds(c),
+/// Does a syllable fit the damaged word? Both have the same shape, so only the letters at
+/// the shape's `*` positions are compared: the damaged word's (`?`, `�` or a letter the code
+/// page kept) against the syllable's.
+fn fits(damaged: &[char], syllable: &[char], hyp: Lossy) -> bool {
+    damaged.len() == syllable.len()
+        && damaged.iter().zip(syllable).all(|(&p, &c)| match p {
+            '?' => hyp == Lossy::Ascii || !latin_holds(c),
+            REPLACEMENT => latin_holds(c),
             _ => p == c,
-        };
-        if !ok {
-            return false;
-        }
-        n += 1;
-    }
-    n == pattern.len()
+        })
+}
+
+/// The letters of a lower-case word at its shape's `*` positions.
+fn stars(lower: &str) -> Vec<char> {
+    lower.chars().filter(|c| !c.is_ascii_alphabetic()).collect()
 }
 
 /// A maximal run of letters, `?` and `�`.
@@ -102,13 +103,23 @@ impl Word {
     }
 
     fn strongly_damaged(&self, text: &str) -> bool {
-        let chars: Vec<char> = self.text(text).chars().collect();
-        chars.iter().enumerate().any(|(i, &c)| {
-            let is_mark = c == '?' || c == REPLACEMENT;
-            let letter_after = chars[i + 1..].iter().any(|c| c.is_alphabetic());
-            let letter_before = chars[..i].iter().any(|c| c.is_alphabetic());
-            is_mark && (letter_after && (letter_before || i == 0) || (c == REPLACEMENT && letter_before))
-        })
+        let word = self.text(text);
+        if !self.damaged(text) {
+            return false;
+        }
+        let mut letter_before = false;
+        for (i, c) in word.char_indices() {
+            if c == '?' || c == REPLACEMENT {
+                let rest = &word[i + c.len_utf8()..];
+                let letter_after = rest.chars().any(char::is_alphabetic);
+                if letter_after && (letter_before || i == 0) || (c == REPLACEMENT && letter_before) {
+                    return true;
+                }
+            } else if c.is_alphabetic() {
+                letter_before = true;
+            }
+        }
+        false
     }
 }
 
@@ -142,14 +153,33 @@ fn words(text: &str) -> Vec<Word> {
 struct Candidate {
     /// Lower-case syllable for the model (may be unknown).
     id: Option<u32>,
-    /// The text to write; `None`: the syllable `id` written in the damaged word's case
-    /// (built only for the candidate that wins).
-    text: Option<String>,
+    /// The text to write.
+    text: Written,
     /// Extra log-probability (the cost of reading a trailing `?` as punctuation).
     penalty: f64,
 }
 
-fn restore(text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repair>) -> Option<String> {
+/// What a candidate writes in place of the word.
+#[derive(Debug, Clone)]
+enum Written {
+    /// The word as it stands.
+    Original,
+    /// The syllable `id`, in the damaged word's case (built only for the candidate that wins).
+    Syllable,
+    /// This text.
+    Own(String),
+}
+
+/// Choose each damaged phrase's most likely reading; `damaged` holds the candidates of each
+/// damaged word (`None` for the others).
+fn restore(
+    text: &str,
+    words: &[Word],
+    mut damaged: Vec<Option<Vec<Candidate>>>,
+    hyp: Lossy,
+    m: &Model,
+    log: &mut Vec<Repair>,
+) -> Option<String> {
     // Split words into phrases: runs separated by whitespace only.
     let mut out = String::with_capacity(text.len() + 16);
     let mut last = 0;
@@ -161,17 +191,19 @@ fn restore(text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repa
             j += 1;
         }
         let phrase = &words[i..j];
-        if phrase.iter().any(|w| w.damaged(text)) {
-            let mut cands: Vec<Vec<Candidate>> = phrase.iter().map(|w| candidates(text, w, hyp, m)).collect();
+        if damaged[i..j].iter().any(Option::is_some) {
+            let mut cands: Vec<Vec<Candidate>> = (i..j)
+                .map(|k| damaged[k].take().unwrap_or_else(|| as_written(text, &words[k], m)))
+                .collect();
             narrow_in_context(&mut cands, m);
             let best = viterbi(&cands, m);
             for (w, (k, c)) in phrase.iter().zip(best.iter().enumerate()) {
                 let chosen = &cands[k][*c];
                 let original = w.text(text);
                 let chosen_text = match (&chosen.text, chosen.id) {
-                    (Some(t), _) => t.clone(),
-                    (None, Some(id)) => write_in_case(text, phrase, k, w, m.word(id)),
-                    (None, None) => original.to_owned(),
+                    (Written::Own(t), _) => t.clone(),
+                    (Written::Syllable, Some(id)) => write_in_case(text, phrase, k, w, m.word(id)),
+                    (Written::Original | Written::Syllable, _) => continue,
                 };
                 if chosen_text != original {
                     out.push_str(&text[last..w.start]);
@@ -200,19 +232,21 @@ fn restore(text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repa
     Some(out)
 }
 
-fn candidates(text: &str, w: &Word, hyp: Lossy, m: &Model) -> Vec<Candidate> {
+/// An undamaged word: itself.
+fn as_written(text: &str, w: &Word, m: &Model) -> Vec<Candidate> {
+    vec![Candidate {
+        id: m.id(&w.text(text).to_lowercase()),
+        text: Written::Original,
+        penalty: 0.0,
+    }]
+}
+
+/// A damaged word's candidates, and whether some syllable of the model fits it at all.
+fn candidates(text: &str, w: &Word, hyp: Lossy, m: &Model) -> (Vec<Candidate>, bool) {
     let original = w.text(text);
     let lower = original.to_lowercase();
-    if !w.damaged(text) {
-        return vec![Candidate {
-            id: m.id(&lower),
-            text: Some(original.to_owned()),
-            penalty: 0.0,
-        }];
-    }
-    let pattern: Vec<char> = lower.chars().collect();
-    let orig_chars: Vec<char> = original.chars().collect();
-    let mut out = Vec::new();
+    let pattern = stars(&lower);
+    let mut out = Vec::with_capacity(BEAM + 1);
 
     // The word as written, with trailing `?` read as punctuation.
     let stem = lower.trim_end_matches('?');
@@ -220,36 +254,38 @@ fn candidates(text: &str, w: &Word, hyp: Lossy, m: &Model) -> Vec<Candidate> {
     if stem_is_syllable {
         out.push(Candidate {
             id: m.id(stem),
-            text: Some(original.to_owned()),
+            text: Written::Original,
             penalty: (0.2f64).ln(),
         });
     }
-
-    if hyp == Lossy::Latin && !pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
-        let text: String = orig_chars.iter().map(|&c| if c == '?' { 'Đ' } else { c }).collect();
-        return vec![Candidate {
-            id: None,
-            text: Some(text),
-            penalty: 0.0,
-        }];
-    }
     // A beam: the most frequent candidates carry the decision; the long tail only costs time.
     // The model lists each shape's syllables most frequent first.
-    let syllables = m.with_shape(&shape(&lower)).iter().copied();
-    let fitting = syllables.filter(|&id| fits(&pattern, m.word(id), hyp)).take(BEAM);
-    out.extend(fitting.map(|id| Candidate {
+    let syllables = m.with_shape(&shape(&lower)).entries();
+    let fitting = syllables.filter(|(_, s)| fits(&pattern, s, hyp)).take(BEAM);
+    let before = out.len();
+    out.extend(fitting.map(|(id, _)| Candidate {
         id: Some(id),
-        text: None,
+        text: Written::Syllable,
         penalty: 0.0,
     }));
+    let fits_some = out.len() > before;
+
+    if hyp == Lossy::Latin && !pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
+        let abbreviation = Candidate {
+            id: None,
+            text: Written::Own(original.replace('?', "Đ")),
+            penalty: 0.0,
+        };
+        return (vec![abbreviation], fits_some);
+    }
     if out.is_empty() {
         out.push(Candidate {
             id: None,
-            text: Some(original.to_owned()),
+            text: Written::Original,
             penalty: 0.0,
         });
     }
-    out
+    (out, fits_some)
 }
 
 /// Candidates kept per damaged word, by frequency.
@@ -370,15 +406,32 @@ fn viterbi(cands: &[Vec<Candidate>], m: &Model) -> Vec<usize> {
     let mut back: Vec<Vec<usize>> = Vec::with_capacity(n);
     score.push(cands[0].iter().map(|c| m.log_unigram(c.id) + c.penalty).collect());
     back.push(vec![0; cands[0].len()]);
+    let mut order: Vec<usize> = Vec::new();
     for t in 1..n {
         let mut s = Vec::with_capacity(cands[t].len());
         let mut b = Vec::with_capacity(cands[t].len());
+        // Previous states best first: once a state's score plus the most any bigram can add
+        // falls below the best path found, no later state can win (exact, fewer lookups).
+        let prev = &score[t - 1];
+        order.clear();
+        order.extend(0..prev.len());
+        order.sort_by(|&x, &y| prev[y].total_cmp(&prev[x]).then(x.cmp(&y)));
         for c in &cands[t] {
-            let (arg, best) = cands[t - 1]
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (i, score[t - 1][i] + m.log_bigram(p.id, c.id)))
-                .fold((0, f64::NEG_INFINITY), |acc, x| if x.1 > acc.1 { x } else { acc });
+            let into_c = m.max_log_before(c.id);
+            let (mut arg, mut best) = (0, f64::NEG_INFINITY);
+            for &i in &order {
+                if prev[i] + into_c < best {
+                    break;
+                }
+                let p = cands[t - 1][i].id;
+                if prev[i] + m.max_log_after(p) < best {
+                    continue;
+                }
+                let v = prev[i] + m.log_bigram(p, c.id);
+                if v > best || (v == best && i < arg) {
+                    (arg, best) = (i, v);
+                }
+            }
             s.push(best + c.penalty);
             b.push(arg);
         }

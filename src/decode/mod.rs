@@ -26,6 +26,13 @@ use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
 /// NFC-normalise, borrowing when the text already is NFC (the common case).
 pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    // Below U+0300 (ASCII, Latin-1, Latin Extended-A/B) and in the Vietnamese block
+    // U+1EA0..U+1EF9 every character is NFC on its own and composes with nothing before it:
+    // clean Vietnamese text is settled without the general quick check's table lookups.
+    let settled = |c: char| (c as u32) < 0x300 || matches!(c as u32, 0x1EA0..=0x1EF9);
+    if text.is_ascii() || text.chars().all(settled) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
         return std::borrow::Cow::Borrowed(text);
     }
