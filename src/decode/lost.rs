@@ -316,9 +316,12 @@ fn narrow_in_context(cands: &mut [Vec<Candidate>], m: &Model) {
             }
             s
         };
-        let mut scored: Vec<(f64, Candidate)> = cands[t].drain(..).map(|c| (score(&c), c)).collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        cands[t] = scored.into_iter().take(CONTEXT_BEAM).map(|(_, c)| c).collect();
+        let scores: Vec<f64> = cands[t].iter().map(score).collect();
+        let mut order: Vec<usize> = (0..scores.len()).collect();
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+        order.truncate(CONTEXT_BEAM);
+        let mut kept: Vec<Option<Candidate>> = std::mem::take(&mut cands[t]).into_iter().map(Some).collect();
+        cands[t] = order.iter().filter_map(|&i| kept[i].take()).collect();
     }
 }
 
