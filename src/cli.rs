@@ -21,6 +21,9 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_NOTHING_FOUND: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 pub const EXIT_LOCKED: u8 = 3;
+/// The crawl stopped at `--max-pages` or `--max-duration` with URLs still queued (the next
+/// run continues it).
+pub const EXIT_INCOMPLETE: u8 = 4;
 pub const EXIT_SIGINT: u8 = 130;
 pub const EXIT_SIGTERM: u8 = 143;
 
@@ -296,7 +299,7 @@ fn init_logging(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("VNNEWS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| crawl::progress::LogWriter)
         .with_ansi(use_color(cli.color, std::io::stderr().is_terminal()))
         .with_env_filter(filter)
         .with_target(false)
@@ -538,6 +541,7 @@ async fn crawl_with(
         println!("{}", report.summary_line());
     }
     let code = match which.load(std::sync::atomic::Ordering::SeqCst) {
+        0 if report.page_limit || report.timed_out => EXIT_INCOMPLETE,
         0 => EXIT_OK,
         c => c,
     };
@@ -561,6 +565,7 @@ async fn cmd_crawl(cli: &Cli, a: &CrawlArgs) -> Result<u8> {
         max_pages: a.max_pages,
         max_duration: a.max_duration.map(std::time::Duration::from_secs_f64),
         sites: a.sites.clone(),
+        show_progress: cli.quiet == 0 && !a.json && std::io::stderr().is_terminal(),
     };
     let (report, code) = match crawl_with(cli, cfg, profiles, opts, a.json).await {
         Err(e) if matches!(e.downcast_ref::<crate::Error>(), Some(crate::Error::Locked { .. })) => {

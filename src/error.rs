@@ -38,6 +38,8 @@ pub enum Error {
     Query(#[from] tantivy::query::QueryParserError),
     #[error("the archive at {path} is corrupt: {reason}")]
     CorruptArchive { path: PathBuf, reason: String },
+    #[error("crawl state {path}: {reason}")]
+    State { path: PathBuf, reason: String },
     #[error("language model: {0}")]
     Model(String),
     #[error(

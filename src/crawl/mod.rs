@@ -3,17 +3,20 @@
 //! to `extract` → `archive` → `index`.
 //!
 //! Fetch tasks run concurrently (up to `concurrency`), each gated by its host's limiter;
-//! extraction runs on the blocking pool; the archive and the index writer are owned by the
-//! single loop in [`run`], so writes never race.
+//! extraction runs on the blocking pool; the archive, the index writer and the crawl
+//! [`state`] store (frontier, URL statuses, validators, robots.txt) are owned by the single
+//! loop in [`run`], so writes never race.
 
 pub mod discover;
 pub mod fetch;
+pub mod progress;
 pub mod robots;
+pub mod state;
 pub mod urls;
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -29,6 +32,7 @@ use crate::extract::{self, Extraction, Page, PageType, profile::Profiles};
 use crate::index::Indexer;
 use fetch::{Fetched, Fetcher, Validators};
 use robots::Rules;
+use state::{Outcome, Previous, State};
 
 /// Limits for one run, on top of the configuration.
 #[derive(Debug, Clone, Default)]
@@ -38,12 +42,16 @@ pub struct RunOptions {
     pub max_duration: Option<Duration>,
     /// Only crawl these sites (by name); all when empty.
     pub sites: Vec<String>,
+    /// Draw progress bars (on a terminal).
+    pub show_progress: bool,
 }
 
 /// Counts for one site.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct SiteStats {
     pub fetched: usize,
+    /// Conditional requests answered 304 Not Modified (counted in `unchanged` too).
+    pub not_modified: usize,
     pub new: usize,
     pub updated: usize,
     pub unchanged: usize,
@@ -60,10 +68,13 @@ pub struct CrawlReport {
     pub sites: BTreeMap<String, SiteStats>,
     pub interrupted: bool,
     pub timed_out: bool,
+    /// The run stopped at `--max-pages` with URLs still queued.
+    pub page_limit: bool,
+    /// This run continued one that was killed before it finished.
+    pub resumed: bool,
+    /// The run's number in the crawl state store.
+    pub run: i64,
     pub elapsed_secs: f64,
-    /// Articles written in this run (new or updated), with their archive paths.
-    #[serde(skip)]
-    pub archived: Vec<(String, std::path::PathBuf)>,
 }
 
 impl CrawlReport {
@@ -71,6 +82,7 @@ impl CrawlReport {
         let mut t = SiteStats::default();
         for s in self.sites.values() {
             t.fetched += s.fetched;
+            t.not_modified += s.not_modified;
             t.new += s.new;
             t.updated += s.updated;
             t.unchanged += s.unchanged;
@@ -109,6 +121,9 @@ fn limiter(period: Duration) -> DefaultDirectRateLimiter {
 
 struct HostRules {
     robots: Rules,
+    /// The answer as fetched (status, body), to cache in the crawl state; `None` when the
+    /// rules came from the cache or the host could not be reached.
+    fetched: Option<(u16, Vec<u8>)>,
     /// A slower limiter when robots.txt's Crawl-delay exceeds the configured rate.
     slow: Option<DefaultDirectRateLimiter>,
 }
@@ -164,6 +179,31 @@ impl Host {
         }
     }
 
+    /// Rules from the crawl state's cache (fetched earlier in this run).
+    fn set_cached_rules(&self, status: u16, body: &[u8], cfg: &Config) {
+        let robots = rules_for(status, body, cfg);
+        let slow = self.slow_limiter(&robots);
+        let _ = self.rules.set(HostRules {
+            robots,
+            fetched: None,
+            slow,
+        });
+    }
+
+    /// A slower limiter when robots.txt's Crawl-delay is longer than the configured gap.
+    fn slow_limiter(&self, robots: &Rules) -> Option<DefaultDirectRateLimiter> {
+        robots.delay.filter(|d| *d > self.period).map(|d| {
+            tracing::info!(
+                "{}: Crawl-delay {d:?} is slower than the configured rate; obeying it",
+                self.origin
+            );
+            let l = limiter(d + Duration::from_millis(2));
+            // The robots.txt request was the host's first: count it.
+            let _ = l.check();
+            l
+        })
+    }
+
     async fn rules(&self, fetcher: &Fetcher, cfg: &Config) -> &HostRules {
         self.rules
             .get_or_init(|| async {
@@ -185,33 +225,32 @@ impl Host {
                         None => break,
                     }
                 }
-                let robots = match answer.expect("at least one attempt") {
-                    Ok(f) if (200..300).contains(&f.status) => {
-                        Rules::parse(&f.body, &cfg.user_agent, cfg.max_crawl_delay)
-                    }
-                    Ok(f) if (400..500).contains(&f.status) => Rules::allow_all(f.status.to_string()),
+                let (robots, fetched) = match answer.expect("at least one attempt") {
                     Ok(f) => {
-                        tracing::warn!("{robots_url}: HTTP {}; not crawling this host in this run", f.status);
-                        Rules::disallow_all(f.status.to_string())
+                        if !(200..500).contains(&f.status) {
+                            tracing::warn!("{robots_url}: HTTP {}; not crawling this host in this run", f.status);
+                        }
+                        (rules_for(f.status, &f.body, cfg), Some((f.status, f.body)))
                     }
                     Err(e) => {
                         tracing::warn!("{robots_url}: {e}; not crawling this host in this run");
-                        Rules::disallow_all(e.to_string())
+                        (Rules::disallow_all(e.to_string()), None)
                     }
                 };
-                let slow = robots.delay.filter(|d| *d > self.period).map(|d| {
-                    tracing::info!(
-                        "{}: Crawl-delay {d:?} is slower than the configured rate; obeying it",
-                        self.origin
-                    );
-                    let l = limiter(d + Duration::from_millis(2));
-                    // The robots.txt request was the host's first: count it.
-                    let _ = l.check();
-                    l
-                });
-                HostRules { robots, slow }
+                let slow = self.slow_limiter(&robots);
+                HostRules { robots, fetched, slow }
             })
             .await
+    }
+}
+
+/// What a robots.txt answer means (RFC 9309): 2xx its rules, 4xx no rules, else nothing
+/// may be crawled.
+fn rules_for(status: u16, body: &[u8], cfg: &Config) -> Rules {
+    match status {
+        200..300 => Rules::parse(body, &cfg.user_agent, cfg.max_crawl_delay),
+        400..500 => Rules::allow_all(status.to_string()),
+        _ => Rules::disallow_all(status.to_string()),
     }
 }
 
@@ -219,10 +258,15 @@ struct Job {
     url: Url,
     site: usize,
     depth: u32,
+    previous: Previous,
 }
 
 enum JobResult {
     Page(Box<Fetched>, Option<Box<Extraction>>),
+    /// A conditional request answered 304.
+    NotModified(u16),
+    /// The same body as the last fetch of this article: nothing to extract or archive.
+    SameBody(Box<Fetched>),
     /// A 3xx answer: the target is crawled as its own request.
     Redirect(Url),
     SkippedRobots,
@@ -256,10 +300,18 @@ async fn fetch_job(
     if !rules.robots.allowed(&job.url) {
         return JobResult::SkippedRobots;
     }
+    let validators = if job.previous.conditional() {
+        Validators {
+            etag: job.previous.etag.clone(),
+            last_modified: job.previous.last_modified.clone(),
+        }
+    } else {
+        Validators::default()
+    };
     let mut attempt = 0;
     let fetched = loop {
         host.acquire().await;
-        match fetcher.get(&job.url, &Validators::default()).await {
+        match fetcher.get(&job.url, &validators).await {
             Ok(f) if f.status == 429 || f.status == 503 => {
                 let wait = f
                     .header("retry-after")
@@ -289,8 +341,17 @@ async fn fetch_job(
     {
         return JobResult::Redirect(target);
     }
+    if fetched.status == 304 {
+        return JobResult::NotModified(fetched.status);
+    }
     if !(200..300).contains(&fetched.status) || !fetched.is_html() {
         return JobResult::Page(Box::new(fetched), None);
+    }
+    if job.previous.conditional()
+        && !fetched.truncated
+        && job.previous.content_sha256.as_deref() == Some(sha256_hex(&fetched.body).as_str())
+    {
+        return JobResult::SameBody(Box::new(fetched));
     }
     let fetched = Arc::new(fetched);
     let f2 = fetched.clone();
@@ -312,53 +373,61 @@ async fn fetch_job(
     }
 }
 
-/// The crawl's bookkeeping: what is queued and seen, per-site budgets and trap limits.
-struct Frontier {
-    queue: VecDeque<Job>,
-    seen: HashSet<String>,
+/// The crawl's bookkeeping: scope, depth and trap rules in front of the state store, which
+/// holds the queue and what was seen; per-site page budgets.
+struct Frontier<'s> {
+    state: &'s mut State,
     scheduled: Vec<usize>,
-    query_variants: HashMap<String, usize>,
+    /// URLs queued and not yet taken, per site (for the progress display).
+    queued: HashMap<String, usize>,
+    max_query_variants: usize,
 }
 
-impl Frontier {
-    fn push(&mut self, cfg: &Config, site: &Site, site_idx: usize, url: &Url, depth: u32) -> bool {
-        self.admit(cfg, site, site_idx, url, depth, false)
+impl Frontier<'_> {
+    fn push(&mut self, site: &Site, url: &Url, depth: u32) -> Result<bool> {
+        self.admit(site, url, depth, false)
     }
 
-    fn push_front(&mut self, cfg: &Config, site: &Site, site_idx: usize, url: &Url, depth: u32) -> bool {
-        self.admit(cfg, site, site_idx, url, depth, true)
+    fn push_front(&mut self, site: &Site, url: &Url, depth: u32) -> Result<bool> {
+        self.admit(site, url, depth, true)
     }
 
-    fn admit(&mut self, cfg: &Config, site: &Site, site_idx: usize, url: &Url, depth: u32, front: bool) -> bool {
+    fn admit(&mut self, site: &Site, url: &Url, depth: u32, front: bool) -> Result<bool> {
         let u = urls::normalise(url, &site.ignore_params);
         if depth > site.max_depth || !site.in_scope(&u) || !urls::is_probably_page(&u) {
-            return false;
+            return Ok(false);
         }
-        if !self.seen.insert(u.as_str().to_owned()) {
-            return false;
+        let path_key = u
+            .query()
+            .map(|_| format!("{}{}", u.origin().ascii_serialization(), u.path()));
+        let queued = self.state.admit(
+            u.as_str(),
+            &site.name,
+            depth,
+            path_key.as_deref(),
+            self.max_query_variants,
+            front,
+        )?;
+        if queued {
+            *self.queued.entry(site.name.clone()).or_default() += 1;
         }
-        if u.query().is_some() {
-            let key = format!("{}{}", u.origin().ascii_serialization(), u.path());
-            let n = self.query_variants.entry(key).or_default();
-            *n += 1;
-            if *n > cfg.max_query_variants {
-                tracing::debug!("{u}: too many query variants of this path; skipped");
-                return false;
+        Ok(queued)
+    }
+
+    /// Take up to `n` URLs off the queue.
+    fn pop(&mut self, n: usize) -> Result<Vec<state::Queued>> {
+        let batch = self.state.pop(n)?;
+        for q in &batch {
+            if let Some(c) = self.queued.get_mut(&q.site) {
+                *c = c.saturating_sub(1);
             }
         }
-        let job = Job {
-            url: u,
-            site: site_idx,
-            depth,
-        };
-        if front {
-            self.queue.push_front(job);
-        } else {
-            self.queue.push_back(job);
-        }
-        true
+        Ok(batch)
     }
 }
+
+/// The crawl state store's file in the archive directory.
+pub const STATE_FILE: &str = "crawl-state.sqlite";
 
 /// Crawl into the archive at `archive_dir`: open it (taking its lock) and its index, index
 /// what an interrupted run archived but did not index, then [`run`].
@@ -377,10 +446,15 @@ pub async fn run_into(
     if caught_up > 0 {
         tracing::warn!("indexed {caught_up} archived articles the index was missing");
     }
+    let mut state = State::open(&archive.root().join(STATE_FILE))?;
+    if state.resumed() {
+        tracing::warn!("resuming run {} where it stopped", state.run());
+    }
     run(
         Arc::new(cfg),
         &mut archive,
         &mut indexer,
+        &mut state,
         Arc::new(profiles),
         opts,
         cancel,
@@ -388,57 +462,118 @@ pub async fn run_into(
     .await
 }
 
-/// Crawl the configured sites once: fetch, extract, archive, index. Stops early when
-/// `cancel` turns true (SIGINT/SIGTERM), or at the run's page or time limit.
+/// Crawl the configured sites once: fetch, extract, archive, index, keeping the frontier
+/// and what each URL gave in `state`. Stops early when `cancel` turns true (SIGINT/SIGTERM),
+/// or at the run's page or time limit; a run that was killed is continued.
 pub async fn run(
     cfg: Arc<Config>,
     archive: &mut Archive,
     indexer: &mut Indexer,
+    state: &mut State,
     profiles: Arc<Profiles>,
     opts: &RunOptions,
     mut cancel: watch::Receiver<bool>,
 ) -> Result<CrawlReport> {
     let started = Instant::now();
     let fetcher = Fetcher::new(&cfg)?;
-    let mut report = CrawlReport::default();
+    let mut report = CrawlReport {
+        resumed: state.resumed(),
+        run: state.run(),
+        ..CrawlReport::default()
+    };
     let active: Vec<usize> = (0..cfg.sites.len())
         .filter(|&i| opts.sites.is_empty() || opts.sites.contains(&cfg.sites[i].name))
         .collect();
+    let site_index: HashMap<&str, usize> = cfg
+        .sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    let mut scheduled = vec![0; cfg.sites.len()];
+    for (name, n) in state.scheduled_per_site()? {
+        if let Some(&i) = site_index.get(name.as_str()) {
+            scheduled[i] = n;
+        }
+    }
+    let queued = state.queued_per_site()?.into_iter().collect();
     let mut frontier = Frontier {
-        queue: VecDeque::new(),
-        seen: HashSet::new(),
-        scheduled: vec![0; cfg.sites.len()],
-        query_variants: HashMap::new(),
+        state,
+        scheduled,
+        queued,
+        max_query_variants: cfg.max_query_variants,
     };
     for &i in &active {
         let site = &cfg.sites[i];
         report.sites.insert(site.name.clone(), SiteStats::default());
+        // Seen already when a killed run is resumed.
         for u in site.start_urls.iter().chain(&site.sitemaps).chain(&site.feeds) {
-            frontier.push(&cfg, site, i, u, 0);
+            frontier.push(site, u, 0)?;
         }
     }
+    let progress = progress::Progress::new(&cfg, &active, opts.show_progress);
     let mut hosts: HashMap<String, Arc<Host>> = HashMap::new();
-    let mut done: HashSet<String> = HashSet::new();
-    let mut robots_sitemaps_seen: HashSet<String> = HashSet::new();
+    // Hosts whose robots.txt this run has stored and whose Sitemap lines it has queued.
+    let mut robots_done: HashSet<String> = HashSet::new();
     let mut inflight: JoinSet<(Job, JobResult)> = JoinSet::new();
-    let mut total_scheduled = 0usize;
+    let mut total_scheduled: usize = frontier.scheduled.iter().sum();
     let deadline = opts.max_duration.map(|d| started + d);
     let mut since_commit = 0usize;
 
     loop {
-        while inflight.len() < cfg.concurrency {
-            let Some(job) = frontier.queue.pop_front() else { break };
-            let site = &cfg.sites[job.site];
-            if frontier.scheduled[job.site] >= site.max_pages || opts.max_pages.is_some_and(|m| total_scheduled >= m) {
+        let room = cfg.concurrency.saturating_sub(inflight.len());
+        let batch = if room > 0 && !report.page_limit {
+            frontier.pop(room)?
+        } else {
+            Vec::new()
+        };
+        for q in batch {
+            let Some(&site_idx) = site_index.get(q.site.as_str()).filter(|i| active.contains(i)) else {
+                tracing::debug!("{}: site {:?} is not crawled in this run; dropped", q.url, q.site);
+                frontier.state.skip(&q.url)?;
+                continue;
+            };
+            let site = &cfg.sites[site_idx];
+            if opts.max_pages.is_some_and(|m| total_scheduled >= m) {
+                // Left queued: the next run continues from here.
+                report.page_limit = true;
+                frontier.state.requeue(&q.url)?;
+                *frontier.queued.entry(q.site.clone()).or_default() += 1;
                 continue;
             }
-            frontier.scheduled[job.site] += 1;
+            if frontier.scheduled[site_idx] >= site.max_pages {
+                frontier.state.skip(&q.url)?;
+                continue;
+            }
+            let Ok(url) = Url::parse(&q.url) else {
+                frontier.state.skip(&q.url)?;
+                continue;
+            };
+            frontier.scheduled[site_idx] += 1;
             total_scheduled += 1;
-            let origin = job.url.origin().ascii_serialization();
-            let host = hosts
-                .entry(host_key(&job.url))
-                .or_insert_with(|| Arc::new(Host::new(Url::parse(&origin).expect("origin"), site.rate)))
-                .clone();
+            let key = host_key(&url);
+            let host = match hosts.get(&key) {
+                Some(h) => h.clone(),
+                None => {
+                    let origin = Url::parse(&url.origin().ascii_serialization()).expect("origin");
+                    let h = Arc::new(Host::new(origin, site.rate));
+                    // robots.txt is fetched once per host per run: a resumed run reuses it.
+                    if let Some(cached) = frontier.state.robots(&key)?
+                        && cached.run == frontier.state.run()
+                    {
+                        tracing::info!("{key}: robots.txt as fetched at {} in this run", cached.fetched_at);
+                        h.set_cached_rules(cached.status, &cached.body, &cfg);
+                    }
+                    hosts.insert(key, h.clone());
+                    h
+                }
+            };
+            let job = Job {
+                url,
+                site: site_idx,
+                depth: q.depth,
+                previous: q.previous,
+            };
             let (fetcher, cfg2, profiles) = (fetcher.clone(), cfg.clone(), profiles.clone());
             inflight.spawn(async move {
                 let r = fetch_job(&job, host, fetcher, cfg2, profiles).await;
@@ -463,6 +598,8 @@ pub async fn run(
             tracing::warn!("stopping: abandoning {} request(s) in flight", inflight.len());
             inflight.abort_all();
             while inflight.join_next().await.is_some() {}
+            // Abandoned requests are queued again for the next run.
+            frontier.state.requeue_inflight()?;
             break;
         };
         let (job, result) = match next {
@@ -473,163 +610,307 @@ pub async fn run(
             }
         };
         let site = &cfg.sites[job.site];
-        // The sitemaps robots.txt lists, once per host, once it has been read.
+        let url = job.url.as_str();
+        // Once per host: store its robots.txt in the state, queue the sitemaps it lists.
         let key = host_key(&job.url);
-        if !robots_sitemaps_seen.contains(&key)
+        if !robots_done.contains(&key)
             && let Some(rules) = hosts.get(&key).and_then(|h| h.rules.get())
         {
-            robots_sitemaps_seen.insert(key);
+            robots_done.insert(key.clone());
+            if let Some((status, body)) = &rules.fetched {
+                frontier.state.put_robots(&key, *status, body)?;
+            }
             for sm in &rules.robots.sitemaps {
                 if let Ok(u) = job.url.join(sm) {
-                    frontier.push(&cfg, site, job.site, &u, 0);
+                    frontier.push(site, &u, 0)?;
                 }
             }
         }
         let stats = report.sites.get_mut(&site.name).expect("site in report");
-        match result {
-            JobResult::SkippedRobots => {
-                tracing::debug!("{}: disallowed by robots.txt", job.url);
-                stats.skipped_robots += 1;
-            }
-            JobResult::Failed(e) => {
-                tracing::warn!("{}: {e}", job.url);
-                stats.failed += 1;
-            }
-            JobResult::Redirect(target) => {
-                stats.redirects += 1;
-                tracing::debug!("{} redirects to {target}", job.url);
-                // Next in line, same depth; a loop ends at a URL already seen.
-                if !frontier.push_front(&cfg, site, job.site, &target, job.depth) {
-                    tracing::debug!(
-                        "{}: redirect to {target} not followed (seen, out of scope or a loop)",
-                        job.url
-                    );
-                }
-            }
-            JobResult::Page(f, x) => {
-                stats.fetched += 1;
-                if f.truncated {
-                    stats.truncated += 1;
-                    tracing::warn!(
-                        "{}: body cut off at max_body_bytes ({} bytes)",
-                        job.url,
-                        cfg.max_body_bytes
-                    );
-                }
-                if !(200..300).contains(&f.status) {
-                    tracing::warn!("{}: HTTP {}", job.url, f.status);
-                    stats.failed += 1;
-                    continue;
-                }
-                let Some(x) = x else {
-                    stats.other += 1;
-                    if discover::is_xml(f.header("content-type"), &f.body) {
-                        let xml = discover::gunzip_bounded(&f.body, cfg.max_body_bytes);
-                        let found = discover::parse(xml.as_deref().unwrap_or(&f.body));
-                        tracing::debug!(
-                            "{}: {} pages, {} sitemaps listed",
-                            job.url,
-                            found.pages.len(),
-                            found.sitemaps.len()
-                        );
-                        for (page, _lastmod) in &found.pages {
-                            if let Ok(u) = f.final_url.join(page) {
-                                frontier.push(&cfg, site, job.site, &u, job.depth + 1);
-                            }
-                        }
-                        // A sitemap index's sitemaps are as near the start as the index.
-                        for sm in &found.sitemaps {
-                            if let Ok(u) = f.final_url.join(sm) {
-                                frontier.push(&cfg, site, job.site, &u, job.depth);
-                            }
-                        }
-                    }
-                    continue;
-                };
-                let final_key = urls::normalise(&f.final_url, &site.ignore_params).to_string();
-                if f.final_url != job.url {
-                    frontier.seen.insert(final_key.clone());
-                }
-                if !done.insert(final_key) {
-                    tracing::debug!("{}: already processed under its final URL", job.url);
-                    continue;
-                }
-                for link in x.links.iter().chain(&x.feeds) {
-                    frontier.push(&cfg, site, job.site, link, job.depth + 1);
-                }
-                let mut article = x.article;
-                article.site = site.name.clone();
-                let page_type = if site.article_urls.iter().any(|r| r.is_match(&article.url)) {
-                    PageType::Article
-                } else if site.listing_urls.iter().any(|r| r.is_match(&article.url)) {
-                    PageType::Listing
-                } else {
-                    article.page_type
-                };
-                match page_type {
-                    PageType::Listing => stats.listings += 1,
-                    PageType::Other => stats.other += 1,
-                    PageType::Article => {
-                        article.page_type = PageType::Article;
-                        if article.body.trim().is_empty() {
-                            tracing::warn!("{}: article page without text; not archived", job.url);
-                            stats.failed += 1;
-                            continue;
-                        }
-                        let fetch = FetchInfo {
-                            fetched_at: f.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                            status: f.status,
-                            final_url: f.final_url.to_string(),
-                            content_type: f.header("content-type").map(str::to_owned),
-                            etag: f.header("etag").map(str::to_owned),
-                            last_modified: f.header("last-modified").map(str::to_owned),
-                            content_sha256: sha256_hex(&f.body),
-                            warc: None,
-                        };
-                        let response = HttpResponse {
-                            url: f.final_url.as_str(),
-                            status: f.status,
-                            reason: &f.reason,
-                            headers: &f.headers,
-                            body: &f.body,
-                            date: &fetch.fetched_at.clone(),
-                        };
-                        match archive.put(article, fetch, &response) {
-                            Ok(PutOutcome::Unchanged { .. }) => stats.unchanged += 1,
-                            Ok(PutOutcome::New(s)) | Ok(PutOutcome::Updated(s)) => {
-                                if s.revision == 1 {
-                                    stats.new += 1;
-                                } else {
-                                    stats.updated += 1;
-                                }
-                                let path = archive.path_of(&s.id).unwrap_or_default();
-                                indexer.upsert(&s, &path)?;
-                                since_commit += 1;
-                                tracing::info!(
-                                    "archived {} ({})",
-                                    s.article.title.as_deref().unwrap_or("untitled"),
-                                    path.display()
-                                );
-                                report.archived.push((s.id.clone(), path));
-                            }
-                            Err(e) => {
-                                tracing::error!("{}: cannot archive: {e}", job.url);
-                                stats.failed += 1;
-                            }
-                        }
-                    }
-                }
-                if since_commit >= 500 {
-                    indexer.commit()?;
-                    since_commit = 0;
-                }
-            }
+        let outcome = handle(
+            &cfg,
+            site,
+            &job,
+            result,
+            stats,
+            &mut frontier,
+            archive,
+            indexer,
+            &mut since_commit,
+        )?;
+        frontier.state.record(url, &outcome.as_ref())?;
+        progress.update(&site.name, stats, frontier.queued.get(&site.name).copied().unwrap_or(0));
+        if since_commit >= 500 {
+            indexer.commit()?;
+            since_commit = 0;
         }
     }
     archive.flush()?;
     indexer.commit()?;
     report.elapsed_secs = started.elapsed().as_secs_f64();
+    let outcome = if report.interrupted {
+        "interrupted"
+    } else if report.timed_out {
+        "timed-out"
+    } else if report.page_limit {
+        "page-limit"
+    } else {
+        "completed"
+    };
+    let summary = serde_json::to_string(&report)?;
+    if outcome == "completed" {
+        frontier.state.finish(outcome, &summary)?;
+    } else {
+        // Stopped early but cleanly: the next run continues this one's queue.
+        frontier.state.pause(outcome, &summary)?;
+    }
+    progress.finish();
     Ok(report)
+}
+
+/// What a fetch gave, for the URL's row in the state store (owned strings).
+#[derive(Default)]
+struct Recorded {
+    state: String,
+    status: Option<u16>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    content_sha256: Option<String>,
+    page_type: Option<&'static str>,
+    article_id: Option<String>,
+    error: Option<String>,
+}
+
+impl Recorded {
+    fn new(state: &str) -> Recorded {
+        Recorded {
+            state: state.to_owned(),
+            ..Recorded::default()
+        }
+    }
+
+    fn fetched(state: &str, f: &Fetched) -> Recorded {
+        Recorded {
+            state: state.to_owned(),
+            status: Some(f.status),
+            etag: f.header("etag").map(str::to_owned),
+            last_modified: f.header("last-modified").map(str::to_owned),
+            content_sha256: (200..300).contains(&f.status).then(|| sha256_hex(&f.body)),
+            ..Recorded::default()
+        }
+    }
+
+    fn failed(error: impl Into<String>) -> Recorded {
+        Recorded {
+            error: Some(error.into()),
+            ..Recorded::new("failed")
+        }
+    }
+
+    fn as_ref(&self) -> Outcome<'_> {
+        Outcome {
+            state: &self.state,
+            status: self.status,
+            etag: self.etag.as_deref(),
+            last_modified: self.last_modified.as_deref(),
+            content_sha256: self.content_sha256.as_deref(),
+            page_type: self.page_type,
+            article_id: self.article_id.as_deref(),
+            error: self.error.as_deref(),
+        }
+    }
+}
+
+/// Act on one fetch: count it, queue what it links to, archive and index an article.
+#[allow(clippy::too_many_arguments)] // the run loop's parts, lent for one page
+fn handle(
+    cfg: &Config,
+    site: &Site,
+    job: &Job,
+    result: JobResult,
+    stats: &mut SiteStats,
+    frontier: &mut Frontier,
+    archive: &mut Archive,
+    indexer: &mut Indexer,
+    since_commit: &mut usize,
+) -> Result<Recorded> {
+    let f = match result {
+        JobResult::SkippedRobots => {
+            tracing::debug!("{}: disallowed by robots.txt", job.url);
+            stats.skipped_robots += 1;
+            return Ok(Recorded::new("robots"));
+        }
+        JobResult::Failed(e) => {
+            tracing::warn!("{}: {e}", job.url);
+            stats.failed += 1;
+            return Ok(Recorded::failed(e));
+        }
+        JobResult::Redirect(target) => {
+            stats.redirects += 1;
+            tracing::debug!("{} redirects to {target}", job.url);
+            // Next in line, same depth; a loop ends at a URL already seen.
+            if !frontier.push_front(site, &target, job.depth)? {
+                tracing::debug!(
+                    "{}: redirect to {target} not followed (seen, out of scope or a loop)",
+                    job.url
+                );
+            }
+            return Ok(Recorded::new("redirect"));
+        }
+        JobResult::NotModified(status) => {
+            stats.fetched += 1;
+            stats.not_modified += 1;
+            stats.unchanged += 1;
+            return Ok(Recorded {
+                status: Some(status),
+                ..Recorded::new("not-modified")
+            });
+        }
+        JobResult::SameBody(f) => {
+            stats.fetched += 1;
+            stats.unchanged += 1;
+            return Ok(Recorded::fetched("unchanged", &f));
+        }
+        JobResult::Page(f, x) => (f, x),
+    };
+    let (f, x) = f;
+    stats.fetched += 1;
+    if f.truncated {
+        stats.truncated += 1;
+        tracing::warn!(
+            "{}: body cut off at max_body_bytes ({} bytes)",
+            job.url,
+            cfg.max_body_bytes
+        );
+    }
+    if !(200..300).contains(&f.status) {
+        tracing::warn!("{}: HTTP {}", job.url, f.status);
+        stats.failed += 1;
+        return Ok(Recorded {
+            error: Some(format!("HTTP {}", f.status)),
+            ..Recorded::fetched("failed", &f)
+        });
+    }
+    let Some(x) = x else {
+        stats.other += 1;
+        if discover::is_xml(f.header("content-type"), &f.body) {
+            let xml = discover::gunzip_bounded(&f.body, cfg.max_body_bytes);
+            let found = discover::parse(xml.as_deref().unwrap_or(&f.body));
+            tracing::debug!(
+                "{}: {} pages, {} sitemaps listed",
+                job.url,
+                found.pages.len(),
+                found.sitemaps.len()
+            );
+            for (page, _lastmod) in &found.pages {
+                if let Ok(u) = f.final_url.join(page) {
+                    frontier.push(site, &u, job.depth + 1)?;
+                }
+            }
+            // A sitemap index's sitemaps are as near the start as the index.
+            for sm in &found.sitemaps {
+                if let Ok(u) = f.final_url.join(sm) {
+                    frontier.push(site, &u, job.depth)?;
+                }
+            }
+        }
+        return Ok(Recorded {
+            page_type: Some("other"),
+            ..Recorded::fetched("done", &f)
+        });
+    };
+    // An article is archived once, under its final URL.
+    let final_key = urls::normalise(&f.final_url, &site.ignore_params).to_string();
+    if final_key != job.url.as_str() {
+        if frontier.state.state_in_run(&final_key)?.as_deref() == Some("done") {
+            tracing::debug!("{}: already processed under its final URL", job.url);
+            return Ok(Recorded::fetched("done", &f));
+        }
+        frontier.state.mark_seen(&final_key, &site.name, job.depth)?;
+    }
+    for link in x.links.iter().chain(&x.feeds) {
+        frontier.push(site, link, job.depth + 1)?;
+    }
+    let mut article = x.article;
+    article.site = site.name.clone();
+    let page_type = if site.article_urls.iter().any(|r| r.is_match(&article.url)) {
+        PageType::Article
+    } else if site.listing_urls.iter().any(|r| r.is_match(&article.url)) {
+        PageType::Listing
+    } else {
+        article.page_type
+    };
+    let mut recorded = Recorded::fetched("done", &f);
+    match page_type {
+        PageType::Listing => {
+            stats.listings += 1;
+            recorded.page_type = Some("listing");
+        }
+        PageType::Other => {
+            stats.other += 1;
+            recorded.page_type = Some("other");
+        }
+        PageType::Article => {
+            recorded.page_type = Some("article");
+            article.page_type = PageType::Article;
+            if article.body.trim().is_empty() {
+                tracing::warn!("{}: article page without text; not archived", job.url);
+                stats.failed += 1;
+                return Ok(Recorded {
+                    error: Some("article page without text".into()),
+                    ..Recorded::fetched("failed", &f)
+                });
+            }
+            let fetch = FetchInfo {
+                fetched_at: f.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                status: f.status,
+                final_url: f.final_url.to_string(),
+                content_type: f.header("content-type").map(str::to_owned),
+                etag: f.header("etag").map(str::to_owned),
+                last_modified: f.header("last-modified").map(str::to_owned),
+                content_sha256: recorded.content_sha256.clone().unwrap_or_default(),
+                warc: None,
+            };
+            let response = HttpResponse {
+                url: f.final_url.as_str(),
+                status: f.status,
+                reason: &f.reason,
+                headers: &f.headers,
+                body: &f.body,
+                date: &fetch.fetched_at.clone(),
+            };
+            match archive.put(article, fetch, &response) {
+                Ok(PutOutcome::Unchanged { id }) => {
+                    stats.unchanged += 1;
+                    recorded.state = "unchanged".into();
+                    recorded.article_id = Some(id);
+                }
+                Ok(PutOutcome::New(s)) | Ok(PutOutcome::Updated(s)) => {
+                    if s.revision == 1 {
+                        stats.new += 1;
+                    } else {
+                        stats.updated += 1;
+                    }
+                    let path = archive.path_of(&s.id).unwrap_or_default();
+                    indexer.upsert(&s, &path)?;
+                    *since_commit += 1;
+                    tracing::info!(
+                        "archived {} ({})",
+                        s.article.title.as_deref().unwrap_or("untitled"),
+                        path.display()
+                    );
+                    recorded.article_id = Some(s.id.clone());
+                }
+                Err(e) => {
+                    tracing::error!("{}: cannot archive: {e}", job.url);
+                    stats.failed += 1;
+                    recorded.state = "failed".into();
+                    recorded.error = Some(format!("cannot archive: {e}"));
+                }
+            }
+        }
+    }
+    Ok(recorded)
 }
 
 /// The politeness key of a URL: its host and explicit port, without the scheme — `http://x`
