@@ -11,17 +11,18 @@
 //!   recorded without touching the archive.
 //!
 //! The frontier lives here, not in memory: a URL is "seen in this run" when its row carries
-//! the run's number, so memory stays flat however many URLs a site has. Writes are batched
-//! into transactions committed every second (and at the end); a kill loses at most the
-//! last second of bookkeeping, which the next run redoes — the archive, written first, is
-//! the source of truth, and re-archiving an unchanged page is a no-op.
+//! the run's number, so memory stays flat however many URLs a site has. The links a page
+//! yields and its outcome are committed in one transaction once the page is handled (WAL
+//! mode: no fsync per commit), so a kill loses only requests in flight, which the next run
+//! repeats — the archive, written first, is the source of truth, and re-archiving an
+//! unchanged page is a no-op.
 //!
 //! Researchers can query the store directly (`sqlite3 archive/crawl-state.sqlite`); the
 //! schema is below.
 
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 
@@ -64,9 +65,6 @@ CREATE TABLE IF NOT EXISTS robots (
     body       BLOB NOT NULL
 );
 ";
-
-/// How often batched writes are committed.
-const COMMIT_EVERY: Duration = Duration::from_secs(1);
 
 /// A URL taken off the queue, with what the last fetch of it left behind.
 #[derive(Debug, Clone)]
@@ -123,7 +121,6 @@ pub struct State {
     resumed: bool,
     seq: i64,
     in_tx: bool,
-    last_commit: Instant,
 }
 
 fn db(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
@@ -185,7 +182,6 @@ impl State {
             resumed,
             seq,
             in_tx: false,
-            last_commit: Instant::now(),
         })
     }
 
@@ -211,20 +207,11 @@ impl State {
         Ok(())
     }
 
-    /// Commit batched writes if the last commit is old enough.
-    pub fn maybe_commit(&mut self) -> Result<()> {
-        if self.in_tx && self.last_commit.elapsed() >= COMMIT_EVERY {
-            self.commit()?;
-        }
-        Ok(())
-    }
-
     pub fn commit(&mut self) -> Result<()> {
         if self.in_tx {
             self.conn.execute_batch("COMMIT").map_err(db(&self.path))?;
             self.in_tx = false;
         }
-        self.last_commit = Instant::now();
         Ok(())
     }
 
@@ -353,8 +340,9 @@ impl State {
         )
     }
 
-    /// Record what fetching a URL gave. Validators and page type are kept from earlier
-    /// fetches when this one has none (a 304 carries no body to classify).
+    /// Record what fetching a URL gave, and commit it with the links it queued. Validators
+    /// and page type are kept from earlier fetches when this one has none (a 304 carries no
+    /// body to classify).
     pub fn record(&mut self, url: &str, o: &Outcome) -> Result<()> {
         self.write()?;
         let fetched = (o.state != "skipped").then(now);
@@ -382,7 +370,7 @@ impl State {
                 o.error
             ])
             .map_err(self.err())?;
-        self.maybe_commit()
+        self.commit()
     }
 
     /// The state of a URL in this run, if it was seen in it.
