@@ -117,6 +117,19 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The whole pipeline against a generated loopback portal, rate limit lifted: pages/s,
+    /// MB/s, peak RSS; and the frontier's memory as it grows to 100,000 URLs.
+    Crawl {
+        #[arg(long, default_value_t = 10_000)]
+        pages: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Where to build the archive (default: a temporary directory, removed afterwards).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Decoding + extraction throughput over saved pages (pages/s and MB/s, one core).
     Extract {
         #[arg(required = true)]
@@ -699,6 +712,40 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
     if cfg!(debug_assertions) {
         eprintln!("vnnews: warning: a debug build; measure with `cargo run --release -- bench …`");
     }
+    if let BenchCommand::Crawl {
+        pages,
+        concurrency,
+        dir,
+        json,
+    } = b
+    {
+        let target = dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("vnnews-bench-crawl-{}", std::process::id())));
+        std::fs::create_dir_all(&target).with_context(|| format!("creating {}", target.display()))?;
+        let r = runtime()?.block_on(crate::bench::crawl::crawl(&target, *pages, *concurrency));
+        if dir.is_none() {
+            let _ = std::fs::remove_dir_all(&target);
+        }
+        let r = r?;
+        if *json {
+            println!("{}", serde_json::to_string(&r)?);
+        } else {
+            println!(
+                "crawled {} pages ({} articles archived and indexed, {:.0} MB of articles) in {:.1}s: {:.0} pages/s, {:.1} MB/s; peak RSS {:.0} MB; frontier RSS growth: +{:.1} MB at 10,000 URLs, +{:.1} MB at 100,000",
+                r.requests,
+                r.articles_archived,
+                r.bytes as f64 / 1e6,
+                r.seconds,
+                r.pages_per_s,
+                r.mb_per_s,
+                r.peak_rss_mb,
+                r.frontier_rss_growth_10k_mb,
+                r.frontier_rss_growth_100k_mb
+            );
+        }
+        return Ok(EXIT_OK);
+    }
     if let BenchCommand::Index { docs, dir, json } = b {
         let target = dir
             .clone()
@@ -733,7 +780,7 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
             crate::bench::extract(dirs, std::time::Duration::from_secs_f64(*seconds))?,
             *json,
         ),
-        BenchCommand::Index { .. } => unreachable!("handled above"),
+        BenchCommand::Index { .. } | BenchCommand::Crawl { .. } => unreachable!("handled above"),
     };
     for m in &measures {
         if json {

@@ -460,6 +460,7 @@ pub(crate) mod tests {
             reason: "OK",
             headers: &[],
             body,
+            body_sha256: None,
             date: "2019-11-05T06:01:00Z",
         }
     }

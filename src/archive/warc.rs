@@ -32,6 +32,8 @@ pub struct HttpResponse<'a> {
     pub reason: &'a str,
     pub headers: &'a [(String, String)],
     pub body: &'a [u8],
+    /// SHA-256 of `body` (hex) when the caller has it already.
+    pub body_sha256: Option<&'a str>,
     /// RFC 3339 UTC fetch time.
     pub date: &'a str,
 }
@@ -139,7 +141,10 @@ impl WarcWriter {
     /// Append a `response` record and make it durable before returning where it is.
     pub fn write_response(&mut self, r: &HttpResponse) -> Result<WarcRef> {
         let block = http_block(r);
-        let digest = format!("sha256:{:x}", Sha256::digest(r.body));
+        let digest = match r.body_sha256 {
+            Some(hex) => format!("sha256:{hex}"),
+            None => format!("sha256:{:x}", Sha256::digest(r.body)),
+        };
         let block_digest = format!("sha256:{:x}", Sha256::digest(&block));
         let id = record_id();
         let header = format!(
@@ -355,6 +360,7 @@ mod tests {
             reason: "OK",
             headers: &headers,
             body,
+            body_sha256: None,
             date: "2019-11-05T06:01:00Z",
         };
         let at = w.write_response(&r).unwrap();

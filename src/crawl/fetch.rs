@@ -16,6 +16,8 @@ pub struct Fetched {
     pub reason: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// SHA-256 of the body (hex), computed as it is fetched — off the crawl's main loop.
+    pub body_sha256: String,
     /// The body was cut off at `max_body_bytes`.
     pub truncated: bool,
     pub fetched_at: DateTime<Utc>,
@@ -138,7 +140,10 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
+        use sha2::Digest;
+        let body_sha256 = format!("{:x}", sha2::Sha256::digest(&body));
         Ok(Fetched {
+            body_sha256,
             url: url.clone(),
             final_url,
             status: status.as_u16(),

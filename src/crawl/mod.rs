@@ -349,7 +349,7 @@ async fn fetch_job(
     }
     if job.previous.conditional()
         && !fetched.truncated
-        && job.previous.content_sha256.as_deref() == Some(sha256_hex(&fetched.body).as_str())
+        && job.previous.content_sha256.as_deref() == Some(fetched.body_sha256.as_str())
     {
         return JobResult::SameBody(Box::new(fetched));
     }
@@ -380,6 +380,9 @@ struct Frontier<'s> {
     scheduled: Vec<usize>,
     /// URLs queued and not yet taken, per site (for the progress display).
     queued: HashMap<String, usize>,
+    /// URLs known to be seen in this run: menus and sidebars repeat the same links on every
+    /// page, and this spares the store those lookups. Bounded, so memory stays flat.
+    seen_cache: HashSet<String>,
     max_query_variants: usize,
 }
 
@@ -397,6 +400,9 @@ impl Frontier<'_> {
         if depth > site.max_depth || !site.in_scope(&u) || !urls::is_probably_page(&u) {
             return Ok(false);
         }
+        if self.seen_cache.contains(u.as_str()) {
+            return Ok(false);
+        }
         let path_key = u
             .query()
             .map(|_| format!("{}{}", u.origin().ascii_serialization(), u.path()));
@@ -411,6 +417,10 @@ impl Frontier<'_> {
         if queued {
             *self.queued.entry(site.name.clone()).or_default() += 1;
         }
+        if self.seen_cache.len() >= SEEN_CACHE {
+            self.seen_cache.clear();
+        }
+        self.seen_cache.insert(u.into());
         Ok(queued)
     }
 
@@ -425,6 +435,9 @@ impl Frontier<'_> {
         Ok(batch)
     }
 }
+
+/// URLs the frontier remembers as seen in this run, at most.
+const SEEN_CACHE: usize = 50_000;
 
 /// The crawl state store's file in the archive directory.
 pub const STATE_FILE: &str = "crawl-state.sqlite";
@@ -501,6 +514,7 @@ pub async fn run(
         state,
         scheduled,
         queued,
+        seen_cache: HashSet::new(),
         max_query_variants: cfg.max_query_variants,
     };
     for &i in &active {
@@ -695,7 +709,7 @@ impl Recorded {
             status: Some(f.status),
             etag: f.header("etag").map(str::to_owned),
             last_modified: f.header("last-modified").map(str::to_owned),
-            content_sha256: (200..300).contains(&f.status).then(|| sha256_hex(&f.body)),
+            content_sha256: (200..300).contains(&f.status).then(|| f.body_sha256.clone()),
             ..Recorded::default()
         }
     }
@@ -877,6 +891,7 @@ fn handle(
                 reason: &f.reason,
                 headers: &f.headers,
                 body: &f.body,
+                body_sha256: Some(&f.body_sha256),
                 date: &fetch.fetched_at.clone(),
             };
             match archive.put(article, fetch, &response) {
@@ -921,9 +936,4 @@ fn host_key(u: &Url) -> String {
         Some(p) => format!("{host}:{p}"),
         None => host,
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    format!("{:x}", sha2::Sha256::digest(bytes))
 }

@@ -1,6 +1,7 @@
 //! `vnnews bench …`: throughput measurements on this machine, single core, in memory — the
 //! figures the issues set targets for. Benchmarks measure; tests assert.
 
+pub mod crawl;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
