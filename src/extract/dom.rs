@@ -120,27 +120,84 @@ pub fn tag(el: &scraper::node::Element) -> &str {
     el.name()
 }
 
-/// The words of an element's class, id and type-like attributes, lower-cased.
+/// The elements of the tag names extraction asks about, in document order: one walk of the
+/// tree instead of one selector pass per question.
+#[derive(Default)]
+pub struct Elements<'a> {
+    pub html: Vec<ElementRef<'a>>,
+    pub title: Vec<ElementRef<'a>>,
+    pub base: Vec<ElementRef<'a>>,
+    pub meta: Vec<ElementRef<'a>>,
+    pub link: Vec<ElementRef<'a>>,
+    pub script: Vec<ElementRef<'a>>,
+    pub h1: Vec<ElementRef<'a>>,
+    pub a: Vec<ElementRef<'a>>,
+    pub time: Vec<ElementRef<'a>>,
+}
+
+impl<'a> Elements<'a> {
+    pub fn of(html: &'a Html) -> Elements<'a> {
+        let mut e = Elements::default();
+        for node in html.tree.root().descendants() {
+            let Some(el) = ElementRef::wrap(node) else { continue };
+            let list = match el.value().name() {
+                "html" => &mut e.html,
+                "title" => &mut e.title,
+                "base" => &mut e.base,
+                "meta" => &mut e.meta,
+                "link" => &mut e.link,
+                "script" => &mut e.script,
+                "h1" => &mut e.h1,
+                "a" => &mut e.a,
+                "time" => &mut e.time,
+                _ => continue,
+            };
+            list.push(el);
+        }
+        e
+    }
+
+    /// `<a href>` elements.
+    pub fn anchors(&self) -> impl Iterator<Item = ElementRef<'a>> + '_ {
+        self.a.iter().copied().filter(|a| a.value().attr("href").is_some())
+    }
+}
+
+/// The attributes whose words say what an element is, in the order their words are joined.
+const WORDY_ATTRS: [&str; 9] = [
+    "class",
+    "id",
+    "type",
+    "data-type",
+    "data-role",
+    "role",
+    "data-slot",
+    "data-field",
+    "itemprop",
+];
+
+/// The words of an element's class, id and type-like attributes, lower-cased. One pass over
+/// the element's attributes (no per-name lookups: this runs for every element).
 fn attr_words(el: &scraper::node::Element) -> String {
-    let mut s = String::new();
-    for name in [
-        "class",
-        "id",
-        "type",
-        "data-type",
-        "data-role",
-        "role",
-        "data-slot",
-        "data-field",
-        "itemprop",
-    ] {
-        if let Some(v) = el.attr(name) {
-            if !s.is_empty() {
-                s.push(' ');
-            }
-            s.push_str(&v.to_ascii_lowercase());
+    let mut found: [Option<&str>; WORDY_ATTRS.len()] = [None; WORDY_ATTRS.len()];
+    let mut any = false;
+    for (name, value) in el.attrs() {
+        if let Some(i) = WORDY_ATTRS.iter().position(|a| *a == name) {
+            found[i] = Some(value);
+            any = true;
         }
     }
+    let mut s = String::new();
+    if !any {
+        return s;
+    }
+    for v in found.into_iter().flatten() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(v);
+    }
+    s.make_ascii_lowercase();
     s
 }
 

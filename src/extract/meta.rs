@@ -1,21 +1,8 @@
 //! What a page says about itself: `<meta>`, `<link>`, `<html lang>` and JSON-LD.
 
-use scraper::{Html, Selector};
 use serde_json::Value;
-use std::sync::LazyLock;
 
-use super::dom::text_of;
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).expect("valid selector")
-}
-
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static LINK: LazyLock<Selector> = LazyLock::new(|| sel("link[href]"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static LD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
-static HTML: LazyLock<Selector> = LazyLock::new(|| sel("html"));
-static BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
+use super::dom::{Elements, text_of};
 
 #[derive(Debug, Default)]
 pub struct Meta {
@@ -101,24 +88,20 @@ fn unescape(s: &str) -> String {
     out
 }
 
-pub fn read(html: &Html) -> Meta {
+pub fn read(els: &Elements) -> Meta {
     let mut m = Meta {
-        title_tag: html.select(&TITLE).next().and_then(|t| clean(&text_of(t))),
+        title_tag: els.title.first().and_then(|t| clean(&text_of(*t))),
         ..Meta::default()
     };
-    m.lang = html
-        .select(&HTML)
-        .next()
+    m.lang = els
+        .html
+        .first()
         .and_then(|h| h.value().attr("lang"))
         .and_then(clean)
         .map(|l| l.to_ascii_lowercase());
-    m.base_href = html
-        .select(&BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(clean);
+    m.base_href = els.base.iter().find_map(|b| b.value().attr("href")).and_then(clean);
 
-    for el in html.select(&META) {
+    for el in &els.meta {
         let v = el.value();
         let key = v
             .attr("property")
@@ -178,7 +161,7 @@ pub fn read(html: &Html) -> Meta {
         }
     }
 
-    for el in html.select(&LINK) {
+    for el in els.link.iter().filter(|l| l.value().attr("href").is_some()) {
         let v = el.value();
         let rel = v.attr("rel").unwrap_or("").to_ascii_lowercase();
         let href = v.attr("href").unwrap_or("").trim().to_owned();
@@ -191,7 +174,12 @@ pub fn read(html: &Html) -> Meta {
         }
     }
 
-    for el in html.select(&LD) {
+    let ld = els.script.iter().filter(|s| {
+        s.value()
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+    });
+    for el in ld {
         let raw: String = el.text().collect();
         if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
             read_ld(&v, &mut m);

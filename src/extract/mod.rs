@@ -91,13 +91,10 @@ fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("valid selector")
 }
 
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static TITLE_CLASS: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"[class*="title"], [id*="title"], [class*="tieu-de"], [class*="tieude"], h2"#));
-static ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 static ANCHOR_ANY: LazyLock<Selector> = LazyLock::new(|| sel("a"));
 static PARAGRAPH_LIKE: LazyLock<Selector> = LazyLock::new(|| sel("p, h2, h3, h4"));
-static TIME_EL: LazyLock<Selector> = LazyLock::new(|| sel("time"));
 static TAG_LINKS: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"[class*="tag"] a, [class*="keyword"] a, [class*="tu-khoa"] a"#));
 static BREADCRUMB: LazyLock<Selector> =
@@ -221,7 +218,8 @@ pub fn read_saved_page(path: &std::path::Path) -> crate::Result<Vec<u8>> {
 /// Extract from already-decoded text (the report says how it was decoded).
 pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
     let html = Html::parse_document(text);
-    let m = meta::read(&html);
+    let els = dom::Elements::of(&html);
+    let m = meta::read(&els);
     let mut warnings = Vec::new();
     let base = base_url(page.url, m.base_href.as_deref());
     let now = page
@@ -236,7 +234,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         .collect();
 
     // --- title
-    let (mut title, title_when) = title(&html, &m, profile);
+    let (mut title, title_when) = title(&html, &els, &m, profile);
     let site_name = m.site_name.clone().or_else(|| m.publisher.clone());
     if let Some(t) = &title {
         title = Some(strip_site_suffix(t, site_name.as_deref(), page.url));
@@ -423,6 +421,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     // --- dates
     let published = published(
         &html,
+        &els,
         &date_els,
         &m,
         &blocks,
@@ -441,8 +440,8 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
 
     // --- page type
     let body_chars: usize = body_paras.iter().map(|p| p.chars().count()).sum();
-    let title_links = html
-        .select(&ANCHOR)
+    let title_links = els
+        .anchors()
         .filter(|a| a.text().flat_map(str::split_whitespace).nth(4).is_some())
         .count();
     let article_signals =
@@ -499,7 +498,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let body_paras: Vec<String> = body_paras.into_iter().map(&mut fix).collect();
     let authors: Vec<String> = authors.into_iter().map(&mut fix).collect();
 
-    let links = links(&html, &base);
+    let links = links(&els, &base);
     let feeds = m.feeds.iter().filter_map(|f| resolve(&base, f)).collect();
     let images = images(&html, &m, container, &base);
     let tags = tags(&html, &m);
@@ -571,9 +570,9 @@ fn resolve(base: &Option<Url>, href: &str) -> Option<Url> {
     Some(u)
 }
 
-fn links(html: &Html, base: &Option<Url>) -> Vec<Url> {
+fn links(els: &dom::Elements, base: &Option<Url>) -> Vec<Url> {
     let mut seen = HashSet::new();
-    html.select(&ANCHOR)
+    els.anchors()
         .filter(|a| a.value().attr("rel").is_none_or(|r| !r.contains("nofollow")))
         .filter_map(|a| resolve(base, a.value().attr("href")?))
         .filter(|u| seen.insert(u.clone()))
@@ -599,7 +598,12 @@ fn words_overlap(a: &str, b: &str) -> f64 {
 }
 
 /// The headline, and a time found in the title line (`… (13:01 05/11/2019)`).
-fn title(html: &Html, m: &meta::Meta, profile: Option<&SiteProfile>) -> (Option<String>, Option<When>) {
+fn title(
+    html: &Html,
+    els: &dom::Elements,
+    m: &meta::Meta,
+    profile: Option<&SiteProfile>,
+) -> (Option<String>, Option<When>) {
     let mut title_when = None;
     let mut take_time = |t: String| -> String {
         if let Some(c) = TITLE_TIME.captures(&t) {
@@ -615,9 +619,10 @@ fn title(html: &Html, m: &meta::Meta, profile: Option<&SiteProfile>) -> (Option<
         .into_iter()
         .flatten()
         .collect();
-    let h1s: Vec<String> = html
-        .select(&H1)
-        .map(dom::text_of)
+    let h1s: Vec<String> = els
+        .h1
+        .iter()
+        .map(|h| dom::text_of(*h))
         .filter(|t| t.split_whitespace().count() >= 2)
         .collect();
     let matches_reference = |t: &str| reference.iter().any(|r| words_overlap(t, r) >= 0.6);
@@ -758,6 +763,7 @@ fn normalise_when(w: When) -> When {
 #[allow(clippy::too_many_arguments)]
 fn published(
     html: &Html,
+    els: &dom::Elements,
     date_els: &[ElementRef],
     m: &meta::Meta,
     blocks: &[Block],
@@ -776,7 +782,7 @@ fn published(
         return Some(normalise_when(w));
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
-    let visible = visible_date(html, date_els, blocks, container).filter(ok);
+    let visible = visible_date(els, date_els, blocks, container).filter(ok);
     let from_url = date::from_url(url).filter(ok);
     let candidates = [from_meta, title_when.filter(ok), visible, from_url];
     // The first source that has a time wins; a date alone is completed by a time of the
@@ -796,8 +802,8 @@ fn published(
 
 /// The date shown near the headline: a `<time>` element, a date-classed element, or a date
 /// line before the body text.
-fn visible_date(html: &Html, date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Option<When> {
-    for t in html.select(&TIME_EL) {
+fn visible_date(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Option<When> {
+    for t in &els.time {
         if let Some(w) = t.value().attr("datetime").and_then(date::parse_text) {
             return Some(w);
         }
