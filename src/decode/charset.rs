@@ -94,7 +94,7 @@ pub fn decode_document(bytes: &[u8], content_type: Option<&str>) -> (String, Enc
         report.label = enc.name().to_ascii_lowercase();
         report.from = EncodingSource::Bom;
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return (super::nfc(&text).into_owned(), report);
+        return (super::nfc_owned(text.into_owned()), report);
     }
 
     let http_enc = http_label.as_deref().and_then(|l| Encoding::for_label(l.as_bytes()));
@@ -145,7 +145,7 @@ pub fn decode_document(bytes: &[u8], content_type: Option<&str>) -> (String, Enc
     } else {
         enc.decode_without_bom_handling(bytes).0.into_owned()
     };
-    (super::nfc(&text).into_owned(), report)
+    (super::nfc_owned(text), report)
 }
 
 fn sniff(bytes: &[u8], allow_utf8: bool) -> &'static Encoding {

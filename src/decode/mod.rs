@@ -45,6 +45,14 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// [`nfc`] of an owned string, without copying it when it is NFC already.
+pub fn nfc_owned(text: String) -> String {
+    match nfc(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(composed) => composed,
+    }
+}
+
 /// Remove diacritics and map `đ` to `d`, lower-casing: the "folded" form used for search.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -99,7 +99,7 @@ pub fn repair_with(text: &str, steps: &[&dyn Repairer]) -> Repaired {
     }
     // Steps may produce decomposed text (windows-1258 bytes decode to combining marks).
     let text = match current {
-        Some(t) => super::nfc(&t).into_owned(),
+        Some(t) => super::nfc_owned(t),
         None => text.to_owned(),
     };
     Repaired { text, repairs }

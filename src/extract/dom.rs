@@ -133,6 +133,18 @@ pub struct Elements<'a> {
     pub h1: Vec<ElementRef<'a>>,
     pub a: Vec<ElementRef<'a>>,
     pub time: Vec<ElementRef<'a>>,
+    /// Links inside a tag/keyword box (`[class*=tag] a`, `keyword`, `tu-khoa`).
+    pub tag_links: Vec<ElementRef<'a>>,
+    /// Links and items of a breadcrumb trail (`[class*=breadcrumb] a, li`, `duong-dan a`).
+    pub breadcrumb: Vec<ElementRef<'a>>,
+}
+
+/// Has the element an ancestor whose class attribute contains one of `needles`?
+fn within_class(el: ElementRef, needles: &[&str]) -> bool {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .filter_map(|a| a.value().attr("class"))
+        .any(|class| needles.iter().any(|n| class.contains(n)))
 }
 
 impl<'a> Elements<'a> {
@@ -148,7 +160,21 @@ impl<'a> Elements<'a> {
                 "link" => &mut e.link,
                 "script" => &mut e.script,
                 "h1" => &mut e.h1,
-                "a" => &mut e.a,
+                "a" => {
+                    if within_class(el, &["tag", "keyword", "tu-khoa"]) {
+                        e.tag_links.push(el);
+                    }
+                    if within_class(el, &["breadcrumb", "duong-dan"]) {
+                        e.breadcrumb.push(el);
+                    }
+                    &mut e.a
+                }
+                "li" => {
+                    if within_class(el, &["breadcrumb"]) {
+                        e.breadcrumb.push(el);
+                    }
+                    continue;
+                }
                 "time" => &mut e.time,
                 _ => continue,
             };

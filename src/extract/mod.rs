@@ -95,10 +95,6 @@ static TITLE_CLASS: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"[class*="title"], [id*="title"], [class*="tieu-de"], [class*="tieude"], h2"#));
 static ANCHOR_ANY: LazyLock<Selector> = LazyLock::new(|| sel("a"));
 static PARAGRAPH_LIKE: LazyLock<Selector> = LazyLock::new(|| sel("p, h2, h3, h4"));
-static TAG_LINKS: LazyLock<Selector> =
-    LazyLock::new(|| sel(r#"[class*="tag"] a, [class*="keyword"] a, [class*="tu-khoa"] a"#));
-static BREADCRUMB: LazyLock<Selector> =
-    LazyLock::new(|| sel(r#"[class*="breadcrumb"] a, [class*="breadcrumb"] li, [class*="duong-dan"] a"#));
 static IMG: LazyLock<Selector> = LazyLock::new(|| sel("img[src]"));
 
 /// LEAD_CLASS, AUTHOR_CLASS and DATE_CLASS in one set, matched in one pass per element.
@@ -501,8 +497,8 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let links = links(&els, &base);
     let feeds = m.feeds.iter().filter_map(|f| resolve(&base, f)).collect();
     let images = images(&html, &m, container, &base);
-    let tags = tags(&html, &m);
-    let category = m.section.clone().or_else(|| breadcrumb(&html));
+    let tags = tags(&els, &m);
+    let category = m.section.clone().or_else(|| breadcrumb(&els));
     let language = language(&m, &body_paras);
     let canonical_url = m.canonical.as_deref().and_then(|c| resolve(&base, c)).map(String::from);
 
@@ -863,22 +859,23 @@ fn images(html: &Html, m: &meta::Meta, container: Option<NodeId>, base: &Option<
     out
 }
 
-fn tags(html: &Html, m: &meta::Meta) -> Vec<String> {
+fn tags(els: &dom::Elements, m: &meta::Meta) -> Vec<String> {
     let mut out: Vec<String> = m.keywords.clone();
-    for a in html.select(&TAG_LINKS) {
-        let t = dom::text_of(a);
+    for a in &els.tag_links {
+        let t = dom::text_of(*a);
         let t = t.trim_start_matches('#').trim().to_owned();
         if !t.is_empty() && t.chars().count() <= 60 && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
             out.push(t);
         }
     }
-    out.into_iter().map(|t| decode::nfc(&t).into_owned()).collect()
+    out.into_iter().map(decode::nfc_owned).collect()
 }
 
-fn breadcrumb(html: &Html) -> Option<String> {
-    let items: Vec<String> = html
-        .select(&BREADCRUMB)
-        .map(dom::text_of)
+fn breadcrumb(els: &dom::Elements) -> Option<String> {
+    let items: Vec<String> = els
+        .breadcrumb
+        .iter()
+        .map(|e| dom::text_of(*e))
         .filter(|t| !t.is_empty() && t.chars().count() < 60)
         .collect();
     items
