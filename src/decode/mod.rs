@@ -29,8 +29,7 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     // Below U+0300 (ASCII, Latin-1, Latin Extended-A/B) and in the Vietnamese block
     // U+1EA0..U+1EF9 every character is NFC on its own and composes with nothing before it:
     // clean Vietnamese text is settled without the general quick check's table lookups.
-    let settled = |c: char| (c as u32) < 0x300 || matches!(c as u32, 0x1EA0..=0x1EF9);
-    if text.is_ascii() || text.chars().all(settled) {
+    if all_settled(text) {
         return std::borrow::Cow::Borrowed(text);
     }
     if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
@@ -43,6 +42,25 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         std::borrow::Cow::Owned(composed)
     }
+}
+
+/// Is every character below U+0300 or in U+1EA0..U+1EF9? ASCII runs are skipped byte-wise:
+/// pages are mostly markup.
+fn all_settled(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(skip) = bytes[i..].iter().position(|&b| b >= 0x80) {
+        i += skip;
+        let c = text[i..]
+            .chars()
+            .next()
+            .expect("a char starts at a non-continuation byte");
+        if !((c as u32) < 0x300 || matches!(c as u32, 0x1EA0..=0x1EF9)) {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
 }
 
 /// [`nfc`] of an owned string, without copying it when it is NFC already.

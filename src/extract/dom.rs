@@ -461,66 +461,84 @@ pub fn blocks(html: &Html) -> Vec<Block> {
     let mut out = Vec::new();
     let root = html.tree.root();
     let mut buf = Buffer::default();
-    walk(root, root.id(), &mut buf, Style::default(), &mut out);
+    let page_text = std::cell::OnceCell::new();
+    let mut w = Walk {
+        out: &mut out,
+        page_text: &page_text,
+    };
+    w.walk(root, root.id(), &mut buf, Style::default());
     flush(&mut buf, root, &mut out);
     out
 }
 
-fn walk(node: NodeRef<Node>, owner: NodeId, buf: &mut Buffer, style: Style, out: &mut Vec<Block>) {
-    for child in node.children() {
-        match child.value() {
-            Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
-            Node::Element(el) => {
-                let name = tag(el);
-                if SKIP.contains(&name) {
-                    continue;
-                }
-                let words = attr_words(el);
-                if is_boilerplate_with(el, &words)
-                    || (name == "form" && is_small_form(child))
-                    || (is_layout_with(el, &words) && !holds_paragraphs(child))
-                {
-                    continue;
-                }
-                if name == "br" {
-                    buf.line_break();
-                    continue;
-                }
-                if name == "img" {
-                    continue;
-                }
-                if BLOCK.contains(&name) {
-                    // Text before this block belongs to the enclosing block.
-                    flush(buf, node_ref(node, owner), out);
-                    let mut inner = Buffer::default();
-                    walk(child, child.id(), &mut inner, style, out);
-                    flush(&mut inner, child, out);
-                } else {
-                    let style = Style {
-                        link: style.link || name == "a",
-                        bold: style.bold || matches!(name, "b" | "strong") || is_bold_style(el),
-                        italic: style.italic || matches!(name, "i" | "em"),
-                    };
-                    walk(child, owner, buf, style, out);
-                }
-            }
-            _ => {}
-        }
-    }
+/// What a walk over the document shares: the blocks found, and the page's text length
+/// (counted once, when a form asks).
+struct Walk<'o> {
+    out: &'o mut Vec<Block>,
+    page_text: &'o std::cell::OnceCell<usize>,
 }
 
-/// A comment, login or search form — but not the `<form>` that ASP.NET portals wrap around
-/// the whole page.
-fn is_small_form(node: NodeRef<Node>) -> bool {
-    let len = |n: NodeRef<Node>| -> usize {
-        n.descendants()
-            .filter_map(|d| d.value().as_text())
-            .map(|t| t.trim().chars().count())
-            .sum()
-    };
-    let page = node.ancestors().last().map(len).unwrap_or(0);
-    let form = len(node);
-    form < 2000 && form * 2 < page
+/// Characters of text under a node.
+fn text_len(n: NodeRef<Node>) -> usize {
+    n.descendants()
+        .filter_map(|d| d.value().as_text())
+        .map(|t| t.trim().chars().count())
+        .sum()
+}
+
+impl Walk<'_> {
+    fn walk(&mut self, node: NodeRef<Node>, owner: NodeId, buf: &mut Buffer, style: Style) {
+        for child in node.children() {
+            match child.value() {
+                Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
+                Node::Element(el) => {
+                    let name = tag(el);
+                    if SKIP.contains(&name) {
+                        continue;
+                    }
+                    let words = attr_words(el);
+                    if is_boilerplate_with(el, &words)
+                        || (name == "form" && self.is_small_form(child))
+                        || (is_layout_with(el, &words) && !holds_paragraphs(child))
+                    {
+                        continue;
+                    }
+                    if name == "br" {
+                        buf.line_break();
+                        continue;
+                    }
+                    if name == "img" {
+                        continue;
+                    }
+                    if BLOCK.contains(&name) {
+                        // Text before this block belongs to the enclosing block.
+                        flush(buf, node_ref(node, owner), self.out);
+                        let mut inner = Buffer::default();
+                        self.walk(child, child.id(), &mut inner, style);
+                        flush(&mut inner, child, self.out);
+                    } else {
+                        let style = Style {
+                            link: style.link || name == "a",
+                            bold: style.bold || matches!(name, "b" | "strong") || is_bold_style(el),
+                            italic: style.italic || matches!(name, "i" | "em"),
+                        };
+                        self.walk(child, owner, buf, style);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// A comment, login or search form — but not the `<form>` that ASP.NET portals wrap around
+    /// the whole page.
+    fn is_small_form(&self, node: NodeRef<Node>) -> bool {
+        let page = *self
+            .page_text
+            .get_or_init(|| node.ancestors().last().map(text_len).unwrap_or(0));
+        let form = text_len(node);
+        form < 2000 && form * 2 < page
+    }
 }
 
 fn node_ref<'a>(node: NodeRef<'a, Node>, owner: NodeId) -> NodeRef<'a, Node> {
@@ -529,6 +547,9 @@ fn node_ref<'a>(node: NodeRef<'a, Node>, owner: NodeId) -> NodeRef<'a, Node> {
 
 fn is_bold_style(el: &scraper::node::Element) -> bool {
     el.attr("style").is_some_and(|s| {
+        if !s.as_bytes().windows(11).any(|w| w.eq_ignore_ascii_case(b"font-weight")) {
+            return false;
+        }
         let s = s.to_ascii_lowercase().replace(' ', "");
         s.contains("font-weight:bold") || s.contains("font-weight:700")
     })

@@ -567,10 +567,14 @@ fn resolve(base: &Option<Url>, href: &str) -> Option<Url> {
 }
 
 fn links(els: &dom::Elements, base: &Option<Url>) -> Vec<Url> {
+    // Menus repeat the same hrefs: resolve each distinct one once.
+    let mut hrefs = HashSet::new();
     let mut seen = HashSet::new();
     els.anchors()
         .filter(|a| a.value().attr("rel").is_none_or(|r| !r.contains("nofollow")))
-        .filter_map(|a| resolve(base, a.value().attr("href")?))
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|h| hrefs.insert(*h))
+        .filter_map(|h| resolve(base, h))
         .filter(|u| seen.insert(u.clone()))
         .collect()
 }
