@@ -139,46 +139,62 @@ pub struct Elements<'a> {
     pub breadcrumb: Vec<ElementRef<'a>>,
 }
 
-/// Has the element an ancestor whose class attribute contains one of `needles`?
-fn within_class(el: ElementRef, needles: &[&str]) -> bool {
-    el.ancestors()
-        .filter_map(ElementRef::wrap)
-        .filter_map(|a| a.value().attr("class"))
-        .any(|class| needles.iter().any(|n| class.contains(n)))
+/// Boxes an element can sit in, by an ancestor's class.
+#[derive(Clone, Copy, Default)]
+struct InBox {
+    tags: bool,
+    breadcrumb: bool,
+    duong_dan: bool,
+}
+
+impl InBox {
+    fn enter(self, class: Option<&str>) -> InBox {
+        let Some(c) = class else { return self };
+        InBox {
+            tags: self.tags || ["tag", "keyword", "tu-khoa"].iter().any(|n| c.contains(n)),
+            breadcrumb: self.breadcrumb || c.contains("breadcrumb"),
+            duong_dan: self.duong_dan || c.contains("duong-dan"),
+        }
+    }
 }
 
 impl<'a> Elements<'a> {
+    /// One walk in document order, knowing which boxes each element sits in (an explicit
+    /// stack: deeply nested pages do not exhaust the call stack).
     pub fn of(html: &'a Html) -> Elements<'a> {
         let mut e = Elements::default();
-        for node in html.tree.root().descendants() {
-            let Some(el) = ElementRef::wrap(node) else { continue };
-            let list = match el.value().name() {
-                "html" => &mut e.html,
-                "title" => &mut e.title,
-                "base" => &mut e.base,
-                "meta" => &mut e.meta,
-                "link" => &mut e.link,
-                "script" => &mut e.script,
-                "h1" => &mut e.h1,
-                "a" => {
-                    if within_class(el, &["tag", "keyword", "tu-khoa"]) {
-                        e.tag_links.push(el);
+        // Each entry: a node and the boxes its ancestors make.
+        let mut stack = vec![(html.tree.root(), InBox::default())];
+        while let Some((node, around)) = stack.pop() {
+            let mut inside = around;
+            if let Some(el) = ElementRef::wrap(node) {
+                match el.value().name() {
+                    "html" => e.html.push(el),
+                    "title" => e.title.push(el),
+                    "base" => e.base.push(el),
+                    "meta" => e.meta.push(el),
+                    "link" => e.link.push(el),
+                    "script" => e.script.push(el),
+                    "h1" => e.h1.push(el),
+                    "time" => e.time.push(el),
+                    "a" => {
+                        e.a.push(el);
+                        if around.tags {
+                            e.tag_links.push(el);
+                        }
+                        if around.breadcrumb || around.duong_dan {
+                            e.breadcrumb.push(el);
+                        }
                     }
-                    if within_class(el, &["breadcrumb", "duong-dan"]) {
-                        e.breadcrumb.push(el);
-                    }
-                    &mut e.a
+                    "li" if around.breadcrumb => e.breadcrumb.push(el),
+                    _ => {}
                 }
-                "li" => {
-                    if within_class(el, &["breadcrumb"]) {
-                        e.breadcrumb.push(el);
-                    }
-                    continue;
-                }
-                "time" => &mut e.time,
-                _ => continue,
-            };
-            list.push(el);
+                inside = around.enter(el.value().attr("class"));
+            }
+            // Pushed in reverse, children come off the stack in document order.
+            let first = stack.len();
+            stack.extend(node.children().filter(|c| c.value().is_element()).map(|c| (c, inside)));
+            stack[first..].reverse();
         }
         e
     }
@@ -628,4 +644,33 @@ pub fn text_of(el: ElementRef) -> String {
         }
     }
     s.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elements_come_in_document_order_with_the_boxes_around_them() {
+        let html = Html::parse_document(
+            r#"<html lang="vi"><head><title>T</title></head><body>
+            <ul class="breadcrumb"><li><a href="/">Trang chủ</a></li><li><a href="/x">Tin tức</a></li></ul>
+            <div><a href="/1">1</a><p><a href="/2">2</a></p><a>3</a></div>
+            <div class="tags-box"><a href="/t">thẻ</a></div>
+            <div class="duong-dan"><a href="/d">đường dẫn</a></div>
+            <h1>Tiêu đề</h1></body></html>"#,
+        );
+        let e = Elements::of(&html);
+        let text = |v: &[ElementRef]| v.iter().map(|el| text_of(*el)).collect::<Vec<_>>();
+        assert_eq!(text(&e.a), ["Trang chủ", "Tin tức", "1", "2", "3", "thẻ", "đường dẫn"]);
+        assert_eq!(e.anchors().count(), 6);
+        assert_eq!(text(&e.tag_links), ["thẻ"]);
+        assert_eq!(
+            text(&e.breadcrumb),
+            ["Trang chủ", "Trang chủ", "Tin tức", "Tin tức", "đường dẫn"]
+        );
+        assert_eq!(text(&e.h1), ["Tiêu đề"]);
+        assert_eq!(e.html.len(), 1);
+        assert_eq!(text(&e.title), ["T"]);
+    }
 }
