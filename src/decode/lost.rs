@@ -316,13 +316,16 @@ fn narrow_in_context(cands: &mut [Vec<Candidate>], m: &Model) {
             }
             s
         };
-        let scores: Vec<f64> = cands[t].iter().map(score).collect();
-        let mut order: Vec<usize> = (0..scores.len()).collect();
-        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
-        order.truncate(CONTEXT_BEAM);
-        let mut kept: Vec<Option<Candidate>> = std::mem::take(&mut cands[t]).into_iter().map(Some).collect();
-        cands[t] = order.iter().filter_map(|&i| kept[i].take()).collect();
+        // Best first; stable, so equal scores keep their frequency order.
+        cands[t].sort_by_cached_key(|c| std::cmp::Reverse(total_order(score(c))));
+        cands[t].truncate(CONTEXT_BEAM);
     }
+}
+
+/// An integer that orders like `f64::total_cmp`.
+fn total_order(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
 /// A syllable written into a damaged word: its known letters keep their case; lost letters
