@@ -343,6 +343,8 @@ fn run(cli: Cli) -> Result<u8> {
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Named apart from the main thread, which runs the crawl's archive/index loop.
+        .thread_name("vnnews-worker")
         .build()
         .context("starting the async runtime")
 }
