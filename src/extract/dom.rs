@@ -82,7 +82,7 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
           comments?|binh-?luan|y-?kien|related|relate|lien-?quan|tin-?khac|othernews|other-?news|more-?news|
           same-?cate|cung-?chuyen-?muc|share|sharing|social|socials|sns|like|tags?|tag-?list|keywords?|
           breadcrumbs?|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|captcha|print|
-          rating|vote|newsletter|subscribe|cookie|pagination|paging|pager|most-?view|xem-?nhieu|doc-?nhieu|
+          rating|vote|newsletter|subscribe|cookie|most-?view|xem-?nhieu|doc-?nhieu|
           top-?news|hot-?news|tin-?moi|tin-?cu|video-?player|player|bookmark|fb|
           facebook|zalo|twitter|login|register|hotline|weather|copyright|copy-?right
         )([-_ ]|$)",
@@ -96,14 +96,16 @@ static BOILERPLATE_PART: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"related|comment|lienquan|tinlienquan|quangcao|advert|sharebox|socialshare|binhluan").expect("regex")
 });
 
-/// class/id words of page layout (menus, sidebars, headers, footers): usually boilerplate,
-/// but some portals put the article itself in a `sidebar-1` or a `box-*` — so these are pruned
+/// class/id words of page layout (menus, sidebars, headers, footers, pagination): usually
+/// boilerplate, but some portals put the article itself in a `sidebar-1` or a `box-*`, and a
+/// paginated article's text sits in `article-body pagination-first` — so these are pruned
 /// only when they hold no run of paragraphs.
 static LAYOUT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)(^|[-_ ])(
           menu|navbar|nav|navigation|sidebar|side-?bar|footer|header|banner|widget|box-?tin|box-?category|
-          toolbar|tool|tools|action|actions|search|bottom|other|complementary|contentinfo
+          toolbar|tool|tools|action|actions|search|bottom|other|complementary|contentinfo|
+          pagination|paging|pager
         )([-_ ]|$)",
     )
     .expect("regex")
@@ -137,6 +139,8 @@ pub struct Elements<'a> {
     pub tag_links: Vec<ElementRef<'a>>,
     /// Links and items of a breadcrumb trail (`[class*=breadcrumb] a, li`, `duong-dan a`).
     pub breadcrumb: Vec<ElementRef<'a>>,
+    /// Elements marked as the article's text by schema.org microdata (`itemprop=articleBody`).
+    pub article_body: Vec<ElementRef<'a>>,
 }
 
 /// Boxes an element can sit in, by an ancestor's class.
@@ -188,6 +192,13 @@ impl<'a> Elements<'a> {
                     }
                     "li" if around.breadcrumb => e.breadcrumb.push(el),
                     _ => {}
+                }
+                if el
+                    .value()
+                    .attr("itemprop")
+                    .is_some_and(|p| p.split_whitespace().any(|w| w.eq_ignore_ascii_case("articlebody")))
+                {
+                    e.article_body.push(el);
                 }
                 inside = around.enter(el.value().attr("class"));
             }

@@ -240,7 +240,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let forced = profile.and_then(|p| p.body_node(&html));
     let chosen: Vec<NodeId> = match forced {
         Some(f) => vec![f],
-        None => containers(&html, &blocks),
+        None => microdata_body(&els, &blocks).map_or_else(|| containers(&html, &blocks), |b| vec![b]),
     };
     let container = chosen.first().copied();
     let in_container = |b: &Block| chosen.iter().any(|c| b.owner == *c || b.ancestors.contains(c));
@@ -673,6 +673,20 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String 
 /// The element holding most of the page's prose (readability-style scoring).
 /// The main container plus those of its siblings that hold the same kind of prose (text
 /// split by an ad or an image box into several containers).
+/// The element schema.org microdata marks as the article's text (`itemprop=articleBody`),
+/// when it holds real prose: the page's own statement beats any score.
+fn microdata_body(els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
+    els.article_body.iter().map(|e| e.id()).find(|&id| {
+        let chars: usize = blocks
+            .iter()
+            .filter(|b| b.owner == id || b.ancestors.contains(&id))
+            .filter(|b| !matches!(b.kind, BlockKind::Heading(_)))
+            .map(|b| b.chars())
+            .sum();
+        chars >= 150
+    })
+}
+
 fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
     let (scores, order) = container_scores(blocks);
     let Some(top) = pick_best(&scores, order) else {

@@ -242,3 +242,47 @@ fn title_suffixes_are_removed() {
         "Hà Nội - Hải Phòng: tuyến cao tốc mới"
     );
 }
+
+/// One-line container cases: the body extracted from a page shell around `inner` must
+/// contain `kept` and not `dropped`.
+fn check_body(inner: &str, kept: &str, dropped: &str) {
+    let html = format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>{inner}</body></html>"
+    );
+    let page = Page {
+        bytes: html.as_bytes(),
+        content_type: None,
+        url: "http://example.org/a.htm",
+        fetched_at: None,
+    };
+    let a = extract(&page, None).article;
+    assert!(a.body.contains(kept), "lost {kept:?}: {:?}", a.body);
+    assert!(!a.body.contains(dropped), "kept {dropped:?}: {:?}", a.body);
+}
+
+const PROSE: &str = "Three cases of plague have been diagnosed, sparking fears about the spread of the disease. \
+    Officials say the risk of an outbreak is low, and the patients are being treated in hospital. \
+    Health authorities traced the contacts of every patient and found no further infections so far.";
+
+#[test]
+fn a_paginated_articles_text_is_not_taken_for_a_pager() {
+    check_body(
+        &format!(
+            "<div class=\"article-body pagination-first\"><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div><div class=\"pagination\"><a href=\"/2\">2</a> <a href=\"/3\">3</a></div>"
+        ),
+        "Health authorities traced",
+        "\n2",
+    );
+}
+
+#[test]
+fn microdata_article_body_wins_over_a_longer_footer_text() {
+    let footer = "The Customer Service Center can be contacted with any questions or requests, by telephone, fax or e-mail, on weekdays. ".repeat(6);
+    check_body(
+        &format!(
+            "<div itemprop=\"articleBody\">{PROSE}<br>More text follows here, in one short paragraph.</div><div class=\"site-info\">{footer}</div>"
+        ),
+        "Health authorities traced",
+        "Customer Service Center",
+    );
+}
