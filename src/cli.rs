@@ -607,7 +607,11 @@ async fn cmd_demo(cli: &Cli) -> Result<u8> {
         "Crawling it politely: {:.1} requests/s per host at most, robots.txt obeyed, as {:?}",
         cfg.rate, cfg.user_agent
     );
-    let (report, code) = crawl_with(cli, cfg, Profiles::builtin(), RunOptions::default(), false).await?;
+    let opts = RunOptions {
+        show_progress: cli.quiet == 0 && std::io::stderr().is_terminal(),
+        ..RunOptions::default()
+    };
+    let (report, code) = crawl_with(cli, cfg, Profiles::builtin(), opts, false).await?;
     if code != EXIT_OK {
         return Ok(code);
     }
