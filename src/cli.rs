@@ -714,6 +714,19 @@ fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
+/// Run a benchmark in `dir`, or in a temporary directory removed afterwards.
+fn in_scratch_dir<T>(dir: &Option<PathBuf>, name: &str, f: impl FnOnce(&Path) -> crate::Result<T>) -> Result<T> {
+    let target = dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("vnnews-bench-{name}-{}", std::process::id())));
+    std::fs::create_dir_all(&target).with_context(|| format!("creating {}", target.display()))?;
+    let r = f(&target);
+    if dir.is_none() {
+        let _ = std::fs::remove_dir_all(&target);
+    }
+    Ok(r?)
+}
+
 fn cmd_bench(b: &BenchCommand) -> Result<u8> {
     if cfg!(debug_assertions) {
         eprintln!("vnnews: warning: a debug build; measure with `cargo run --release -- bench …`");
@@ -725,15 +738,10 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
         json,
     } = b
     {
-        let target = dir
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("vnnews-bench-crawl-{}", std::process::id())));
-        std::fs::create_dir_all(&target).with_context(|| format!("creating {}", target.display()))?;
-        let r = runtime()?.block_on(crate::bench::crawl::crawl(&target, *pages, *concurrency));
-        if dir.is_none() {
-            let _ = std::fs::remove_dir_all(&target);
-        }
-        let r = r?;
+        let rt = runtime()?;
+        let r = in_scratch_dir(dir, "crawl", |target| {
+            rt.block_on(crate::bench::crawl::crawl(target, *pages, *concurrency))
+        })?;
         if *json {
             println!("{}", serde_json::to_string(&r)?);
         } else {
@@ -753,14 +761,7 @@ fn cmd_bench(b: &BenchCommand) -> Result<u8> {
         return Ok(EXIT_OK);
     }
     if let BenchCommand::Index { docs, dir, json } = b {
-        let target = dir
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("vnnews-bench-index-{}", std::process::id())));
-        let r = crate::bench::index(&target, *docs);
-        if dir.is_none() {
-            let _ = std::fs::remove_dir_all(&target);
-        }
-        let r = r?;
+        let r = in_scratch_dir(dir, "index", |target| crate::bench::index(target, *docs))?;
         if *json {
             println!("{}", serde_json::to_string(&r)?);
         } else {

@@ -15,7 +15,7 @@ use std::time::Duration;
 const ARTICLES: usize = 150;
 
 mod common;
-use common::seed_page;
+use common::{json_files, seed_page};
 
 async fn serve(State(seed): State<Arc<String>>, req: Request<Body>) -> Response {
     let path = req.uri().path();
@@ -76,18 +76,6 @@ fn random_ms(lo: u64, hi: u64) -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(lo);
     lo + h.finish() % (hi - lo)
-}
-
-fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if p.is_dir() && !matches!(name.as_str(), "index" | "warc") {
-            json_files(&p, out);
-        } else if name.ends_with(".json") {
-            out.push(p);
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,13 +11,13 @@ use axum::extract::State;
 use axum::http::{Request, StatusCode, header};
 use axum::response::Response;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::seed_page;
+use common::{json_files, seed_page};
 
 /// One request as the server saw it.
 #[derive(Clone, Debug)]
@@ -162,18 +162,6 @@ fn config(a: &str, b: &str, rate: f64) -> String {
          [[site]]\nname = \"longbien\"\nstart_urls = [\"{a}/\"]\n\
          [[site]]\nname = \"caugiay\"\nstart_urls = [\"{b}/\", \"{b}/cu/1258.htm\"]\n"
     )
-}
-
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if p.is_dir() && !matches!(name.as_str(), "index" | "warc") {
-            json_files(&p, out);
-        } else if name.ends_with(".json") {
-            out.push(p);
-        }
-    }
 }
 
 /// The archive as (relative path → title, text, url), which two crawls must agree on.

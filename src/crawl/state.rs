@@ -385,28 +385,18 @@ impl State {
 
     /// URLs this run has taken off the queue, per site (the page budgets on resume).
     pub fn scheduled_per_site(&self) -> Result<Vec<(String, usize)>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT site, COUNT(*) FROM urls WHERE run = ?1 AND state NOT IN ('queued', 'skipped') GROUP BY site",
-            )
-            .map_err(self.err())?;
-        let rows = stmt
-            .query_map([self.run], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
-            })
-            .map_err(self.err())?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(self.err())?;
-        Ok(rows)
+        self.count_per_site("state NOT IN ('queued', 'skipped')")
     }
 
     /// URLs queued in this run and not yet taken, per site.
     pub fn queued_per_site(&self) -> Result<Vec<(String, usize)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT site, COUNT(*) FROM urls WHERE run = ?1 AND state = 'queued' GROUP BY site")
-            .map_err(self.err())?;
+        self.count_per_site("state = 'queued'")
+    }
+
+    /// URLs of this run in the states `condition` selects, per site.
+    fn count_per_site(&self, condition: &str) -> Result<Vec<(String, usize)>> {
+        let sql = format!("SELECT site, COUNT(*) FROM urls WHERE run = ?1 AND {condition} GROUP BY site");
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(self.err())?;
         let rows = stmt
             .query_map([self.run], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: a loopback server for a router, and one crawl.
 #![allow(dead_code)] // each test file uses some of these
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use vnnews::config::Config;
 use vnnews::crawl::{self, CrawlReport, RunOptions};
@@ -43,4 +43,17 @@ pub fn seed_page() -> String {
         .expect("seed")
         .1;
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The article JSON files of an archive (revisions included), outside `index/` and `warc/`.
+pub fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() && !matches!(name.as_str(), "index" | "warc") {
+            json_files(&p, out);
+        } else if name.ends_with(".json") {
+            out.push(p);
+        }
+    }
 }
