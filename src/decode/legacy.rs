@@ -195,7 +195,13 @@ fn coverage(text: &str, m: &Model) -> (usize, usize) {
         }
         n += 1;
         lower.clear();
-        lower.extend(w.chars().flat_map(char::to_lowercase));
+        for c in w.chars() {
+            if c.is_ascii() {
+                lower.push(c.to_ascii_lowercase());
+            } else {
+                lower.extend(c.to_lowercase());
+            }
+        }
         if m.id(&lower).is_some() {
             known += 1;
         }

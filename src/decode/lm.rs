@@ -39,6 +39,10 @@ pub struct Model {
     /// the lookups of a Viterbi step, which share their first syllables, stay in cache.
     starts: Vec<u32>,
     successors: Vec<(u32, f32)>,
+    /// Which pairs are seen bigrams, approximately (no false negatives): most pairs a repair
+    /// asks about are unseen, and this answers them from a few hundred KB instead of a
+    /// binary search through megabytes.
+    seen: PairFilter,
     /// Upper bounds of log P(· | a) and of log P(b | ·) over all syllables, for pruning.
     max_after: Vec<f32>,
     max_before: Vec<f32>,
@@ -284,6 +288,10 @@ impl Model {
             max_after[a as usize] = max_after[a as usize].max(lp);
             max_before[b as usize] = max_before[b as usize].max(lp);
         }
+        let mut seen = PairFilter::with_capacity(log_bigrams.len());
+        for &(a, b, _) in &log_bigrams {
+            seen.insert(key(a, b));
+        }
         let successors = log_bigrams.into_iter().map(|(_, b, lp)| (b, lp)).collect();
         let mut by_shape: HashMap<Box<str>, Vec<u32>, BuildFastHasher> = HashMap::default();
         for (i, w) in words.iter().enumerate() {
@@ -314,6 +322,7 @@ impl Model {
             counts: unigram_counts,
             starts,
             successors,
+            seen,
             shapes,
         }
     }
@@ -428,12 +437,48 @@ impl Model {
         let (Some(a), Some(b)) = (w1, w2) else {
             return self.log_unigram(w2);
         };
+        let unseen = || (self.log_backoff[a as usize] + self.log_unigrams[b as usize]) as f64;
+        if !self.seen.may_contain(key(a, b)) {
+            return unseen();
+        }
         let range = self.starts[a as usize] as usize..self.starts[a as usize + 1] as usize;
         let successors = &self.successors[range];
         match successors.binary_search_by_key(&b, |&(s, _)| s) {
             Ok(i) => successors[i].1 as f64,
-            Err(_) => (self.log_backoff[a as usize] + self.log_unigrams[b as usize]) as f64,
+            Err(_) => unseen(),
         }
+    }
+}
+
+/// A blocked Bloom filter over bigram keys: each key sets three bits of one 64-bit word, so
+/// a query reads one word. About ten bits per key: a few percent of unseen pairs pass.
+struct PairFilter {
+    words: Vec<u64>,
+}
+
+impl PairFilter {
+    fn with_capacity(keys: usize) -> PairFilter {
+        let words = (keys * 10 / 64).max(1).next_power_of_two();
+        PairFilter { words: vec![0; words] }
+    }
+
+    /// The word a key lives in and the bits it sets there.
+    fn slot(&self, key: u64) -> (usize, u64) {
+        let h = (key ^ (key >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let word = (h >> 32) as usize & (self.words.len() - 1);
+        let bits = (1u64 << (h & 63)) | (1u64 << ((h >> 6) & 63)) | (1u64 << ((h >> 12) & 63));
+        (word, bits)
+    }
+
+    fn insert(&mut self, key: u64) {
+        let (w, bits) = self.slot(key);
+        self.words[w] |= bits;
+    }
+
+    #[inline]
+    fn may_contain(&self, key: u64) -> bool {
+        let (w, bits) = self.slot(key);
+        self.words[w] & bits == bits
     }
 }
 
