@@ -141,6 +141,9 @@ pub struct Elements<'a> {
     pub breadcrumb: Vec<ElementRef<'a>>,
     /// Elements marked as the article's text by schema.org microdata (`itemprop=articleBody`).
     pub article_body: Vec<ElementRef<'a>>,
+    /// For each pattern of the set given to [`Elements::of`], the elements whose class/id
+    /// words match it.
+    pub classed: Vec<Vec<ElementRef<'a>>>,
 }
 
 /// Boxes an element can sit in, by an ancestor's class.
@@ -165,8 +168,11 @@ impl InBox {
 impl<'a> Elements<'a> {
     /// One walk in document order, knowing which boxes each element sits in (an explicit
     /// stack: deeply nested pages do not exhaust the call stack).
-    pub fn of(html: &'a Html) -> Elements<'a> {
-        let mut e = Elements::default();
+    pub fn of(html: &'a Html, patterns: &regex::RegexSet) -> Elements<'a> {
+        let mut e = Elements {
+            classed: vec![Vec::new(); patterns.len()],
+            ..Elements::default()
+        };
         // Each entry: a node and the boxes its ancestors make.
         let mut stack = vec![(html.tree.root(), InBox::default())];
         while let Some((node, around)) = stack.pop() {
@@ -199,6 +205,12 @@ impl<'a> Elements<'a> {
                     .is_some_and(|p| p.split_whitespace().any(|w| w.eq_ignore_ascii_case("articlebody")))
                 {
                     e.article_body.push(el);
+                }
+                let words = attr_words(el.value());
+                if !words.is_empty() {
+                    for i in patterns.matches(&words).iter() {
+                        e.classed[i].push(el);
+                    }
                 }
                 inside = around.enter(el.value().attr("class"));
             }
@@ -367,23 +379,6 @@ fn holds_paragraphs(node: NodeRef<Node>) -> bool {
         }
     }
     false
-}
-
-/// The elements whose class/id words match each pattern, in document order — one pass over
-/// the document for all of them.
-pub fn classed<'a>(html: &'a Html, patterns: &regex::RegexSet) -> Vec<Vec<ElementRef<'a>>> {
-    let mut out = vec![Vec::new(); patterns.len()];
-    for node in html.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(node) else { continue };
-        let words = attr_words(el.value());
-        if words.is_empty() {
-            continue;
-        }
-        for i in patterns.matches(&words).iter() {
-            out[i].push(el);
-        }
-    }
-    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -671,7 +666,7 @@ mod tests {
             <div class="duong-dan"><a href="/d">đường dẫn</a></div>
             <h1>Tiêu đề</h1></body></html>"#,
         );
-        let e = Elements::of(&html);
+        let e = Elements::of(&html, &regex::RegexSet::new(["tags", "breadcrumb"]).unwrap());
         let text = |v: &[ElementRef]| v.iter().map(|el| text_of(*el)).collect::<Vec<_>>();
         assert_eq!(text(&e.a), ["Trang chủ", "Tin tức", "1", "2", "3", "thẻ", "đường dẫn"]);
         assert_eq!(e.anchors().count(), 6);
@@ -681,6 +676,9 @@ mod tests {
             ["Trang chủ", "Trang chủ", "Tin tức", "Tin tức", "đường dẫn"]
         );
         assert_eq!(text(&e.h1), ["Tiêu đề"]);
+        assert_eq!(text(&e.classed[0]), ["thẻ"]);
+        assert_eq!(e.classed[1].len(), 1);
+        assert_eq!(e.classed[1][0].value().name(), "ul");
         assert_eq!(e.html.len(), 1);
         assert_eq!(text(&e.title), ["T"]);
     }

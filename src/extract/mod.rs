@@ -214,7 +214,7 @@ pub fn read_saved_page(path: &std::path::Path) -> crate::Result<Vec<u8>> {
 /// Extract from already-decoded text (the report says how it was decoded).
 pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
     let html = Html::parse_document(text);
-    let els = dom::Elements::of(&html);
+    let els = dom::Elements::of(&html, &CLASSED);
     let m = meta::read(&els);
     let mut warnings = Vec::new();
     let base = base_url(page.url, m.base_href.as_deref());
@@ -249,7 +249,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let container_link_chars: usize = container_blocks.iter().map(|b| b.link_chars).sum();
 
     let [lead_els, author_els, date_els]: [Vec<ElementRef>; 3] =
-        dom::classed(&html, &CLASSED).try_into().expect("three patterns");
+        els.classed.clone().try_into().expect("three patterns");
     let lead_el = lead_element(&lead_els);
     let lead_text = lead_el
         .map(dom::text_of)
