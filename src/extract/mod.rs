@@ -248,9 +248,10 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let container_chars: usize = container_blocks.iter().map(|b| b.chars()).sum();
     let container_link_chars: usize = container_blocks.iter().map(|b| b.link_chars).sum();
 
-    let [lead_els, author_els, date_els]: [Vec<ElementRef>; 3] =
-        els.classed.clone().try_into().expect("three patterns");
-    let lead_el = lead_element(&lead_els);
+    let [lead_els, author_els, date_els] = &els.classed[..] else {
+        unreachable!("CLASSED has three patterns")
+    };
+    let lead_el = lead_element(lead_els);
     let lead_text = lead_el
         .map(dom::text_of)
         .filter(|t| t.chars().count() >= 30)
@@ -366,7 +367,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             .collect();
     }
     if authors.is_empty() {
-        for &el in &author_els {
+        for &el in author_els {
             // Several linked names in one byline box are several authors.
             let linked: Vec<String> = el
                 .select(&ANCHOR_ANY)
@@ -418,7 +419,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let published = published(
         &html,
         &els,
-        &date_els,
+        date_els,
         &m,
         &blocks,
         &container_blocks,
