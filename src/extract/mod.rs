@@ -703,11 +703,26 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
             continue;
         }
         let s = scores.get(&sib.id()).copied().unwrap_or(0.0);
-        if s >= (top_score * 0.2).max(60.0) {
+        if s >= (top_score * 0.2).max(60.0) || is_prose_paragraph(sib, blocks) {
             out.push(sib.id());
         }
     }
     out
+}
+
+/// A sibling `<p>` of the main container that reads as a sentence of the article (the intro
+/// line before a list-shaped story), as Readability judges them: longer than 80 characters
+/// with few links, or a short linkless sentence.
+fn is_prose_paragraph(node: ego_tree::NodeRef<scraper::Node>, blocks: &[Block]) -> bool {
+    if node.value().as_element().map(|e| e.name()) != Some("p") {
+        return false;
+    }
+    let Some(b) = blocks.iter().find(|b| b.owner == node.id()) else {
+        return false;
+    };
+    let n = b.chars();
+    let text = b.text.trim_end();
+    (n > 80 && b.link_density() < 0.25) || (n >= 25 && b.link_chars == 0 && text.ends_with(['.', '!', '?', '…', ':']))
 }
 
 fn pick_best(scores: &HashMap<NodeId, f64>, order: Vec<NodeId>) -> Option<NodeId> {

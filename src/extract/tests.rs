@@ -286,3 +286,16 @@ fn microdata_article_body_wins_over_a_longer_footer_text() {
         "Customer Service Center",
     );
 }
+
+#[test]
+fn the_intro_sentence_before_a_list_shaped_story_is_kept() {
+    let item = "<li><strong>The attorney general is investigating the company.</strong> The company confirmed that it had been contacted by the office, which will focus on its founder.</li>";
+    check_body(
+        &format!(
+            "<div class=\"post\"><p>Good morning! This is the news you need to know today.</p><ol>{}</ol></div><p class=\"note\">Share this: <a href=\"/x\">link</a></p>",
+            item.repeat(6)
+        ),
+        "Good morning! This is the news",
+        "Share this",
+    );
+}
