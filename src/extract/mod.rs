@@ -698,12 +698,23 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
     let Some(parent) = html.tree.get(top).and_then(|n| n.parent()) else {
         return out;
     };
+    // Blocks by their element, built when a sibling paragraph first asks.
+    let by_owner = std::cell::OnceCell::new();
+    let by_owner = || {
+        by_owner.get_or_init(|| {
+            let mut m: HashMap<NodeId, &Block> = HashMap::new();
+            for b in blocks {
+                m.entry(b.owner).or_insert(b);
+            }
+            m
+        })
+    };
     for sib in parent.children() {
         if sib.id() == top || !sib.value().is_element() {
             continue;
         }
         let s = scores.get(&sib.id()).copied().unwrap_or(0.0);
-        if s >= (top_score * 0.2).max(60.0) || is_prose_paragraph(sib, blocks) {
+        if s >= (top_score * 0.2).max(60.0) || is_prose_paragraph(sib, by_owner) {
             out.push(sib.id());
         }
     }
@@ -713,11 +724,14 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
 /// A sibling `<p>` of the main container that reads as a sentence of the article (the intro
 /// line before a list-shaped story), as Readability judges them: longer than 80 characters
 /// with few links, or a short linkless sentence.
-fn is_prose_paragraph(node: ego_tree::NodeRef<scraper::Node>, blocks: &[Block]) -> bool {
+fn is_prose_paragraph<'b>(
+    node: ego_tree::NodeRef<scraper::Node>,
+    by_owner: impl Fn() -> &'b HashMap<NodeId, &'b Block>,
+) -> bool {
     if node.value().as_element().map(|e| e.name()) != Some("p") {
         return false;
     }
-    let Some(b) = blocks.iter().find(|b| b.owner == node.id()) else {
+    let Some(b) = by_owner().get(&node.id()) else {
         return false;
     };
     let n = b.chars();
