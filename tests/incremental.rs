@@ -197,7 +197,7 @@ async fn second_run_sends_conditional_requests_and_rewrites_nothing() {
     let (a, pa) = portal("127.0.0.1", "Long Biên", 1, 6).await;
     let (b, pb) = portal("127.0.0.2", "Cầu Giấy", 2, 6).await;
     let dir = tempfile::tempdir().unwrap();
-    let cfg = config(&a, &b, 25.0);
+    let cfg = config(&a, &b, 10.0);
 
     let first = common::crawl(&cfg, dir.path()).await;
     let t = first.total();
@@ -213,10 +213,10 @@ async fn second_run_sends_conditional_requests_and_rewrites_nothing() {
 
     for p in [&pa, &pb] {
         let log = p.log.lock().unwrap().clone();
-        // 1/rate = 40 ms; the server stamps arrivals, which jitter by a few milliseconds on a
-        // busy two-core machine (the crawler's own margin is 2 % + 2 ms).
+        // 1/rate = 100 ms; the server stamps arrivals, which jitter by up to ~12 ms on a busy
+        // two-core machine (the crawler's own margin is 2 % + 2 ms).
         assert!(
-            min_gap(&log) >= Duration::from_millis(35),
+            min_gap(&log) >= Duration::from_millis(85),
             "{}: requests closer than 1/rate: {:?}",
             p.name,
             log.iter()
