@@ -118,7 +118,8 @@ pub fn decode_document(bytes: &[u8], content_type: Option<&str>) -> (String, Enc
         .map(|e| (e, EncodingSource::Http))
         .or(meta_enc.map(|e| (e, EncodingSource::Meta)));
 
-    let valid_utf8 = std::str::from_utf8(bytes).is_ok();
+    let as_utf8 = std::str::from_utf8(bytes).ok();
+    let valid_utf8 = as_utf8.is_some();
     let (enc, from) = match declared {
         Some((e, _)) if e != UTF_8 && is_single_byte_latin(e) && valid_utf8 && has_non_ascii(bytes) => {
             report.disagreement = Some(format!("labelled {} but the bytes are valid UTF-8", e.name()));
@@ -141,7 +142,8 @@ pub fn decode_document(bytes: &[u8], content_type: Option<&str>) -> (String, Enc
     report.from = from;
 
     let text = if enc == UTF_8 {
-        decode_utf8_recovering(bytes, &mut report.repairs)
+        // Valid UTF-8 (the common case) is copied as it is, not validated a second time.
+        as_utf8.map_or_else(|| decode_utf8_recovering(bytes, &mut report.repairs), str::to_owned)
     } else {
         enc.decode_without_bom_handling(bytes).0.into_owned()
     };
