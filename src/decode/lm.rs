@@ -417,6 +417,14 @@ impl Model {
         w.map_or(self.log_unknown, |i| self.log_unigrams[i as usize]) as f64
     }
 
+    /// log of the back-off weight of `w1`: every [`Model::log_bigram`]`(w1, w2)` of a known
+    /// `w2` is at least this plus [`Model::log_unigram`]`(w2)` (an unseen pair scores exactly
+    /// that; a seen one adds its discounted count). An unknown `w1` backs off entirely.
+    #[inline]
+    pub fn log_backoff(&self, w1: Option<u32>) -> f64 {
+        w1.map_or(0.0, |a| self.log_backoff[a as usize] as f64)
+    }
+
     /// An upper bound of [`Model::log_bigram`]`(w1, ·)`.
     #[inline]
     pub fn max_log_after(&self, w1: Option<u32>) -> f64 {

@@ -422,9 +422,20 @@ fn viterbi(cands: &[Vec<Candidate>], m: &Model) -> Vec<usize> {
         order.clear();
         order.extend(0..prev.len());
         order.sort_by(|&x, &y| prev[y].total_cmp(&prev[x]).then(x.cmp(&y)));
+        // Every pair scores at least the back-off of its first syllable times P(second), and
+        // an unseen pair exactly that: the best path through any unseen pair is known before
+        // a single pair is looked up, and only pairs that could beat it are.
+        let (through_backoff, backoff_arg) = order
+            .iter()
+            .map(|&i| (prev[i] + m.log_backoff(cands[t - 1][i].id), i))
+            .fold((f64::NEG_INFINITY, 0), |acc, x| if x.0 > acc.0 { x } else { acc });
         for c in &cands[t] {
             let into_c = m.max_log_before(c.id);
-            let (mut arg, mut best) = (0, f64::NEG_INFINITY);
+            let (mut arg, mut best) = match c.id {
+                // An unknown syllable scores the same after every state.
+                None => (order[0], prev[order[0]] + m.log_unigram(None)),
+                Some(_) => (backoff_arg, through_backoff + m.log_unigram(c.id)),
+            };
             for &i in &order {
                 if prev[i] + into_c < best {
                     break;

@@ -20,6 +20,10 @@ impl Repairer for DoubleEncoding {
             let mut changed = false;
             for cp in [CodePage::Either, CodePage::Cp437] {
                 let input = current.as_deref().unwrap_or(text);
+                // What one pass fixed usually leaves nothing for the next to look at.
+                if current.is_some() && !has_lead_pair(input) {
+                    break;
+                }
                 if let Some(fixed) = fix_runs(input, cp, log) {
                     current = Some(fixed);
                     changed = true;
