@@ -345,6 +345,9 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         // Named apart from the main thread, which runs the crawl's archive/index loop.
         .thread_name("vnnews-worker")
+        // Extraction and archive writes run on the blocking pool: a few threads keep both
+        // cores busy and overlap the fsyncs; each thread more is another malloc arena.
+        .max_blocking_threads(8)
         .build()
         .context("starting the async runtime")
 }

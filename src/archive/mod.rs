@@ -110,6 +110,8 @@ struct Entry {
     /// Path of revision 1, relative to the root.
     first: PathBuf,
     revision: u32,
+    /// The current revision's text hash, when this process wrote it (else read from its file).
+    text_sha256: Option<String>,
 }
 
 /// What [`Archive::put`] did.
@@ -120,12 +122,54 @@ pub enum PutOutcome {
     Unchanged { id: String },
 }
 
+/// What [`Archive::stage`] did.
+pub enum Stage {
+    /// The article's text is unchanged: nothing to write.
+    Unchanged { id: String },
+    /// A new revision, placed in the catalog (its raw response appended to WARC): its JSON
+    /// file is still to be written with [`Staged::write`], then [`Archive::confirm`]ed (or
+    /// [`Archive::abandon`]ed if the write failed).
+    Write(Box<Staged>),
+    /// Another revision of this article is being written: stage again (what was given comes
+    /// back) once it is confirmed.
+    Busy(Box<(Article, FetchInfo, Option<warc::Prepared>)>),
+}
+
+/// A revision whose JSON file is to be written. Writing is the costly part of archiving a page
+/// (a file created, two fsyncs), and needs nothing from the archive: a crawl writes several at
+/// once, on other threads, while it stages the next.
+pub struct Staged {
+    path: PathBuf,
+    stored: StoredArticle,
+    warc: Option<warc::Durable>,
+}
+
+impl Staged {
+    pub fn id(&self) -> &str {
+        &self.stored.id
+    }
+
+    /// Make the WARC record durable, then write the JSON file atomically: nothing visible
+    /// points to what is not there.
+    pub fn write(self) -> Result<StoredArticle> {
+        if let Some(w) = &self.warc {
+            w.sync()?;
+        }
+        let mut json = serde_json::to_vec_pretty(&self.stored)?;
+        json.push(b'\n');
+        write_atomic(&self.path, &json)?;
+        Ok(self.stored)
+    }
+}
+
 /// An open archive directory.
 pub struct Archive {
     root: PathBuf,
     catalog: HashMap<String, Entry>,
     warc: Option<WarcWriter>,
     warc_max_bytes: u64,
+    /// Staged revisions not yet confirmed, with the catalog entry each replaced.
+    pending: HashMap<String, Option<Entry>>,
     /// Held while the archive is open for writing, so two runs never write at once.
     _lock: Option<std::fs::File>,
 }
@@ -179,6 +223,7 @@ impl Archive {
             catalog: HashMap::new(),
             warc: None,
             warc_max_bytes: 1 << 30,
+            pending: HashMap::new(),
             _lock: Some(lock),
         };
         a.scan()?;
@@ -199,6 +244,7 @@ impl Archive {
             catalog: HashMap::new(),
             warc: None,
             warc_max_bytes: 1 << 30,
+            pending: HashMap::new(),
             _lock: None,
         };
         a.scan()?;
@@ -253,6 +299,7 @@ impl Archive {
                     let entry = self.catalog.entry(id.to_owned()).or_insert(Entry {
                         first: rel.clone(),
                         revision: 0,
+                        text_sha256: None,
                     });
                     if rev == 1 {
                         entry.first = rel;
@@ -304,7 +351,8 @@ impl Archive {
     /// Store an article fetched from `response`: a new article, a new revision of a changed
     /// one, or nothing when the text is unchanged. The raw response goes to WARC first.
     pub fn put(&mut self, article: Article, fetch: FetchInfo, response: &HttpResponse) -> Result<PutOutcome> {
-        self.put_inner(article, fetch, Some(response))
+        let record = warc::Prepared::response(response).at(self.warc_dir())?;
+        self.put_inner(article, fetch, Some(record))
     }
 
     /// Store a re-extraction of an archived response: its WARC record already exists, so the
@@ -313,49 +361,102 @@ impl Archive {
         self.put_inner(article, fetch, None)
     }
 
-    fn put_inner(
-        &mut self,
-        article: Article,
-        mut fetch: FetchInfo,
-        response: Option<&HttpResponse>,
-    ) -> Result<PutOutcome> {
-        let key = article.canonical_url.clone().unwrap_or_else(|| article.url.clone());
-        let id = article_id(&key);
+    fn put_inner(&mut self, article: Article, fetch: FetchInfo, record: Option<warc::Prepared>) -> Result<PutOutcome> {
+        let staged = match self.stage(article, fetch, record)? {
+            Stage::Unchanged { id } => return Ok(PutOutcome::Unchanged { id }),
+            Stage::Write(s) => *s,
+            Stage::Busy(_) => unreachable!("put confirms every revision it stages before returning"),
+        };
+        let id = staged.id().to_owned();
+        match staged.write() {
+            Ok(stored) => {
+                self.confirm(&id);
+                Ok(if stored.revision == 1 {
+                    PutOutcome::New(stored)
+                } else {
+                    PutOutcome::Updated(stored)
+                })
+            }
+            Err(e) => {
+                self.abandon(&id);
+                Err(e)
+            }
+        }
+    }
+
+    /// Place a new revision of an article in the catalog and append its raw response
+    /// (`record`, made beforehand with [`warc::Prepared::response`]) to WARC; the JSON file is
+    /// written by [`Staged::write`]. Nothing when the text is unchanged.
+    pub fn stage(&mut self, article: Article, mut fetch: FetchInfo, record: Option<warc::Prepared>) -> Result<Stage> {
+        let key = article.canonical_url.as_deref().unwrap_or(&article.url);
+        let id = article_id(key);
         let text_sha256 = text_hash(&article);
         let existing = self.catalog.get(&id).cloned();
         if let Some(e) = &existing {
-            let current = self.read(&revision_path(&e.first, e.revision))?;
-            if current.text_sha256 == text_sha256 {
-                return Ok(PutOutcome::Unchanged { id });
+            let current = match &e.text_sha256 {
+                Some(h) => h.clone(),
+                None => self.read(&revision_path(&e.first, e.revision))?.text_sha256,
+            };
+            if current == text_sha256 {
+                return Ok(Stage::Unchanged { id });
+            }
+            if self.pending.contains_key(&id) {
+                return Ok(Stage::Busy(Box::new((article, fetch, record))));
             }
         }
-        if let Some(response) = response {
+        let mut durable = None;
+        if let Some(record) = record {
             if self.warc.is_none() {
                 self.warc = Some(WarcWriter::new(&self.warc_dir(), self.warc_max_bytes)?);
             }
-            fetch.warc = Some(self.warc.as_mut().expect("opened").write_response(response)?);
+            let (at, d) = self.warc.as_mut().expect("opened").append(record)?;
+            fetch.warc = Some(at);
+            durable = Some(d);
         }
         let (first, revision) = match &existing {
             Some(e) => (e.first.clone(), e.revision + 1),
             None => (self.place(&article, &id), 1),
         };
-        let stored = StoredArticle {
-            schema: SCHEMA_VERSION,
-            id: id.clone(),
-            revision,
-            text_sha256,
-            article,
-            fetch,
-        };
-        let mut json = serde_json::to_vec_pretty(&stored)?;
-        json.push(b'\n');
-        write_atomic(&self.root.join(revision_path(&first, revision)), &json)?;
-        self.catalog.insert(id, Entry { first, revision });
-        Ok(if revision == 1 {
-            PutOutcome::New(stored)
-        } else {
-            PutOutcome::Updated(stored)
-        })
+        let path = self.root.join(revision_path(&first, revision));
+        self.catalog.insert(
+            id.clone(),
+            Entry {
+                first,
+                revision,
+                text_sha256: Some(text_sha256.clone()),
+            },
+        );
+        self.pending.insert(id.clone(), existing);
+        Ok(Stage::Write(Box::new(Staged {
+            path,
+            stored: StoredArticle {
+                schema: SCHEMA_VERSION,
+                id,
+                revision,
+                text_sha256,
+                article,
+                fetch,
+            },
+            warc: durable,
+        })))
+    }
+
+    /// A staged revision was written.
+    pub fn confirm(&mut self, id: &str) {
+        self.pending.remove(id);
+    }
+
+    /// A staged revision could not be written: the catalog forgets it.
+    pub fn abandon(&mut self, id: &str) {
+        match self.pending.remove(id) {
+            Some(Some(previous)) => {
+                self.catalog.insert(id.to_owned(), previous);
+            }
+            Some(None) => {
+                self.catalog.remove(id);
+            }
+            None => {}
+        }
     }
 
     /// `<site>/<yyyy>/<mm>/<id>.json` by publication month.
@@ -502,6 +603,37 @@ pub(crate) mod tests {
         assert_eq!(b.get(&s.id).unwrap().unwrap().article.body, "Đoạn một, đã sửa.");
         let rec = warc::read_at(&b.warc_dir(), s2.fetch.warc.as_ref().unwrap()).unwrap();
         assert_eq!(rec.http().unwrap().2, b"y");
+    }
+
+    #[test]
+    fn a_revision_staged_twice_waits_for_the_first_and_a_failed_write_is_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = Archive::open(dir.path()).unwrap();
+        let rec = |b: &[u8]| Some(warc::Prepared::response(&response(b)).unwrap());
+        let Stage::Write(first) = a.stage(sample("Một."), fetch(), rec(b"1")).unwrap() else {
+            panic!("a new article is written")
+        };
+        // While it is being written: the same text is unchanged, other text must wait.
+        assert!(matches!(
+            a.stage(sample("Một."), fetch(), rec(b"1")).unwrap(),
+            Stage::Unchanged { .. }
+        ));
+        let Stage::Busy(back) = a.stage(sample("Hai."), fetch(), rec(b"2")).unwrap() else {
+            panic!("a second revision waits for the first")
+        };
+        let id = first.id().to_owned();
+        let stored = first.write().unwrap();
+        a.confirm(&id);
+        assert_eq!(stored.revision, 1);
+        let (article, f, r) = *back;
+        let Stage::Write(second) = a.stage(article, f, r).unwrap() else {
+            panic!("staged again once the first is confirmed")
+        };
+        assert_eq!(second.stored.revision, 2);
+        // The write fails (say the disk is full): the catalog is as before it.
+        a.abandon(&id);
+        assert_eq!(a.revision_of(&id), Some(1));
+        assert_eq!(a.get(&id).unwrap().unwrap().article.body, "Một.");
     }
 
     #[test]

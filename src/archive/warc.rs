@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{IoContext, Result};
 
@@ -46,7 +47,8 @@ pub struct WarcWriter {
 }
 
 struct Open {
-    file: File,
+    /// Shared with [`Durable`] handles, which sync it from other threads.
+    file: Arc<File>,
     open_path: PathBuf,
     name: String,
     offset: u64,
@@ -62,6 +64,49 @@ fn gzip_member(header: &str, block: &[u8]) -> std::io::Result<Vec<u8>> {
     gz.write_all(block)?;
     gz.write_all(b"\r\n\r\n")?;
     gz.finish()
+}
+
+/// A `response` record ready to append: its id and its gzip member.
+pub struct Prepared {
+    id: String,
+    member: Vec<u8>,
+}
+
+impl Prepared {
+    /// Build and compress the record of a response.
+    pub fn response(r: &HttpResponse) -> std::io::Result<Prepared> {
+        let block = http_block(r);
+        let digest = match r.body_sha256 {
+            Some(hex) => format!("sha256:{hex}"),
+            None => format!("sha256:{:x}", Sha256::digest(r.body)),
+        };
+        let block_digest = format!("sha256:{:x}", Sha256::digest(&block));
+        let id = record_id();
+        let header = format!(
+            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {id}\r\nWARC-Date: {}\r\nWARC-Target-URI: {}\r\nWARC-Payload-Digest: {digest}\r\nWARC-Block-Digest: {block_digest}\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            r.date,
+            r.url,
+            block.len()
+        );
+        Ok(Prepared {
+            id,
+            member: gzip_member(&header, &block)?,
+        })
+    }
+}
+
+/// Makes appended records durable: an fsync of their file, from any thread. Syncing once
+/// covers every record appended before.
+#[derive(Clone)]
+pub struct Durable {
+    file: Arc<File>,
+    path: PathBuf,
+}
+
+impl Durable {
+    pub fn sync(&self) -> Result<()> {
+        self.file.sync_data().at(&self.path)
+    }
 }
 
 /// The HTTP message as stored: status line, headers, body. The body is stored decoded, so
@@ -108,11 +153,13 @@ impl WarcWriter {
                 std::process::id()
             );
             let open_path = self.dir.join(format!("{name}.open"));
-            let file = OpenOptions::new()
-                .create_new(true)
-                .write(true)
-                .open(&open_path)
-                .at(&open_path)?;
+            let file = Arc::new(
+                OpenOptions::new()
+                    .create_new(true)
+                    .write(true)
+                    .open(&open_path)
+                    .at(&open_path)?,
+            );
             let mut o = Open {
                 file,
                 open_path,
@@ -131,7 +178,7 @@ impl WarcWriter {
                 info.len()
             );
             let member = gzip_member(&header, info.as_bytes()).at(&o.open_path)?;
-            o.file.write_all(&member).at(&o.open_path)?;
+            (&*o.file).write_all(&member).at(&o.open_path)?;
             o.offset += member.len() as u64;
             self.current = Some(o);
         }
@@ -140,31 +187,29 @@ impl WarcWriter {
 
     /// Append a `response` record and make it durable before returning where it is.
     pub fn write_response(&mut self, r: &HttpResponse) -> Result<WarcRef> {
-        let block = http_block(r);
-        let digest = match r.body_sha256 {
-            Some(hex) => format!("sha256:{hex}"),
-            None => format!("sha256:{:x}", Sha256::digest(r.body)),
-        };
-        let block_digest = format!("sha256:{:x}", Sha256::digest(&block));
-        let id = record_id();
-        let header = format!(
-            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {id}\r\nWARC-Date: {}\r\nWARC-Target-URI: {}\r\nWARC-Payload-Digest: {digest}\r\nWARC-Block-Digest: {block_digest}\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
-            r.date,
-            r.url,
-            block.len()
-        );
+        let record = Prepared::response(r).at(&self.dir)?;
+        let (at, durable) = self.append(record)?;
+        durable.sync()?;
+        Ok(at)
+    }
+
+    /// Append a record made beforehand (the compression is the costly part, and may run on
+    /// another thread). The record is written, not yet durable: [`Durable::sync`] makes it so.
+    pub fn append(&mut self, record: Prepared) -> Result<(WarcRef, Durable)> {
         let o = self.open()?;
-        let member = gzip_member(&header, &block).at(&o.open_path)?;
-        o.file.write_all(&member).at(&o.open_path)?;
-        o.file.sync_data().at(&o.open_path)?;
+        (&*o.file).write_all(&record.member).at(&o.open_path)?;
         let at = WarcRef {
             file: o.name.clone(),
             offset: o.offset,
-            length: member.len() as u64,
-            record_id: id,
+            length: record.member.len() as u64,
+            record_id: record.id,
         };
-        o.offset += member.len() as u64;
-        Ok(at)
+        o.offset += record.member.len() as u64;
+        let durable = Durable {
+            file: o.file.clone(),
+            path: o.open_path.clone(),
+        };
+        Ok((at, durable))
     }
 
     /// Close the current file: sync it and give it its final name.

@@ -3,9 +3,10 @@
 //! to `extract` → `archive` → `index`.
 //!
 //! Fetch tasks run concurrently (up to `concurrency`), each gated by its host's limiter;
-//! extraction runs on the blocking pool; the archive, the index writer and the crawl
-//! [`state`] store (frontier, URL statuses, validators, robots.txt) are owned by the single
-//! loop in [`run`], so writes never race.
+//! extraction (and the compression of an article's WARC record) runs on the blocking pool;
+//! the archive, the index writer and the crawl [`state`] store (frontier, URL statuses,
+//! validators, robots.txt) are owned by the single loop in [`run`], which stages each article
+//! and hands its JSON write to the blocking pool, recording the URL when the write lands.
 
 pub mod discover;
 pub mod fetch;
@@ -25,7 +26,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use url::Url;
 
-use crate::archive::{Archive, FetchInfo, HttpResponse, PutOutcome};
+use crate::archive::{Archive, FetchInfo, HttpResponse, Stage};
 use crate::config::{Config, Site};
 use crate::error::Result;
 use crate::extract::{self, Extraction, Page, PageType, profile::Profiles};
@@ -110,9 +111,11 @@ impl CrawlReport {
 }
 
 /// Small safety margin on top of the configured gap, so the gap a server measures between
-/// two request starts never falls below it.
+/// two request starts never falls below it: 2 %, plus 2 ms for gaps of 20 ms and more (a
+/// fixed 2 ms capped a host at 500 requests/s however high its configured rate).
 fn gap(rate: f64) -> Duration {
-    Duration::from_secs_f64(1.0 / rate).mul_f64(1.02) + Duration::from_millis(2)
+    let period = Duration::from_secs_f64(1.0 / rate);
+    period.mul_f64(1.02) + (period / 10).min(Duration::from_millis(2))
 }
 
 fn limiter(period: Duration) -> DefaultDirectRateLimiter {
@@ -262,7 +265,8 @@ struct Job {
 }
 
 enum JobResult {
-    Page(Box<Fetched>, Option<Box<Extraction>>),
+    /// A page; HTML pages with what was extracted from them.
+    Page(Box<Fetched>, Option<Box<Extracted>>),
     /// A conditional request answered 304.
     NotModified(u16),
     /// The same body as the last fetch of this article: nothing to extract or archive.
@@ -271,6 +275,42 @@ enum JobResult {
     Redirect(Url),
     SkippedRobots,
     Failed(String),
+}
+
+/// An extracted page, with its WARC record prepared (compressed) when it is an article to
+/// archive: that work is done beside the extraction, off the loop that archives.
+struct Extracted {
+    x: Extraction,
+    page_type: PageType,
+    record: Option<crate::archive::warc::Prepared>,
+}
+
+/// A page's type: the site's URL patterns first, then what extraction judged.
+fn page_type(site: &Site, a: &extract::Article) -> PageType {
+    if site.article_urls.iter().any(|r| r.is_match(&a.url)) {
+        PageType::Article
+    } else if site.listing_urls.iter().any(|r| r.is_match(&a.url)) {
+        PageType::Listing
+    } else {
+        a.page_type
+    }
+}
+
+/// The fetch time as archived (RFC 3339, seconds, UTC).
+fn fetch_date(f: &Fetched) -> String {
+    f.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn http_response<'a>(f: &'a Fetched, date: &'a str) -> HttpResponse<'a> {
+    HttpResponse {
+        url: f.final_url.as_str(),
+        status: f.status,
+        reason: &f.reason,
+        headers: &f.headers,
+        body: &f.body,
+        body_sha256: Some(&f.body_sha256),
+        date,
+    }
 }
 
 fn jitter(max: Duration) -> Duration {
@@ -355,6 +395,7 @@ async fn fetch_job(
     }
     let fetched = Arc::new(fetched);
     let f2 = fetched.clone();
+    let site = job.site;
     let extraction = tokio::task::spawn_blocking(move || {
         let url = f2.final_url.as_str();
         let page = Page {
@@ -363,12 +404,23 @@ async fn fetch_job(
             url,
             fetched_at: Some(f2.fetched_at.with_timezone(&extract::date::vn_offset())),
         };
-        extract::extract(&page, profiles.for_url(url))
+        let x = extract::extract(&page, profiles.for_url(url));
+        let page_type = page_type(&cfg.sites[site], &x.article);
+        // An article to archive: its WARC record is compressed here, in parallel with the
+        // other pages, not in the loop that appends it.
+        let record = (page_type == PageType::Article && !x.article.body.trim().is_empty())
+            .then(|| {
+                let date = fetch_date(&f2);
+                crate::archive::warc::Prepared::response(&http_response(&f2, &date))
+            })
+            .transpose();
+        record.map(|record| Extracted { x, page_type, record })
     })
     .await;
     let fetched = Arc::try_unwrap(fetched).unwrap_or_else(|a| (*a).clone());
     match extraction {
-        Ok(x) => JobResult::Page(Box::new(fetched), Some(Box::new(x))),
+        Ok(Ok(x)) => JobResult::Page(Box::new(fetched), Some(Box::new(x))),
+        Ok(Err(e)) => JobResult::Failed(format!("cannot prepare the WARC record: {e}")),
         Err(e) => JobResult::Failed(format!("extraction panicked: {e}")),
     }
 }
@@ -525,17 +577,26 @@ pub async fn run(
             frontier.push(site, u, 0)?;
         }
     }
-    let progress = progress::Progress::new(&cfg, &active, opts.show_progress);
+    let mut books = Books {
+        progress: progress::Progress::new(&cfg, &active, opts.show_progress),
+        since_commit: 0,
+    };
     let mut hosts: HashMap<String, Arc<Host>> = HashMap::new();
     // Hosts whose robots.txt this run has stored and whose Sitemap lines it has queued.
     let mut robots_done: HashSet<String> = HashSet::new();
     let mut inflight: JoinSet<(Job, JobResult)> = JoinSet::new();
+    // Articles being written to the archive, on the blocking pool.
+    let mut writes: JoinSet<Written> = JoinSet::new();
     let mut total_scheduled: usize = frontier.scheduled.iter().sum();
     let deadline = opts.max_duration.map(|d| started + d);
-    let mut since_commit = 0usize;
 
     loop {
-        let room = cfg.concurrency.saturating_sub(inflight.len());
+        // Writes waiting hold their articles in memory: past a bound, fetching waits for them.
+        let room = if writes.len() >= cfg.concurrency * 2 {
+            0
+        } else {
+            cfg.concurrency.saturating_sub(inflight.len())
+        };
         let batch = if room > 0 && !report.page_limit {
             frontier.pop(room)?
         } else {
@@ -594,27 +655,42 @@ pub async fn run(
                 (job, r)
             });
         }
-        if inflight.is_empty() {
+        if inflight.is_empty() && writes.is_empty() {
             break;
         }
-        let next = tokio::select! {
-            r = inflight.join_next() => r,
+        let event = tokio::select! {
+            r = inflight.join_next(), if !inflight.is_empty() => Event::Fetched(r),
+            w = writes.join_next(), if !writes.is_empty() => Event::Written(w),
             _ = cancel.wait_for(|c| *c) => {
                 report.interrupted = true;
-                None
+                Event::Stop
             }
             _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
                 report.timed_out = true;
-                None
+                Event::Stop
             }
         };
-        let Some(next) = next else {
-            tracing::warn!("stopping: abandoning {} request(s) in flight", inflight.len());
-            inflight.abort_all();
-            while inflight.join_next().await.is_some() {}
-            // Abandoned requests are queued again for the next run.
-            frontier.state.requeue_inflight()?;
-            break;
+        let next = match event {
+            Event::Fetched(Some(next)) => next,
+            Event::Fetched(None) | Event::Written(None) => continue,
+            Event::Written(Some(w)) => {
+                let w = w.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
+                books.written(w, &mut report, &mut frontier, archive, indexer, &cfg)?;
+                continue;
+            }
+            Event::Stop => {
+                tracing::warn!("stopping: abandoning {} request(s) in flight", inflight.len());
+                inflight.abort_all();
+                while inflight.join_next().await.is_some() {}
+                // Articles being written are finished and recorded.
+                while let Some(w) = writes.join_next().await {
+                    let w = w.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
+                    books.written(w, &mut report, &mut frontier, archive, indexer, &cfg)?;
+                }
+                // Abandoned requests are queued again for the next run.
+                frontier.state.requeue_inflight()?;
+                break;
+            }
         };
         let (job, result) = match next {
             Ok(x) => x,
@@ -641,22 +717,61 @@ pub async fn run(
             }
         }
         let stats = report.sites.get_mut(&site.name).expect("site in report");
-        let outcome = handle(
-            &cfg,
-            site,
-            &job,
-            result,
-            stats,
-            &mut frontier,
-            archive,
-            indexer,
-            &mut since_commit,
-        )?;
-        frontier.state.record(url, &outcome.as_ref())?;
-        progress.update(&site.name, stats, frontier.queued.get(&site.name).copied().unwrap_or(0));
-        if since_commit >= 500 {
+        match handle(&cfg, site, &job, result, stats, &mut frontier)? {
+            Handled::Record(recorded) => {
+                frontier.state.record(url, &recorded.as_ref())?;
+                books.update(&site.name, stats, &frontier);
+            }
+            Handled::Archive(a) => {
+                let mut a = *a;
+                let staged = loop {
+                    match archive.stage(a.article, a.fetch, a.record) {
+                        Ok(Stage::Busy(back)) => {
+                            // Another revision of this article is being written: let it land.
+                            while let Some(w) = writes.join_next().await {
+                                let w =
+                                    w.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
+                                books.written(w, &mut report, &mut frontier, archive, indexer, &cfg)?;
+                            }
+                            (a.article, a.fetch, a.record) = *back;
+                        }
+                        other => break other,
+                    }
+                };
+                let stats = report.sites.get_mut(&site.name).expect("site in report");
+                let mut recorded = a.recorded;
+                match staged {
+                    Ok(Stage::Unchanged { id }) => {
+                        stats.unchanged += 1;
+                        recorded.state = "unchanged".into();
+                        recorded.article_id = Some(id);
+                    }
+                    Ok(Stage::Write(staged)) => {
+                        let url = url.to_owned();
+                        let site = job.site;
+                        writes.spawn_blocking(move || Written {
+                            url,
+                            site,
+                            recorded,
+                            result: staged.write(),
+                        });
+                        continue;
+                    }
+                    Ok(Stage::Busy(_)) => unreachable!("no write is pending"),
+                    Err(e) => {
+                        tracing::error!("{url}: cannot archive: {e}");
+                        stats.failed += 1;
+                        recorded.state = "failed".into();
+                        recorded.error = Some(format!("cannot archive: {e}"));
+                    }
+                }
+                frontier.state.record(url, &recorded.as_ref())?;
+                books.update(&site.name, stats, &frontier);
+            }
+        }
+        if books.since_commit >= INDEX_COMMIT_EVERY {
             indexer.commit()?;
-            since_commit = 0;
+            books.since_commit = 0;
         }
     }
     archive.flush()?;
@@ -678,8 +793,91 @@ pub async fn run(
         // Stopped early but cleanly: the next run continues this one's queue.
         frontier.state.pause(outcome, &summary)?;
     }
-    progress.finish();
+    books.progress.finish();
     Ok(report)
+}
+
+/// Index commits, at most one per this many archived articles (and at the end of a run). The
+/// index is derived data: what a killed run archived but did not commit is indexed by the
+/// next (see [`run_into`]).
+const INDEX_COMMIT_EVERY: usize = 2_000;
+
+/// What the run loop waits for.
+#[allow(clippy::large_enum_variant)] // one at a time, on the stack
+enum Event {
+    Fetched(Option<std::result::Result<(Job, JobResult), tokio::task::JoinError>>),
+    Written(Option<std::result::Result<Written, tokio::task::JoinError>>),
+    Stop,
+}
+
+/// An article write that finished, successfully or not.
+struct Written {
+    url: String,
+    site: usize,
+    recorded: Recorded,
+    result: Result<crate::archive::StoredArticle>,
+}
+
+/// The run loop's progress display and index commit count.
+struct Books {
+    progress: progress::Progress,
+    since_commit: usize,
+}
+
+impl Books {
+    fn update(&self, site: &str, stats: &SiteStats, frontier: &Frontier) {
+        self.progress
+            .update(site, stats, frontier.queued.get(site).copied().unwrap_or(0));
+    }
+
+    /// An article's JSON file is written (or could not be): confirm it in the archive, index
+    /// it, count it, and only then record its URL as done.
+    fn written(
+        &mut self,
+        w: Written,
+        report: &mut CrawlReport,
+        frontier: &mut Frontier,
+        archive: &mut Archive,
+        indexer: &mut Indexer,
+        cfg: &Config,
+    ) -> Result<()> {
+        let site = &cfg.sites[w.site];
+        let stats = report.sites.get_mut(&site.name).expect("site in report");
+        let Written {
+            url,
+            mut recorded,
+            result,
+            ..
+        } = w;
+        match result {
+            Ok(s) => {
+                archive.confirm(&s.id);
+                if s.revision == 1 {
+                    stats.new += 1;
+                } else {
+                    stats.updated += 1;
+                }
+                let path = archive.path_of(&s.id).unwrap_or_default();
+                indexer.upsert(&s, &path)?;
+                self.since_commit += 1;
+                tracing::info!(
+                    "archived {} ({})",
+                    s.article.title.as_deref().unwrap_or("untitled"),
+                    path.display()
+                );
+                recorded.article_id = Some(s.id);
+            }
+            Err(e) => {
+                tracing::error!("{url}: cannot archive: {e}");
+                stats.failed += 1;
+                recorded.state = "failed".into();
+                recorded.error = Some(format!("cannot archive: {e}"));
+            }
+        }
+        frontier.state.record(&url, &recorded.as_ref())?;
+        self.update(&site.name, stats, frontier);
+        Ok(())
+    }
 }
 
 /// What a fetch gave, for the URL's row in the state store (owned strings).
@@ -735,8 +933,29 @@ impl Recorded {
     }
 }
 
-/// Act on one fetch: count it, queue what it links to, archive and index an article.
-#[allow(clippy::too_many_arguments)] // the run loop's parts, lent for one page
+/// What the run loop does next with a fetched page.
+enum Handled {
+    /// Record this in the state store.
+    Record(Recorded),
+    /// Archive this article; the URL is recorded once it is.
+    Archive(Box<ToArchive>),
+}
+
+impl From<Recorded> for Handled {
+    fn from(r: Recorded) -> Handled {
+        Handled::Record(r)
+    }
+}
+
+struct ToArchive {
+    article: extract::Article,
+    fetch: FetchInfo,
+    record: Option<crate::archive::warc::Prepared>,
+    recorded: Recorded,
+}
+
+/// Act on one fetch: count it, queue what it links to; an article is handed back to be
+/// archived.
 fn handle(
     cfg: &Config,
     site: &Site,
@@ -744,20 +963,17 @@ fn handle(
     result: JobResult,
     stats: &mut SiteStats,
     frontier: &mut Frontier,
-    archive: &mut Archive,
-    indexer: &mut Indexer,
-    since_commit: &mut usize,
-) -> Result<Recorded> {
+) -> Result<Handled> {
     let f = match result {
         JobResult::SkippedRobots => {
             tracing::debug!("{}: disallowed by robots.txt", job.url);
             stats.skipped_robots += 1;
-            return Ok(Recorded::new("robots"));
+            return Ok(Recorded::new("robots").into());
         }
         JobResult::Failed(e) => {
             tracing::warn!("{}: {e}", job.url);
             stats.failed += 1;
-            return Ok(Recorded::failed(e));
+            return Ok(Recorded::failed(e).into());
         }
         JobResult::Redirect(target) => {
             stats.redirects += 1;
@@ -769,7 +985,7 @@ fn handle(
                     job.url
                 );
             }
-            return Ok(Recorded::new("redirect"));
+            return Ok(Recorded::new("redirect").into());
         }
         JobResult::NotModified(status) => {
             stats.fetched += 1;
@@ -778,12 +994,13 @@ fn handle(
             return Ok(Recorded {
                 status: Some(status),
                 ..Recorded::new("not-modified")
-            });
+            }
+            .into());
         }
         JobResult::SameBody(f) => {
             stats.fetched += 1;
             stats.unchanged += 1;
-            return Ok(Recorded::fetched("unchanged", &f));
+            return Ok(Recorded::fetched("unchanged", &f).into());
         }
         JobResult::Page(f, x) => (f, x),
     };
@@ -803,7 +1020,8 @@ fn handle(
         return Ok(Recorded {
             error: Some(format!("HTTP {}", f.status)),
             ..Recorded::fetched("failed", &f)
-        });
+        }
+        .into());
     }
     let Some(x) = x else {
         stats.other += 1;
@@ -831,14 +1049,16 @@ fn handle(
         return Ok(Recorded {
             page_type: Some("other"),
             ..Recorded::fetched("done", &f)
-        });
+        }
+        .into());
     };
+    let Extracted { x, page_type, record } = *x;
     // An article is archived once, under its final URL.
     let final_key = urls::normalise(&f.final_url, &site.ignore_params).to_string();
     if final_key != job.url.as_str() {
         if frontier.state.state_in_run(&final_key)?.as_deref() == Some("done") {
             tracing::debug!("{}: already processed under its final URL", job.url);
-            return Ok(Recorded::fetched("done", &f));
+            return Ok(Recorded::fetched("done", &f).into());
         }
         frontier.state.mark_seen(&final_key, &site.name, job.depth)?;
     }
@@ -847,13 +1067,6 @@ fn handle(
     }
     let mut article = x.article;
     article.site = site.name.clone();
-    let page_type = if site.article_urls.iter().any(|r| r.is_match(&article.url)) {
-        PageType::Article
-    } else if site.listing_urls.iter().any(|r| r.is_match(&article.url)) {
-        PageType::Listing
-    } else {
-        article.page_type
-    };
     let mut recorded = Recorded::fetched("done", &f);
     match page_type {
         PageType::Listing => {
@@ -873,10 +1086,11 @@ fn handle(
                 return Ok(Recorded {
                     error: Some("article page without text".into()),
                     ..Recorded::fetched("failed", &f)
-                });
+                }
+                .into());
             }
             let fetch = FetchInfo {
-                fetched_at: f.fetched_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                fetched_at: fetch_date(&f),
                 status: f.status,
                 final_url: f.final_url.to_string(),
                 content_type: f.header("content-type").map(str::to_owned),
@@ -885,47 +1099,15 @@ fn handle(
                 content_sha256: recorded.content_sha256.clone().unwrap_or_default(),
                 warc: None,
             };
-            let response = HttpResponse {
-                url: f.final_url.as_str(),
-                status: f.status,
-                reason: &f.reason,
-                headers: &f.headers,
-                body: &f.body,
-                body_sha256: Some(&f.body_sha256),
-                date: &fetch.fetched_at.clone(),
-            };
-            match archive.put(article, fetch, &response) {
-                Ok(PutOutcome::Unchanged { id }) => {
-                    stats.unchanged += 1;
-                    recorded.state = "unchanged".into();
-                    recorded.article_id = Some(id);
-                }
-                Ok(PutOutcome::New(s)) | Ok(PutOutcome::Updated(s)) => {
-                    if s.revision == 1 {
-                        stats.new += 1;
-                    } else {
-                        stats.updated += 1;
-                    }
-                    let path = archive.path_of(&s.id).unwrap_or_default();
-                    indexer.upsert(&s, &path)?;
-                    *since_commit += 1;
-                    tracing::info!(
-                        "archived {} ({})",
-                        s.article.title.as_deref().unwrap_or("untitled"),
-                        path.display()
-                    );
-                    recorded.article_id = Some(s.id.clone());
-                }
-                Err(e) => {
-                    tracing::error!("{}: cannot archive: {e}", job.url);
-                    stats.failed += 1;
-                    recorded.state = "failed".into();
-                    recorded.error = Some(format!("cannot archive: {e}"));
-                }
-            }
+            return Ok(Handled::Archive(Box::new(ToArchive {
+                article,
+                fetch,
+                record,
+                recorded,
+            })));
         }
     }
-    Ok(recorded)
+    Ok(recorded.into())
 }
 
 /// The politeness key of a URL: its host and explicit port, without the scheme — `http://x`
@@ -935,5 +1117,20 @@ fn host_key(u: &Url) -> String {
     match u.port() {
         Some(p) => format!("{host}:{p}"),
         None => host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_safety_margin_does_not_cap_a_lifted_rate() {
+        // A fixed 2 ms margin held every host to 500 requests/s, whatever its rate.
+        assert!(gap(1_000_000.0) < Duration::from_micros(2));
+        assert!(gap(1_000.0) < Duration::from_micros(1_200));
+        // Polite rates keep their margin: 2 % and 2 ms.
+        assert_eq!(gap(10.0), Duration::from_millis(104));
+        assert_eq!(gap(1.0), Duration::from_millis(1_022));
     }
 }
