@@ -82,22 +82,30 @@ pub fn text_hash(a: &Article) -> String {
 
 /// Write a file so that it is either absent or complete: temp file, fsync, rename, dir fsync.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .ok_or_else(|| Error::Config(format!("{} has no parent", path.display())))?;
+    let tmp = write_temp(path, bytes)?;
+    std::fs::rename(&tmp, path).at(path)?;
+    sync_dir(parent(path)?)
+}
+
+fn parent(path: &Path) -> Result<&Path> {
+    path.parent()
+        .ok_or_else(|| Error::Config(format!("{} has no parent", path.display())))
+}
+
+/// The first half of [`write_atomic`]: `bytes` in a durable temporary file beside `path`
+/// (a name the archive's scan ignores and removes), to be renamed into place.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let dir = parent(path)?;
     std::fs::create_dir_all(dir).at(dir)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
         std::process::id()
     ));
-    {
-        let mut f = std::fs::File::create(&tmp).at(&tmp)?;
-        f.write_all(bytes).at(&tmp)?;
-        f.sync_all().at(&tmp)?;
-    }
-    std::fs::rename(&tmp, path).at(path)?;
-    sync_dir(dir)
+    let mut f = std::fs::File::create(&tmp).at(&tmp)?;
+    f.write_all(bytes).at(&tmp)?;
+    f.sync_all().at(&tmp)?;
+    Ok(tmp)
 }
 
 /// fsync a directory so a rename in it is durable.
@@ -152,14 +160,73 @@ impl Staged {
     /// Make the WARC record durable, then write the JSON file atomically: nothing visible
     /// points to what is not there.
     pub fn write(self) -> Result<StoredArticle> {
-        if let Some(w) = &self.warc {
-            w.sync()?;
-        }
-        let mut json = serde_json::to_vec_pretty(&self.stored)?;
-        json.push(b'\n');
-        write_atomic(&self.path, &json)?;
-        Ok(self.stored)
+        write_all(vec![self]).pop().expect("one result per revision")
     }
+}
+
+/// Write staged revisions as one group, each as [`Staged::write`] would, with fewer fsyncs:
+/// every WARC file they point to is synced once, first; each JSON file is written to a
+/// temporary file and synced; then all are renamed into place and each directory is synced
+/// once. One result per revision, in order.
+pub fn write_all(batch: Vec<Staged>) -> Vec<Result<StoredArticle>> {
+    let mut warc_synced: Vec<&warc::Durable> = Vec::new();
+    let mut warc_failed = None;
+    for w in batch.iter().filter_map(|s| s.warc.as_ref()) {
+        if warc_synced.iter().any(|d| d.same_file(w)) {
+            continue;
+        }
+        if let Err(e) = w.sync() {
+            warc_failed = Some(e.to_string());
+        }
+        warc_synced.push(w);
+    }
+    let temps: Vec<Result<PathBuf>> = batch
+        .iter()
+        .map(|s| {
+            if let Some(e) = &warc_failed {
+                return Err(Error::Io {
+                    path: s.path.clone(),
+                    source: std::io::Error::other(format!("its WARC record is not durable: {e}")),
+                });
+            }
+            let mut json = serde_json::to_vec_pretty(&s.stored)?;
+            json.push(b'\n');
+            write_temp(&s.path, &json)
+        })
+        .collect();
+    // Renamed into place; each directory synced once, after its last rename.
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let renamed: Vec<Result<(usize, PathBuf, StoredArticle)>> = batch
+        .into_iter()
+        .zip(temps)
+        .map(|(s, tmp)| {
+            std::fs::rename(tmp?, &s.path).at(&s.path)?;
+            let dir = parent(&s.path)?;
+            let d = match dirs.iter().position(|x| x == dir) {
+                Some(d) => d,
+                None => {
+                    dirs.push(dir.to_owned());
+                    dirs.len() - 1
+                }
+            };
+            Ok((d, s.path, s.stored))
+        })
+        .collect();
+    let synced: Vec<Option<String>> = dirs.iter().map(|d| sync_dir(d).err().map(|e| e.to_string())).collect();
+    renamed
+        .into_iter()
+        .map(|r| {
+            let (d, path, stored) = r?;
+            match &synced[d] {
+                // A rename whose directory could not be synced is not durable.
+                Some(e) => Err(Error::Io {
+                    path,
+                    source: std::io::Error::other(e.clone()),
+                }),
+                None => Ok(stored),
+            }
+        })
+        .collect()
 }
 
 /// An open archive directory.

@@ -107,6 +107,11 @@ impl Durable {
     pub fn sync(&self) -> Result<()> {
         self.file.sync_data().at(&self.path)
     }
+
+    /// Do both make the same file durable (so one sync serves both)?
+    pub fn same_file(&self, other: &Durable) -> bool {
+        Arc::ptr_eq(&self.file, &other.file)
+    }
 }
 
 /// The HTTP message as stored: status line, headers, body. The body is stored decoded, so

@@ -580,19 +580,20 @@ pub async fn run(
     let mut books = Books {
         progress: progress::Progress::new(&cfg, &active, opts.show_progress),
         since_commit: 0,
+        batch: Vec::new(),
+        writes: JoinSet::new(),
+        writing: 0,
     };
     let mut hosts: HashMap<String, Arc<Host>> = HashMap::new();
     // Hosts whose robots.txt this run has stored and whose Sitemap lines it has queued.
     let mut robots_done: HashSet<String> = HashSet::new();
     let mut inflight: JoinSet<(Job, JobResult)> = JoinSet::new();
-    // Articles being written to the archive, on the blocking pool.
-    let mut writes: JoinSet<Written> = JoinSet::new();
     let mut total_scheduled: usize = frontier.scheduled.iter().sum();
     let deadline = opts.max_duration.map(|d| started + d);
 
     loop {
         // Writes waiting hold their articles in memory: past a bound, fetching waits for them.
-        let room = if writes.len() >= cfg.concurrency * 2 {
+        let room = if books.pending_writes() >= cfg.concurrency * 2 {
             0
         } else {
             cfg.concurrency.saturating_sub(inflight.len())
@@ -655,12 +656,13 @@ pub async fn run(
                 (job, r)
             });
         }
-        if inflight.is_empty() && writes.is_empty() {
+        if inflight.is_empty() && books.pending_writes() == 0 {
             break;
         }
         let event = tokio::select! {
+            biased;
             r = inflight.join_next(), if !inflight.is_empty() => Event::Fetched(r),
-            w = writes.join_next(), if !writes.is_empty() => Event::Written(w),
+            w = books.writes.join_next(), if !books.writes.is_empty() => Event::Written(w),
             _ = cancel.wait_for(|c| *c) => {
                 report.interrupted = true;
                 Event::Stop
@@ -669,24 +671,26 @@ pub async fn run(
                 report.timed_out = true;
                 Event::Stop
             }
+            // Nothing else is ready: write what is staged rather than wait with it.
+            _ = std::future::ready(()), if !books.batch.is_empty() => Event::Idle,
         };
         let next = match event {
             Event::Fetched(Some(next)) => next,
             Event::Fetched(None) | Event::Written(None) => continue,
             Event::Written(Some(w)) => {
-                let w = w.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
                 books.written(w, &mut report, &mut frontier, archive, indexer, &cfg)?;
+                continue;
+            }
+            Event::Idle => {
+                books.flush();
                 continue;
             }
             Event::Stop => {
                 tracing::warn!("stopping: abandoning {} request(s) in flight", inflight.len());
                 inflight.abort_all();
                 while inflight.join_next().await.is_some() {}
-                // Articles being written are finished and recorded.
-                while let Some(w) = writes.join_next().await {
-                    let w = w.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
-                    books.written(w, &mut report, &mut frontier, archive, indexer, &cfg)?;
-                }
+                // Articles staged or being written are finished and recorded.
+                books.drain(&mut report, &mut frontier, archive, indexer, &cfg).await?;
                 // Abandoned requests are queued again for the next run.
                 frontier.state.requeue_inflight()?;
                 break;
@@ -728,11 +732,7 @@ pub async fn run(
                     match archive.stage(a.article, a.fetch, a.record) {
                         Ok(Stage::Busy(back)) => {
                             // Another revision of this article is being written: let it land.
-                            while let Some(w) = writes.join_next().await {
-                                let w =
-                                    w.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
-                                books.written(w, &mut report, &mut frontier, archive, indexer, &cfg)?;
-                            }
+                            books.drain(&mut report, &mut frontier, archive, indexer, &cfg).await?;
                             (a.article, a.fetch, a.record) = *back;
                         }
                         other => break other,
@@ -747,14 +747,15 @@ pub async fn run(
                         recorded.article_id = Some(id);
                     }
                     Ok(Stage::Write(staged)) => {
-                        let url = url.to_owned();
-                        let site = job.site;
-                        writes.spawn_blocking(move || Written {
-                            url,
-                            site,
-                            recorded,
-                            result: staged.write(),
-                        });
+                        books.stage(
+                            Writing {
+                                id: staged.id().to_owned(),
+                                url: url.to_owned(),
+                                site: job.site,
+                                recorded,
+                            },
+                            *staged,
+                        );
                         continue;
                     }
                     Ok(Stage::Busy(_)) => unreachable!("no write is pending"),
@@ -806,22 +807,41 @@ const INDEX_COMMIT_EVERY: usize = 2_000;
 #[allow(clippy::large_enum_variant)] // one at a time, on the stack
 enum Event {
     Fetched(Option<std::result::Result<(Job, JobResult), tokio::task::JoinError>>),
-    Written(Option<std::result::Result<Written, tokio::task::JoinError>>),
+    Written(Option<std::result::Result<Vec<Written>, tokio::task::JoinError>>),
+    /// Nothing is ready.
+    Idle,
     Stop,
+}
+
+/// An article being written: the URL to record when it is.
+struct Writing {
+    /// The article's id in the archive.
+    id: String,
+    url: String,
+    site: usize,
+    recorded: Recorded,
 }
 
 /// An article write that finished, successfully or not.
 struct Written {
-    url: String,
-    site: usize,
-    recorded: Recorded,
+    writing: Writing,
     result: Result<crate::archive::StoredArticle>,
 }
 
-/// The run loop's progress display and index commit count.
+/// Articles staged together are written as one group (`archive::write_all`): one WARC sync
+/// and one sync per directory for the group instead of per article.
+const WRITE_BATCH: usize = 16;
+
+/// The run loop's progress display, index commit count, and archive writes.
 struct Books {
     progress: progress::Progress,
     since_commit: usize,
+    /// Staged articles not yet handed to a write task.
+    batch: Vec<(crate::archive::Staged, Writing)>,
+    /// Groups being written, on the blocking pool.
+    writes: JoinSet<Vec<Written>>,
+    /// Articles in `writes`.
+    writing: usize,
 }
 
 impl Books {
@@ -830,9 +850,71 @@ impl Books {
             .update(site, stats, frontier.queued.get(site).copied().unwrap_or(0));
     }
 
-    /// An article's JSON file is written (or could not be): confirm it in the archive, index
-    /// it, count it, and only then record its URL as done.
+    fn pending_writes(&self) -> usize {
+        self.batch.len() + self.writing
+    }
+
+    /// Queue a staged article for writing; a full group is handed to a write task.
+    fn stage(&mut self, writing: Writing, staged: crate::archive::Staged) {
+        self.batch.push((staged, writing));
+        if self.batch.len() >= WRITE_BATCH {
+            self.flush();
+        }
+    }
+
+    /// Hand the staged articles to a write task.
+    fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let (staged, writing): (Vec<_>, Vec<_>) = std::mem::take(&mut self.batch).into_iter().unzip();
+        self.writing += writing.len();
+        self.writes.spawn_blocking(move || {
+            let results = crate::archive::write_all(staged);
+            writing
+                .into_iter()
+                .zip(results)
+                .map(|(writing, result)| Written { writing, result })
+                .collect()
+        });
+    }
+
+    /// Write everything staged and wait for every write to land.
+    async fn drain(
+        &mut self,
+        report: &mut CrawlReport,
+        frontier: &mut Frontier<'_>,
+        archive: &mut Archive,
+        indexer: &mut Indexer,
+        cfg: &Config,
+    ) -> Result<()> {
+        self.flush();
+        while let Some(w) = self.writes.join_next().await {
+            self.written(w, report, frontier, archive, indexer, cfg)?;
+        }
+        Ok(())
+    }
+
+    /// A group of articles is written (or could not be): for each, confirm it in the archive,
+    /// index it, count it, and only then record its URL as done.
     fn written(
+        &mut self,
+        group: std::result::Result<Vec<Written>, tokio::task::JoinError>,
+        report: &mut CrawlReport,
+        frontier: &mut Frontier,
+        archive: &mut Archive,
+        indexer: &mut Indexer,
+        cfg: &Config,
+    ) -> Result<()> {
+        let group = group.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
+        self.writing -= group.len();
+        for w in group {
+            self.land(w, report, frontier, archive, indexer, cfg)?;
+        }
+        Ok(())
+    }
+
+    fn land(
         &mut self,
         w: Written,
         report: &mut CrawlReport,
@@ -841,17 +923,20 @@ impl Books {
         indexer: &mut Indexer,
         cfg: &Config,
     ) -> Result<()> {
-        let site = &cfg.sites[w.site];
-        let stats = report.sites.get_mut(&site.name).expect("site in report");
         let Written {
-            url,
-            mut recorded,
+            writing: Writing {
+                id,
+                url,
+                site,
+                mut recorded,
+            },
             result,
-            ..
         } = w;
+        let site = &cfg.sites[site];
+        let stats = report.sites.get_mut(&site.name).expect("site in report");
         match result {
             Ok(s) => {
-                archive.confirm(&s.id);
+                archive.confirm(&id);
                 if s.revision == 1 {
                     stats.new += 1;
                 } else {
@@ -868,6 +953,8 @@ impl Books {
                 recorded.article_id = Some(s.id);
             }
             Err(e) => {
+                // The catalog forgets the revision, so a later fetch stages it again.
+                archive.abandon(&id);
                 tracing::error!("{url}: cannot archive: {e}");
                 stats.failed += 1;
                 recorded.state = "failed".into();
