@@ -5,7 +5,6 @@
 //! [`recover`] finishes files left open by a crash: a partial record at the end is cut off,
 //! so every `.warc.gz` holds whole records only.
 
-use flate2::{Compression, write::GzEncoder};
 use sha2::{Digest, Sha256};
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
@@ -58,12 +57,27 @@ fn record_id() -> String {
     format!("<urn:uuid:{}>", uuid::Uuid::new_v4())
 }
 
+/// One gzip member holding a record: its header, its block and the closing blank line.
 fn gzip_member(header: &str, block: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut gz = GzEncoder::new(Vec::with_capacity(block.len() / 3 + 512), Compression::fast());
-    gz.write_all(header.as_bytes())?;
-    gz.write_all(block)?;
-    gz.write_all(b"\r\n\r\n")?;
-    gz.finish()
+    let mut record = Vec::with_capacity(header.len() + block.len() + 4);
+    record.extend_from_slice(header.as_bytes());
+    record.extend_from_slice(block);
+    record.extend_from_slice(b"\r\n\r\n");
+    // The bound is zlib's; a gzip wrapper is 12 bytes longer than a zlib one.
+    let mut out = vec![0u8; zlib_rs::compress_bound(record.len()) + 32];
+    let config = zlib_rs::DeflateConfig {
+        level: 1,
+        // 15 bits of window, with a gzip header and trailer
+        window_bits: 16 + 15,
+        ..zlib_rs::DeflateConfig::default()
+    };
+    let (member, code) = zlib_rs::compress_slice(&mut out, &record, config);
+    if code != zlib_rs::ReturnCode::Ok {
+        return Err(std::io::Error::other(format!("gzip: {code:?}")));
+    }
+    let n = member.len();
+    out.truncate(n);
+    Ok(out)
 }
 
 /// A `response` record ready to append: its id and its gzip member.

@@ -19,6 +19,7 @@ mod mojibake;
 mod pipeline;
 
 pub use charset::{EncodingReport, EncodingSource, decode_document, decode_utf8_recovering, http_charset};
+pub use codepage::is_vietnamese_letter;
 pub use legacy::Legacy;
 pub use pipeline::{Repair, RepairKind, Repaired, Repairer, repair, repair_hinted, repair_with};
 

@@ -277,7 +277,8 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let mut in_related = false;
     for (i, b) in container_blocks.iter().enumerate() {
         let t = b.text.trim();
-        let lower = t.to_lowercase();
+        // Markers and interface lines are short: a paragraph is not lower-cased to be compared.
+        let lower = if t.len() <= 80 { t.to_lowercase() } else { String::new() };
         let lower = lower.trim_end_matches([':', ' ']);
         if !paragraphs.is_empty() && END_MARKERS.contains(&lower) {
             in_related = true;
@@ -584,9 +585,14 @@ fn normalise_text(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Same text, ignoring whitespace and case.
+/// Same text, ignoring whitespace and case (compared as it goes: most blocks differ from the
+/// title in their first letters).
 fn same_text(a: &str, b: &str) -> bool {
-    normalise_text(a).to_lowercase() == normalise_text(b).to_lowercase()
+    fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.split_whitespace()
+            .flat_map(|w| std::iter::once(' ').chain(w.chars().flat_map(char::to_lowercase)))
+    }
+    folded(a).eq(folded(b))
 }
 
 fn words_overlap(a: &str, b: &str) -> f64 {
