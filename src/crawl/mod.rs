@@ -857,12 +857,7 @@ impl Books {
     /// Queue a staged article for writing; a full group is handed to a write task.
     fn stage(&mut self, writing: Writing, staged: crate::archive::Staged) {
         self.batch.push((staged, writing));
-        if self.batch.len()
-            >= std::env::var("HACK_WB")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(WRITE_BATCH)
-        {
+        if self.batch.len() >= WRITE_BATCH {
             self.flush();
         }
     }
