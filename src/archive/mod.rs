@@ -96,13 +96,20 @@ fn parent(path: &Path) -> Result<&Path> {
 /// (a name the archive's scan ignores and removes), to be renamed into place.
 fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let dir = parent(path)?;
-    std::fs::create_dir_all(dir).at(dir)?;
     let tmp = dir.join(format!(
         ".{}.{}.tmp",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
         std::process::id()
     ));
-    let mut f = std::fs::File::create(&tmp).at(&tmp)?;
+    // The directory is made when it is missing, not asked for before every file.
+    let mut f = match std::fs::File::create(&tmp) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).at(dir)?;
+            std::fs::File::create(&tmp)
+        }
+        r => r,
+    }
+    .at(&tmp)?;
     f.write_all(bytes).at(&tmp)?;
     f.sync_all().at(&tmp)?;
     Ok(tmp)

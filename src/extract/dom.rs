@@ -404,16 +404,19 @@ pub struct Block {
     pub ancestors: Vec<NodeId>,
     pub right_aligned: bool,
     pub italic_chars: usize,
+    /// Characters of `text`, and those other than white space: counted once, asked often.
+    char_count: usize,
+    visible: usize,
 }
 
 impl Block {
     pub fn chars(&self) -> usize {
-        self.text.chars().count()
+        self.char_count
     }
 
     /// Characters other than white space (what the link/bold/italic counts count).
     pub fn visible_chars(&self) -> usize {
-        self.text.chars().filter(|c| !c.is_whitespace()).count()
+        self.visible
     }
 
     pub fn link_density(&self) -> f64 {
@@ -620,8 +623,11 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
         if text.is_empty() {
             continue;
         }
-        let share = |n: usize| n * text.chars().filter(|c| !c.is_whitespace()).count() / total;
+        let visible = text.chars().filter(|c| !c.is_whitespace()).count();
+        let share = |n: usize| n * visible / total;
         out.push(Block {
+            char_count: text.chars().count(),
+            visible,
             text: text.to_owned(),
             link_chars: share(buf.link_chars),
             bold_chars: share(buf.bold_chars),
