@@ -348,11 +348,15 @@ fn write_in_case(text: &str, phrase: &[Word], k: usize, w: &Word, syllable: &str
         .collect()
 }
 
+/// A vowel, with or without diacritics: its base letter is one (no copy made).
 fn is_vowel(c: char) -> bool {
-    let mut buf = [0u8; 4];
+    let mut base = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        base.get_or_insert(d);
+    });
     matches!(
-        super::fold(c.encode_utf8(&mut buf)).as_str(),
-        "a" | "e" | "i" | "o" | "u" | "y"
+        base.unwrap_or(c).to_ascii_lowercase(),
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y'
     )
 }
 
