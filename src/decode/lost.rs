@@ -416,39 +416,45 @@ fn viterbi(cands: &[Vec<Candidate>], m: &Model) -> Vec<usize> {
     let mut back: Vec<Vec<usize>> = Vec::with_capacity(n);
     score.push(cands[0].iter().map(|c| m.log_unigram(c.id) + c.penalty).collect());
     back.push(vec![0; cands[0].len()]);
-    let mut order: Vec<usize> = Vec::new();
+    // The previous position's states, best first: (score, score plus the most any bigram
+    // after it can add, syllable, index).
+    let mut order: Vec<(f64, f64, Option<u32>, usize)> = Vec::new();
     for t in 1..n {
         let mut s = Vec::with_capacity(cands[t].len());
         let mut b = Vec::with_capacity(cands[t].len());
         // Previous states best first: once a state's score plus the most any bigram can add
         // falls below the best path found, no later state can win (exact, fewer lookups).
-        let prev = &score[t - 1];
         order.clear();
-        order.extend(0..prev.len());
-        order.sort_by(|&x, &y| prev[y].total_cmp(&prev[x]).then(x.cmp(&y)));
+        order.extend(
+            cands[t - 1]
+                .iter()
+                .zip(&score[t - 1])
+                .enumerate()
+                .map(|(i, (c, &p))| (p, p + m.max_log_after(c.id), c.id, i)),
+        );
+        order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.3.cmp(&y.3)));
         // Every pair scores at least the back-off of its first syllable times P(second), and
         // an unseen pair exactly that: the best path through any unseen pair is known before
         // a single pair is looked up, and only pairs that could beat it are.
         let (through_backoff, backoff_arg) = order
             .iter()
-            .map(|&i| (prev[i] + m.log_backoff(cands[t - 1][i].id), i))
+            .map(|&(p, _, id, i)| (p + m.log_backoff(id), i))
             .fold((f64::NEG_INFINITY, 0), |acc, x| if x.0 > acc.0 { x } else { acc });
         for c in &cands[t] {
             let into_c = m.max_log_before(c.id);
             let (mut arg, mut best) = match c.id {
                 // An unknown syllable scores the same after every state.
-                None => (order[0], prev[order[0]] + m.log_unigram(None)),
+                None => (order[0].3, order[0].0 + m.log_unigram(None)),
                 Some(_) => (backoff_arg, through_backoff + m.log_unigram(c.id)),
             };
-            for &i in &order {
-                if prev[i] + into_c < best {
+            for &(p, after, id, i) in &order {
+                if p + into_c < best {
                     break;
                 }
-                let p = cands[t - 1][i].id;
-                if prev[i] + m.max_log_after(p) < best {
+                if after < best {
                     continue;
                 }
-                let v = prev[i] + m.log_bigram(p, c.id);
+                let v = p + m.log_bigram(id, c.id);
                 if v > best || (v == best && i < arg) {
                     (arg, best) = (i, v);
                 }
