@@ -660,10 +660,10 @@ pub async fn run(
             break;
         }
         let event = tokio::select! {
+            // In this order: a stop is seen even while results keep arriving.
             biased;
-            r = inflight.join_next(), if !inflight.is_empty() => Event::Fetched(r),
-            w = books.writes.join_next(), if !books.writes.is_empty() => Event::Written(w),
-            _ = cancel.wait_for(|c| *c) => {
+            // (A dropped sender is no stop.)
+            Ok(_) = cancel.wait_for(|c| *c) => {
                 report.interrupted = true;
                 Event::Stop
             }
@@ -671,6 +671,8 @@ pub async fn run(
                 report.timed_out = true;
                 Event::Stop
             }
+            r = inflight.join_next(), if !inflight.is_empty() => Event::Fetched(r),
+            w = books.writes.join_next(), if !books.writes.is_empty() => Event::Written(w),
             // Nothing else is ready: write what is staged rather than wait with it.
             _ = std::future::ready(()), if !books.batch.is_empty() => Event::Idle,
         };
