@@ -897,8 +897,8 @@ impl Books {
         Ok(())
     }
 
-    /// A group of articles is written (or could not be): for each, confirm it in the archive,
-    /// index it, count it, and only then record its URL as done.
+    /// A group of articles is written (or could not be): for each, confirm it in the archive
+    /// (or have the archive forget it), index it, count it, and only then record its URL.
     fn written(
         &mut self,
         group: std::result::Result<Vec<Written>, tokio::task::JoinError>,
@@ -911,61 +911,48 @@ impl Books {
         let group = group.map_err(|e| crate::Error::Config(format!("an archive write task failed: {e}")))?;
         self.writing -= group.len();
         for w in group {
-            self.land(w, report, frontier, archive, indexer, cfg)?;
-        }
-        Ok(())
-    }
-
-    fn land(
-        &mut self,
-        w: Written,
-        report: &mut CrawlReport,
-        frontier: &mut Frontier,
-        archive: &mut Archive,
-        indexer: &mut Indexer,
-        cfg: &Config,
-    ) -> Result<()> {
-        let Written {
-            writing:
-                Writing {
-                    id,
-                    url,
-                    site,
-                    mut recorded,
-                },
-            result,
-        } = w;
-        let site = &cfg.sites[site];
-        let stats = report.sites.get_mut(&site.name).expect("site in report");
-        match result {
-            Ok(s) => {
-                archive.confirm(&id);
-                if s.revision == 1 {
-                    stats.new += 1;
-                } else {
-                    stats.updated += 1;
+            let Written {
+                writing:
+                    Writing {
+                        id,
+                        url,
+                        site,
+                        mut recorded,
+                    },
+                result,
+            } = w;
+            let site = &cfg.sites[site];
+            let stats = report.sites.get_mut(&site.name).expect("site in report");
+            match result {
+                Ok(s) => {
+                    archive.confirm(&id);
+                    if s.revision == 1 {
+                        stats.new += 1;
+                    } else {
+                        stats.updated += 1;
+                    }
+                    let path = archive.path_of(&s.id).unwrap_or_default();
+                    indexer.upsert(&s, &path)?;
+                    self.since_commit += 1;
+                    tracing::info!(
+                        "archived {} ({})",
+                        s.article.title.as_deref().unwrap_or("untitled"),
+                        path.display()
+                    );
+                    recorded.article_id = Some(s.id);
                 }
-                let path = archive.path_of(&s.id).unwrap_or_default();
-                indexer.upsert(&s, &path)?;
-                self.since_commit += 1;
-                tracing::info!(
-                    "archived {} ({})",
-                    s.article.title.as_deref().unwrap_or("untitled"),
-                    path.display()
-                );
-                recorded.article_id = Some(s.id);
+                Err(e) => {
+                    // The catalog forgets the revision, so a later fetch stages it again.
+                    archive.abandon(&id);
+                    tracing::error!("{url}: cannot archive: {e}");
+                    stats.failed += 1;
+                    recorded.state = "failed".into();
+                    recorded.error = Some(format!("cannot archive: {e}"));
+                }
             }
-            Err(e) => {
-                // The catalog forgets the revision, so a later fetch stages it again.
-                archive.abandon(&id);
-                tracing::error!("{url}: cannot archive: {e}");
-                stats.failed += 1;
-                recorded.state = "failed".into();
-                recorded.error = Some(format!("cannot archive: {e}"));
-            }
+            frontier.state.record(&url, &recorded.as_ref())?;
+            self.update(&site.name, stats, frontier);
         }
-        frontier.state.record(&url, &recorded.as_ref())?;
-        self.update(&site.name, stats, frontier);
         Ok(())
     }
 }
