@@ -13,7 +13,7 @@
 //! letter.
 
 use super::codepage::{is_vietnamese_letter, latin_holds};
-use super::lm::{Model, model, shape};
+use super::lm::{Model, model, push_shape};
 use super::pipeline::{Repair, RepairKind, Repairer};
 
 pub struct LostLetters;
@@ -44,28 +44,30 @@ impl Repairer for LostLetters {
         } else {
             Lossy::Ascii
         };
-        // Each damaged word's candidates, computed once.
+        // Each damaged word's candidates, computed once, into one table.
         let m = model();
-        let mut damaged = Vec::with_capacity(words.len());
+        let mut lattice = Lattice::with_capacity(words.len());
+        let mut spans = Vec::with_capacity(words.len());
         let (mut strong, mut fitting) = (0, 0);
         for w in &words {
             if !w.damaged(text) {
-                damaged.push(None);
+                spans.push(None);
                 continue;
             }
-            let (cands, fits) = candidates(text, w, hyp, m);
+            let start = lattice.all.len();
+            let fits = lattice.candidates(text, w, hyp, m);
             if w.strongly_damaged(text) {
                 strong += 1;
                 fitting += usize::from(fits);
             }
-            damaged.push(Some(cands));
+            spans.push(Some(start..lattice.all.len()));
         }
         // Only Vietnamese text: most damaged words must fit some Vietnamese syllable
         // (`WeWork?s`, `you?re` in English text fit none and are left alone).
         if fitting == 0 || fitting * 2 < strong {
             return None;
         }
-        restore(text, &words, damaged, hyp, m, log)
+        lattice.restore(text, &words, spans, hyp, m, log)
     }
 }
 
@@ -79,11 +81,6 @@ fn fits(damaged: &[char], syllable: &[char], hyp: Lossy) -> bool {
             REPLACEMENT => latin_holds(c),
             _ => p == c,
         })
-}
-
-/// The letters of a lower-case word at its shape's `*` positions.
-fn stars(lower: &str) -> Vec<char> {
-    lower.chars().filter(|c| !c.is_ascii_alphabetic()).collect()
 }
 
 /// A maximal run of letters, `?` and `�`.
@@ -149,7 +146,7 @@ fn words(text: &str) -> Vec<Word> {
     out
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Candidate {
     /// Lower-case syllable for the model (may be unknown).
     id: Option<u32>,
@@ -160,132 +157,318 @@ struct Candidate {
 }
 
 /// What a candidate writes in place of the word.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Written {
     /// The word as it stands.
     Original,
     /// The syllable `id`, in the damaged word's case (built only for the candidate that wins).
     Syllable,
-    /// This text.
-    Own(String),
+    /// An abbreviation's `?` read as `Đ` (see [`is_abbreviation`]).
+    Abbreviation,
 }
 
-/// Choose each damaged phrase's most likely reading; `damaged` holds the candidates of each
-/// damaged word (`None` for the others).
-fn restore(
-    text: &str,
-    words: &[Word],
-    mut damaged: Vec<Option<Vec<Candidate>>>,
-    hyp: Lossy,
-    m: &Model,
-    log: &mut Vec<Repair>,
-) -> Option<String> {
-    // Split words into phrases: runs separated by whitespace only.
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut last = 0;
-    let mut changed = false;
-    let mut i = 0;
-    while i < words.len() {
-        let mut j = i + 1;
-        while j < words.len() && text[words[j - 1].end..words[j].start].chars().all(|c| c == ' ') {
-            j += 1;
+/// The candidates of one text, kept in flat tables (one allocation per table per text, not
+/// per word): each damaged word's candidates, then per phrase the lattice the Viterbi search
+/// runs over, with its scores and back-pointers.
+struct Lattice {
+    /// Every word's candidates; a word's span is a range of this table.
+    all: Vec<Candidate>,
+    /// The phrase being decoded: its candidates, and where each position's begin (one entry
+    /// per position plus the end).
+    phrase: Vec<Candidate>,
+    bounds: Vec<usize>,
+    /// Viterbi scores and back-pointers, parallel to `phrase`.
+    score: Vec<f64>,
+    back: Vec<usize>,
+    /// Scratch: a word in lower case, its shape, its `*` letters, ranking keys.
+    lower: String,
+    shape: String,
+    pattern: Vec<char>,
+    keys: Vec<(std::cmp::Reverse<i64>, usize)>,
+    order: Vec<(f64, f64, Option<u32>, usize)>,
+}
+
+impl Lattice {
+    /// Tables sized for a text of `words` words, so they rarely grow.
+    fn with_capacity(words: usize) -> Lattice {
+        let cands = words * (BEAM + 1);
+        let phrase = words * CONTEXT_BEAM;
+        Lattice {
+            all: Vec::with_capacity(cands),
+            phrase: Vec::with_capacity(phrase),
+            bounds: Vec::with_capacity(words + 1),
+            score: Vec::with_capacity(phrase),
+            back: Vec::with_capacity(phrase),
+            lower: String::with_capacity(32),
+            shape: String::with_capacity(32),
+            pattern: Vec::with_capacity(16),
+            keys: Vec::with_capacity(BEAM + 1),
+            order: Vec::with_capacity(BEAM + 1),
         }
-        let phrase = &words[i..j];
-        if damaged[i..j].iter().any(Option::is_some) {
-            let mut cands: Vec<Vec<Candidate>> = (i..j)
-                .map(|k| damaged[k].take().unwrap_or_else(|| as_written(text, &words[k], m)))
-                .collect();
-            narrow_in_context(&mut cands, m);
-            let best = viterbi(&cands, m);
-            for (w, (k, c)) in phrase.iter().zip(best.iter().enumerate()) {
-                let chosen = &cands[k][*c];
-                let original = w.text(text);
-                let chosen_text = match (&chosen.text, chosen.id) {
-                    (Written::Own(t), _) => t.clone(),
-                    (Written::Syllable, Some(id)) => write_in_case(text, phrase, k, w, m.word(id)),
-                    (Written::Original | Written::Syllable, _) => continue,
-                };
-                if chosen_text != original {
-                    out.push_str(&text[last..w.start]);
-                    out.push_str(&chosen_text);
-                    log.push(Repair {
-                        kind: RepairKind::LostLetters,
-                        offset: Some(w.start),
-                        before: original.to_owned(),
-                        after: chosen_text,
-                        note: Some(match hyp {
-                            Lossy::Latin => "letters lost in windows-1252/ISO-8859-1".into(),
-                            Lossy::Ascii => "letters lost in ASCII".into(),
-                        }),
-                    });
-                    last = w.end;
-                    changed = true;
-                }
+    }
+
+    /// `w` in lower case, into `self.lower`.
+    fn lower(&mut self, word: &str) {
+        self.lower.clear();
+        for c in word.chars() {
+            if c.is_ascii() {
+                self.lower.push(c.to_ascii_lowercase());
+            } else {
+                self.lower.extend(c.to_lowercase());
             }
         }
-        i = j;
     }
-    if !changed {
-        return None;
-    }
-    out.push_str(&text[last..]);
-    Some(out)
-}
 
-/// An undamaged word: itself.
-fn as_written(text: &str, w: &Word, m: &Model) -> Vec<Candidate> {
-    vec![Candidate {
-        id: m.id(&w.text(text).to_lowercase()),
-        text: Written::Original,
-        penalty: 0.0,
-    }]
-}
+    /// Append a damaged word's candidates to `all`; returns whether some syllable of the
+    /// model fits it at all.
+    fn candidates(&mut self, text: &str, w: &Word, hyp: Lossy, m: &Model) -> bool {
+        let original = w.text(text);
+        self.lower(original);
+        self.pattern.clear();
+        self.pattern
+            .extend(self.lower.chars().filter(|c| !c.is_ascii_alphabetic()));
+        let start = self.all.len();
 
-/// A damaged word's candidates, and whether some syllable of the model fits it at all.
-fn candidates(text: &str, w: &Word, hyp: Lossy, m: &Model) -> (Vec<Candidate>, bool) {
-    let original = w.text(text);
-    let lower = original.to_lowercase();
-    let pattern = stars(&lower);
-    let mut out = Vec::with_capacity(BEAM + 1);
-
-    // The word as written, with trailing `?` read as punctuation.
-    let stem = lower.trim_end_matches('?');
-    let stem_is_syllable = !stem.is_empty() && !stem.contains(['?', REPLACEMENT]) && stem.chars().any(is_vowel);
-    if stem_is_syllable {
-        out.push(Candidate {
-            id: m.id(stem),
-            text: Written::Original,
-            penalty: (0.2f64).ln(),
-        });
-    }
-    // A beam: the most frequent candidates carry the decision; the long tail only costs time.
-    // The model lists each shape's syllables most frequent first.
-    let syllables = m.with_shape(&shape(&lower)).entries();
-    let fitting = syllables.filter(|(_, s)| fits(&pattern, s, hyp)).take(BEAM);
-    let before = out.len();
-    out.extend(fitting.map(|(id, _)| Candidate {
-        id: Some(id),
-        text: Written::Syllable,
-        penalty: 0.0,
-    }));
-    let fits_some = out.len() > before;
-
-    if hyp == Lossy::Latin && !pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
-        let abbreviation = Candidate {
-            id: None,
-            text: Written::Own(original.replace('?', "Đ")),
+        // The word as written, with trailing `?` read as punctuation.
+        let stem = self.lower.trim_end_matches('?');
+        let stem_is_syllable = !stem.is_empty() && !stem.contains(['?', REPLACEMENT]) && stem.chars().any(is_vowel);
+        if stem_is_syllable {
+            self.all.push(Candidate {
+                id: m.id(stem),
+                text: Written::Original,
+                penalty: (0.2f64).ln(),
+            });
+        }
+        // A beam: the most frequent candidates carry the decision; the long tail only costs time.
+        // The model lists each shape's syllables most frequent first.
+        self.shape.clear();
+        push_shape(&self.lower, &mut self.shape);
+        let before = self.all.len();
+        let pattern = &self.pattern;
+        let shape = m.with_shape(&self.shape);
+        let syllable = |id| Candidate {
+            id: Some(id),
+            text: Written::Syllable,
             penalty: 0.0,
         };
-        return (vec![abbreviation], fits_some);
+        if hyp == Lossy::Ascii && pattern.iter().all(|&c| c == '?') {
+            // Every letter outside ASCII was lost: every syllable of the shape fits.
+            self.all.extend(shape.ids().take(BEAM).map(syllable));
+        } else {
+            let fitting = shape.entries(m).filter(|(_, s)| fits(pattern, s, hyp)).take(BEAM);
+            self.all.extend(fitting.map(|(id, _)| syllable(id)));
+        }
+        let fits_some = self.all.len() > before;
+
+        if hyp == Lossy::Latin && !self.pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
+            self.all.truncate(start);
+            self.all.push(Candidate {
+                id: None,
+                text: Written::Abbreviation,
+                penalty: 0.0,
+            });
+        } else if self.all.len() == start {
+            self.all.push(Candidate {
+                id: None,
+                text: Written::Original,
+                penalty: 0.0,
+            });
+        }
+        fits_some
     }
-    if out.is_empty() {
-        out.push(Candidate {
-            id: None,
+
+    /// Append an undamaged word's one candidate, itself, to `all`.
+    fn as_written(&mut self, text: &str, w: &Word, m: &Model) -> std::ops::Range<usize> {
+        self.lower(w.text(text));
+        self.all.push(Candidate {
+            id: m.id(&self.lower),
             text: Written::Original,
             penalty: 0.0,
         });
+        self.all.len() - 1..self.all.len()
     }
-    (out, fits_some)
+
+    /// Choose each damaged phrase's most likely reading; `spans` holds where the candidates
+    /// of each damaged word are in `all` (`None` for the others).
+    fn restore(
+        mut self,
+        text: &str,
+        words: &[Word],
+        mut spans: Vec<Option<std::ops::Range<usize>>>,
+        hyp: Lossy,
+        m: &Model,
+        log: &mut Vec<Repair>,
+    ) -> Option<String> {
+        // Split words into phrases: runs separated by whitespace only.
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut last = 0;
+        let mut changed = false;
+        let mut best = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut j = i + 1;
+            while j < words.len() && text[words[j - 1].end..words[j].start].bytes().all(|c| c == b' ') {
+                j += 1;
+            }
+            let phrase = &words[i..j];
+            if spans[i..j].iter().any(Option::is_some) {
+                for k in i..j {
+                    if spans[k].is_none() {
+                        spans[k] = Some(self.as_written(text, &words[k], m));
+                    }
+                }
+                let phrase_spans: Vec<_> = spans[i..j].iter().flatten().cloned().collect();
+                self.narrow_in_context(&phrase_spans, m);
+                self.viterbi(m, &mut best);
+                for (k, (w, &c)) in phrase.iter().zip(&best).enumerate() {
+                    let chosen = self.phrase[self.bounds[k] + c];
+                    let original = w.text(text);
+                    let chosen_text = match (chosen.text, chosen.id) {
+                        (Written::Abbreviation, _) => original.replace('?', "Đ"),
+                        (Written::Syllable, Some(id)) => write_in_case(text, phrase, k, w, m.word(id)),
+                        (Written::Original | Written::Syllable, _) => continue,
+                    };
+                    if chosen_text != original {
+                        out.push_str(&text[last..w.start]);
+                        out.push_str(&chosen_text);
+                        log.push(Repair {
+                            kind: RepairKind::LostLetters,
+                            offset: Some(w.start),
+                            before: original.to_owned(),
+                            after: chosen_text,
+                            note: Some(
+                                match hyp {
+                                    Lossy::Latin => "letters lost in windows-1252/ISO-8859-1",
+                                    Lossy::Ascii => "letters lost in ASCII",
+                                }
+                                .into(),
+                            ),
+                        });
+                        last = w.end;
+                        changed = true;
+                    }
+                }
+            }
+            i = j;
+        }
+        if !changed {
+            return None;
+        }
+        out.push_str(&text[last..]);
+        Some(out)
+    }
+
+    /// Build the phrase lattice from the words' candidates, keeping each position's
+    /// candidates that fit best with their undamaged neighbours.
+    fn narrow_in_context(&mut self, spans: &[std::ops::Range<usize>], m: &Model) {
+        let fixed = |t: usize| spans.get(t).filter(|s| s.len() == 1).map(|s| self.all[s.start].id);
+        self.phrase.clear();
+        self.bounds.clear();
+        for (t, span) in spans.iter().enumerate() {
+            self.bounds.push(self.phrase.len());
+            let cands = &self.all[span.clone()];
+            if cands.len() <= CONTEXT_BEAM {
+                self.phrase.extend_from_slice(cands);
+                continue;
+            }
+            let prev = t.checked_sub(1).and_then(fixed);
+            let next = fixed(t + 1);
+            let score = |c: &Candidate| {
+                let mut s = c.penalty;
+                s += match prev {
+                    Some(p) => m.log_bigram(p, c.id),
+                    None => m.log_unigram(c.id),
+                };
+                if let Some(n) = next {
+                    s += m.log_bigram(c.id, n);
+                }
+                s
+            };
+            // Best first; equal scores keep their frequency order.
+            self.keys.clear();
+            self.keys.extend(
+                cands
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (std::cmp::Reverse(total_order(score(c))), i)),
+            );
+            self.keys.select_nth_unstable(CONTEXT_BEAM - 1);
+            self.keys[..CONTEXT_BEAM].sort_unstable();
+            self.phrase
+                .extend(self.keys[..CONTEXT_BEAM].iter().map(|&(_, i)| cands[i]));
+        }
+        self.bounds.push(self.phrase.len());
+    }
+
+    /// Best candidate index per position of the phrase lattice under the bigram model.
+    fn viterbi(&mut self, m: &Model, best: &mut Vec<usize>) {
+        let n = self.bounds.len() - 1;
+        let (cands, bounds) = (&self.phrase, &self.bounds);
+        let (score, back, order) = (&mut self.score, &mut self.back, &mut self.order);
+        score.clear();
+        back.clear();
+        score.extend(cands[..bounds[1]].iter().map(|c| m.log_unigram(c.id) + c.penalty));
+        back.resize(bounds[1], 0);
+        for t in 1..n {
+            let prev = bounds[t - 1]..bounds[t];
+            // Previous states best first: (score, score plus the most any bigram after it
+            // can add, syllable, index). Once a state's score plus the most any bigram can
+            // add falls below the best path found, no later state can win (exact, fewer
+            // lookups).
+            order.clear();
+            order.extend(
+                cands[prev.clone()]
+                    .iter()
+                    .zip(&score[prev])
+                    .enumerate()
+                    .map(|(i, (c, &p))| (p, p + m.max_log_after(c.id), c.id, i)),
+            );
+            order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.3.cmp(&y.3)));
+            // Every pair scores at least the back-off of its first syllable times P(second),
+            // and an unseen pair exactly that: the best path through any unseen pair is known
+            // before a single pair is looked up, and only pairs that could beat it are.
+            let (through_backoff, backoff_arg) = order
+                .iter()
+                .map(|&(p, _, id, i)| (p + m.log_backoff(id), i))
+                .fold((f64::NEG_INFINITY, 0), |acc, x| if x.0 > acc.0 { x } else { acc });
+            for c in &cands[bounds[t]..bounds[t + 1]] {
+                let into_c = m.max_log_before(c.id);
+                let (mut arg, mut best) = match c.id {
+                    // An unknown syllable scores the same after every state.
+                    None => (order[0].3, order[0].0 + m.log_unigram(None)),
+                    Some(_) => (backoff_arg, through_backoff + m.log_unigram(c.id)),
+                };
+                for &(p, after, id, i) in order.iter() {
+                    if p + into_c < best {
+                        break;
+                    }
+                    if after < best {
+                        continue;
+                    }
+                    let v = p + m.log_bigram(id, c.id);
+                    if v > best || (v == best && i < arg) {
+                        (arg, best) = (i, v);
+                    }
+                }
+                score.push(best + c.penalty);
+                back.push(arg);
+            }
+        }
+        best.clear();
+        best.resize(n, 0);
+        let last = &score[bounds[n - 1]..bounds[n]];
+        best[n - 1] = last
+            .iter()
+            .enumerate()
+            .fold(
+                (0, f64::NEG_INFINITY),
+                |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc },
+            )
+            .0;
+        for t in (1..n).rev() {
+            best[t - 1] = back[bounds[t] + best[t]];
+        }
+    }
 }
 
 /// Candidates kept per damaged word, by frequency.
@@ -294,33 +477,6 @@ const BEAM: usize = 24;
 /// Candidates kept per damaged word for the Viterbi search, by their fit with the words
 /// around them: the search costs the product of neighbouring candidate counts.
 const CONTEXT_BEAM: usize = 8;
-
-/// Keep each position's candidates that fit best with their undamaged neighbours.
-fn narrow_in_context(cands: &mut [Vec<Candidate>], m: &Model) {
-    let fixed: Vec<Option<Option<u32>>> = cands.iter().map(|c| (c.len() == 1).then(|| c[0].id)).collect();
-    #[allow(clippy::needless_range_loop)] // neighbours are read by index
-    for t in 0..cands.len() {
-        if cands[t].len() <= CONTEXT_BEAM {
-            continue;
-        }
-        let prev = t.checked_sub(1).and_then(|p| fixed[p]);
-        let next = fixed.get(t + 1).copied().flatten();
-        let score = |c: &Candidate| {
-            let mut s = c.penalty;
-            s += match prev {
-                Some(p) => m.log_bigram(p, c.id),
-                None => m.log_unigram(c.id),
-            };
-            if let Some(n) = next {
-                s += m.log_bigram(c.id, n);
-            }
-            s
-        };
-        // Best first; stable, so equal scores keep their frequency order.
-        cands[t].sort_by_cached_key(|c| std::cmp::Reverse(total_order(score(c))));
-        cands[t].truncate(CONTEXT_BEAM);
-    }
-}
 
 /// An integer that orders like `f64::total_cmp`.
 fn total_order(x: f64) -> i64 {
@@ -331,21 +487,17 @@ fn total_order(x: f64) -> i64 {
 /// A syllable written into a damaged word: its known letters keep their case; lost letters
 /// take the case [`lost_case`] decides.
 fn write_in_case(text: &str, phrase: &[Word], k: usize, w: &Word, syllable: &str) -> String {
-    let orig_chars: Vec<char> = w.text(text).chars().collect();
-    let case = lost_case(text, phrase, k, &orig_chars);
-    orig_chars
-        .iter()
-        .zip(syllable.chars())
-        .enumerate()
-        .map(|(i, (&o, c))| {
-            let lost = o == '?' || o == REPLACEMENT;
-            if (lost && (case.all || (i == 0 && case.initial))) || (!lost && o.is_uppercase()) {
-                c.to_uppercase().next().unwrap_or(c)
-            } else {
-                c
-            }
-        })
-        .collect()
+    let case = lost_case(text, phrase, k, w);
+    let mut out = String::with_capacity(syllable.len() + 2);
+    for (i, (o, c)) in w.text(text).chars().zip(syllable.chars()).enumerate() {
+        let lost = o == '?' || o == REPLACEMENT;
+        if (lost && (case.all || (i == 0 && case.initial))) || (!lost && o.is_uppercase()) {
+            out.push(c.to_uppercase().next().unwrap_or(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A vowel, with or without diacritics: its base letter is one (no copy made).
@@ -368,18 +520,24 @@ struct LostCase {
     initial: bool,
 }
 
-fn lost_case(text: &str, phrase: &[Word], k: usize, chars: &[char]) -> LostCase {
-    let letters: Vec<char> = chars.iter().copied().filter(|c| c.is_alphabetic()).collect();
+fn lost_case(text: &str, phrase: &[Word], k: usize, w: &Word) -> LostCase {
+    let word = w.text(text);
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let (first, count) = (letters.next(), 1 + letters.count());
     let all_caps = |word: &Word| {
         let t = word.text(text);
         t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !t.chars().any(|c| c.is_lowercase())
     };
-    let all = (letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()))
-        || (letters.len() == 1
-            && letters[0].is_uppercase()
-            && (k > 0 && all_caps(&phrase[k - 1]) || k + 1 < phrase.len() && all_caps(&phrase[k + 1])));
+    let all = match first {
+        None => false,
+        Some(_) if count >= 2 => word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase),
+        Some(letter) => {
+            letter.is_uppercase()
+                && (k > 0 && all_caps(&phrase[k - 1]) || k + 1 < phrase.len() && all_caps(&phrase[k + 1]))
+        }
+    };
     let mut initial = all;
-    if !all && chars.first().is_some_and(|&c| c == '?' || c == REPLACEMENT) {
+    if !all && word.starts_with(['?', REPLACEMENT]) {
         let sentence_start = k == 0 && sentence_start_of(text, &phrase[0]);
         let capitalised = |word: &Word| word.text(text).chars().next().is_some_and(|c| c.is_uppercase());
         let prev_cap = k > 0 && capitalised(&phrase[k - 1]) && !(k == 1 && sentence_start_of(text, &phrase[0]));
@@ -392,90 +550,17 @@ fn lost_case(text: &str, phrase: &[Word], k: usize, chars: &[char]) -> LostCase 
 /// letter is `Đ`, the only non-ASCII letter such abbreviations use.
 fn is_abbreviation(text: &str, w: &Word) -> bool {
     let t = w.text(text);
-    let known: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
-    if known.is_empty() || t.chars().count() > 5 || !known.iter().all(|c| c.is_ascii_uppercase()) {
+    let mut known = t.chars().filter(|c| c.is_alphabetic()).peekable();
+    if known.peek().is_none() || t.chars().count() > 5 || !known.all(|c| c.is_ascii_uppercase()) {
         return false;
     }
-    let before = text[..w.start].chars().rev().take(2).collect::<Vec<_>>();
-    let after = text[w.end..].chars().take(2).collect::<Vec<_>>();
-    let joined = |sep: Option<&char>, letter: Option<&char>| {
-        sep.is_some_and(|s| *s == '-' || *s == '/') && letter.is_some_and(|c| c.is_ascii_uppercase())
+    let joined = |around: &mut dyn Iterator<Item = char>| {
+        around.next().is_some_and(|s| s == '-' || s == '/') && around.next().is_some_and(|c| c.is_ascii_uppercase())
     };
-    joined(before.first(), before.get(1)) || joined(after.first(), after.get(1))
+    joined(&mut text[..w.start].chars().rev()) || joined(&mut text[w.end..].chars())
 }
 
 fn sentence_start_of(text: &str, w: &Word) -> bool {
     let before = text[..w.start].trim_end_matches(' ');
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '"', '“', '(', '-', '–'])
-}
-
-/// Best candidate index per word under the bigram model.
-fn viterbi(cands: &[Vec<Candidate>], m: &Model) -> Vec<usize> {
-    let n = cands.len();
-    let mut score: Vec<Vec<f64>> = Vec::with_capacity(n);
-    let mut back: Vec<Vec<usize>> = Vec::with_capacity(n);
-    score.push(cands[0].iter().map(|c| m.log_unigram(c.id) + c.penalty).collect());
-    back.push(vec![0; cands[0].len()]);
-    // The previous position's states, best first: (score, score plus the most any bigram
-    // after it can add, syllable, index).
-    let mut order: Vec<(f64, f64, Option<u32>, usize)> = Vec::new();
-    for t in 1..n {
-        let mut s = Vec::with_capacity(cands[t].len());
-        let mut b = Vec::with_capacity(cands[t].len());
-        // Previous states best first: once a state's score plus the most any bigram can add
-        // falls below the best path found, no later state can win (exact, fewer lookups).
-        order.clear();
-        order.extend(
-            cands[t - 1]
-                .iter()
-                .zip(&score[t - 1])
-                .enumerate()
-                .map(|(i, (c, &p))| (p, p + m.max_log_after(c.id), c.id, i)),
-        );
-        order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.3.cmp(&y.3)));
-        // Every pair scores at least the back-off of its first syllable times P(second), and
-        // an unseen pair exactly that: the best path through any unseen pair is known before
-        // a single pair is looked up, and only pairs that could beat it are.
-        let (through_backoff, backoff_arg) = order
-            .iter()
-            .map(|&(p, _, id, i)| (p + m.log_backoff(id), i))
-            .fold((f64::NEG_INFINITY, 0), |acc, x| if x.0 > acc.0 { x } else { acc });
-        for c in &cands[t] {
-            let into_c = m.max_log_before(c.id);
-            let (mut arg, mut best) = match c.id {
-                // An unknown syllable scores the same after every state.
-                None => (order[0].3, order[0].0 + m.log_unigram(None)),
-                Some(_) => (backoff_arg, through_backoff + m.log_unigram(c.id)),
-            };
-            for &(p, after, id, i) in &order {
-                if p + into_c < best {
-                    break;
-                }
-                if after < best {
-                    continue;
-                }
-                let v = p + m.log_bigram(id, c.id);
-                if v > best || (v == best && i < arg) {
-                    (arg, best) = (i, v);
-                }
-            }
-            s.push(best + c.penalty);
-            b.push(arg);
-        }
-        score.push(s);
-        back.push(b);
-    }
-    let mut best = vec![0; n];
-    best[n - 1] = score[n - 1]
-        .iter()
-        .enumerate()
-        .fold(
-            (0, f64::NEG_INFINITY),
-            |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc },
-        )
-        .0;
-    for t in (1..n).rev() {
-        best[t - 1] = back[t][best[t]];
-    }
-    best
 }
