@@ -545,20 +545,31 @@ impl Model {
 
 /// A blocked Bloom filter over bigram keys: each key sets three bits of one 64-bit word, so
 /// a query reads one word. About ten bits per key: a few percent of unseen pairs pass.
+///
+/// The pairs of a tile of 8 × 8 syllable ids share one cache line: a repair asks about the
+/// pairs of neighbouring candidates, which have neighbouring ids (see [`number`]), so its
+/// queries read a few lines instead of one line each.
 struct PairFilter {
     words: Vec<u64>,
 }
 
+/// 64-bit words per cache line.
+const LINE: usize = 8;
+
 impl PairFilter {
     fn with_capacity(keys: usize) -> PairFilter {
-        let words = (keys * 10 / 64).max(1).next_power_of_two();
+        let words = (keys * 10 / 64).max(LINE).next_power_of_two();
         PairFilter { words: vec![0; words] }
     }
 
     /// The word a key lives in and the bits it sets there.
+    #[inline]
     fn slot(&self, key: u64) -> (usize, u64) {
-        let h = (key ^ (key >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let word = (h >> 32) as usize & (self.words.len() - 1);
+        let mix = |k: u64| (k ^ (k >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let tile = key >> 3 & !(0x7 << 29);
+        let line = (mix(tile) >> 32) as usize & (self.words.len() / LINE - 1);
+        let h = mix(key);
+        let word = line * LINE + (h >> 61) as usize;
         let bits = (1u64 << (h & 63)) | (1u64 << ((h >> 6) & 63)) | (1u64 << ((h >> 12) & 63));
         (word, bits)
     }
@@ -600,6 +611,13 @@ impl std::hash::Hasher for FastHasher {
     }
     fn write_u64(&mut self, v: u64) {
         self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    /// A packed syllable (see [`packed`]): both halves folded, then mixed so that the low
+    /// bits, which pick the bucket, depend on every byte.
+    fn write_u128(&mut self, v: u128) {
+        let x = (v as u64) ^ ((v >> 64) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        let x = (x ^ (x >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
     }
 }
 
