@@ -527,6 +527,14 @@ impl Model {
     /// either syllable is unknown).
     #[inline]
     pub fn log_bigram(&self, w1: Option<u32>, w2: Option<u32>) -> f64 {
+        self.log_bigram_among(w1, w2, &mut Successors::All)
+    }
+
+    /// [`Model::log_bigram`], for one of several second syllables with ids in `lo..=hi`:
+    /// `among` remembers where those are among `w1`'s successors once one lookup has found
+    /// them, so the next lookup searches a few entries instead of the whole list.
+    #[inline]
+    pub fn log_bigram_among(&self, w1: Option<u32>, w2: Option<u32>, among: &mut Successors) -> f64 {
         let (Some(a), Some(b)) = (w1, w2) else {
             return self.log_unigram(w2);
         };
@@ -535,12 +543,34 @@ impl Model {
         if !self.seen.may_contain(key(a, b)) {
             return unseen();
         }
-        let range = sa.start as usize..sa.end as usize;
+        let (start, end) = (sa.start as usize, sa.end as usize);
+        let range = match *among {
+            Successors::All => start..end,
+            Successors::Between(lo, hi) => {
+                let list = &self.successors[start..end];
+                let from = start + list.partition_point(|&s| s < lo);
+                let to = from + self.successors[from..end].partition_point(|&s| s <= hi);
+                *among = Successors::Found(from as u32, to as u32);
+                from..to
+            }
+            Successors::Found(from, to) => from as usize..to as usize,
+        };
         match self.successors[range.clone()].binary_search(&b) {
             Ok(i) => self.successor_scores[range.start + i] as f64,
             Err(_) => unseen(),
         }
     }
+}
+
+/// Which of a first syllable's successors a lookup searches (see [`Model::log_bigram_among`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Successors {
+    /// All of them.
+    All,
+    /// Those with ids in `lo..=hi` (the second syllables to come), not yet located.
+    Between(u32, u32),
+    /// Those, located: `successors[from..to]`.
+    Found(u32, u32),
 }
 
 /// A blocked Bloom filter over bigram keys: each key sets three bits of one 64-bit word, so

@@ -13,7 +13,7 @@
 //! letter.
 
 use super::codepage::{is_vietnamese_letter, latin_holds};
-use super::lm::{Model, model, push_shape};
+use super::lm::{Model, Successors, model, push_shape};
 use super::pipeline::{Repair, RepairKind, Repairer};
 
 pub struct LostLetters;
@@ -44,31 +44,17 @@ impl Repairer for LostLetters {
         } else {
             Lossy::Ascii
         };
-        // Each damaged word's candidates, computed once, into one table.
-        let m = model();
-        let mut lattice = Lattice::with_capacity(words.len());
-        let mut spans = Vec::with_capacity(words.len());
-        let (mut strong, mut fitting) = (0, 0);
-        for w in &words {
-            if !w.damaged(text) {
-                spans.push(None);
-                continue;
-            }
-            let start = lattice.all.len();
-            let fits = lattice.candidates(text, w, hyp, m);
-            if w.strongly_damaged(text) {
-                strong += 1;
-                fitting += usize::from(fits);
-            }
-            spans.push(Some(start..lattice.all.len()));
-        }
-        // Only Vietnamese text: most damaged words must fit some Vietnamese syllable
-        // (`WeWork?s`, `you?re` in English text fit none and are left alone).
-        if fitting == 0 || fitting * 2 < strong {
-            return None;
-        }
-        lattice.restore(text, &words, spans, hyp, m, log)
+        LATTICE.with_borrow_mut(|lattice| {
+            let out = lattice.repair(text, &words, hyp, model(), log);
+            lattice.release();
+            out
+        })
     }
+}
+
+thread_local! {
+    /// Each thread's candidate tables, reused from text to text.
+    static LATTICE: std::cell::RefCell<Lattice> = std::cell::RefCell::new(Lattice::default());
 }
 
 /// Does a syllable fit the damaged word? Both have the same shape, so only the letters at
@@ -170,6 +156,7 @@ enum Written {
 /// The candidates of one text, kept in flat tables (one allocation per table per text, not
 /// per word): each damaged word's candidates, then per phrase the lattice the Viterbi search
 /// runs over, with its scores and back-pointers.
+#[derive(Default)]
 struct Lattice {
     /// Every word's candidates; a word's span is a range of this table.
     all: Vec<Candidate>,
@@ -186,24 +173,42 @@ struct Lattice {
     pattern: Vec<char>,
     keys: Vec<(std::cmp::Reverse<i64>, usize)>,
     order: Vec<(f64, f64, Option<u32>, usize)>,
+    among: Vec<Successors>,
 }
 
 impl Lattice {
-    /// Tables sized for a text of `words` words, so they rarely grow.
-    fn with_capacity(words: usize) -> Lattice {
-        let cands = words * (BEAM + 1);
-        let phrase = words * CONTEXT_BEAM;
-        Lattice {
-            all: Vec::with_capacity(cands),
-            phrase: Vec::with_capacity(phrase),
-            bounds: Vec::with_capacity(words + 1),
-            score: Vec::with_capacity(phrase),
-            back: Vec::with_capacity(phrase),
-            lower: String::with_capacity(32),
-            shape: String::with_capacity(32),
-            pattern: Vec::with_capacity(16),
-            keys: Vec::with_capacity(BEAM + 1),
-            order: Vec::with_capacity(BEAM + 1),
+    /// Restore the lost letters of `text`, whose words are `words`.
+    fn repair(&mut self, text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repair>) -> Option<String> {
+        // Each damaged word's candidates, computed once, into one table.
+        self.all.clear();
+        self.all.reserve(words.len() * (BEAM + 1));
+        let mut spans = Vec::with_capacity(words.len());
+        let (mut strong, mut fitting) = (0, 0);
+        for w in words {
+            if !w.damaged(text) {
+                spans.push(None);
+                continue;
+            }
+            let start = self.all.len();
+            let fits = self.candidates(text, w, hyp, m);
+            if w.strongly_damaged(text) {
+                strong += 1;
+                fitting += usize::from(fits);
+            }
+            spans.push(Some(start..self.all.len()));
+        }
+        // Only Vietnamese text: most damaged words must fit some Vietnamese syllable
+        // (`WeWork?s`, `you?re` in English text fit none and are left alone).
+        if fitting == 0 || fitting * 2 < strong {
+            return None;
+        }
+        self.restore(text, words, spans, hyp, m, log)
+    }
+
+    /// Give back the memory of tables a very long text made large.
+    fn release(&mut self) {
+        if self.all.capacity() > 1 << 16 {
+            *self = Lattice::default();
         }
     }
 
@@ -291,7 +296,7 @@ impl Lattice {
     /// Choose each damaged phrase's most likely reading; `spans` holds where the candidates
     /// of each damaged word are in `all` (`None` for the others).
     fn restore(
-        mut self,
+        &mut self,
         text: &str,
         words: &[Word],
         mut spans: Vec<Option<std::ops::Range<usize>>>,
@@ -373,10 +378,11 @@ impl Lattice {
             }
             let prev = t.checked_sub(1).and_then(fixed);
             let next = fixed(t + 1);
-            let score = |c: &Candidate| {
+            let mut among = between(cands);
+            let mut score = |c: &Candidate| {
                 let mut s = c.penalty;
                 s += match prev {
-                    Some(p) => m.log_bigram(p, c.id),
+                    Some(p) => m.log_bigram_among(p, c.id, &mut among),
                     None => m.log_unigram(c.id),
                 };
                 if let Some(n) = next {
@@ -404,7 +410,7 @@ impl Lattice {
     fn viterbi(&mut self, m: &Model, best: &mut Vec<usize>) {
         let n = self.bounds.len() - 1;
         let (cands, bounds) = (&self.phrase, &self.bounds);
-        let (score, back, order) = (&mut self.score, &mut self.back, &mut self.order);
+        let (score, back, order, among) = (&mut self.score, &mut self.back, &mut self.order, &mut self.among);
         score.clear();
         back.clear();
         score.extend(cands[..bounds[1]].iter().map(|c| m.log_unigram(c.id) + c.penalty));
@@ -427,11 +433,14 @@ impl Lattice {
             // Every pair scores at least the back-off of its first syllable times P(second),
             // and an unseen pair exactly that: the best path through any unseen pair is known
             // before a single pair is looked up, and only pairs that could beat it are.
+            let cands_t = &cands[bounds[t]..bounds[t + 1]];
+            among.clear();
+            among.resize(order.len(), between(cands_t));
             let (through_backoff, backoff_arg) = order
                 .iter()
                 .map(|&(p, _, id, i)| (p + m.log_backoff(id), i))
                 .fold((f64::NEG_INFINITY, 0), |acc, x| if x.0 > acc.0 { x } else { acc });
-            for c in &cands[bounds[t]..bounds[t + 1]] {
+            for c in cands_t {
                 let into_c = m.max_log_before(c.id);
                 let (mut arg, mut best) = match c.id {
                     // An unknown syllable scores the same after every state.
@@ -445,7 +454,7 @@ impl Lattice {
                     if after < best {
                         continue;
                     }
-                    let v = p + m.log_bigram(id, c.id);
+                    let v = p + m.log_bigram_among(id, c.id, &mut among[i]);
                     if v > best || (v == best && i < arg) {
                         (arg, best) = (i, v);
                     }
@@ -469,6 +478,15 @@ impl Lattice {
             best[t - 1] = back[bounds[t] + best[t]];
         }
     }
+}
+
+/// The successors that lookups of pairs ending in one of `cands` search: those of a shape
+/// have neighbouring ids.
+fn between(cands: &[Candidate]) -> Successors {
+    let ids = cands.iter().filter_map(|c| c.id);
+    let lo = ids.clone().min().unwrap_or(0);
+    let hi = ids.max().unwrap_or(0);
+    Successors::Between(lo, hi)
 }
 
 /// Candidates kept per damaged word, by frequency.
