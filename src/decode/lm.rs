@@ -47,6 +47,10 @@ pub struct Model {
     /// their first syllables and whose second syllables share a shape, stay in cache.
     successors: Vec<u32>,
     successor_scores: Vec<f32>,
+    /// Every [`BLOCK`]th entry of each long successor list: a search reads these (a small
+    /// table that stays in cache) and then one block of the list, instead of halving its way
+    /// through a list of thousands.
+    fences: Vec<u32>,
     /// Which pairs are seen bigrams, approximately (no false negatives): most pairs a repair
     /// asks about are unseen, and this answers them from a few hundred KB instead of a
     /// binary search through megabytes.
@@ -67,10 +71,14 @@ struct Syllable {
     /// Upper bounds of log P(· | w) and of log P(w | ·) over all syllables, for pruning.
     max_after: f32,
     max_before: f32,
-    /// This syllable's successors in the bigram tables.
+    /// This syllable's successors in the bigram tables, and the fences of a long list.
     start: u32,
     end: u32,
+    fences: u32,
 }
+
+/// Entries per block of a successor list between two fences.
+const BLOCK: usize = 16;
 
 /// The syllables of one shape, most frequent first (ids `first..first + len`), each with its
 /// letters at the shape's `*` positions (the ASCII letters are the shape's own): enough to
@@ -340,6 +348,7 @@ impl Model {
                     max_before: log_unigram,
                     start: 0,
                     end: 0,
+                    fences: 0,
                 }
             })
             .collect();
@@ -355,7 +364,15 @@ impl Model {
             sb.max_before = sb.max_before.max(lp);
             seen.insert(key(a, b));
         }
-        let successors = log_bigrams.iter().map(|&(_, b, _)| b).collect();
+        let successors: Vec<u32> = log_bigrams.iter().map(|&(_, b, _)| b).collect();
+        let mut fences = Vec::new();
+        for s in &mut syllables {
+            let list = &successors[s.start as usize..s.end as usize];
+            if list.len() > 2 * BLOCK {
+                s.fences = fences.len() as u32;
+                fences.extend(list.iter().step_by(BLOCK));
+            }
+        }
         let successor_scores = log_bigrams.iter().map(|&(_, _, lp)| lp).collect();
         // Syllables of one shape are numbered consecutively (see `number`).
         let mut shapes: HashMap<u128, Shape, BuildFastHasher> = HashMap::default();
@@ -400,6 +417,7 @@ impl Model {
             counts: unigram_counts,
             successors,
             successor_scores,
+            fences,
             seen,
             shapes,
             stars,
@@ -543,13 +561,17 @@ impl Model {
         if !self.seen.may_contain(key(a, b)) {
             return unseen();
         }
-        let (start, end) = (sa.start as usize, sa.end as usize);
         let range = match *among {
-            Successors::All => start..end,
+            Successors::All => {
+                let i = self.lower_bound(sa, b);
+                return match self.successors.get(i) {
+                    Some(&s) if s == b && i < sa.end as usize => self.successor_scores[i] as f64,
+                    _ => unseen(),
+                };
+            }
             Successors::Between(lo, hi) => {
-                let list = &self.successors[start..end];
-                let from = start + list.partition_point(|&s| s < lo);
-                let to = from + self.successors[from..end].partition_point(|&s| s <= hi);
+                let from = self.lower_bound(sa, lo);
+                let to = self.lower_bound(sa, hi.saturating_add(1));
                 *among = Successors::Found(from as u32, to as u32);
                 from..to
             }
@@ -559,6 +581,25 @@ impl Model {
             Ok(i) => self.successor_scores[range.start + i] as f64,
             Err(_) => unseen(),
         }
+    }
+
+    /// Where the first of `s`'s successors with an id of at least `x` is (or would be).
+    #[inline]
+    fn lower_bound(&self, s: &Syllable, x: u32) -> usize {
+        let (start, end) = (s.start as usize, s.end as usize);
+        let n = end - start;
+        if n <= 2 * BLOCK {
+            return start + self.successors[start..end].partition_point(|&b| b < x);
+        }
+        let f = s.fences as usize;
+        let j = self.fences[f..f + n.div_ceil(BLOCK)].partition_point(|&b| b < x);
+        if j == 0 {
+            return start;
+        }
+        // Fence j - 1 is below x, fence j (if any) is not: the answer is in the block between.
+        let lo = start + BLOCK * (j - 1) + 1;
+        let hi = (start + BLOCK * j).min(end);
+        lo + self.successors[lo..hi].partition_point(|&b| b < x)
     }
 }
 
@@ -691,6 +732,34 @@ mod tests {
         assert!(m.with_shape("l*y").ids().contains(&lay));
         let (_, stars) = m.with_shape("l*y").entries(m).find(|(id, _)| *id == lay).unwrap();
         assert_eq!(stars, ['ấ']);
+    }
+
+    #[test]
+    fn a_search_through_the_fences_finds_what_a_search_of_the_whole_list_finds() {
+        let m = model();
+        let long: Vec<&Syllable> = m
+            .syllables
+            .iter()
+            .filter(|s| s.end - s.start > 2 * BLOCK as u32)
+            .collect();
+        assert!(long.len() > 100, "the model has long successor lists");
+        for s in long.iter().step_by(7) {
+            let list = &m.successors[s.start as usize..s.end as usize];
+            let probes = list
+                .iter()
+                .flat_map(|&b| [b.saturating_sub(1), b, b + 1])
+                .chain([0, u32::MAX]);
+            for x in probes.step_by(5) {
+                let expected = s.start as usize + list.partition_point(|&b| b < x);
+                assert_eq!(
+                    m.lower_bound(s, x),
+                    expected,
+                    "lower bound of {x} in {}..{}",
+                    s.start,
+                    s.end
+                );
+            }
+        }
     }
 
     #[test]

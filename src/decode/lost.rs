@@ -390,16 +390,21 @@ impl Lattice {
                 }
                 s
             };
-            // Best first; equal scores keep their frequency order.
-            self.keys.clear();
-            self.keys.extend(
-                cands
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (std::cmp::Reverse(total_order(score(c))), i)),
-            );
-            self.keys.select_nth_unstable(CONTEXT_BEAM - 1);
-            self.keys[..CONTEXT_BEAM].sort_unstable();
+            // The best, best first; equal scores keep their frequency order. Candidates come
+            // most frequent first, so most are turned away by one comparison with the last.
+            let keys = &mut self.keys;
+            keys.clear();
+            for (i, c) in cands.iter().enumerate() {
+                let key = (std::cmp::Reverse(total_order(score(c))), i);
+                if keys.len() == CONTEXT_BEAM {
+                    if key >= keys[CONTEXT_BEAM - 1] {
+                        continue;
+                    }
+                    keys.pop();
+                }
+                let at = keys.partition_point(|k| *k < key);
+                keys.insert(at, key);
+            }
             self.phrase
                 .extend(self.keys[..CONTEXT_BEAM].iter().map(|&(_, i)| cands[i]));
         }
