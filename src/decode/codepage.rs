@@ -183,6 +183,28 @@ fn encode_decomposed_1258(c: char, out: &mut Vec<u8>) -> bool {
     }
 }
 
+/// Append `word` in lower case to `out`, as `char::to_lowercase` gives it letter by letter
+/// (Vietnamese letters without the Unicode tables; anything else through them).
+pub fn push_lowercase(word: &str, out: &mut String) {
+    for c in word.chars() {
+        let lower = match c as u32 {
+            0..=0x7F => c.to_ascii_lowercase(),
+            // Latin-1 capitals (not ×): the small letter is 0x20 above.
+            0xC0..=0xD6 | 0xD8..=0xDE => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            // Ạ … Ỹ: capital and small letters alternate.
+            0x1EA0..=0x1EF9 => char::from_u32(c as u32 | 1).unwrap_or(c),
+            // Ă Đ Ĩ Ũ Ơ Ư.
+            0x102 | 0x110 | 0x128 | 0x168 | 0x1A0 => char::from_u32(c as u32 + 1).unwrap_or(c),
+            0x1AF => 'ư',
+            _ => {
+                out.extend(c.to_lowercase());
+                continue;
+            }
+        };
+        out.push(lower);
+    }
+}
+
 /// Is `c` a letter of the Vietnamese alphabet (plus f, j, w, z used in loanwords)?
 #[inline]
 pub fn is_vietnamese_letter(c: char) -> bool {
@@ -275,5 +297,17 @@ mod tests {
         assert_eq!(CodePage::Latin.byte('‡'), Some(0x87));
         assert_eq!(CodePage::Latin.byte('ạ'), None);
         assert!(latin_holds('ã') && !latin_holds('ạ') && !latin_holds('đ'));
+    }
+
+    #[test]
+    fn lowercasing_without_the_unicode_tables_gives_what_the_tables_give() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            let mut fast = String::new();
+            push_lowercase(&c.to_string(), &mut fast);
+            assert_eq!(fast, c.to_lowercase().collect::<String>(), "{c:?} U+{:04X}", c as u32);
+        }
+        let mut s = String::new();
+        push_lowercase("ĐẠI HỌC Ưu TIÊN Ơn", &mut s);
+        assert_eq!(s, "đại học ưu tiên ơn");
     }
 }

@@ -45,7 +45,7 @@ impl Legacy {
             }),
             Legacy::Vni => vni(text),
         };
-        let out = super::nfc(&out).into_owned();
+        let out = super::nfc_owned(out);
         (out != text).then_some(out)
     }
 
@@ -65,14 +65,28 @@ impl Legacy {
 }
 
 fn single_byte(text: &str, map: impl Fn(u8) -> Option<char>) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii() && !c.is_ascii_control() {
-                return c;
-            }
-            CodePage::Latin.byte(c).and_then(&map).unwrap_or(c)
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    let mut last = None;
+    for c in text.chars() {
+        if c.is_ascii() && !c.is_ascii_control() {
+            out.push(c);
+            last = Some(c);
+            continue;
+        }
+        let c = CodePage::Latin.byte(c).and_then(&map).unwrap_or(c);
+        // A tone mark (TCVN3 has them as separate letters) joins the letter before it where
+        // Unicode has the pair precomposed: the text is then mostly NFC already, and
+        // normalising it (the same result either way) takes the fast path.
+        if let Some(composed) = last.and_then(|l| unicode_normalization::char::compose(l, c)) {
+            out.pop();
+            out.push(composed);
+            last = Some(composed);
+        } else {
+            out.push(c);
+            last = Some(c);
+        }
+    }
+    out
 }
 
 const ACUTE: char = '\u{301}';
@@ -197,13 +211,7 @@ fn coverage(text: &str, m: &Model) -> (usize, usize) {
         }
         n += 1;
         lower.clear();
-        for c in w.chars() {
-            if c.is_ascii() {
-                lower.push(c.to_ascii_lowercase());
-            } else {
-                lower.extend(c.to_lowercase());
-            }
-        }
+        super::codepage::push_lowercase(w, &mut lower);
         if m.id(&lower).is_some() {
             known += 1;
         }

@@ -12,7 +12,7 @@
 //! is a syllable on its own (`tăng?`) stays punctuation unless the model strongly prefers a
 //! letter.
 
-use super::codepage::{is_vietnamese_letter, latin_holds};
+use super::codepage::{is_vietnamese_letter, latin_holds, push_lowercase};
 use super::lm::{Model, Successors, model, push_shape};
 use super::pipeline::{Repair, RepairKind, Repairer};
 
@@ -215,13 +215,7 @@ impl Lattice {
     /// `w` in lower case, into `self.lower`.
     fn lower(&mut self, word: &str) {
         self.lower.clear();
-        for c in word.chars() {
-            if c.is_ascii() {
-                self.lower.push(c.to_ascii_lowercase());
-            } else {
-                self.lower.extend(c.to_lowercase());
-            }
-        }
+        push_lowercase(word, &mut self.lower);
     }
 
     /// Append a damaged word's candidates to `all`; returns whether some syllable of the

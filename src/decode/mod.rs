@@ -46,7 +46,7 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Is every character one that is NFC on its own and composes with nothing before it (below
-/// U+0300, Vietnamese letters U+1EA0..U+1EF9, typographic punctuation, currency signs, `�`)?
+/// U+0300, Vietnamese letters U+1EA0..U+1EF9, typographic punctuation, currency signs, `™`, `�`)?
 /// ASCII runs are skipped byte-wise: pages are mostly markup.
 fn all_settled(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -58,9 +58,11 @@ fn all_settled(text: &str) -> bool {
             .next()
             .expect("a char starts at a non-continuation byte");
         // Typographic punctuation (U+2010..U+205F: dashes, curly quotes, ellipsis, bullets),
-        // currency signs (U+20A0..U+20C0: ₫, €) and the replacement character `�` (what a
-        // lossy conversion leaves) are NFC on their own too.
-        if !((c as u32) < 0x300 || matches!(c as u32, 0x1EA0..=0x1EF9 | 0x2010..=0x205F | 0x20A0..=0x20C0 | 0xFFFD)) {
+        // currency signs (U+20A0..U+20C0: ₫, €), `™` (windows-1252 has it) and the
+        // replacement character `�` (what a lossy conversion leaves) are NFC on their own too.
+        if !((c as u32) < 0x300
+            || matches!(c as u32, 0x1EA0..=0x1EF9 | 0x2010..=0x205F | 0x20A0..=0x20C0 | 0x2122 | 0xFFFD))
+        {
             return false;
         }
         i += c.len_utf8();
