@@ -89,26 +89,31 @@ fn fix_runs(text: &str, cp: CodePage, log: &mut Vec<Repair>) -> Option<String> {
         if run.is_ascii() || !run.chars().any(|c| could_be_lead(c, cp)) {
             continue;
         }
-        // Try the whole run, then each whitespace-separated piece of it.
-        let mut pieces = vec![(start, end)];
-        if decode_run(run, cp, &mut bytes).is_none() {
-            pieces = split_words(text, start, end);
-        }
-        for (s, e) in pieces {
+        // Try the whole run, then each whitespace-separated piece of it. Through the
+        // windows-125x code pages, only a piece with a lead byte followed by a continuation
+        // byte can decode ([`has_lead_pair`] reads their characters exactly; IBM437's
+        // Latin-1 letters it does not).
+        let pieces = match decode_run(run, cp, &mut bytes) {
+            Some(fixed) => vec![(start, end, fixed)],
+            None => split_words(text, start, end)
+                .into_iter()
+                .filter(|&(s, e)| cp != CodePage::Either || has_lead_pair(&text[s..e]))
+                .filter_map(|(s, e)| decode_run(&text[s..e], cp, &mut bytes).map(|fixed| (s, e, fixed)))
+                .collect(),
+        };
+        for (s, e, fixed) in pieces {
             let piece = &text[s..e];
-            if let Some(fixed) = decode_run(piece, cp, &mut bytes) {
-                out.push_str(&text[last..s]);
-                out.push_str(&fixed);
-                log.push(Repair {
-                    kind: RepairKind::DoubleEncoded,
-                    offset: Some(s),
-                    before: piece.to_owned(),
-                    after: fixed,
-                    note: Some(format!("UTF-8 read as {}", read_as(piece, cp))),
-                });
-                last = e;
-                changed = true;
-            }
+            out.push_str(&text[last..s]);
+            out.push_str(&fixed);
+            log.push(Repair {
+                kind: RepairKind::DoubleEncoded,
+                offset: Some(s),
+                before: piece.to_owned(),
+                after: fixed,
+                note: Some(format!("UTF-8 read as {}", read_as(piece, cp))),
+            });
+            last = e;
+            changed = true;
         }
     }
     if !changed {
