@@ -276,7 +276,7 @@ impl Repairer for LegacyFont {
             offset: None,
             before: text.to_owned(),
             after: out.clone(),
-            note: Some(format!("{} text shown as windows-1252", enc.name())),
+            note: Some(format!("{} text shown as windows-1252", enc.name()).into()),
         });
         Some(out)
     }

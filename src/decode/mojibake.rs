@@ -110,7 +110,7 @@ fn fix_runs(text: &str, cp: CodePage, log: &mut Vec<Repair>) -> Option<String> {
                 offset: Some(s),
                 before: piece.to_owned(),
                 after: fixed,
-                note: Some(format!("UTF-8 read as {}", read_as(piece, cp))),
+                note: Some(format!("UTF-8 read as {}", read_as(piece, cp)).into()),
             });
             last = e;
             changed = true;

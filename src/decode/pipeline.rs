@@ -34,8 +34,9 @@ pub struct Repair {
     pub offset: Option<usize>,
     pub before: String,
     pub after: String,
+    /// Why, in words (most notes are fixed phrases, so no copy is made of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<std::borrow::Cow<'static, str>>,
 }
 
 /// A repaired text with the record of its repairs.
