@@ -52,10 +52,11 @@ pub struct Model {
     /// through a list of thousands.
     fences: Vec<u32>,
     /// Which pairs are seen bigrams, approximately (no false negatives): most pairs a repair
-    /// asks about are unseen, and this answers them from a few hundred KB instead of a
-    /// binary search through megabytes.
+    /// asks about are unseen, and this answers them from one cache line (of a filter of about
+    /// a megabyte) instead of a search through megabytes.
     seen: PairFilter,
-    /// Syllables by shape: a range of ids, most frequent first.
+    /// Syllables by shape: a range of ids, most frequent first. (A shape longer than 16
+    /// characters, which no Vietnamese syllable has, is not kept.)
     shapes: HashMap<u128, Shape, BuildFastHasher>,
     /// The letters at the `*` positions of every syllable that has a shape, in id order.
     stars: Vec<char>,
