@@ -372,7 +372,10 @@ impl Lattice {
             }
             let prev = t.checked_sub(1).and_then(fixed);
             let next = fixed(t + 1);
-            let mut among = between(cands);
+            let mut among = match prev {
+                Some(_) => between(cands),
+                None => Successors::All,
+            };
             let mut score = |c: &Candidate| {
                 let mut s = c.penalty;
                 s += match prev {
