@@ -275,19 +275,32 @@ pub fn push_shape(word: &str, out: &mut String) {
 impl Model {
     /// Index counts for scoring.
     pub fn from_counts(counts: &Counts) -> Model {
-        let mut words: Vec<Box<str>> = counts.unigrams.keys().map(|k| k.as_str().into()).collect();
-        number(&mut words, |w| counts.unigrams[w]);
-        let ids: HashMap<&str, u32> = words.iter().enumerate().map(|(i, w)| (&**w, i as u32)).collect();
-        let unigram_counts: Vec<u32> = words
-            .iter()
-            .map(|w| counts.unigrams[&**w].min(u32::MAX as u64) as u32)
-            .collect();
-        let mut bigrams = HashMap::with_capacity_and_hasher(counts.bigrams.len(), BuildFastHasher);
+        let pairs = counts.bigrams.iter().map(|((a, b), &n)| (a.as_str(), b.as_str(), n));
+        Model::index(
+            |w| counts.unigrams.get(w).copied(),
+            counts.unigrams.keys().map(String::as_str),
+            pairs,
+        )
+    }
+
+    /// Number the syllables (see [`number`]), then count their bigrams by id.
+    fn index<'a>(
+        count: impl Fn(&str) -> Option<u64>,
+        syllables: impl Iterator<Item = &'a str>,
+        pairs: impl ExactSizeIterator<Item = (&'a str, &'a str, u64)>,
+    ) -> Model {
+        let mut words: Vec<Box<str>> = syllables.map(Box::from).collect();
+        let count = |w: &str| count(w).unwrap_or(0);
+        number(&mut words, count);
+        let ids: HashMap<&str, u32, BuildFastHasher> =
+            words.iter().enumerate().map(|(i, w)| (&**w, i as u32)).collect();
+        let unigram_counts: Vec<u32> = words.iter().map(|w| count(w).min(u32::MAX as u64) as u32).collect();
+        let mut bigrams = HashMap::with_capacity_and_hasher(pairs.len(), BuildFastHasher);
         let mut kept_mass = vec![0f64; words.len()];
-        for ((a, b), n) in &counts.bigrams {
-            if let (Some(&ia), Some(&ib)) = (ids.get(a.as_str()), ids.get(b.as_str())) {
-                let n = (*n).min(u32::MAX as u64) as u32;
-                bigrams.insert(key(ia, ib), n);
+        for (a, b, n) in pairs {
+            if let (Some(&ia), Some(&ib)) = (ids.get(a), ids.get(b)) {
+                let n = n.min(u32::MAX as u64) as u32;
+                *bigrams.entry(key(ia, ib)).or_insert(0) += n;
                 kept_mass[ia as usize] += (n as f64 - DISCOUNT).max(0.0);
             }
         }
@@ -454,22 +467,11 @@ impl Model {
                 _ => return Err(Error::Model(format!("bad model line {line:?}"))),
             }
         }
-        let mut words: Vec<Box<str>> = counts.keys().map(|k| Box::<str>::from(*k)).collect();
-        number(&mut words, |w| counts[w]);
-        let ids: HashMap<&str, u32, BuildFastHasher> =
-            words.iter().enumerate().map(|(i, w)| (&**w, i as u32)).collect();
-        let unigram_counts: Vec<u32> = words.iter().map(|w| counts[&**w].min(u32::MAX as u64) as u32).collect();
-        let mut bigrams = HashMap::with_capacity_and_hasher(pairs.len(), BuildFastHasher);
-        let mut kept_mass = vec![0f64; words.len()];
-        for (a, b, n) in pairs {
-            if let (Some(&ia), Some(&ib)) = (ids.get(a), ids.get(b)) {
-                let n = n.min(u32::MAX as u64) as u32;
-                *bigrams.entry(key(ia, ib)).or_insert(0) += n;
-                kept_mass[ia as usize] += (n as f64 - DISCOUNT).max(0.0);
-            }
-        }
-        drop(ids);
-        Ok(Model::assemble(words, unigram_counts, bigrams, kept_mass))
+        Ok(Model::index(
+            |w| counts.get(w).copied(),
+            counts.keys().copied(),
+            pairs.into_iter(),
+        ))
     }
 
     /// The model compiled into the binary.
