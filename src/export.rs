@@ -9,8 +9,8 @@ use std::io::Write;
 use crate::archive::{Archive, StoredArticle};
 use crate::decode::fold;
 use crate::error::Result;
-use crate::extract::date::When;
 use crate::search::SearchOptions;
+use crate::time::When;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -16,7 +16,7 @@ use tantivy::{Index, IndexWriter, Term, doc};
 use crate::archive::{Archive, StoredArticle};
 use crate::decode;
 use crate::error::{IoContext, Result};
-use crate::extract::date::When;
+use crate::time::When;
 
 pub const EXACT: &str = "vn_exact";
 pub const FOLDED: &str = "vn_folded";
@@ -239,7 +239,7 @@ fn to_date(w: When) -> tantivy::DateTime {
         When::Date(d) => d
             .and_hms_opt(0, 0, 0)
             .expect("midnight")
-            .and_local_timezone(crate::extract::date::vn_offset())
+            .and_local_timezone(crate::time::vn_offset())
             .single()
             .map(|t| t.timestamp())
             .unwrap_or(0),

@@ -22,5 +22,6 @@ pub mod export;
 pub mod extract;
 pub mod index;
 pub mod search;
+pub mod time;
 
 pub use error::{Error, Result};

@@ -19,8 +19,8 @@ use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument, Term};
 
 use crate::decode::{fold, nfc};
 use crate::error::Result;
-use crate::extract::date::vn_offset;
 use crate::index::Fields;
+use crate::time::vn_offset;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]

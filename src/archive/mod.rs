@@ -21,7 +21,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, IoContext, Result};
-use crate::extract::{Article, date::When};
+use crate::extract::Article;
+use crate::time::When;
 pub use warc::{HttpResponse, WarcRef, WarcWriter};
 
 /// Version of the stored JSON layout (see archive/README.md).

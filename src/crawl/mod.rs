@@ -402,7 +402,7 @@ async fn fetch_job(
             bytes: &f2.body,
             content_type: f2.header("content-type"),
             url,
-            fetched_at: Some(f2.fetched_at.with_timezone(&extract::date::vn_offset())),
+            fetched_at: Some(f2.fetched_at.with_timezone(&crate::time::vn_offset())),
         };
         let x = extract::extract(&page, profiles.for_url(url));
         let page_type = page_type(&cfg.sites[site], &x.article);

@@ -1,58 +1,11 @@
 //! Vietnamese dates and times: day-first, Asia/Ho_Chi_Minh (+07:00) unless the text says
 //! otherwise, the time of day kept when given.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+
+use crate::time::{When, vn_offset};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// Vietnam's offset. Asia/Ho_Chi_Minh has had no daylight saving since 1975.
-pub fn vn_offset() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("valid offset")
-}
-
-/// A publication time as precise as the page gives it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    Date(NaiveDate),
-    DateTime(DateTime<FixedOffset>),
-}
-
-impl When {
-    /// RFC 3339 with offset, or `YYYY-MM-DD` for a date alone.
-    pub fn to_rfc3339(self) -> String {
-        match self {
-            When::Date(d) => d.format("%Y-%m-%d").to_string(),
-            When::DateTime(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        }
-    }
-
-    pub fn date(self) -> NaiveDate {
-        match self {
-            When::Date(d) => d,
-            When::DateTime(t) => t.with_timezone(&vn_offset()).date_naive(),
-        }
-    }
-
-    pub fn has_time(self) -> bool {
-        matches!(self, When::DateTime(_))
-    }
-
-    /// Is this after `now` (allowing a day of slack for a date alone)?
-    pub fn is_after(self, now: DateTime<FixedOffset>) -> bool {
-        match self {
-            When::Date(d) => d > now.with_timezone(&vn_offset()).date_naive(),
-            When::DateTime(t) => t > now + chrono::Duration::minutes(5),
-        }
-    }
-
-    /// Parse what [`When::to_rfc3339`] writes.
-    pub fn parse_stored(s: &str) -> Option<When> {
-        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            return Some(When::DateTime(t));
-        }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(When::Date)
-    }
-}
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?")

@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use url::Url;
 
 use crate::decode::{self, EncodingReport};
-use date::When;
+use crate::time::When;
 use dom::{Block, BlockKind};
 pub use profile::SiteProfile;
 
@@ -220,7 +220,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let base = base_url(page.url, m.base_href.as_deref());
     let now = page
         .fetched_at
-        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&date::vn_offset()));
+        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&crate::time::vn_offset()));
 
     let removed: HashSet<NodeId> = profile.map(|p| p.removed_nodes(&html)).unwrap_or_default();
     let all_blocks = dom::blocks(&html);
@@ -805,7 +805,7 @@ fn is_date_line(t: &str) -> bool {
 
 fn normalise_when(w: When) -> When {
     match w {
-        When::DateTime(t) => When::DateTime(t.with_timezone(&date::vn_offset())),
+        When::DateTime(t) => When::DateTime(t.with_timezone(&crate::time::vn_offset())),
         d => d,
     }
 }
