@@ -5,7 +5,7 @@ use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
-use super::pipeline::{Repair, RepairKind};
+use super::repair::{Repair, RepairKind};
 
 /// Where the chosen encoding came from, strongest evidence first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

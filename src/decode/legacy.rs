@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codepage::CodePage;
 use super::lm::{Model, model};
-use super::pipeline::{Repair, RepairKind, Repairer};
+use super::repair::{Repair, RepairKind, Repairer};
 
 /// A legacy Vietnamese encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,7 +14,7 @@
 
 use super::codepage::{is_vietnamese_letter, latin_holds, push_lowercase};
 use super::lm::{Model, Successors, model, push_shape};
-use super::pipeline::{Repair, RepairKind, Repairer};
+use super::repair::{Repair, RepairKind, Repairer};
 
 pub struct LostLetters;
 

@@ -17,11 +17,13 @@ pub mod lm;
 mod lost;
 mod mojibake;
 mod pipeline;
+mod repair;
 
 pub use charset::{EncodingReport, EncodingSource, decode_document, decode_utf8_recovering, http_charset};
 pub use codepage::is_vietnamese_letter;
 pub use legacy::Legacy;
-pub use pipeline::{Repair, RepairKind, Repaired, Repairer, repair, repair_hinted, repair_with};
+pub use pipeline::{repair, repair_hinted, repair_with};
+pub use repair::{Repair, RepairKind, Repaired, Repairer};
 
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 

@@ -5,7 +5,7 @@
 //! (`São Paulo`, `AÇÃO`) does not survive that test, so it is never touched.
 
 use super::codepage::CodePage;
-use super::pipeline::{Repair, RepairKind, Repairer};
+use super::repair::{Repair, RepairKind, Repairer};
 
 pub struct DoubleEncoding;
 
