@@ -377,6 +377,7 @@ fn cmd_extract(a: &ExtractArgs) -> Result<u8> {
             content_type: a.content_type.as_deref(),
             url: &url,
             fetched_at: None,
+            patterns: None,
         };
         // Extraction never fails on input; a panic would be a bug — report it and go on.
         let x = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -1016,6 +1017,7 @@ fn cmd_reextract(cli: &Cli) -> Result<u8> {
             content_type: ct,
             url: &s.fetch.final_url,
             fetched_at: fetched,
+            patterns: None,
         };
         let mut article = extract::extract_for_site(&page, &profiles).article;
         article.site = s.article.site.clone();

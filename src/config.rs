@@ -87,8 +87,8 @@ pub struct Site {
     pub max_depth: u32,
     pub allow: Vec<String>,
     pub deny: Vec<String>,
-    pub article_urls: Vec<regex::Regex>,
-    pub listing_urls: Vec<regex::Regex>,
+    /// `article_urls` and `listing_urls`: they decide a page's type before its content.
+    pub patterns: crate::extract::UrlPatterns,
     pub feeds: Vec<Url>,
     pub sitemaps: Vec<Url>,
     pub ignore_params: Vec<String>,
@@ -164,17 +164,13 @@ impl RawConfig {
                 } else {
                     s.allow
                 };
-                let re = |p: &String| {
-                    regex::Regex::new(p).map_err(|e| Error::Config(format!("{what}: bad URL pattern {p:?}: {e}")))
-                };
                 Ok(Site {
                     rate: positive(s.rate.unwrap_or(rate), &format!("{what} rate"))?,
                     max_pages: s.max_pages.unwrap_or(max_pages),
                     max_depth: s.max_depth.unwrap_or(max_depth),
                     allow,
                     deny: s.deny,
-                    article_urls: s.article_urls.iter().map(re).collect::<Result<_>>()?,
-                    listing_urls: s.listing_urls.iter().map(re).collect::<Result<_>>()?,
+                    patterns: crate::extract::UrlPatterns::new(&what, &s.article_urls, &s.listing_urls)?,
                     feeds: s.feeds.iter().map(|u| url(u, &what)).collect::<Result<_>>()?,
                     sitemaps: s.sitemaps.iter().map(|u| url(u, &what)).collect::<Result<_>>()?,
                     ignore_params: s.ignore_params,

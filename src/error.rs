@@ -40,6 +40,8 @@ pub enum Error {
     CorruptArchive { path: PathBuf, reason: String },
     #[error("crawl state {path}: {reason}")]
     State { path: PathBuf, reason: String },
+    #[error("{task} task failed: {reason}")]
+    Task { task: &'static str, reason: String },
     #[error("language model: {0}")]
     Model(String),
     #[error(

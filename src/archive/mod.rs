@@ -13,6 +13,7 @@
 //! half-written is ever visible and nothing visible points to what is not there.
 
 pub mod warc;
+mod writer;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -24,6 +25,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::extract::Article;
 use crate::time::When;
 pub use warc::{HttpResponse, WarcRef, WarcWriter};
+pub use writer::{Landed, Submitted, Writer};
 
 /// Version of the stored JSON layout (see archive/README.md).
 pub const SCHEMA_VERSION: u32 = 1;

@@ -303,6 +303,14 @@ fn whole_members_len(path: &Path) -> Result<u64> {
     Ok(pos as u64)
 }
 
+/// The first header of that name (ASCII case-insensitive), in HTTP or WARC headers.
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 /// Status, headers and body of an `application/http` block.
 pub type HttpParts<'a> = (u16, Vec<(String, String)>, &'a [u8]);
 
@@ -315,10 +323,7 @@ pub struct Record {
 
 impl Record {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header(&self.headers, name)
     }
 
     /// Split an `application/http` block into status, headers and body.

@@ -62,6 +62,7 @@ fn sample_articles() -> Vec<extract::Article> {
                 content_type: None,
                 url: &url,
                 fetched_at: None,
+                patterns: None,
             };
             extract::extract_for_site(&page, &profiles).article
         })
@@ -201,6 +202,7 @@ pub fn extract(dirs: &[PathBuf], min: Duration) -> crate::Result<Vec<Measure>> {
                     content_type: None,
                     url: &url,
                     fetched_at: None,
+                    patterns: None,
                 };
                 std::hint::black_box(extract::extract_for_site(&page, &profiles));
             },

@@ -10,8 +10,8 @@ use crate::config::Config;
 /// A response as received.
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The URL requested (the client follows no redirects: it is where the answer is from).
     pub url: Url,
-    pub final_url: Url,
     pub status: u16,
     pub reason: String,
     pub headers: Vec<(String, String)>,
@@ -25,10 +25,7 @@ pub struct Fetched {
 
 impl Fetched {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::archive::warc::header(&self.headers, name)
     }
 
     pub fn is_html(&self) -> bool {
@@ -46,8 +43,6 @@ impl Fetched {
 pub enum FetchError {
     #[error("timed out")]
     Timeout,
-    #[error("too many redirects or a redirect loop")]
-    Redirects,
     #[error("connection failed: {0}")]
     Connect(String),
     #[error("{0}")]
@@ -64,8 +59,6 @@ impl FetchError {
 fn classify(e: reqwest::Error) -> FetchError {
     if e.is_timeout() {
         FetchError::Timeout
-    } else if e.is_redirect() {
-        FetchError::Redirects
     } else if e.is_connect() {
         FetchError::Connect(e.to_string())
     } else {
@@ -118,7 +111,6 @@ impl Fetcher {
         let fetched_at = Utc::now();
         let mut resp = req.send().await.map_err(classify)?;
         let status = resp.status();
-        let final_url = resp.url().clone();
         let headers = resp
             .headers()
             .iter()
@@ -145,7 +137,6 @@ impl Fetcher {
         Ok(Fetched {
             body_sha256,
             url: url.clone(),
-            final_url,
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_owned(),
             headers,

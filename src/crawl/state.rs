@@ -20,11 +20,13 @@
 //! Researchers can query the store directly (`sqlite3 archive/crawl-state.sqlite`); the
 //! schema is below.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::extract::PageType;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS runs (
@@ -66,6 +68,114 @@ CREATE TABLE IF NOT EXISTS robots (
 );
 ";
 
+/// Declares a closed vocabulary stored as text: each variant with the word the schema uses.
+macro_rules! stored_words {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $word:literal,)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vm])* $variant,)+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word,)+
+                }
+            }
+
+            fn from_word(s: &str) -> Option<$name> {
+                match s {
+                    $($word => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $name {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                let s = v.as_str()?;
+                $name::from_word(s).ok_or_else(|| FromSqlError::Other(format!("unknown {} {s:?}", stringify!($name)).into()))
+            }
+        }
+    };
+}
+
+stored_words! {
+    /// Where a URL stands (the `urls.state` column).
+    UrlState {
+        Queued = "queued",
+        Inflight = "inflight",
+        /// Fetched and handled (an article archived, a listing or other page read).
+        Done = "done",
+        /// A conditional request answered 304.
+        NotModified = "not-modified",
+        /// The same article as archived: nothing written.
+        Unchanged = "unchanged",
+        Failed = "failed",
+        /// Disallowed by robots.txt.
+        Robots = "robots",
+        Redirect = "redirect",
+        /// Dropped without fetching (over a budget, or its site is not crawled in this run).
+        Skipped = "skipped",
+    }
+}
+
+stored_words! {
+    /// How a run ended (the `runs.outcome` column).
+    RunOutcome {
+        Completed = "completed",
+        Interrupted = "interrupted",
+        TimedOut = "timed-out",
+        PageLimit = "page-limit",
+    }
+}
+
+impl RunOutcome {
+    /// Whether the run's queue is done (else the next run resumes it).
+    pub fn is_finished(self) -> bool {
+        self == RunOutcome::Completed
+    }
+}
+
+/// Page types are stored by their serde names (`article`, `listing`, `other`).
+fn page_type_word(t: PageType) -> &'static str {
+    match t {
+        PageType::Article => "article",
+        PageType::Listing => "listing",
+        PageType::Other => "other",
+    }
+}
+
+impl ToSql for PageType {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(page_type_word(*self)))
+    }
+}
+
+impl FromSql for PageType {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        match v.as_str()? {
+            "article" => Ok(PageType::Article),
+            "listing" => Ok(PageType::Listing),
+            "other" => Ok(PageType::Other),
+            s => Err(FromSqlError::Other(format!("unknown page type {s:?}").into())),
+        }
+    }
+}
+
 /// A URL taken off the queue, with what the last fetch of it left behind.
 #[derive(Debug, Clone)]
 pub struct Queued {
@@ -81,28 +191,44 @@ pub struct Previous {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub content_sha256: Option<String>,
-    pub page_type: Option<String>,
+    pub page_type: Option<PageType>,
 }
 
 impl Previous {
     /// Re-fetch conditionally only pages that were articles: listings and start pages are
     /// where new links appear, so they are always fetched (and parsed) in full.
     pub fn conditional(&self) -> bool {
-        self.page_type.as_deref() == Some("article")
+        self.page_type == Some(PageType::Article)
     }
 }
 
 /// The outcome of one fetch, for the URL's row.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Outcome<'a> {
-    pub state: &'a str,
+    pub state: UrlState,
     pub status: Option<u16>,
     pub etag: Option<&'a str>,
     pub last_modified: Option<&'a str>,
     pub content_sha256: Option<&'a str>,
-    pub page_type: Option<&'a str>,
+    pub page_type: Option<PageType>,
     pub article_id: Option<&'a str>,
     pub error: Option<&'a str>,
+}
+
+impl Outcome<'_> {
+    /// An outcome with nothing but its state.
+    pub fn of(state: UrlState) -> Outcome<'static> {
+        Outcome {
+            state,
+            status: None,
+            etag: None,
+            last_modified: None,
+            content_sha256: None,
+            page_type: None,
+            article_id: None,
+            error: None,
+        }
+    }
 }
 
 /// A cached robots.txt.
@@ -120,7 +246,6 @@ pub struct State {
     run: i64,
     resumed: bool,
     seq: i64,
-    in_tx: bool,
 }
 
 fn db(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
@@ -158,8 +283,8 @@ impl State {
             Some(id) => {
                 // Requests in flight when the run died are queued again.
                 conn.execute(
-                    "UPDATE urls SET state = 'queued' WHERE run = ?1 AND state = 'inflight'",
-                    [id],
+                    "UPDATE urls SET state = ?2 WHERE run = ?1 AND state = ?3",
+                    params![id, UrlState::Queued, UrlState::Inflight],
                 )
                 .map_err(&e)?;
                 (id, true)
@@ -181,7 +306,6 @@ impl State {
             run,
             resumed,
             seq,
-            in_tx: false,
         })
     }
 
@@ -198,189 +322,19 @@ impl State {
         db(&self.path)
     }
 
-    /// Open a transaction if none is open: writes are batched.
-    fn write(&mut self) -> Result<()> {
-        if !self.in_tx {
-            self.conn.execute_batch("BEGIN").map_err(db(&self.path))?;
-            self.in_tx = true;
-        }
-        Ok(())
-    }
-
-    pub fn commit(&mut self) -> Result<()> {
-        if self.in_tx {
-            self.conn.execute_batch("COMMIT").map_err(db(&self.path))?;
-            self.in_tx = false;
-        }
-        Ok(())
-    }
-
-    /// Queue a URL for this run unless it was seen in this run already, or its path has had
-    /// `max_variants` query variants queued. Returns whether it was queued.
-    pub fn admit(
-        &mut self,
-        url: &str,
-        site: &str,
-        depth: u32,
-        path_key: Option<&str>,
-        max_variants: usize,
-        front: bool,
-    ) -> Result<bool> {
-        self.write()?;
+    /// Make changes in one transaction: all of them are committed when `f` succeeds, none
+    /// when it fails (or the process dies first).
+    pub fn write<R>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<R>) -> Result<R> {
         let e = db(&self.path);
-        let run: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT run FROM urls WHERE url = ?1")
-            .map_err(&e)?
-            .query_row([url], |r| r.get(0))
-            .optional()
-            .map_err(&e)?;
-        if run == Some(self.run) {
-            return Ok(false);
-        }
-        if let Some(key) = path_key {
-            let n: i64 = self
-                .conn
-                .prepare_cached("SELECT COUNT(*) FROM urls WHERE run = ?1 AND path_key = ?2")
-                .map_err(&e)?
-                .query_row(params![self.run, key], |r| r.get(0))
-                .map_err(&e)?;
-            if n as usize >= max_variants {
-                tracing::debug!("{url}: too many query variants of this path; skipped");
-                return Ok(false);
-            }
-        }
-        self.seq += 1;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO urls (url, site, depth, state, run, seq, priority, path_key, first_seen)
-                 VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (url) DO UPDATE SET site = excluded.site, depth = excluded.depth,
-                    state = 'queued', run = excluded.run, seq = excluded.seq,
-                    priority = excluded.priority, path_key = excluded.path_key",
-            )
-            .map_err(&e)?
-            .execute(params![
-                url,
-                site,
-                depth,
-                self.run,
-                self.seq,
-                if front { 0 } else { 1 },
-                path_key,
-                now()
-            ])
-            .map_err(&e)?;
-        Ok(true)
-    }
-
-    /// Mark a URL seen in this run without queueing it (a redirect's final URL).
-    pub fn mark_seen(&mut self, url: &str, site: &str, depth: u32) -> Result<()> {
-        self.write()?;
-        self.seq += 1;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO urls (url, site, depth, state, run, seq, priority, first_seen)
-                 VALUES (?1, ?2, ?3, 'inflight', ?4, ?5, 1, ?6)
-                 ON CONFLICT (url) DO UPDATE SET state = 'inflight', run = excluded.run",
-            )
-            .map_err(self.err())?
-            .execute(params![url, site, depth, self.run, self.seq, now()])
-            .map_err(self.err())?;
-        Ok(())
-    }
-
-    /// Take up to `n` URLs off this run's queue (they become `inflight`).
-    pub fn pop(&mut self, n: usize) -> Result<Vec<Queued>> {
-        self.write()?;
-        let e = db(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT url, site, depth, etag, last_modified, content_sha256, page_type FROM urls
-                 WHERE run = ?1 AND state = 'queued' ORDER BY priority, seq LIMIT ?2",
-            )
-            .map_err(&e)?;
-        let rows = stmt
-            .query_map(params![self.run, n as i64], |r| {
-                Ok(Queued {
-                    url: r.get(0)?,
-                    site: r.get(1)?,
-                    depth: r.get(2)?,
-                    previous: Previous {
-                        etag: r.get(3)?,
-                        last_modified: r.get(4)?,
-                        content_sha256: r.get(5)?,
-                        page_type: r.get(6)?,
-                    },
-                })
-            })
-            .map_err(&e)?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(&e)?;
-        drop(stmt);
-        let mut mark = self
-            .conn
-            .prepare_cached("UPDATE urls SET state = 'inflight' WHERE url = ?1")
-            .map_err(&e)?;
-        for q in &rows {
-            mark.execute([&q.url]).map_err(&e)?;
-        }
-        Ok(rows)
-    }
-
-    /// Drop a queued URL from this run without fetching it (over a page budget).
-    pub fn skip(&mut self, url: &str) -> Result<()> {
-        self.record(
-            url,
-            &Outcome {
-                state: "skipped",
-                ..Outcome::default()
-            },
-        )
-    }
-
-    /// Record what fetching a URL gave, and commit it with the links it queued. Validators
-    /// and page type are kept from earlier fetches when this one has none (a 304 carries no
-    /// body to classify).
-    pub fn record(&mut self, url: &str, o: &Outcome) -> Result<()> {
-        self.write()?;
-        let fetched = (o.state != "skipped").then(now);
-        self.conn
-            .prepare_cached(
-                "UPDATE urls SET state = ?2, fetched_at = COALESCE(?3, fetched_at),
-                    status = COALESCE(?4, status), etag = COALESCE(?5, etag),
-                    last_modified = COALESCE(?6, last_modified),
-                    content_sha256 = COALESCE(?7, content_sha256),
-                    page_type = COALESCE(?8, page_type), article_id = COALESCE(?9, article_id),
-                    error = ?10
-                 WHERE url = ?1",
-            )
-            .map_err(self.err())?
-            .execute(params![
-                url,
-                o.state,
-                fetched,
-                o.status,
-                o.etag,
-                o.last_modified,
-                o.content_sha256,
-                o.page_type,
-                o.article_id,
-                o.error
-            ])
-            .map_err(self.err())?;
-        self.commit()
-    }
-
-    /// The state of a URL in this run, if it was seen in it.
-    pub fn state_in_run(&self, url: &str) -> Result<Option<String>> {
-        self.conn
-            .prepare_cached("SELECT state FROM urls WHERE url = ?1 AND run = ?2")
-            .map_err(self.err())?
-            .query_row(params![url, self.run], |r| r.get(0))
-            .optional()
-            .map_err(self.err())
+        let mut tx = Tx {
+            tx: self.conn.transaction().map_err(&e)?,
+            path: &self.path,
+            run: self.run,
+            seq: &mut self.seq,
+        };
+        let r = f(&mut tx)?;
+        tx.tx.commit().map_err(&e)?;
+        Ok(r)
     }
 
     /// URLs this run has taken off the queue, per site (the page budgets on resume).
@@ -424,9 +378,178 @@ impl State {
             .map_err(self.err())
     }
 
-    pub fn put_robots(&mut self, host: &str, status: u16, body: &[u8]) -> Result<()> {
-        self.write()?;
+    /// Stop the run before its queue is empty (a signal or a limit): the next run resumes
+    /// it. A completed run is closed: the next run starts from the start URLs again.
+    pub fn end_run(&mut self, outcome: RunOutcome, summary: &str) -> Result<()> {
+        let finished = outcome.is_finished().then(now);
         self.conn
+            .execute(
+                "UPDATE runs SET finished_at = ?2, outcome = ?3, summary = ?4 WHERE id = ?1",
+                params![self.run, finished, outcome, summary],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+}
+
+/// Changes to the store inside one transaction ([`State::write`]).
+pub struct Tx<'s> {
+    tx: Transaction<'s>,
+    path: &'s Path,
+    run: i64,
+    seq: &'s mut i64,
+}
+
+impl Tx<'_> {
+    fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        db(self.path)
+    }
+
+    /// Queue a URL for this run unless it was seen in this run already, or its path has had
+    /// `max_variants` query variants queued. Returns whether it was queued.
+    pub fn admit(
+        &mut self,
+        url: &str,
+        site: &str,
+        depth: u32,
+        path_key: Option<&str>,
+        max_variants: usize,
+        front: bool,
+    ) -> Result<bool> {
+        let e = db(self.path);
+        let run: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT run FROM urls WHERE url = ?1")
+            .map_err(&e)?
+            .query_row([url], |r| r.get(0))
+            .optional()
+            .map_err(&e)?;
+        if run == Some(self.run) {
+            return Ok(false);
+        }
+        if let Some(key) = path_key {
+            let n: i64 = self
+                .tx
+                .prepare_cached("SELECT COUNT(*) FROM urls WHERE run = ?1 AND path_key = ?2")
+                .map_err(&e)?
+                .query_row(params![self.run, key], |r| r.get(0))
+                .map_err(&e)?;
+            if n as usize >= max_variants {
+                tracing::debug!("{url}: too many query variants of this path; skipped");
+                return Ok(false);
+            }
+        }
+        *self.seq += 1;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO urls (url, site, depth, state, run, seq, priority, path_key, first_seen)
+                 VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (url) DO UPDATE SET site = excluded.site, depth = excluded.depth,
+                    state = excluded.state, run = excluded.run, seq = excluded.seq,
+                    priority = excluded.priority, path_key = excluded.path_key",
+            )
+            .map_err(&e)?
+            .execute(params![
+                url,
+                site,
+                depth,
+                self.run,
+                *self.seq,
+                if front { 0 } else { 1 },
+                path_key,
+                now(),
+                UrlState::Queued
+            ])
+            .map_err(&e)?;
+        Ok(true)
+    }
+
+    /// Take up to `n` URLs off this run's queue (they become `inflight`).
+    pub fn pop(&mut self, n: usize) -> Result<Vec<Queued>> {
+        let e = db(self.path);
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT url, site, depth, etag, last_modified, content_sha256, page_type FROM urls
+                 WHERE run = ?1 AND state = ?3 ORDER BY priority, seq LIMIT ?2",
+            )
+            .map_err(&e)?;
+        let rows = stmt
+            .query_map(params![self.run, n as i64, UrlState::Queued], |r| {
+                Ok(Queued {
+                    url: r.get(0)?,
+                    site: r.get(1)?,
+                    depth: r.get(2)?,
+                    previous: Previous {
+                        etag: r.get(3)?,
+                        last_modified: r.get(4)?,
+                        content_sha256: r.get(5)?,
+                        page_type: r.get(6)?,
+                    },
+                })
+            })
+            .map_err(&e)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&e)?;
+        drop(stmt);
+        for q in &rows {
+            self.set_state(&q.url, UrlState::Inflight)?;
+        }
+        Ok(rows)
+    }
+
+    /// Put a URL taken off the queue back on it (not fetched in this run after all).
+    pub fn requeue(&mut self, url: &str) -> Result<()> {
+        self.set_state(url, UrlState::Queued)
+    }
+
+    fn set_state(&mut self, url: &str, state: UrlState) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE urls SET state = ?2 WHERE url = ?1")
+            .map_err(self.err())?
+            .execute(params![url, state])
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Drop a queued URL from this run without fetching it (over a page budget).
+    pub fn skip(&mut self, url: &str) -> Result<()> {
+        self.record(url, &Outcome::of(UrlState::Skipped))
+    }
+
+    /// Record what fetching a URL gave. Validators and page type are kept from earlier
+    /// fetches when this one has none (a 304 carries no body to classify).
+    pub fn record(&mut self, url: &str, o: &Outcome) -> Result<()> {
+        let fetched = (o.state != UrlState::Skipped).then(now);
+        self.tx
+            .prepare_cached(
+                "UPDATE urls SET state = ?2, fetched_at = COALESCE(?3, fetched_at),
+                    status = COALESCE(?4, status), etag = COALESCE(?5, etag),
+                    last_modified = COALESCE(?6, last_modified),
+                    content_sha256 = COALESCE(?7, content_sha256),
+                    page_type = COALESCE(?8, page_type), article_id = COALESCE(?9, article_id),
+                    error = ?10
+                 WHERE url = ?1",
+            )
+            .map_err(self.err())?
+            .execute(params![
+                url,
+                o.state,
+                fetched,
+                o.status,
+                o.etag,
+                o.last_modified,
+                o.content_sha256,
+                o.page_type,
+                o.article_id,
+                o.error
+            ])
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    pub fn put_robots(&mut self, host: &str, status: u16, body: &[u8]) -> Result<()> {
+        self.tx
             .prepare_cached(
                 "INSERT INTO robots (host, run, fetched_at, status, body) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (host) DO UPDATE SET run = excluded.run, fetched_at = excluded.fetched_at,
@@ -438,52 +561,15 @@ impl State {
         Ok(())
     }
 
-    /// Put a URL taken off the queue back on it (not fetched in this run after all).
-    pub fn requeue(&mut self, url: &str) -> Result<()> {
-        self.write()?;
-        self.conn
-            .prepare_cached("UPDATE urls SET state = 'queued' WHERE url = ?1")
-            .map_err(self.err())?
-            .execute([url])
-            .map_err(self.err())?;
-        Ok(())
-    }
-
     /// Put every abandoned in-flight URL back on the queue.
     pub fn requeue_inflight(&mut self) -> Result<()> {
-        self.write()?;
-        self.conn
+        self.tx
             .execute(
-                "UPDATE urls SET state = 'queued' WHERE run = ?1 AND state = 'inflight'",
-                [self.run],
+                "UPDATE urls SET state = ?2 WHERE run = ?1 AND state = ?3",
+                params![self.run, UrlState::Queued, UrlState::Inflight],
             )
             .map_err(self.err())?;
         Ok(())
-    }
-
-    /// Stop the run before its queue is empty (a signal or a limit): the next run resumes
-    /// it.
-    pub fn pause(&mut self, outcome: &str, summary: &str) -> Result<()> {
-        self.write()?;
-        self.conn
-            .execute(
-                "UPDATE runs SET outcome = ?2, summary = ?3 WHERE id = ?1",
-                params![self.run, outcome, summary],
-            )
-            .map_err(self.err())?;
-        self.commit()
-    }
-
-    /// Close the run: its queue is done. The next run starts from the start URLs again.
-    pub fn finish(&mut self, outcome: &str, summary: &str) -> Result<()> {
-        self.write()?;
-        self.conn
-            .execute(
-                "UPDATE runs SET finished_at = ?2, outcome = ?3, summary = ?4 WHERE id = ?1",
-                params![self.run, now(), outcome, summary],
-            )
-            .map_err(self.err())?;
-        self.commit()
     }
 }
 
@@ -495,33 +581,42 @@ mod tests {
         State::open(&dir.join("state.sqlite")).unwrap()
     }
 
+    fn admit(s: &mut State, url: &str, depth: u32, path_key: Option<&str>, max: usize, front: bool) -> Result<bool> {
+        s.write(|t| t.admit(url, "a", depth, path_key, max, front))
+    }
+
+    fn pop(s: &mut State, n: usize) -> Result<Vec<Queued>> {
+        s.write(|t| t.pop(n))
+    }
+
     #[test]
     fn a_url_is_queued_once_per_run_and_again_in_the_next() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = open(dir.path());
-        assert!(s.admit("http://a/1", "a", 0, None, 10, false).unwrap());
-        assert!(!s.admit("http://a/1", "a", 1, None, 10, false).unwrap());
-        let q = s.pop(10).unwrap();
+        assert!(admit(&mut s, "http://a/1", 0, None, 10, false).unwrap());
+        assert!(!admit(&mut s, "http://a/1", 1, None, 10, false).unwrap());
+        let q = pop(&mut s, 10).unwrap();
         assert_eq!(q.len(), 1);
-        s.record(
-            "http://a/1",
-            &Outcome {
-                state: "done",
-                status: Some(200),
-                etag: Some("\"v1\""),
-                page_type: Some("article"),
-                ..Outcome::default()
-            },
-        )
+        s.write(|t| {
+            t.record(
+                "http://a/1",
+                &Outcome {
+                    status: Some(200),
+                    etag: Some("\"v1\""),
+                    page_type: Some(PageType::Article),
+                    ..Outcome::of(UrlState::Done)
+                },
+            )
+        })
         .unwrap();
-        assert!(!s.admit("http://a/1", "a", 0, None, 10, false).unwrap());
-        s.finish("completed", "{}").unwrap();
+        assert!(!admit(&mut s, "http://a/1", 0, None, 10, false).unwrap());
+        s.end_run(RunOutcome::Completed, "{}").unwrap();
         drop(s);
 
         let mut s = open(dir.path());
         assert!(!s.resumed());
-        assert!(s.admit("http://a/1", "a", 0, None, 10, false).unwrap());
-        let q = s.pop(10).unwrap();
+        assert!(admit(&mut s, "http://a/1", 0, None, 10, false).unwrap());
+        let q = pop(&mut s, 10).unwrap();
         assert_eq!(q[0].previous.etag.as_deref(), Some("\"v1\""));
         assert!(q[0].previous.conditional());
     }
@@ -532,26 +627,19 @@ mod tests {
         let mut s = open(dir.path());
         let run = s.run();
         for i in 0..5 {
-            s.admit(&format!("http://a/{i}"), "a", 0, None, 10, false).unwrap();
+            admit(&mut s, &format!("http://a/{i}"), 0, None, 10, false).unwrap();
         }
-        let taken = s.pop(2).unwrap();
-        s.record(
-            &taken[0].url,
-            &Outcome {
-                state: "done",
-                ..Outcome::default()
-            },
-        )
-        .unwrap();
-        s.commit().unwrap();
+        let taken = pop(&mut s, 2).unwrap();
+        s.write(|t| t.record(&taken[0].url, &Outcome::of(UrlState::Done)))
+            .unwrap();
         drop(s); // killed: never finished
 
         let mut s = open(dir.path());
         assert!(s.resumed());
         assert_eq!(s.run(), run);
-        let rest: Vec<String> = s.pop(10).unwrap().into_iter().map(|q| q.url).collect();
+        let rest: Vec<String> = pop(&mut s, 10).unwrap().into_iter().map(|q| q.url).collect();
         assert_eq!(rest, ["http://a/1", "http://a/2", "http://a/3", "http://a/4"]);
-        assert!(!s.admit("http://a/0", "a", 0, None, 10, false).unwrap());
+        assert!(!admit(&mut s, "http://a/0", 0, None, 10, false).unwrap());
     }
 
     #[test]
@@ -560,8 +648,15 @@ mod tests {
         let mut s = open(dir.path());
         let admitted = (0..10)
             .filter(|i| {
-                s.admit(&format!("http://a/cal?d={i}"), "a", 0, Some("http://a/cal"), 3, false)
-                    .unwrap()
+                admit(
+                    &mut s,
+                    &format!("http://a/cal?d={i}"),
+                    0,
+                    Some("http://a/cal"),
+                    3,
+                    false,
+                )
+                .unwrap()
             })
             .count();
         assert_eq!(admitted, 3);
@@ -571,8 +666,8 @@ mod tests {
     fn redirect_targets_go_to_the_front_of_the_queue() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = open(dir.path());
-        s.admit("http://a/1", "a", 0, None, 10, false).unwrap();
-        s.admit("http://a/2", "a", 0, None, 10, true).unwrap();
-        assert_eq!(s.pop(1).unwrap()[0].url, "http://a/2");
+        admit(&mut s, "http://a/1", 0, None, 10, false).unwrap();
+        admit(&mut s, "http://a/2", 0, None, 10, true).unwrap();
+        assert_eq!(pop(&mut s, 1).unwrap()[0].url, "http://a/2");
     }
 }

@@ -24,7 +24,7 @@ use url::Url;
 use crate::decode::{self, EncodingReport};
 use crate::time::When;
 use dom::{Block, BlockKind};
-pub use profile::SiteProfile;
+pub use profile::{SiteProfile, UrlPatterns};
 
 /// What kind of page this is. Only articles are archived as articles; listings feed the crawler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +68,14 @@ pub struct Article {
     pub warnings: Vec<String>,
 }
 
+impl Article {
+    /// The one rule for what is archived as an article: a page judged an article, with
+    /// text.
+    pub fn is_archivable(&self) -> bool {
+        self.page_type == PageType::Article && !self.body.trim().is_empty()
+    }
+}
+
 /// An article plus what the crawler needs from the page.
 #[derive(Debug, Clone)]
 pub struct Extraction {
@@ -85,6 +93,9 @@ pub struct Page<'a> {
     pub url: &'a str,
     /// When the page was fetched; dates after it are rejected. `None`: now.
     pub fetched_at: Option<DateTime<FixedOffset>>,
+    /// The crawl configuration's URL patterns for the page's site: they decide its type
+    /// before the profile's patterns and the page's own evidence.
+    pub patterns: Option<&'a UrlPatterns>,
 }
 
 fn sel(s: &str) -> Selector {
@@ -454,7 +465,10 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         .filter(|w| is_headline(w[0]) != is_headline(w[1]))
         .count();
     let looks_like_listing = headlines >= 3 && alternations >= 4;
-    let url_says = profile.and_then(|p| p.page_type_for(page.url));
+    let url_says = page
+        .patterns
+        .and_then(|p| p.page_type_for(page.url))
+        .or_else(|| profile.and_then(|p| p.page_type_for(page.url)));
     let page_type = if let Some(t) = url_says {
         t
     } else if looks_like_listing {

@@ -63,8 +63,37 @@ pub struct SiteProfile {
     date: Option<Selector>,
     author: Option<Selector>,
     remove: Vec<Selector>,
-    article_urls: Vec<Regex>,
-    listing_urls: Vec<Regex>,
+    urls: UrlPatterns,
+}
+
+/// URL patterns that say a page's type before its content is weighed: a site's in the crawl
+/// configuration, a profile's.
+#[derive(Debug, Clone, Default)]
+pub struct UrlPatterns {
+    article: Vec<Regex>,
+    listing: Vec<Regex>,
+}
+
+impl UrlPatterns {
+    /// Compile the patterns; `origin` names them in error messages.
+    pub fn new(origin: &str, article: &[String], listing: &[String]) -> Result<UrlPatterns> {
+        let all = |v: &[String]| v.iter().map(|s| regex(origin, s)).collect::<Result<Vec<_>>>();
+        Ok(UrlPatterns {
+            article: all(article)?,
+            listing: all(listing)?,
+        })
+    }
+
+    /// The page type the patterns say, if they say one (article patterns first).
+    pub fn page_type_for(&self, url: &str) -> Option<PageType> {
+        if self.article.iter().any(|r| r.is_match(url)) {
+            Some(PageType::Article)
+        } else if self.listing.iter().any(|r| r.is_match(url)) {
+            Some(PageType::Listing)
+        } else {
+            None
+        }
+    }
 }
 
 fn selector(origin: &str, s: &str) -> Result<Selector> {
@@ -88,16 +117,7 @@ impl SiteProfile {
             date: opt(&raw.date)?,
             author: opt(&raw.author)?,
             remove: raw.remove.iter().map(|s| selector(origin, s)).collect::<Result<_>>()?,
-            article_urls: raw
-                .article_urls
-                .iter()
-                .map(|s| regex(origin, s))
-                .collect::<Result<_>>()?,
-            listing_urls: raw
-                .listing_urls
-                .iter()
-                .map(|s| regex(origin, s))
-                .collect::<Result<_>>()?,
+            urls: UrlPatterns::new(origin, &raw.article_urls, &raw.listing_urls)?,
         })
     }
 
@@ -147,15 +167,9 @@ impl SiteProfile {
         self.text(html, &self.author)
     }
 
-    /// The page type the URL patterns say, if they say one.
+    /// The page type the profile's URL patterns say, if they say one.
     pub fn page_type_for(&self, url: &str) -> Option<PageType> {
-        if self.article_urls.iter().any(|r| r.is_match(url)) {
-            Some(PageType::Article)
-        } else if self.listing_urls.iter().any(|r| r.is_match(url)) {
-            Some(PageType::Listing)
-        } else {
-            None
-        }
+        self.urls.page_type_for(url)
     }
 }
 

@@ -33,6 +33,7 @@ fn run(page: &Path, url: &str) -> Article {
             content_type: None,
             url,
             fetched_at: fetched,
+            patterns: None,
         },
         profiles.for_url(url),
     )
@@ -73,6 +74,7 @@ fn seed_article_without_profile_reads_the_same() {
             content_type: Some("text/html; charset=utf-8"),
             url: "http://example.org/x.htm",
             fetched_at: None,
+            patterns: None,
         },
         None,
     )
@@ -115,6 +117,7 @@ fn messy_html_never_fails() {
                 content_type: None,
                 url: "not a url",
                 fetched_at: None,
+                patterns: None,
             },
             None,
         )
@@ -137,6 +140,7 @@ fn check_byline(last_paragraph_html: &str, authors: &[&str], source: Option<&str
             content_type: None,
             url: "http://example.org/a.htm",
             fetched_at: None,
+            patterns: None,
         },
         None,
     )
@@ -189,6 +193,7 @@ fn check_date(date_html: &str, expected: Option<&str>) {
             content_type: None,
             url: "http://example.org/a.htm",
             fetched_at: None,
+            patterns: None,
         },
         None,
     )
@@ -254,6 +259,7 @@ fn check_body(inner: &str, kept: &str, dropped: &str) {
         content_type: None,
         url: "http://example.org/a.htm",
         fetched_at: None,
+        patterns: None,
     };
     let a = extract(&page, None).article;
     assert!(a.body.contains(kept), "lost {kept:?}: {:?}", a.body);

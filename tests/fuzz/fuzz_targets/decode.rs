@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
         content_type: ct,
         url: "http://127.0.0.1/a.htm",
         fetched_at: None,
+        patterns: None,
     };
     let a = vnnews::extract::extract(&page, None).article;
     assert!(is_nfc(&a.body));

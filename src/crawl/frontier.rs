@@ -1,0 +1,252 @@
+//! `frontier` is the crawl's bookkeeping in front of the [`State`] store: scope, depth and
+//! trap rules for every link, the queue and what was seen (in the store, so memory stays
+//! flat), the run's and each site's page budgets, and the per-site counts the progress
+//! display shows. Nothing outside reaches into its fields: the run loop asks it for the next
+//! URLs ([`Frontier::pop`]) and tells it what a page gave ([`Frontier::settle`]), which
+//! commits the page's outcome and the links it yielded in one transaction.
+
+use std::collections::{HashMap, HashSet};
+use url::Url;
+
+use super::state::{CachedRobots, Outcome, Previous, RunOutcome, State, Tx};
+use super::urls;
+use crate::config::{Config, Site};
+use crate::error::Result;
+
+/// URLs the frontier remembers as seen in this run, at most.
+const SEEN_CACHE: usize = 50_000;
+
+/// A link found on a page (or in a sitemap, robots.txt, a redirect), to queue.
+pub(super) struct Link {
+    pub url: Url,
+    pub depth: u32,
+    /// Next in line (a redirect's target) rather than at the end of the queue.
+    pub front: bool,
+}
+
+/// A URL to fetch now.
+pub(super) struct Next {
+    pub url: Url,
+    /// Index of its site in the configuration.
+    pub site: usize,
+    pub depth: u32,
+    pub previous: Previous,
+}
+
+/// What [`Frontier::pop`] took off the queue.
+pub(super) struct Popped {
+    pub next: Vec<Next>,
+    /// The run's page budget is spent: URLs were left queued for the next run.
+    pub page_limit: bool,
+}
+
+pub(super) struct Frontier<'s> {
+    state: &'s mut State,
+    books: Books,
+}
+
+/// The frontier's counters and caches: what it keeps beside the store.
+struct Books {
+    /// Site names to their index in the configuration.
+    site_index: HashMap<String, usize>,
+    /// Sites crawled in this run.
+    active: Vec<bool>,
+    max_pages: Vec<usize>,
+    /// URLs taken off the queue in this run, per site and in all.
+    scheduled: Vec<usize>,
+    total_scheduled: usize,
+    run_max_pages: Option<usize>,
+    /// URLs queued and not yet taken, per site (for the progress display).
+    queued: HashMap<String, usize>,
+    /// URLs known to be seen in this run: menus and sidebars repeat the same links on every
+    /// page, and this spares the store those lookups. Bounded, so memory stays flat.
+    seen_cache: HashSet<String>,
+    max_query_variants: usize,
+}
+
+impl<'s> Frontier<'s> {
+    /// The frontier of the store's run (a resumed run keeps the budgets it spent), crawling
+    /// the sites `active` names (by index).
+    pub fn open(state: &'s mut State, cfg: &Config, active: &[usize], run_max_pages: Option<usize>) -> Result<Self> {
+        let site_index: HashMap<String, usize> =
+            cfg.sites.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+        let mut scheduled = vec![0; cfg.sites.len()];
+        for (name, n) in state.scheduled_per_site()? {
+            if let Some(&i) = site_index.get(name.as_str()) {
+                scheduled[i] = n;
+            }
+        }
+        let queued = state.queued_per_site()?.into_iter().collect();
+        let mut is_active = vec![false; cfg.sites.len()];
+        for &i in active {
+            is_active[i] = true;
+        }
+        let books = Books {
+            site_index,
+            active: is_active,
+            max_pages: cfg.sites.iter().map(|s| s.max_pages).collect(),
+            total_scheduled: scheduled.iter().sum(),
+            scheduled,
+            run_max_pages,
+            queued,
+            seen_cache: HashSet::new(),
+            max_query_variants: cfg.max_query_variants,
+        };
+        Ok(Frontier { state, books })
+    }
+
+    /// URLs of a site queued and not yet taken.
+    pub fn queued(&self, site: &str) -> usize {
+        self.books.queued.get(site).copied().unwrap_or(0)
+    }
+
+    /// Queue a site's start URLs, sitemaps and feeds (seen already when a killed run is
+    /// resumed).
+    pub fn seed(&mut self, site: &Site) -> Result<()> {
+        let links: Vec<Link> = site
+            .start_urls
+            .iter()
+            .chain(&site.sitemaps)
+            .chain(&site.feeds)
+            .map(|u| Link {
+                url: u.clone(),
+                depth: 0,
+                front: false,
+            })
+            .collect();
+        self.write(|f, tx| f.admit_all(tx, site, &links))
+    }
+
+    /// Take up to `n` URLs off the queue, within the budgets: URLs of sites not crawled in
+    /// this run, or over their site's budget, are dropped from it; past the run's budget they
+    /// stay queued for the next run.
+    pub fn pop(&mut self, n: usize) -> Result<Popped> {
+        self.write(|f, tx| {
+            let mut popped = Popped {
+                next: Vec::new(),
+                page_limit: false,
+            };
+            for q in tx.pop(n)? {
+                if let Some(c) = f.queued.get_mut(&q.site) {
+                    *c = c.saturating_sub(1);
+                }
+                let Some(&site) = f.site_index.get(q.site.as_str()).filter(|&&i| f.active[i]) else {
+                    tracing::debug!("{}: site {:?} is not crawled in this run; dropped", q.url, q.site);
+                    tx.skip(&q.url)?;
+                    continue;
+                };
+                if f.run_max_pages.is_some_and(|m| f.total_scheduled >= m) {
+                    // Left queued: the next run continues from here.
+                    popped.page_limit = true;
+                    tx.requeue(&q.url)?;
+                    *f.queued.entry(q.site).or_default() += 1;
+                    continue;
+                }
+                if f.scheduled[site] >= f.max_pages[site] {
+                    tx.skip(&q.url)?;
+                    continue;
+                }
+                let Ok(url) = Url::parse(&q.url) else {
+                    tx.skip(&q.url)?;
+                    continue;
+                };
+                f.scheduled[site] += 1;
+                f.total_scheduled += 1;
+                popped.next.push(Next {
+                    url,
+                    site,
+                    depth: q.depth,
+                    previous: q.previous,
+                });
+            }
+            Ok(popped)
+        })
+    }
+
+    /// Record what fetching `url` gave, with the links it yielded, in one transaction: a
+    /// kill never keeps one without the other.
+    pub fn settle(&mut self, site: &Site, url: &str, outcome: &Outcome, links: &[Link]) -> Result<()> {
+        self.write(|f, tx| {
+            f.admit_all(tx, site, links)?;
+            tx.record(url, outcome)
+        })
+    }
+
+    /// A host answered its robots.txt: store it (when fetched, not cached) and queue the
+    /// sitemaps it lists.
+    pub fn robots_read(
+        &mut self,
+        site: &Site,
+        host: &str,
+        fetched: Option<(u16, &[u8])>,
+        sitemaps: &[Link],
+    ) -> Result<()> {
+        self.write(|f, tx| {
+            if let Some((status, body)) = fetched {
+                tx.put_robots(host, status, body)?;
+            }
+            f.admit_all(tx, site, sitemaps)
+        })
+    }
+
+    /// The robots.txt stored for a host, if this run fetched it (a resumed run reuses it).
+    pub fn robots_of_this_run(&self, host: &str) -> Result<Option<CachedRobots>> {
+        Ok(self.state.robots(host)?.filter(|r| r.run == self.state.run()))
+    }
+
+    /// The run stops: URLs abandoned in flight are queued again, and the run is closed (or
+    /// left to be resumed when its queue is not done).
+    pub fn end_run(&mut self, outcome: RunOutcome, summary: &str) -> Result<()> {
+        self.state.write(|tx| tx.requeue_inflight())?;
+        self.state.end_run(outcome, summary)
+    }
+
+    fn write<R>(&mut self, f: impl FnOnce(&mut Books, &mut Tx<'_>) -> Result<R>) -> Result<R> {
+        let books = &mut self.books;
+        self.state.write(|tx| f(books, tx))
+    }
+}
+
+impl Books {
+    fn admit_all(&mut self, tx: &mut Tx<'_>, site: &Site, links: &[Link]) -> Result<()> {
+        for l in links {
+            self.admit(tx, site, &l.url, l.depth, l.front)?;
+        }
+        Ok(())
+    }
+
+    /// Queue a URL unless it is out of scope, too deep, not a page, or seen in this run.
+    fn admit(&mut self, tx: &mut Tx<'_>, site: &Site, url: &Url, depth: u32, front: bool) -> Result<bool> {
+        let u = urls::normalise(url, &site.ignore_params);
+        if depth > site.max_depth || !site.in_scope(&u) || !urls::is_probably_page(&u) {
+            if front {
+                tracing::debug!("redirect to {u} not followed (out of scope or too deep)");
+            }
+            return Ok(false);
+        }
+        if self.seen_cache.contains(u.as_str()) {
+            return Ok(false);
+        }
+        let path_key = u
+            .query()
+            .map(|_| format!("{}{}", u.origin().ascii_serialization(), u.path()));
+        let queued = tx.admit(
+            u.as_str(),
+            &site.name,
+            depth,
+            path_key.as_deref(),
+            self.max_query_variants,
+            front,
+        )?;
+        if queued {
+            *self.queued.entry(site.name.clone()).or_default() += 1;
+        } else if front {
+            tracing::debug!("redirect to {u} not followed (seen in this run: a loop ends here)");
+        }
+        if self.seen_cache.len() >= SEEN_CACHE {
+            self.seen_cache.clear();
+        }
+        self.seen_cache.insert(u.into());
+        Ok(queued)
+    }
+}

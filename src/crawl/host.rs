@@ -1,0 +1,186 @@
+//! `host` holds one host's politeness state: its GCRA limiter (governor), its robots.txt
+//! rules (fetched once per run through the same limiter, redirects followed; a slower
+//! limiter when Crawl-delay demands it) and its Retry-After window.
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::OnceCell;
+use tokio::time::Instant;
+use url::Url;
+
+use super::fetch::{Fetcher, Validators};
+use super::robots::Rules;
+use crate::config::Config;
+
+/// Small safety margin on top of the configured gap, so the gap a server measures between
+/// two request starts never falls below it: 2 %, plus 2 ms for gaps of 20 ms and more (a
+/// fixed 2 ms capped a host at 500 requests/s however high its configured rate).
+pub(super) fn gap(rate: f64) -> Duration {
+    let period = Duration::from_secs_f64(1.0 / rate);
+    period.mul_f64(1.02) + (period / 10).min(Duration::from_millis(2))
+}
+
+fn limiter(period: Duration) -> DefaultDirectRateLimiter {
+    RateLimiter::direct(Quota::with_period(period.max(Duration::from_nanos(1))).expect("non-zero period"))
+}
+
+pub(super) struct HostRules {
+    pub robots: Rules,
+    /// The answer as fetched (status, body), to cache in the crawl state; `None` when the
+    /// rules came from the cache or the host could not be reached.
+    pub fetched: Option<(u16, Vec<u8>)>,
+    /// A slower limiter when robots.txt's Crawl-delay exceeds the configured rate.
+    slow: Option<DefaultDirectRateLimiter>,
+}
+
+/// Politeness state of one host (`scheme://host:port`).
+pub(super) struct Host {
+    origin: Url,
+    base: DefaultDirectRateLimiter,
+    period: Duration,
+    pub rules: OnceCell<HostRules>,
+    blocked_until: Mutex<Option<Instant>>,
+}
+
+impl Host {
+    pub fn new(origin: Url, rate: f64) -> Host {
+        let period = gap(rate);
+        Host {
+            origin,
+            base: limiter(period),
+            period,
+            rules: OnceCell::new(),
+            blocked_until: Mutex::new(None),
+        }
+    }
+
+    fn blocked_until(&self) -> Option<Instant> {
+        *self.blocked_until.lock().expect("lock")
+    }
+
+    pub fn block_for(&self, d: Duration) {
+        let until = Instant::now() + d;
+        let mut b = self.blocked_until.lock().expect("lock");
+        if b.is_none_or(|cur| cur < until) {
+            *b = Some(until);
+        }
+    }
+
+    /// Wait until a request to this host may start: past any Retry-After window, then the
+    /// host's limiter.
+    pub async fn acquire(&self) {
+        loop {
+            if let Some(until) = self.blocked_until() {
+                tokio::time::sleep_until(until).await;
+            }
+            match self.rules.get().and_then(|r| r.slow.as_ref()) {
+                Some(slow) => slow.until_ready().await,
+                None => self.base.until_ready().await,
+            }
+            // A 429 may have arrived while we waited for the limiter.
+            if self.blocked_until().is_none_or(|u| u <= Instant::now()) {
+                return;
+            }
+        }
+    }
+
+    /// Rules from the crawl state's cache (fetched earlier in this run).
+    pub fn set_cached_rules(&self, status: u16, body: &[u8], cfg: &Config) {
+        let robots = rules_for(status, body, cfg);
+        let slow = self.slow_limiter(&robots);
+        let _ = self.rules.set(HostRules {
+            robots,
+            fetched: None,
+            slow,
+        });
+    }
+
+    /// A slower limiter when robots.txt's Crawl-delay is longer than the configured gap.
+    fn slow_limiter(&self, robots: &Rules) -> Option<DefaultDirectRateLimiter> {
+        robots.delay.filter(|d| *d > self.period).map(|d| {
+            tracing::info!(
+                "{}: Crawl-delay {d:?} is slower than the configured rate; obeying it",
+                self.origin
+            );
+            let l = limiter(d + Duration::from_millis(2));
+            // The robots.txt request was the host's first: count it.
+            let _ = l.check();
+            l
+        })
+    }
+
+    pub async fn rules(&self, fetcher: &Fetcher, cfg: &Config) -> &HostRules {
+        self.rules
+            .get_or_init(|| async {
+                let mut robots_url = self.origin.join("/robots.txt").expect("valid");
+                // Follow up to five redirects (RFC 9309), each through the limiter.
+                let mut answer = None;
+                for _ in 0..6 {
+                    self.base.until_ready().await;
+                    let r = fetcher.get(&robots_url, &Validators::default()).await;
+                    let target = match &r {
+                        Ok(f) if (300..400).contains(&f.status) => {
+                            f.header("location").and_then(|l| robots_url.join(l).ok())
+                        }
+                        _ => None,
+                    };
+                    answer = Some(r);
+                    match target {
+                        Some(t) => robots_url = t,
+                        None => break,
+                    }
+                }
+                let (robots, fetched) = match answer.expect("at least one attempt") {
+                    Ok(f) => {
+                        if !(200..500).contains(&f.status) {
+                            tracing::warn!("{robots_url}: HTTP {}; not crawling this host in this run", f.status);
+                        }
+                        (rules_for(f.status, &f.body, cfg), Some((f.status, f.body)))
+                    }
+                    Err(e) => {
+                        tracing::warn!("{robots_url}: {e}; not crawling this host in this run");
+                        (Rules::disallow_all(e.to_string()), None)
+                    }
+                };
+                let slow = self.slow_limiter(&robots);
+                HostRules { robots, fetched, slow }
+            })
+            .await
+    }
+}
+
+/// What a robots.txt answer means (RFC 9309): 2xx its rules, 4xx no rules, else nothing
+/// may be crawled.
+fn rules_for(status: u16, body: &[u8], cfg: &Config) -> Rules {
+    match status {
+        200..300 => Rules::parse(body, &cfg.user_agent, cfg.max_crawl_delay),
+        400..500 => Rules::allow_all(status.to_string()),
+        _ => Rules::disallow_all(status.to_string()),
+    }
+}
+
+/// The politeness key of a URL: its host and explicit port, without the scheme — `http://x`
+/// and `https://x` are one server and share one limiter.
+pub(super) fn host_key(u: &Url) -> String {
+    let host = u.host_str().unwrap_or("").to_ascii_lowercase();
+    match u.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_safety_margin_does_not_cap_a_lifted_rate() {
+        // A fixed 2 ms margin held every host to 500 requests/s, whatever its rate.
+        assert!(gap(1_000_000.0) < Duration::from_micros(2));
+        assert!(gap(1_000.0) < Duration::from_micros(1_200));
+        // Polite rates keep their margin: 2 % and 2 ms.
+        assert_eq!(gap(10.0), Duration::from_millis(104));
+        assert_eq!(gap(1.0), Duration::from_millis(1_022));
+    }
+}

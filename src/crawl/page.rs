@@ -1,0 +1,252 @@
+//! `page` decides what one fetch becomes — an outcome value for the run loop: the counts it
+//! adds to its site, the row to record for its URL, the links to queue, and, for an article,
+//! what to archive. It reads no state and touches neither the frontier nor the archive.
+
+use super::SiteStats;
+use super::discover;
+use super::fetch::Fetched;
+use super::frontier::Link;
+use super::job::{Extracted, Job, JobResult, fetch_date};
+use super::state::{Outcome, UrlState};
+use crate::archive::{FetchInfo, warc};
+use crate::config::{Config, Site};
+use crate::extract::{self, PageType};
+
+/// What a fetch gave, for the URL's row in the state store (owned strings).
+pub(super) struct Recorded {
+    pub state: UrlState,
+    pub status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_sha256: Option<String>,
+    pub page_type: Option<PageType>,
+    pub article_id: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Recorded {
+    pub fn new(state: UrlState) -> Recorded {
+        Recorded {
+            state,
+            status: None,
+            etag: None,
+            last_modified: None,
+            content_sha256: None,
+            page_type: None,
+            article_id: None,
+            error: None,
+        }
+    }
+
+    fn fetched(state: UrlState, f: &Fetched) -> Recorded {
+        Recorded {
+            status: Some(f.status),
+            etag: f.header("etag").map(str::to_owned),
+            last_modified: f.header("last-modified").map(str::to_owned),
+            content_sha256: (200..300).contains(&f.status).then(|| f.body_sha256.clone()),
+            ..Recorded::new(state)
+        }
+    }
+
+    /// This outcome failed, and why.
+    pub fn fail(&mut self, error: String) {
+        self.state = UrlState::Failed;
+        self.error = Some(error);
+    }
+
+    pub fn as_ref(&self) -> Outcome<'_> {
+        Outcome {
+            state: self.state,
+            status: self.status,
+            etag: self.etag.as_deref(),
+            last_modified: self.last_modified.as_deref(),
+            content_sha256: self.content_sha256.as_deref(),
+            page_type: self.page_type,
+            article_id: self.article_id.as_deref(),
+            error: self.error.as_deref(),
+        }
+    }
+}
+
+/// An article to archive; its URL is recorded (with its links) once it is.
+pub(super) struct ToArchive {
+    pub article: extract::Article,
+    pub fetch: FetchInfo,
+    pub record: Option<warc::Prepared>,
+}
+
+/// What one fetch becomes.
+pub(super) struct Handled {
+    pub recorded: Recorded,
+    /// Links to queue.
+    pub links: Vec<Link>,
+    pub archive: Option<Box<ToArchive>>,
+}
+
+impl From<Recorded> for Handled {
+    fn from(recorded: Recorded) -> Handled {
+        Handled {
+            recorded,
+            links: Vec::new(),
+            archive: None,
+        }
+    }
+}
+
+/// Count one fetch in its site's `stats` and say what becomes of it.
+pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, stats: &mut SiteStats) -> Handled {
+    let (f, x) = match result {
+        JobResult::SkippedRobots => {
+            tracing::debug!("{}: disallowed by robots.txt", job.url);
+            stats.skipped_robots += 1;
+            return Recorded::new(UrlState::Robots).into();
+        }
+        JobResult::Failed(e) => {
+            tracing::warn!("{}: {e}", job.url);
+            stats.failed += 1;
+            let mut r = Recorded::new(UrlState::Failed);
+            r.error = Some(e);
+            return r.into();
+        }
+        JobResult::Redirect(target) => {
+            stats.redirects += 1;
+            tracing::debug!("{} redirects to {target}", job.url);
+            // Next in line, same depth; a loop ends at a URL already seen.
+            return Handled {
+                links: vec![Link {
+                    url: target,
+                    depth: job.depth,
+                    front: true,
+                }],
+                ..Recorded::new(UrlState::Redirect).into()
+            };
+        }
+        JobResult::NotModified(status) => {
+            stats.fetched += 1;
+            stats.not_modified += 1;
+            stats.unchanged += 1;
+            return Recorded {
+                status: Some(status),
+                ..Recorded::new(UrlState::NotModified)
+            }
+            .into();
+        }
+        JobResult::SameBody(f) => {
+            stats.fetched += 1;
+            stats.unchanged += 1;
+            return Recorded::fetched(UrlState::Unchanged, &f).into();
+        }
+        JobResult::Page(f, x) => (f, x),
+    };
+    stats.fetched += 1;
+    if f.truncated {
+        stats.truncated += 1;
+        tracing::warn!(
+            "{}: body cut off at max_body_bytes ({} bytes)",
+            job.url,
+            cfg.max_body_bytes
+        );
+    }
+    if !(200..300).contains(&f.status) {
+        tracing::warn!("{}: HTTP {}", job.url, f.status);
+        stats.failed += 1;
+        let mut r = Recorded::fetched(UrlState::Failed, &f);
+        r.error = Some(format!("HTTP {}", f.status));
+        return r.into();
+    }
+    let Some(x) = x else {
+        stats.other += 1;
+        return Handled {
+            links: feed_links(cfg, job, &f),
+            ..Recorded {
+                page_type: Some(PageType::Other),
+                ..Recorded::fetched(UrlState::Done, &f)
+            }
+            .into()
+        };
+    };
+    let Extracted { x, record } = *x;
+    let page_type = x.article.page_type;
+    let links = x
+        .links
+        .iter()
+        .chain(&x.feeds)
+        .map(|u| Link {
+            url: u.clone(),
+            depth: job.depth + 1,
+            front: false,
+        })
+        .collect();
+    let mut article = x.article;
+    article.site = site.name.clone();
+    let mut recorded = Recorded::fetched(UrlState::Done, &f);
+    recorded.page_type = Some(page_type);
+    match page_type {
+        PageType::Listing => stats.listings += 1,
+        PageType::Other => stats.other += 1,
+        PageType::Article => {
+            if !article.is_archivable() {
+                tracing::warn!("{}: article page without text; not archived", job.url);
+                stats.failed += 1;
+                let mut r = Recorded::fetched(UrlState::Failed, &f);
+                r.error = Some("article page without text".into());
+                return Handled { links, ..r.into() };
+            }
+            let fetch = FetchInfo {
+                fetched_at: fetch_date(&f),
+                status: f.status,
+                final_url: f.url.to_string(),
+                content_type: f.header("content-type").map(str::to_owned),
+                etag: f.header("etag").map(str::to_owned),
+                last_modified: f.header("last-modified").map(str::to_owned),
+                content_sha256: recorded.content_sha256.clone().unwrap_or_default(),
+                warc: None,
+            };
+            return Handled {
+                recorded,
+                links,
+                archive: Some(Box::new(ToArchive { article, fetch, record })),
+            };
+        }
+    }
+    Handled {
+        recorded,
+        links,
+        archive: None,
+    }
+}
+
+/// The pages and sitemaps a sitemap or feed lists (nothing for other answers).
+fn feed_links(cfg: &Config, job: &Job, f: &Fetched) -> Vec<Link> {
+    if !discover::is_xml(f.header("content-type"), &f.body) {
+        return Vec::new();
+    }
+    let xml = discover::gunzip_bounded(&f.body, cfg.max_body_bytes);
+    let found = discover::parse(xml.as_deref().unwrap_or(&f.body));
+    tracing::debug!(
+        "{}: {} pages, {} sitemaps listed",
+        job.url,
+        found.pages.len(),
+        found.sitemaps.len()
+    );
+    let pages = found
+        .pages
+        .iter()
+        .filter_map(|(page, _lastmod)| f.url.join(page).ok())
+        .map(|u| Link {
+            url: u,
+            depth: job.depth + 1,
+            front: false,
+        });
+    // A sitemap index's sitemaps are as near the start as the index.
+    let sitemaps = found
+        .sitemaps
+        .iter()
+        .filter_map(|sm| f.url.join(sm).ok())
+        .map(|u| Link {
+            url: u,
+            depth: job.depth,
+            front: false,
+        });
+    pages.chain(sitemaps).collect()
+}

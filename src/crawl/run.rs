@@ -1,0 +1,365 @@
+//! `run` is the crawl's main loop: a [`Crawl`] owns everything one run changes — the
+//! frontier (and the state store behind it), the archive writer, the index writer, the
+//! hosts' politeness state, the fetches in flight and the report — and handles one
+//! [`Event`] at a time in [`Crawl::on_event`]. Fetches run concurrently as tasks; archive
+//! writes run on the blocking pool; everything else happens here, in order.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::{JoinError, JoinSet};
+use tokio::time::Instant;
+use url::Url;
+
+use super::fetch::Fetcher;
+use super::frontier::{Frontier, Link};
+use super::host::{Host, host_key};
+use super::job::{Job, JobResult, fetch_job};
+use super::page::{self, Recorded, ToArchive};
+use super::state::{RunOutcome, State, UrlState};
+use super::{CrawlReport, RunOptions, SiteStats, progress};
+use crate::archive::{self, Archive, Landed, Submitted};
+use crate::config::Config;
+use crate::error::Result;
+use crate::extract::profile::Profiles;
+use crate::index::Indexer;
+
+/// Index commits, at most one per this many archived articles (and at the end of a run). The
+/// index is derived data: what a killed run archived but did not commit is indexed by the
+/// next (see [`super::run_into`]).
+const INDEX_COMMIT_EVERY: usize = 2_000;
+
+/// What the run loop waits for.
+pub(super) enum Event {
+    /// A fetch task finished.
+    Fetched(Box<(Job, JobResult)>),
+    /// A fetch task panicked or was cancelled.
+    FetchTaskFailed(JoinError),
+    /// An article write landed (or failed).
+    Written(Box<Landed<Writing>>),
+    /// Nothing is ready: write what is staged rather than wait with it.
+    Idle,
+    /// A signal, or the run's time limit.
+    Stop,
+    /// An archive write task itself failed: the run cannot account for its articles.
+    Failed(crate::Error),
+}
+
+/// An article being written: what to record for its URL when it lands.
+pub(super) struct Writing {
+    url: String,
+    site: usize,
+    recorded: Recorded,
+    links: Vec<Link>,
+}
+
+/// One crawl run.
+pub(super) struct Crawl<'a> {
+    cfg: Arc<Config>,
+    profiles: Arc<Profiles>,
+    fetcher: Fetcher,
+    frontier: Frontier<'a>,
+    writer: archive::Writer<'a, Writing>,
+    indexer: &'a mut Indexer,
+    /// Each host's politeness state, by [`host_key`].
+    hosts: HashMap<String, Arc<Host>>,
+    /// Hosts whose robots.txt this run has stored and whose Sitemap lines it has queued.
+    robots_done: HashSet<String>,
+    inflight: JoinSet<(Job, JobResult)>,
+    report: CrawlReport,
+    progress: progress::Progress,
+    /// Articles indexed since the last index commit.
+    since_commit: usize,
+    started: Instant,
+    deadline: Option<Instant>,
+    cancel: watch::Receiver<bool>,
+}
+
+impl<'a> Crawl<'a> {
+    pub fn new(
+        cfg: Arc<Config>,
+        archive: &'a mut Archive,
+        indexer: &'a mut Indexer,
+        state: &'a mut State,
+        profiles: Arc<Profiles>,
+        opts: &RunOptions,
+        cancel: watch::Receiver<bool>,
+    ) -> Result<Crawl<'a>> {
+        let started = Instant::now();
+        let fetcher = Fetcher::new(&cfg)?;
+        let mut report = CrawlReport {
+            resumed: state.resumed(),
+            run: state.run(),
+            ..CrawlReport::default()
+        };
+        let active: Vec<usize> = (0..cfg.sites.len())
+            .filter(|&i| opts.sites.is_empty() || opts.sites.contains(&cfg.sites[i].name))
+            .collect();
+        let mut frontier = Frontier::open(state, &cfg, &active, opts.max_pages)?;
+        for &i in &active {
+            let site = &cfg.sites[i];
+            report.sites.insert(site.name.clone(), SiteStats::default());
+            frontier.seed(site)?;
+        }
+        Ok(Crawl {
+            progress: progress::Progress::new(&cfg, &active, opts.show_progress),
+            profiles,
+            fetcher,
+            frontier,
+            writer: archive::Writer::new(archive),
+            indexer,
+            hosts: HashMap::new(),
+            robots_done: HashSet::new(),
+            inflight: JoinSet::new(),
+            report,
+            since_commit: 0,
+            started,
+            deadline: opts.max_duration.map(|d| started + d),
+            cancel,
+            cfg,
+        })
+    }
+
+    /// Run to the end: until the queue is done, or a stop.
+    pub async fn run(mut self) -> Result<CrawlReport> {
+        loop {
+            self.schedule()?;
+            let Some(event) = self.next_event().await else { break };
+            if !self.on_event(event).await? {
+                break;
+            }
+        }
+        self.finish()
+    }
+
+    /// Start fetches while there is room: up to `concurrency` in flight, and fewer while
+    /// writes hold articles in memory.
+    fn schedule(&mut self) -> Result<()> {
+        let room = if self.writer.pending() >= self.cfg.concurrency * 2 {
+            0
+        } else {
+            self.cfg.concurrency.saturating_sub(self.inflight.len())
+        };
+        if room == 0 || self.report.page_limit {
+            return Ok(());
+        }
+        let popped = self.frontier.pop(room)?;
+        self.report.page_limit |= popped.page_limit;
+        for next in popped.next {
+            let host = self.host(&next.url, next.site)?;
+            let job = Job {
+                url: next.url,
+                site: next.site,
+                depth: next.depth,
+                previous: next.previous,
+            };
+            let (fetcher, cfg, profiles) = (self.fetcher.clone(), self.cfg.clone(), self.profiles.clone());
+            self.inflight.spawn(async move {
+                let r = fetch_job(&job, host, fetcher, cfg, profiles).await;
+                (job, r)
+            });
+        }
+        Ok(())
+    }
+
+    /// The politeness state of a URL's host, made on its first URL.
+    fn host(&mut self, url: &Url, site: usize) -> Result<Arc<Host>> {
+        let key = host_key(url);
+        if let Some(h) = self.hosts.get(&key) {
+            return Ok(h.clone());
+        }
+        let origin = Url::parse(&url.origin().ascii_serialization()).expect("origin");
+        let h = Arc::new(Host::new(origin, self.cfg.sites[site].rate));
+        // robots.txt is fetched once per host per run: a resumed run reuses it.
+        if let Some(cached) = self.frontier.robots_of_this_run(&key)? {
+            tracing::info!("{key}: robots.txt as fetched at {} in this run", cached.fetched_at);
+            h.set_cached_rules(cached.status, &cached.body, &self.cfg);
+        }
+        self.hosts.insert(key, h.clone());
+        Ok(h)
+    }
+
+    /// Wait for the next event; `None` when nothing is in flight or being written.
+    async fn next_event(&mut self) -> Option<Event> {
+        if self.inflight.is_empty() && self.writer.pending() == 0 {
+            return None;
+        }
+        let deadline = self.deadline;
+        loop {
+            let event = tokio::select! {
+                // In this order: a stop is seen even while results keep arriving.
+                biased;
+                // (A dropped sender is no stop.)
+                Ok(_) = self.cancel.wait_for(|c| *c) => {
+                    self.report.interrupted = true;
+                    Event::Stop
+                }
+                _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
+                    self.report.timed_out = true;
+                    Event::Stop
+                }
+                r = self.inflight.join_next(), if !self.inflight.is_empty() => match r {
+                    Some(Ok(done)) => Event::Fetched(Box::new(done)),
+                    Some(Err(e)) => Event::FetchTaskFailed(e),
+                    None => continue,
+                },
+                w = self.writer.landed(), if self.writer.is_writing() => match w {
+                    Some(Ok(landed)) => Event::Written(Box::new(landed)),
+                    Some(Err(e)) => Event::Failed(e),
+                    None => continue,
+                },
+                _ = std::future::ready(()), if self.writer.has_staged() => Event::Idle,
+            };
+            return Some(event);
+        }
+    }
+
+    /// Handle one event; `false` when the run stops.
+    pub async fn on_event(&mut self, event: Event) -> Result<bool> {
+        match event {
+            Event::Fetched(done) => {
+                let (job, result) = *done;
+                self.fetched(job, result).await?;
+            }
+            Event::FetchTaskFailed(e) => tracing::error!("a fetch task failed: {e}"),
+            Event::Written(landed) => self.written(*landed)?,
+            Event::Idle => self.writer.flush(),
+            Event::Failed(e) => return Err(e),
+            Event::Stop => {
+                tracing::warn!("stopping: abandoning {} request(s) in flight", self.inflight.len());
+                self.inflight.abort_all();
+                while self.inflight.join_next().await.is_some() {}
+                // Articles staged or being written are finished and recorded.
+                self.writer.wait_all().await?;
+                while let Some(landed) = self.writer.landed().await {
+                    self.written(landed?)?;
+                }
+                return Ok(false);
+            }
+        }
+        if self.since_commit >= INDEX_COMMIT_EVERY {
+            self.indexer.commit()?;
+            self.since_commit = 0;
+        }
+        Ok(true)
+    }
+
+    /// A fetch finished: count it, record it, queue its links; an article goes to the writer.
+    async fn fetched(&mut self, job: Job, result: JobResult) -> Result<()> {
+        let site = &self.cfg.sites[job.site];
+        // Once per host: store its robots.txt in the state, queue the sitemaps it lists.
+        let key = host_key(&job.url);
+        if !self.robots_done.contains(&key)
+            && let Some(rules) = self.hosts.get(&key).and_then(|h| h.rules.get())
+        {
+            let sitemaps: Vec<Link> = rules
+                .robots
+                .sitemaps
+                .iter()
+                .filter_map(|sm| job.url.join(sm).ok())
+                .map(|url| Link {
+                    url,
+                    depth: 0,
+                    front: false,
+                })
+                .collect();
+            let fetched = rules.fetched.as_ref().map(|(s, b)| (*s, b.as_slice()));
+            self.frontier.robots_read(site, &key, fetched, &sitemaps)?;
+            self.robots_done.insert(key);
+        }
+        let stats = self.report.sites.get_mut(&site.name).expect("site in report");
+        let handled = page::handle(&self.cfg, site, &job, result, stats);
+        let url = job.url.as_str();
+        let Some(to_archive) = handled.archive else {
+            return self.settle(job.site, url, &handled.recorded, &handled.links);
+        };
+        let ToArchive { article, fetch, record } = *to_archive;
+        let writing = Writing {
+            url: url.to_owned(),
+            site: job.site,
+            recorded: handled.recorded,
+            links: handled.links,
+        };
+        match self.writer.write(article, fetch, record, writing).await {
+            Submitted::Staged => Ok(()),
+            Submitted::Unchanged { id, tag } => {
+                self.stats(tag.site).unchanged += 1;
+                let mut recorded = tag.recorded;
+                recorded.state = UrlState::Unchanged;
+                recorded.article_id = Some(id);
+                self.settle(tag.site, &tag.url, &recorded, &tag.links)
+            }
+            Submitted::Failed { tag, error } => self.write_failed(tag, &error),
+        }
+    }
+
+    /// An article write landed: index the article, count it, and only then record its URL.
+    fn written(&mut self, landed: Landed<Writing>) -> Result<()> {
+        let Landed { tag, result } = landed;
+        match result {
+            Ok((stored, path)) => {
+                let stats = self.stats(tag.site);
+                if stored.revision == 1 {
+                    stats.new += 1;
+                } else {
+                    stats.updated += 1;
+                }
+                self.indexer.upsert(&stored, &path)?;
+                self.since_commit += 1;
+                tracing::info!(
+                    "archived {} ({})",
+                    stored.article.title.as_deref().unwrap_or("untitled"),
+                    path.display()
+                );
+                let mut recorded = tag.recorded;
+                recorded.article_id = Some(stored.id);
+                self.settle(tag.site, &tag.url, &recorded, &tag.links)
+            }
+            Err(e) => self.write_failed(tag, &e),
+        }
+    }
+
+    fn write_failed(&mut self, tag: Writing, e: &crate::Error) -> Result<()> {
+        tracing::error!("{}: cannot archive: {e}", tag.url);
+        self.stats(tag.site).failed += 1;
+        let mut recorded = tag.recorded;
+        recorded.fail(format!("cannot archive: {e}"));
+        self.settle(tag.site, &tag.url, &recorded, &tag.links)
+    }
+
+    fn stats(&mut self, site: usize) -> &mut SiteStats {
+        let name = &self.cfg.sites[site].name;
+        self.report.sites.get_mut(name).expect("site in report")
+    }
+
+    /// Record a URL's outcome with its links, and show the site's progress.
+    fn settle(&mut self, site: usize, url: &str, recorded: &Recorded, links: &[Link]) -> Result<()> {
+        let site = &self.cfg.sites[site];
+        self.frontier.settle(site, url, &recorded.as_ref(), links)?;
+        let stats = &self.report.sites[&site.name];
+        self.progress
+            .update(&site.name, stats, self.frontier.queued(&site.name));
+        Ok(())
+    }
+
+    /// The run ended: commit the index, close or pause the run in the store.
+    fn finish(mut self) -> Result<CrawlReport> {
+        self.writer.close()?;
+        self.indexer.commit()?;
+        self.report.elapsed_secs = self.started.elapsed().as_secs_f64();
+        let outcome = if self.report.interrupted {
+            RunOutcome::Interrupted
+        } else if self.report.timed_out {
+            RunOutcome::TimedOut
+        } else if self.report.page_limit {
+            RunOutcome::PageLimit
+        } else {
+            RunOutcome::Completed
+        };
+        let summary = serde_json::to_string(&self.report)?;
+        // Stopped early but cleanly: the next run continues this one's queue.
+        self.frontier.end_run(outcome, &summary)?;
+        self.progress.finish();
+        Ok(self.report)
+    }
+}
