@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::error::{IoContext, Result};
+use crate::error::Result;
 
 macro_rules! portal_files {
     ($($path:literal),* $(,)?) => {
@@ -120,8 +120,8 @@ async fn serve(State(log): State<Arc<Mutex<Vec<LoggedRequest>>>>, req: Request<B
 
 /// Serve the sample portal on `127.0.0.1` at an ephemeral port.
 pub async fn serve_sample_portal() -> Result<PortalServer> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.at("127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(listen)?;
+    let addr = listener.local_addr().map_err(listen)?;
     let log = Arc::new(Mutex::new(Vec::new()));
     let app = axum::Router::new().fallback(serve).with_state(log.clone());
     let handle = tokio::spawn(async move {
@@ -161,5 +161,12 @@ mod tests {
         );
         assert!(file_for("/tin-tuc-su-kien.htm", Some("page=9")).is_none());
         assert!(file_for("/admin/login.aspx", None).is_none());
+    }
+}
+
+fn listen(source: std::io::Error) -> crate::Error {
+    crate::Error::Listen {
+        addr: "127.0.0.1:0".into(),
+        source,
     }
 }

@@ -1,5 +1,6 @@
 //! The library's one error type. Every fallible library function returns [`Result`];
-//! only the binary edge (`main.rs`) converts into `anyhow` for display.
+//! only the binary edge (`cli`) converts into `anyhow` for display. Each variant says what
+//! failed, and on which file, address or input.
 
 use std::path::PathBuf;
 
@@ -12,10 +13,22 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error(transparent)]
-    IoBare(#[from] std::io::Error),
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error("site profile {origin}: {reason}")]
+    Profile { origin: String, reason: String },
+    #[error("cannot write {what}: {source}")]
+    Output {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot parse TOML in {path}: {source}")]
     Toml {
         path: PathBuf,

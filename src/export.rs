@@ -108,11 +108,11 @@ pub fn export(
                     } else {
                         serde_json::to_writer(&mut out, &s)?;
                     }
-                    out.write_all(b"\n")?;
+                    out.write_all(b"\n").map_err(output)?;
                     n += 1;
                 }
             }
-            out.flush()?;
+            out.flush().map_err(output)?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
@@ -151,11 +151,18 @@ pub fn export(
                     encoding: &a.encoding.label,
                     repairs: a.encoding.repairs.len(),
                 })
-                .map_err(|e| crate::Error::Config(format!("writing CSV: {e}")))?;
+                .map_err(|e| output(e.into()))?;
                 n += 1;
             }
-            w.flush()?;
+            w.flush().map_err(output)?;
         }
     }
     Ok(n)
+}
+
+fn output(source: std::io::Error) -> crate::Error {
+    crate::Error::Output {
+        what: "the export",
+        source,
+    }
 }

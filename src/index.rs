@@ -380,7 +380,7 @@ pub fn indexed_revisions(index: &Index) -> Result<std::collections::HashMap<Stri
             }
             let Some(ord) = ids.term_ords(doc).next() else { continue };
             id.clear();
-            ids.ord_to_str(ord, &mut id)?;
+            ids.ord_to_str(ord, &mut id).map_err(tantivy::TantivyError::from)?;
             out.insert(id.clone(), revs.first(doc).unwrap_or(0));
         }
     }

@@ -91,8 +91,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn parent(path: &Path) -> Result<&Path> {
-    path.parent()
-        .ok_or_else(|| Error::Config(format!("{} has no parent", path.display())))
+    path.parent().ok_or_else(|| Error::Io {
+        path: path.to_owned(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "a file path without a directory"),
+    })
 }
 
 /// The first half of [`write_atomic`]: `bytes` in a durable temporary file beside `path`

@@ -209,8 +209,12 @@ fn frontier_growth(dir: &Path) -> crate::Result<(f64, f64)> {
 /// Crawl a generated portal of `pages` articles into a fresh archive in `dir`.
 pub async fn crawl(dir: &Path, pages: usize, concurrency: usize) -> crate::Result<CrawlBench> {
     let portal = Arc::new(Portal::new(super::sample_paragraphs(), pages));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let listen = |source| crate::Error::Listen {
+        addr: "127.0.0.1:0".into(),
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(listen)?;
+    let base = format!("http://{}", listener.local_addr().map_err(listen)?);
     let app = axum::Router::new().fallback(serve).with_state(portal.clone());
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
 

@@ -235,12 +235,12 @@ impl Counts {
     ) -> Result<(usize, usize)> {
         let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::best());
         for line in provenance.lines() {
-            writeln!(gz, "# {line}")?;
+            writeln!(gz, "# {line}").map_err(output)?;
         }
         let mut uni: Vec<_> = self.unigrams.iter().filter(|(_, n)| **n >= min_unigram).collect();
         uni.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (k, n) in &uni {
-            writeln!(gz, "U\t{k}\t{n}")?;
+            writeln!(gz, "U\t{k}\t{n}").map_err(output)?;
         }
         let mut bi: Vec<_> = self
             .bigrams
@@ -253,9 +253,9 @@ impl Counts {
             .collect();
         bi.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for ((a, b), n) in &bi {
-            writeln!(gz, "B\t{a} {b}\t{n}")?;
+            writeln!(gz, "B\t{a} {b}\t{n}").map_err(output)?;
         }
-        gz.finish()?;
+        gz.finish().map_err(output)?;
         Ok((uni.len(), bi.len()))
     }
 }
@@ -786,5 +786,12 @@ mod tests {
         let m = Model::from_bytes(&buf).unwrap();
         assert_eq!(m.count(m.id("lấy").unwrap()), 2);
         assert_eq!(m.bigram_count(), 5);
+    }
+}
+
+fn output(source: std::io::Error) -> Error {
+    Error::Output {
+        what: "the syllable model",
+        source,
     }
 }

@@ -97,17 +97,26 @@ impl UrlPatterns {
 }
 
 fn selector(origin: &str, s: &str) -> Result<Selector> {
-    Selector::parse(s).map_err(|e| Error::Config(format!("{origin}: bad CSS selector {s:?}: {e}")))
+    Selector::parse(s).map_err(|e| Error::Profile {
+        origin: origin.to_owned(),
+        reason: format!("bad CSS selector {s:?}: {e}"),
+    })
 }
 
 fn regex(origin: &str, s: &str) -> Result<Regex> {
-    Regex::new(s).map_err(|e| Error::Config(format!("{origin}: bad URL pattern {s:?}: {e}")))
+    Regex::new(s).map_err(|e| Error::Profile {
+        origin: origin.to_owned(),
+        reason: format!("bad URL pattern {s:?}: {e}"),
+    })
 }
 
 impl SiteProfile {
     /// Parse and compile a profile from TOML text; `origin` names it in error messages.
     pub fn parse(origin: &str, toml_text: &str) -> Result<SiteProfile> {
-        let raw: RawProfile = toml::from_str(toml_text).map_err(|e| Error::Config(format!("{origin}: {e}")))?;
+        let raw: RawProfile = toml::from_str(toml_text).map_err(|e| Error::Profile {
+            origin: origin.to_owned(),
+            reason: e.to_string(),
+        })?;
         let opt = |s: &Option<String>| s.as_deref().map(|s| selector(origin, s)).transpose();
         Ok(SiteProfile {
             name: raw.name,
