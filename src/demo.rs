@@ -147,6 +147,13 @@ start_urls = ["{base_url}"]
     )
 }
 
+fn listen(source: std::io::Error) -> crate::Error {
+    crate::Error::Listen {
+        addr: "127.0.0.1:0".into(),
+        source,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,12 +168,5 @@ mod tests {
         );
         assert!(file_for("/tin-tuc-su-kien.htm", Some("page=9")).is_none());
         assert!(file_for("/admin/login.aspx", None).is_none());
-    }
-}
-
-fn listen(source: std::io::Error) -> crate::Error {
-    crate::Error::Listen {
-        addr: "127.0.0.1:0".into(),
-        source,
     }
 }

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::search::SearchOptions;
 use crate::time::When;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Jsonl,
     Csv,

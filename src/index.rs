@@ -322,14 +322,13 @@ impl Indexer {
         self.pending = 0;
         Ok(n)
     }
-
-    pub fn pending(&self) -> usize {
-        self.pending
-    }
 }
 
-/// Rebuild the index from the archive alone: into `index.new`, then swapped in, so a crash
-/// leaves either the old index or the new one. Returns the number of documents.
+/// Rebuild the index from the archive alone: into `index.new`, then swapped in by two
+/// renames. A crash before them leaves the old index in place, after them the new one;
+/// between them no index is in place, and the next crawl's [`sync`] (or another rebuild)
+/// makes one from the archive, which a rebuild never touches. Returns the number of
+/// documents.
 pub fn rebuild(archive: &Archive) -> Result<usize> {
     let root = archive.root();
     let new_dir = root.join("index.new");
@@ -405,6 +404,18 @@ pub fn sync(index: &Index, archive: &Archive, indexer: &mut Indexer) -> Result<u
         indexer.commit()?;
     }
     Ok(n)
+}
+
+/// The id of the article fetched from `url`, if the index holds it.
+pub fn id_of_url(index: &Index, url: &str) -> Result<Option<String>> {
+    let f = Fields::of(&index.schema());
+    let searcher = index.reader()?.searcher();
+    let query = tantivy::query::TermQuery::new(Term::from_field_text(f.url, url), IndexRecordOption::Basic);
+    let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1))?;
+    let Some((_, addr)) = top.first() else { return Ok(None) };
+    let doc: tantivy::TantivyDocument = searcher.doc(*addr)?;
+    use tantivy::schema::Value;
+    Ok(doc.get_first(f.id).and_then(|v| v.as_str()).map(str::to_owned))
 }
 
 /// Number of documents in the index.

@@ -21,6 +21,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod index;
+pub mod ops;
 pub mod search;
 pub mod time;
 

@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::index::Fields;
 use crate::time::vn_offset;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sort {
     #[default]

@@ -228,3 +228,51 @@ fn a_second_run_on_the_same_archive_exits_at_once_with_code_3() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("another vnnews run"));
     drop(held);
 }
+
+/// A configuration directory whose `sites/` holds one profile.
+fn config_with_profile(profile: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sites")).unwrap();
+    std::fs::write(dir.path().join("sites").join("test.toml"), profile).unwrap();
+    dir
+}
+
+#[test]
+fn extract_applies_the_profiles_beside_the_configuration() {
+    // They applied to `crawl` only: a user could not try a profile on one page.
+    let conf = config_with_profile("name = \"test\"\nhosts = [\"portal.example\"]\nlisting_urls = ['/a\\.htm$']\n");
+    let config = conf.path().join("vnnews.toml");
+    let page_type = |extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend(["extract", "--url", "http://portal.example/a.htm", SEED_PAGE]);
+        let o = vnnews(&args, None);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        v["page_type"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(page_type(&[]), "article");
+    assert_eq!(page_type(&["--config", config.to_str().unwrap()]), "listing");
+}
+
+#[test]
+fn reextract_applies_the_profiles_beside_the_configuration() {
+    let archive = tempfile::tempdir().unwrap();
+    let a = archive.path().to_str().unwrap();
+    let o = vnnews(&["--archive", a, "-q", "demo"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // With the repository's profiles nothing changes; a profile for the demo's host that
+    // removes the paragraphs changes every article.
+    let o = vnnews(&["--archive", a, "reextract"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains(": 0 changed"), "{}", stdout(&o));
+    let conf = config_with_profile("name = \"demo\"\nhosts = [\"127.0.0.1\"]\nremove = [\"p\"]\n");
+    let config = conf.path().join("vnnews.toml");
+    let o = vnnews(
+        &["--archive", a, "--config", config.to_str().unwrap(), "reextract"],
+        None,
+    );
+    let out = stdout(&o);
+    let total: usize = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(total > 0, "{out}");
+    assert!(out.contains(&format!(": {total} changed")), "{out}");
+}

@@ -720,6 +720,13 @@ pub fn model() -> &'static Model {
     MODEL.get_or_init(Model::embedded)
 }
 
+fn output(source: std::io::Error) -> Error {
+    Error::Output {
+        what: "the syllable model",
+        source,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -786,12 +793,5 @@ mod tests {
         let m = Model::from_bytes(&buf).unwrap();
         assert_eq!(m.count(m.id("lấy").unwrap()), 2);
         assert_eq!(m.bigram_count(), 5);
-    }
-}
-
-fn output(source: std::io::Error) -> Error {
-    Error::Output {
-        what: "the syllable model",
-        source,
     }
 }

@@ -1,0 +1,224 @@
+//! The commands that read (or re-derive) an archive: `search`, `show`, `export`, `stats`,
+//! `reindex`, `reextract`.
+
+use anyhow::{Result, bail};
+use std::io::IsTerminal;
+use std::path::Path;
+
+use super::args::{Cli, ExportArgs, SearchArgs, ShowArgs};
+use super::exit::ExitCode;
+use super::output::{print_hits, use_color};
+use crate::archive::Archive;
+use crate::index;
+use crate::ops::{find, reextract, stats};
+use crate::search::{self, SearchOptions};
+
+pub(super) fn open_index(archive: &Path) -> Result<tantivy::Index> {
+    let dir = archive.join("index");
+    if !dir.join("meta.json").exists() {
+        bail!(
+            "no search index in {} — run `vnnews crawl` (or `vnnews reindex` for an existing archive)",
+            archive.display()
+        );
+    }
+    Ok(index::open(&dir)?)
+}
+
+pub(super) fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<ExitCode> {
+    let index = open_index(&cli.archive)?;
+    let query = a.query.join(" ");
+    let opts = SearchOptions {
+        limit: a.limit,
+        offset: a.offset,
+        sort: a.sort.into(),
+        ..a.filter.options()
+    };
+    let results = search::search(&index, &query, &opts)?;
+    let stdout = std::io::stdout();
+    let color = use_color(cli.color, stdout.is_terminal());
+    let mut out = stdout.lock();
+    print_hits(&mut out, &results, a.json, color)?;
+    Ok(if results.hits.is_empty() {
+        ExitCode::NothingFound
+    } else {
+        ExitCode::Ok
+    })
+}
+
+pub(super) fn cmd_reindex(cli: &Cli) -> Result<ExitCode> {
+    let archive = Archive::open(&cli.archive)?;
+    let n = index::rebuild(&archive)?;
+    println!("indexed {n} articles from {}", cli.archive.display());
+    Ok(ExitCode::Ok)
+}
+
+pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let filter = a.filter.options();
+    let ids = match &a.query {
+        Some(q) => {
+            let index = open_index(&cli.archive)?;
+            let all = index::doc_count(&index)? as usize;
+            let hits = search::search(
+                &index,
+                q,
+                &SearchOptions {
+                    limit: all.max(1),
+                    ..Default::default()
+                },
+            )?;
+            Some(hits.hits.into_iter().map(|h| h.id).collect())
+        }
+        None => None,
+    };
+    let n = crate::export::export(
+        &archive,
+        &filter,
+        ids.as_ref(),
+        a.format.into(),
+        std::io::stdout().lock(),
+    )?;
+    tracing::info!("exported {n} articles");
+    Ok(if n == 0 { ExitCode::NothingFound } else { ExitCode::Ok })
+}
+
+pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let st = stats::stats(&archive)?;
+    if json {
+        // Through a JSON value: its keys come out sorted, as they always have.
+        println!("{}", serde_json::to_value(&st)?);
+        return Ok(ExitCode::Ok);
+    }
+    println!(
+        "{} articles ({} revisions) in {}",
+        st.articles,
+        st.revisions,
+        cli.archive.display()
+    );
+    println!(
+        "last fetch: {}",
+        if st.last_fetch.is_empty() {
+            "never"
+        } else {
+            &st.last_fetch
+        }
+    );
+    match st.indexed {
+        Some(n) if st.index_matches_archive => println!("index: {n} documents, one per article"),
+        Some(n) => println!(
+            "index: {n} documents for {} articles — run `vnnews reindex`",
+            st.articles
+        ),
+        None => println!("index: missing — run `vnnews reindex`"),
+    }
+    for (site, months) in &st.sites {
+        let total: usize = months.values().sum();
+        println!("{site}: {total}");
+        for (m, n) in months {
+            println!("  {m}  {n}");
+        }
+    }
+    Ok(ExitCode::Ok)
+}
+
+pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let index = match archive.index_dir().join("meta.json").exists() {
+        true => Some(index::open(&archive.index_dir())?),
+        false => None,
+    };
+    let Some(id) = find::find_article(&archive, index.as_ref(), &a.article)? else {
+        eprintln!("vnnews: no archived article with id or URL {:?}", a.article);
+        return Ok(ExitCode::NothingFound);
+    };
+    let revs = archive.revisions(&id)?;
+    let current = revs.last().expect("an archived article has a revision");
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(current)?);
+    } else {
+        let art = &current.article;
+        println!("{}", art.title.as_deref().unwrap_or("(untitled)"));
+        println!(
+            "{} · {} · {}",
+            art.published.as_deref().unwrap_or("undated"),
+            art.site,
+            art.authors.join(", ")
+        );
+        println!("{}", art.url);
+        println!(
+            "id {id}, revision {} of {}, fetched {}",
+            current.revision,
+            revs.len(),
+            current.fetch.fetched_at
+        );
+        println!("\n{}", art.body);
+    }
+    if a.revisions {
+        println!();
+        for r in &revs {
+            println!(
+                "revision {}  fetched {}  text {}  {}",
+                r.revision,
+                r.fetch.fetched_at,
+                &r.text_sha256[..12],
+                r.article.title.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if let Some(spec) = &a.diff {
+        let (from, to) = match spec.split_once("..") {
+            Some((x, y)) => (x.parse::<usize>()?, y.parse::<usize>()?),
+            None if revs.len() >= 2 => (revs.len() - 1, revs.len()),
+            None => {
+                println!("\nonly one revision: nothing changed");
+                return Ok(ExitCode::Ok);
+            }
+        };
+        let get = |n: usize| {
+            revs.get(n.wrapping_sub(1))
+                .ok_or_else(|| anyhow::anyhow!("no revision {n}"))
+        };
+        let (old, new) = (get(from)?, get(to)?);
+        let text = |s: &crate::archive::StoredArticle| {
+            format!("{}\n\n{}", s.article.title.as_deref().unwrap_or(""), s.article.body).replace("\n\n", "\n")
+        };
+        println!(
+            "\n--- revision {from} ({})\n+++ revision {to} ({})",
+            old.fetch.fetched_at, new.fetch.fetched_at
+        );
+        let diff = similar::TextDiff::from_lines(&text(old), &text(new))
+            .unified_diff()
+            .context_radius(1)
+            .to_string();
+        print!(
+            "{}",
+            diff.lines()
+                .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        );
+    }
+    Ok(ExitCode::Ok)
+}
+
+pub(super) fn cmd_reextract(cli: &Cli) -> Result<ExitCode> {
+    let mut archive = Archive::open(&cli.archive)?;
+    let profiles = super::profiles(cli)?;
+    let cfg = super::config_if_any(cli)?;
+    let index = index::open(&archive.index_dir())?;
+    let mut indexer = index::Indexer::new(&index)?;
+    let done = reextract::reextract(&mut archive, &mut indexer, &profiles, cfg.as_ref())?;
+    println!(
+        "re-extracted {} articles: {} changed (new revision), {} unchanged, {} unreadable",
+        done.total(),
+        done.changed,
+        done.unchanged,
+        done.unreadable
+    );
+    Ok(if done.unreadable > 0 {
+        ExitCode::Error
+    } else {
+        ExitCode::Ok
+    })
+}

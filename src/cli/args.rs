@@ -1,0 +1,301 @@
+//! The command line as clap parses it: flags and subcommands, nothing validated yet. The
+//! library's own types appear here only through conversions (`SortArg` → [`Sort`]), so
+//! clap stays at the edge.
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use crate::config;
+use crate::export::Format;
+use crate::search::{SearchOptions, Sort};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vnnews",
+    version,
+    about = "Archive Vietnamese news portals faithfully, and search the archive."
+)]
+pub struct Cli {
+    /// Archive directory.
+    #[arg(long, global = true, env = "VNNEWS_ARCHIVE", default_value = config::DEFAULT_ARCHIVE)]
+    pub archive: PathBuf,
+    /// Crawl configuration (default: config/vnnews.toml).
+    #[arg(long, global = true, env = "VNNEWS_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// More log output (-v, -vv).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+    /// Less output: only errors.
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub quiet: u8,
+    /// Colour: auto (only on a terminal), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Crawl the configured sites once: fetch, extract, archive, index.
+    Crawl(CrawlArgs),
+    /// Extract articles from saved HTML files (any charset, .gz accepted); one JSON line each.
+    Extract(ExtractArgs),
+    /// Repair broken Vietnamese text, one line in, one line out.
+    Repair(RepairArgs),
+    /// Search the archive.
+    Search(SearchArgs),
+    /// Rebuild the search index from the archive alone.
+    Reindex,
+    /// Write the archive's current articles as JSON lines or CSV, with search's filters.
+    Export(ExportArgs),
+    /// Show an archived article by id or URL; its revisions and what changed between them.
+    Show(ShowArgs),
+    /// Re-run decoding and extraction on the archived raw responses (after a better model),
+    /// storing a new revision where the text changes. No refetching.
+    Reextract,
+    /// Articles per site and month, revisions, last crawl, index health.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Crawl the bundled sample portal on loopback, archive, index and search it.
+    Demo,
+    /// Build or extend the syllable model used to restore lost letters.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+    /// Measure throughput (build with --release): repair, extraction.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Repair throughput on clean and broken text (MB/s, one core).
+    Repair {
+        /// Also measure the inputs of a JSONL case file ({"kind", "input"} per line).
+        #[arg(long)]
+        cases: Option<PathBuf>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Index generated articles, then time searches (docs/s, index size, p50/p99 latency).
+    Index {
+        #[arg(long, default_value_t = 100_000)]
+        docs: usize,
+        /// Where to build the index (default: a temporary directory, removed afterwards).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The whole pipeline against a generated loopback portal, rate limit lifted: pages/s,
+    /// MB/s, peak RSS; and the frontier's memory as it grows to 100,000 URLs.
+    Crawl {
+        #[arg(long, default_value_t = 10_000)]
+        pages: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Where to build the archive (default: a temporary directory, removed afterwards).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decoding + extraction throughput over saved pages (pages/s and MB/s, one core).
+    Extract {
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CrawlArgs {
+    /// Only these sites (by name).
+    #[arg(long = "site")]
+    pub sites: Vec<String>,
+    /// Fetch at most this many pages in this run.
+    #[arg(long)]
+    pub max_pages: Option<usize>,
+    /// Stop scheduling after this many seconds.
+    #[arg(long)]
+    pub max_duration: Option<f64>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// The URL the page was fetched from (for its site, links and URL dates).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// The HTTP Content-Type it was served with.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// Also print links found on the page.
+    #[arg(long)]
+    pub links: bool,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RepairArgs {
+    /// Print a JSON line per input line with the repairs made.
+    #[arg(long)]
+    pub explain: bool,
+    /// Input file (default: standard input).
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words, "phrases", AND/OR/-word, title:/author:/tag: prefixes.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
+    pub format: FormatArg,
+    /// Only articles matching this search query.
+    #[arg(long)]
+    pub query: Option<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// The filters `search` and `export` share.
+#[derive(Args, Debug)]
+pub struct FilterArgs {
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Published on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<chrono::NaiveDate>,
+    /// Published on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: Option<chrono::NaiveDate>,
+}
+
+impl FilterArgs {
+    pub(super) fn options(&self) -> SearchOptions {
+        SearchOptions {
+            site: self.site.clone(),
+            author: self.author.clone(),
+            since: self.since,
+            until: self.until,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Article id or URL.
+    pub article: String,
+    /// List all revisions.
+    #[arg(long)]
+    pub revisions: bool,
+    /// Print what changed between the last two revisions (or `--diff 1..3`).
+    #[arg(long, num_args = 0..=1, default_missing_value = "")]
+    pub diff: Option<String>,
+    /// Print the stored JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LexiconCommand {
+    /// Count syllables and write a model (default: <archive>/lexicon/vi-syllables.tsv.gz,
+    /// which repairs then use in place of the built-in model).
+    Build(LexiconArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LexiconArgs {
+    /// Start from count files (vi-syllable-unigrams.tsv, vi-syllable-bigrams.tsv) in DIR
+    /// instead of the built-in model.
+    #[arg(long)]
+    pub counts: Option<PathBuf>,
+    /// Add the syllables of a text file (repeatable).
+    #[arg(long)]
+    pub text: Vec<PathBuf>,
+    /// Each occurrence in --text files counts this many times.
+    #[arg(long, default_value_t = 1)]
+    pub text_weight: u64,
+    /// Add the text of every archived article.
+    #[arg(long)]
+    pub from_archive: bool,
+    #[arg(long, default_value_t = 2)]
+    pub min_unigram: u64,
+    #[arg(long, default_value_t = 5)]
+    pub min_bigram: u64,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `--sort` as typed.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl From<SortArg> for Sort {
+    fn from(s: SortArg) -> Sort {
+        match s {
+            SortArg::Relevance => Sort::Relevance,
+            SortArg::Newest => Sort::Newest,
+            SortArg::Oldest => Sort::Oldest,
+        }
+    }
+}
+
+/// `export --format` as typed.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FormatArg {
+    Jsonl,
+    Csv,
+    /// NDJSON for the Quickwit index in `config/quickwit/`: NFC text plus folded twins.
+    Quickwit,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Quickwit => Format::Quickwit,
+        }
+    }
+}

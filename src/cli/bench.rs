@@ -1,0 +1,95 @@
+//! `bench`: the measurements, run in a scratch directory unless told where.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+use super::args::BenchCommand;
+use super::exit::ExitCode;
+
+/// Run a benchmark in `dir`, or in a temporary directory removed afterwards.
+fn in_scratch_dir<T>(dir: &Option<PathBuf>, name: &str, f: impl FnOnce(&Path) -> crate::Result<T>) -> Result<T> {
+    let target = dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("vnnews-bench-{name}-{}", std::process::id())));
+    std::fs::create_dir_all(&target).with_context(|| format!("creating {}", target.display()))?;
+    let r = f(&target);
+    if dir.is_none() {
+        let _ = std::fs::remove_dir_all(&target);
+    }
+    Ok(r?)
+}
+
+pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
+    if cfg!(debug_assertions) {
+        eprintln!("vnnews: warning: a debug build; measure with `cargo run --release -- bench …`");
+    }
+    if let BenchCommand::Crawl {
+        pages,
+        concurrency,
+        dir,
+        json,
+    } = b
+    {
+        let rt = super::runtime()?;
+        let r = in_scratch_dir(dir, "crawl", |target| {
+            rt.block_on(crate::bench::crawl::crawl(target, *pages, *concurrency))
+        })?;
+        if *json {
+            println!("{}", serde_json::to_string(&r)?);
+        } else {
+            println!(
+                "crawled {} pages ({} articles archived and indexed, {:.0} MB of articles) in {:.1}s: {:.0} pages/s, {:.1} MB/s; peak RSS {:.0} MB; frontier RSS growth: +{:.1} MB at 10,000 URLs, +{:.1} MB at 100,000",
+                r.requests,
+                r.articles_archived,
+                r.bytes as f64 / 1e6,
+                r.seconds,
+                r.pages_per_s,
+                r.mb_per_s,
+                r.peak_rss_mb,
+                r.frontier_rss_growth_10k_mb,
+                r.frontier_rss_growth_100k_mb
+            );
+        }
+        return Ok(ExitCode::Ok);
+    }
+    if let BenchCommand::Index { docs, dir, json } = b {
+        let r = in_scratch_dir(dir, "index", |target| crate::bench::index(target, *docs))?;
+        if *json {
+            println!("{}", serde_json::to_string(&r)?);
+        } else {
+            println!(
+                "indexed {} articles in {:.1}s: {:.0} docs/s, index {:.1} MB; {} searches: p50 {:.2} ms, p99 {:.2} ms",
+                r.docs,
+                r.index_seconds,
+                r.docs_per_s,
+                r.index_bytes as f64 / 1e6,
+                r.queries,
+                r.p50_ms,
+                r.p99_ms
+            );
+        }
+        return Ok(ExitCode::Ok);
+    }
+    let (measures, json) = match b {
+        BenchCommand::Repair { cases, seconds, json } => (
+            crate::bench::repair(cases.as_deref(), std::time::Duration::from_secs_f64(*seconds))?,
+            *json,
+        ),
+        BenchCommand::Extract { dirs, seconds, json } => (
+            crate::bench::extract(dirs, std::time::Duration::from_secs_f64(*seconds))?,
+            *json,
+        ),
+        BenchCommand::Index { .. } | BenchCommand::Crawl { .. } => unreachable!("handled above"),
+    };
+    for m in &measures {
+        if json {
+            let mut v = serde_json::to_value(m)?;
+            v["mb_per_s"] = m.mb_per_s().into();
+            v["items_per_s"] = m.per_s().into();
+            println!("{v}");
+        } else {
+            println!("{:<70} {:>9.1} MB/s {:>10.1} items/s", m.name, m.mb_per_s(), m.per_s());
+        }
+    }
+    Ok(ExitCode::Ok)
+}

@@ -1,0 +1,115 @@
+//! `cli` is the edge: flags parsed by clap (`args`), checked, and handed to the library;
+//! results to stdout (`output`), logs to stderr; one file per group of commands; exit codes
+//! in `exit` (0 ok, 1 nothing found, 2 error, 3 another run holds the archive, 4 a crawl
+//! stopped at its page or time limit with URLs still queued, 130/143 interrupted by
+//! SIGINT/SIGTERM). `anyhow` is used here and nowhere else.
+
+mod archive;
+mod args;
+mod bench;
+mod crawl;
+mod exit;
+mod output;
+mod text;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+pub use args::{Cli, Color, Command};
+pub use exit::ExitCode;
+
+use crate::config::{self, Config};
+use crate::decode::lm;
+use crate::extract::profile::Profiles;
+use args::LexiconCommand;
+
+/// Run the command line; the binary's whole `main`.
+pub fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli);
+    match run(cli) {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("vnnews: error: {e:#}");
+            ExitCode::Error.into()
+        }
+    }
+}
+
+fn init_logging(cli: &Cli) {
+    let default = match (cli.quiet, cli.verbose) {
+        (q, _) if q > 0 => "error",
+        (_, 0) => "warn,vnnews=info",
+        (_, 1) => "info,vnnews=debug",
+        _ => "debug,vnnews=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VNNEWS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(|| crate::crawl::progress::LogWriter)
+        .with_ansi(output::use_color(cli.color, std::io::stderr().is_terminal()))
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    // A model built from this archive, if there is one, replaces the built-in one.
+    if let Err(e) = lm::install_from_archive(&cli.archive) {
+        tracing::warn!("ignoring the archive's syllable model: {e}");
+    }
+    match &cli.command {
+        Command::Extract(a) => text::cmd_extract(&cli, a),
+        Command::Repair(a) => text::cmd_repair(a),
+        Command::Search(a) => archive::cmd_search(&cli, a),
+        Command::Reindex => archive::cmd_reindex(&cli),
+        Command::Export(a) => archive::cmd_export(&cli, a),
+        Command::Stats { json } => archive::cmd_stats(&cli, *json),
+        Command::Show(a) => archive::cmd_show(&cli, a),
+        Command::Reextract => archive::cmd_reextract(&cli),
+        Command::Crawl(a) => runtime()?.block_on(crawl::cmd_crawl(&cli, a)),
+        Command::Demo => runtime()?.block_on(crawl::cmd_demo(&cli)),
+        Command::Lexicon(LexiconCommand::Build(a)) => text::cmd_lexicon(&cli, a),
+        Command::Bench(b) => bench::cmd_bench(b),
+    }
+}
+
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // Named apart from the main thread, which runs the crawl's archive/index loop.
+        .thread_name("vnnews-worker")
+        // Extraction and archive writes run on the blocking pool: a few threads keep both
+        // cores busy and overlap the fsyncs; each thread more is another malloc arena.
+        .max_blocking_threads(8)
+        .build()
+        .context("starting the async runtime")
+}
+
+/// The configuration file: `--config`, else `config/vnnews.toml`.
+fn config_path(cli: &Cli) -> PathBuf {
+    cli.config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::DEFAULT_PATH))
+}
+
+/// The site profiles every command extracts with: the built-in ones plus the `sites/`
+/// directory beside the configuration file.
+fn profiles(cli: &Cli) -> Result<Profiles> {
+    let path = config_path(cli);
+    let dir = path.parent().unwrap_or(Path::new(".")).join("sites");
+    Profiles::with_dir(&dir).with_context(|| format!("loading the site profiles in {}", dir.display()))
+}
+
+/// The configuration, when there is a file to read (commands that only use its sites' URL
+/// patterns work without one).
+fn config_if_any(cli: &Cli) -> Result<Option<Config>> {
+    let path = config_path(cli);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let cfg = Config::load(&path).with_context(|| format!("loading {}", path.display()))?;
+    Ok(Some(cfg))
+}

@@ -1,0 +1,124 @@
+//! `extract`, `repair` and `lexicon build`: the text pipeline on files and standard input.
+
+use anyhow::{Context, Result};
+use std::io::{BufRead, Write};
+
+use super::args::{Cli, ExtractArgs, LexiconArgs, RepairArgs};
+use super::exit::ExitCode;
+use crate::archive::Archive;
+use crate::decode;
+use crate::extract::{self, Page};
+use crate::ops::lexicon;
+
+pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
+    let profiles = super::profiles(cli)?;
+    let mut code = ExitCode::Ok;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for file in &a.files {
+        let bytes = match extract::read_saved_page(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("vnnews: error: {e:#}");
+                code = ExitCode::Error;
+                continue;
+            }
+        };
+        let url = match &a.url {
+            Some(u) if !u.is_empty() => u.clone(),
+            _ => url::Url::from_file_path(std::path::absolute(file)?)
+                .map(String::from)
+                .unwrap_or_else(|_| file.display().to_string()),
+        };
+        let page = Page {
+            bytes: &bytes,
+            content_type: a.content_type.as_deref(),
+            url: &url,
+            fetched_at: None,
+            patterns: None,
+        };
+        // Extraction never fails on input; a panic would be a bug — report it and go on.
+        let x = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            extract::extract_for_site(&page, &profiles)
+        })) {
+            Ok(x) => x,
+            Err(_) => {
+                eprintln!(
+                    "vnnews: error: {}: the extractor crashed (a bug; please report it)",
+                    file.display()
+                );
+                code = ExitCode::Error;
+                continue;
+            }
+        };
+        let mut v = serde_json::to_value(&x.article)?;
+        if a.links {
+            v["links"] = x.links.iter().map(|l| l.as_str()).collect::<Vec<_>>().into();
+        }
+        serde_json::to_writer(&mut out, &v)?;
+        writeln!(out)?;
+    }
+    Ok(code)
+}
+
+pub(super) fn cmd_repair(a: &RepairArgs) -> Result<ExitCode> {
+    let input: Box<dyn BufRead> = match &a.file {
+        Some(p) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?,
+        )),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in input.split(b'\n') {
+        let mut line = line?;
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let mut repairs = Vec::new();
+        let text = decode::decode_utf8_recovering(&line, &mut repairs);
+        let r = decode::repair(&text);
+        repairs.extend(r.repairs);
+        if a.explain {
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({"input": text, "output": r.text, "repairs": repairs}),
+            )?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", r.text)?;
+        }
+        out.flush()?;
+    }
+    Ok(ExitCode::Ok)
+}
+
+pub(super) fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<ExitCode> {
+    let archive = match a.from_archive {
+        true => Some(Archive::open_read_only(&cli.archive)?),
+        false => None,
+    };
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| cli.archive.join("lexicon").join("vi-syllables.tsv.gz"));
+    let built = lexicon::build(
+        &lexicon::Sources {
+            counts: a.counts.as_deref(),
+            texts: &a.text,
+            text_weight: a.text_weight,
+            archive: archive.as_ref(),
+            min_unigram: a.min_unigram,
+            min_bigram: a.min_bigram,
+        },
+        &out,
+    )?;
+    println!(
+        "wrote {} ({} syllables, {} bigrams, {} bytes)",
+        out.display(),
+        built.syllables,
+        built.bigrams,
+        built.bytes
+    );
+    Ok(ExitCode::Ok)
+}
