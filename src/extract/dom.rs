@@ -118,10 +118,6 @@ static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
-pub fn tag(el: &scraper::node::Element) -> &str {
-    el.name()
-}
-
 /// The elements of the tag names extraction asks about, in document order: one walk of the
 /// tree instead of one selector pass per question.
 #[derive(Default)]
@@ -517,7 +513,7 @@ impl Walk<'_> {
             match child.value() {
                 Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
                 Node::Element(el) => {
-                    let name = tag(el);
+                    let name = el.name();
                     if SKIP.contains(&name) {
                         continue;
                     }
@@ -599,7 +595,7 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
         *buf = Buffer::default();
         return;
     }
-    let kind = match owner.value().as_element().map(tag) {
+    let kind = match owner.value().as_element().map(scraper::node::Element::name) {
         Some("h1") => BlockKind::Heading(1),
         Some("h2") => BlockKind::Heading(2),
         Some("h3") => BlockKind::Heading(3),

@@ -3,8 +3,11 @@
 //!
 //! Parsing never fails: every page yields an `Article` (possibly with empty fields) and a
 //! list of warnings; a page without a recognisable article says so in `page_type`.
-//! Each page is parsed once; all the extractor's questions are answered from that one tree
-//! and one walk over it ([`dom::blocks`]).
+//! Each page is parsed once. One walk over the tree makes the text blocks ([`dom::blocks`])
+//! and another gathers the elements metadata, title, links, dates and the rest ask about
+//! (`dom::Elements`); a few questions select within the tree afterwards (the lead's first
+//! paragraph, anchors inside a date line, a class-named title, the container's images), each
+//! with a selector compiled once.
 
 pub mod byline;
 pub mod date;
@@ -691,9 +694,6 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String 
     t
 }
 
-/// The element holding most of the page's prose (readability-style scoring).
-/// The main container plus those of its siblings that hold the same kind of prose (text
-/// split by an ad or an image box into several containers).
 /// The element schema.org microdata marks as the article's text (`itemprop=articleBody`),
 /// when it holds real prose: the page's own statement beats any score.
 fn microdata_body(els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
@@ -708,6 +708,9 @@ fn microdata_body(els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
     })
 }
 
+/// The element holding most of the page's prose (readability-style scoring), plus those of
+/// its siblings that hold the same kind of prose (text split by an ad or an image box into
+/// several containers).
 fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
     let (scores, order) = container_scores(blocks);
     let Some(top) = pick_best(&scores, order) else {
@@ -898,6 +901,8 @@ fn visible_date(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block], 
         .find_map(|b| date::parse_text(&b.text))
 }
 
+static FIGCAPTION: LazyLock<Selector> = LazyLock::new(|| sel("figcaption"));
+
 fn images(html: &Html, m: &meta::Meta, container: Option<NodeId>, base: &Option<Url>) -> Vec<Image> {
     let mut out: Vec<Image> = Vec::new();
     if let Some(u) = m.image.as_deref().and_then(|i| resolve(base, i)) {
@@ -917,7 +922,7 @@ fn images(html: &Html, m: &meta::Meta, container: Option<NodeId>, base: &Option<
             .ancestors()
             .filter_map(ElementRef::wrap)
             .find(|a| a.value().name() == "figure")
-            .and_then(|f| f.select(&sel("figcaption")).next().map(dom::text_of))
+            .and_then(|f| f.select(&FIGCAPTION).next().map(dom::text_of))
             .or_else(|| img.value().attr("alt").map(str::to_owned))
             .filter(|c| !c.trim().is_empty());
         if !out.iter().any(|i| i.url == u.as_str()) {
