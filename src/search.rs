@@ -331,7 +331,7 @@ mod tests {
             let mut a = crate::archive::tests::sample(b);
             a.title = Some(format!("Bài {i}"));
             let s = crate::archive::StoredArticle {
-                schema: 1,
+                schema_version: 1,
                 id: format!("id{i}"),
                 revision: 1,
                 text_sha256: String::new(),

@@ -104,7 +104,7 @@ async fn sigkill_at_random_points_loses_nothing_and_leaves_nothing_half_written(
         for f in &files {
             let v: serde_json::Value = serde_json::from_slice(&std::fs::read(f).unwrap())
                 .unwrap_or_else(|e| panic!("{} is half-written: {e}", f.display()));
-            assert_eq!(v["schema"], 1);
+            assert_eq!(v["schema_version"], vnnews::archive::SCHEMA_VERSION);
         }
     }
     // An uninterrupted run finishes the job.

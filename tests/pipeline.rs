@@ -45,7 +45,7 @@ async fn sample_portal_is_crawled_archived_and_searchable() {
     let archive = Archive::open(dir.path()).unwrap();
     assert_eq!(archive.len(), 5);
     let s = seed(&archive);
-    assert_eq!(s.schema, 1);
+    assert_eq!(s.schema_version, vnnews::archive::SCHEMA_VERSION);
     assert_eq!(s.article.published.as_deref(), Some("2019-11-05T13:01:00+07:00"));
     assert_eq!(s.article.authors, ["Nhật Minh"]);
     assert_eq!(s.article.site, "longbien");

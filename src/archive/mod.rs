@@ -12,53 +12,23 @@
 //! JSON file is only written after the WARC record it points to is durable, so nothing
 //! half-written is ever visible and nothing visible points to what is not there.
 
+mod schema;
 pub mod warc;
 mod writer;
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, IoContext, Result};
-use crate::extract::Article;
 use crate::time::When;
+pub use schema::{ArticleRecord, FetchInfo, SCHEMA_VERSION, StoredArticle};
 pub use warc::{HttpResponse, WarcRef, WarcWriter};
 pub use writer::{Landed, Submitted, Writer};
 
-/// Version of the stored JSON layout (see archive/README.md).
-pub const SCHEMA_VERSION: u32 = 1;
-
 /// Directories of the archive root that are not sites.
 pub const RESERVED_DIRS: &[&str] = &["warc", "index", "index.new", "index.old", "lexicon", "state", "tmp"];
-
-/// How the page was fetched.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FetchInfo {
-    pub fetched_at: String,
-    pub status: u16,
-    pub final_url: String,
-    pub content_type: Option<String>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    /// SHA-256 of the response body as received.
-    pub content_sha256: String,
-    pub warc: Option<WarcRef>,
-}
-
-/// One article revision as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StoredArticle {
-    pub schema: u32,
-    pub id: String,
-    pub revision: u32,
-    /// SHA-256 of the article's text fields: equal hashes mean an unchanged article.
-    pub text_sha256: String,
-    #[serde(flatten)]
-    pub article: Article,
-    pub fetch: FetchInfo,
-}
 
 /// The stable id of an article: a hash of its canonical URL.
 pub fn article_id(canonical_url: &str) -> String {
@@ -67,7 +37,7 @@ pub fn article_id(canonical_url: &str) -> String {
 }
 
 /// Hash of what a reader sees: title, time, authors, source, lead and body.
-pub fn text_hash(a: &Article) -> String {
+pub fn text_hash(a: &ArticleRecord) -> String {
     let mut h = Sha256::new();
     for part in [
         a.title.as_deref().unwrap_or(""),
@@ -152,7 +122,7 @@ pub enum Stage {
     Write(Box<Staged>),
     /// Another revision of this article is being written: stage again (what was given comes
     /// back) once it is confirmed.
-    Busy(Box<(Article, FetchInfo, Option<warc::Prepared>)>),
+    Busy(Box<(ArticleRecord, FetchInfo, Option<warc::Prepared>)>),
 }
 
 /// A revision whose JSON file is to be written. Writing is the costly part of archiving a page
@@ -429,18 +399,23 @@ impl Archive {
 
     /// Store an article fetched from `response`: a new article, a new revision of a changed
     /// one, or nothing when the text is unchanged. The raw response goes to WARC first.
-    pub fn put(&mut self, article: Article, fetch: FetchInfo, response: &HttpResponse) -> Result<PutOutcome> {
+    pub fn put(&mut self, article: ArticleRecord, fetch: FetchInfo, response: &HttpResponse) -> Result<PutOutcome> {
         let record = warc::Prepared::response(response).at(self.warc_dir())?;
         self.put_inner(article, fetch, Some(record))
     }
 
     /// Store a re-extraction of an archived response: its WARC record already exists, so the
     /// new revision points to the same record.
-    pub fn put_reextracted(&mut self, article: Article, fetch: FetchInfo) -> Result<PutOutcome> {
+    pub fn put_reextracted(&mut self, article: ArticleRecord, fetch: FetchInfo) -> Result<PutOutcome> {
         self.put_inner(article, fetch, None)
     }
 
-    fn put_inner(&mut self, article: Article, fetch: FetchInfo, record: Option<warc::Prepared>) -> Result<PutOutcome> {
+    fn put_inner(
+        &mut self,
+        article: ArticleRecord,
+        fetch: FetchInfo,
+        record: Option<warc::Prepared>,
+    ) -> Result<PutOutcome> {
         let staged = match self.stage(article, fetch, record)? {
             Stage::Unchanged { id } => return Ok(PutOutcome::Unchanged { id }),
             Stage::Write(s) => *s,
@@ -466,7 +441,12 @@ impl Archive {
     /// Place a new revision of an article in the catalog and append its raw response
     /// (`record`, made beforehand with [`warc::Prepared::response`]) to WARC; the JSON file is
     /// written by [`Staged::write`]. Nothing when the text is unchanged.
-    pub fn stage(&mut self, article: Article, mut fetch: FetchInfo, record: Option<warc::Prepared>) -> Result<Stage> {
+    pub fn stage(
+        &mut self,
+        article: ArticleRecord,
+        mut fetch: FetchInfo,
+        record: Option<warc::Prepared>,
+    ) -> Result<Stage> {
         let key = article.canonical_url.as_deref().unwrap_or(&article.url);
         let id = article_id(key);
         let text_sha256 = text_hash(&article);
@@ -509,7 +489,7 @@ impl Archive {
         Ok(Stage::Write(Box::new(Staged {
             path,
             stored: StoredArticle {
-                schema: SCHEMA_VERSION,
+                schema_version: SCHEMA_VERSION,
                 id,
                 revision,
                 text_sha256,
@@ -539,7 +519,7 @@ impl Archive {
     }
 
     /// `<site>/<yyyy>/<mm>/<id>.json` by publication month.
-    fn place(&self, a: &Article, id: &str) -> PathBuf {
+    fn place(&self, a: &ArticleRecord, id: &str) -> PathBuf {
         let site: String = a
             .site
             .chars()
@@ -590,8 +570,8 @@ pub(crate) mod tests {
     use crate::decode::EncodingReport;
     use crate::extract::PageType;
 
-    pub(crate) fn sample(body: &str) -> Article {
-        Article {
+    pub(crate) fn sample(body: &str) -> ArticleRecord {
+        ArticleRecord {
             url: "http://127.0.0.1/a.htm".into(),
             canonical_url: None,
             site: "longbien".into(),

@@ -13,9 +13,8 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use tokio::task::JoinSet;
 
-use super::{Archive, FetchInfo, Stage, Staged, StoredArticle, warc, write_all};
+use super::{Archive, ArticleRecord, FetchInfo, Stage, Staged, StoredArticle, warc, write_all};
 use crate::error::{Error, Result};
-use crate::extract::Article;
 
 /// Revisions staged together are written as one group.
 const GROUP: usize = 16;
@@ -76,7 +75,7 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
     /// Write a revision of an article (with the compressed WARC record of its response).
     pub async fn write(
         &mut self,
-        article: Article,
+        article: ArticleRecord,
         fetch: FetchInfo,
         record: Option<warc::Prepared>,
         tag: T,

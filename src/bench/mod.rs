@@ -311,11 +311,11 @@ pub fn index(dir: &Path, docs: usize) -> crate::Result<IndexBench> {
             chrono::NaiveDate::from_ymd_opt(2015, 1, 1).expect("date") + chrono::Duration::days((i % 3650) as i64);
         a.published = Some(format!("{}T08:00:00+07:00", day.format("%Y-%m-%d")));
         let s = StoredArticle {
-            schema: crate::archive::SCHEMA_VERSION,
+            schema_version: crate::archive::SCHEMA_VERSION,
             id: format!("{i:020x}"),
             revision: 1,
             text_sha256: String::new(),
-            article: a,
+            article: a.into(),
             fetch: FetchInfo {
                 fetched_at: "2026-01-01T00:00:00Z".into(),
                 status: 200,

@@ -280,7 +280,7 @@ impl<'a> Crawl<'a> {
             recorded: handled.recorded,
             links: handled.links,
         };
-        match self.writer.write(article, fetch, record, writing).await {
+        match self.writer.write(article.into(), fetch, record, writing).await {
             Submitted::Staged => Ok(()),
             Submitted::Unchanged { id, tag } => {
                 self.stats(tag.site).unchanged += 1;

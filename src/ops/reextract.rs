@@ -66,7 +66,7 @@ pub fn reextract(
         let mut article = extract::extract_for_site(&page, profiles).article;
         article.site = s.article.site.clone();
         article.page_type = s.article.page_type;
-        match archive.put_reextracted(article, s.fetch.clone())? {
+        match archive.put_reextracted(article.into(), s.fetch.clone())? {
             PutOutcome::Unchanged { .. } => done.unchanged += 1,
             PutOutcome::New(n) | PutOutcome::Updated(n) => {
                 indexer.upsert(&n, &archive.path_of(&n.id).unwrap_or_default())?;
