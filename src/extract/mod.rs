@@ -11,6 +11,7 @@
 
 pub mod byline;
 pub mod date;
+mod doc;
 mod dom;
 pub(crate) mod meta;
 pub mod profile;
@@ -26,6 +27,7 @@ use url::Url;
 
 use crate::decode::{self, EncodingReport};
 use crate::time::When;
+use doc::Doc;
 use dom::{Block, BlockKind};
 pub use profile::{SiteProfile, UrlPatterns};
 
@@ -225,266 +227,29 @@ pub fn read_saved_page(path: &std::path::Path) -> crate::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Extract from already-decoded text (the report says how it was decoded).
+/// Extract from already-decoded text (the report says how it was decoded): the stages of
+/// [`doc`], in order.
 pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
     let html = Html::parse_document(text);
-    let els = dom::Elements::of(&html, &CLASSED);
-    let m = meta::read(&els);
+    let doc = Doc::new(&html, page, profile);
     let mut warnings = Vec::new();
-    let base = base_url(page.url, m.base_href.as_deref());
-    let now = page
-        .fetched_at
-        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&crate::time::vn_offset()));
 
-    let removed: HashSet<NodeId> = profile.map(|p| p.removed_nodes(&html)).unwrap_or_default();
-    let all_blocks = dom::blocks(&html);
-    let blocks: Vec<Block> = all_blocks
-        .into_iter()
-        .filter(|b| !removed.contains(&b.owner) && !b.ancestors.iter().any(|a| removed.contains(a)))
-        .collect();
-
-    // --- title
-    let (mut title, title_when) = title(&html, &els, &m, profile);
-    let site_name = m.site_name.clone().or_else(|| m.publisher.clone());
-    if let Some(t) = &title {
-        title = Some(strip_site_suffix(t, site_name.as_deref(), page.url));
-    }
-
-    // --- main container and body
-    let forced = profile.and_then(|p| p.body_node(&html));
-    let chosen: Vec<NodeId> = match forced {
-        Some(f) => vec![f],
-        None => microdata_body(&els, &blocks).map_or_else(|| containers(&html, &blocks), |b| vec![b]),
-    };
-    let container = chosen.first().copied();
-    let in_container = |b: &Block| chosen.iter().any(|c| b.owner == *c || b.ancestors.contains(c));
-    let container_blocks: Vec<&Block> = blocks.iter().filter(|b| in_container(b)).collect();
-    let container_chars: usize = container_blocks.iter().map(|b| b.chars()).sum();
-    let container_link_chars: usize = container_blocks.iter().map(|b| b.link_chars).sum();
-
-    let [lead_els, author_els, date_els] = &els.classed[..] else {
-        unreachable!("CLASSED has three patterns")
-    };
-    let lead_el = lead_element(lead_els);
-    let lead_text = lead_el
-        .map(dom::text_of)
-        .filter(|t| t.chars().count() >= 30)
-        .or_else(|| {
-            // No sapo element: the visible paragraph that the page's own description repeats is
-            // the sapo (wherever the layout put it).
-            let desc = normalise_text(m.description.as_deref()?);
-            if desc.chars().count() < 60 {
-                return None;
-            }
-            let stem = desc.trim_end_matches(['.', '…']);
-            html.select(&PARAGRAPH_LIKE).map(dom::text_of).find(|t| {
-                let t = normalise_text(t);
-                t == desc || (t.starts_with(stem) && t.chars().count() < desc.chars().count() + 40)
-            })
-        });
-
-    let mut paragraphs: Vec<&Block> = Vec::new();
-    // After a "related news" heading, blocks are skipped until the article's own prose
-    // resumes: two long, link-free paragraphs in a row (a related box alternates links and
-    // summaries).
-    let prose = |b: &Block| b.chars() >= 80 && b.link_density() < 0.2 && !matches!(b.kind, BlockKind::Heading(_));
-    let mut in_related = false;
-    for (i, b) in container_blocks.iter().enumerate() {
-        let t = b.text.trim();
-        // Markers and interface lines are short: a paragraph is not lower-cased to be compared.
-        let lower = if t.len() <= 80 { t.to_lowercase() } else { String::new() };
-        let lower = lower.trim_end_matches([':', ' ']);
-        if !paragraphs.is_empty() && END_MARKERS.contains(&lower) {
-            in_related = true;
-            continue;
-        }
-        if in_related {
-            if prose(b) && container_blocks.get(i + 1).is_some_and(|n| prose(n)) {
-                in_related = false;
-            } else {
-                continue;
-            }
-        }
-        if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) {
-            continue;
-        }
-        if b.link_density() > 0.5 && !matches!(b.kind, BlockKind::Heading(_)) {
-            continue;
-        }
-        if matches!(b.kind, BlockKind::Heading(1)) || title.as_deref().is_some_and(|ti| same_text(ti, t)) {
-            continue;
-        }
-        if lead_text.as_deref().is_some_and(|l| same_text(l, t)) {
-            continue;
-        }
-        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 250 {
-            continue;
-        }
-        paragraphs.push(b);
-    }
-
-    // --- bylines: at the end of the text, in byline-classed elements, in metadata
-    let mut authors: Vec<String> = Vec::new();
-    let mut source: Option<String> = None;
-    for _ in 0..3 {
-        let Some(last) = paragraphs.last() else { break };
-        if last.chars() > 80 {
-            break;
-        }
-        let Some(b) = byline::parse(&last.text) else { break };
-        let emphasised = last.is_bold() || last.right_aligned || last.is_italic();
-        if b.authors.is_empty() || emphasised || last.chars() <= 40 {
-            if authors.is_empty() && !b.authors.is_empty() {
-                authors = b.authors;
-            }
-            if source.is_none() {
-                source = b.source;
-            }
-            paragraphs.pop();
-        } else {
-            break;
-        }
-    }
-    // A short emphasised byline right at the top of the text.
-    if let Some(first) = paragraphs.first()
-        && first.chars() <= 60
-        && (first.is_bold() || first.right_aligned || first.is_italic())
-        && let Some(b) = byline::parse(&first.text)
-        && !b.authors.is_empty()
-        && authors.is_empty()
-    {
-        authors = b.authors;
-        source = source.or(b.source);
-        paragraphs.remove(0);
-    }
-    let site_lower = site_name.as_deref().map(str::to_lowercase);
-    let people = |cands: &mut dyn Iterator<Item = String>| -> Vec<String> {
-        for cand in cands {
-            let Some(b) = byline::parse(&cand) else { continue };
-            let names: Vec<String> = b
-                .authors
-                .into_iter()
-                .filter(|a| site_lower.as_deref() != Some(a.to_lowercase().as_str()))
-                .collect();
-            if !names.is_empty() {
-                return names;
-            }
-        }
-        Vec::new()
-    };
-    if authors.is_empty() {
-        // Structured data names people explicitly.
-        authors = m
-            .ld_authors
-            .iter()
-            .filter_map(|a| byline::parse(a))
-            .flat_map(|b| b.authors)
-            .collect();
-    }
-    if authors.is_empty() {
-        for &el in author_els {
-            // Several linked names in one byline box are several authors.
-            let linked: Vec<String> = el
-                .select(&ANCHOR_ANY)
-                .map(dom::text_of)
-                .filter(|t| !t.is_empty())
-                .collect();
-            let text = if linked.len() > 1 {
-                linked.join(" - ")
-            } else {
-                dom::text_of(el)
-            };
-            if let Some(b) = byline::parse(&text)
-                && !b.authors.is_empty()
-            {
-                authors = b.authors;
-                source = source.or(b.source);
-                break;
-            }
-        }
-    }
-    if authors.is_empty() {
-        authors = people(&mut m.meta_authors.iter().map(|a| a.to_owned()));
-    }
-    if let Some(p) = profile
-        && let Some(a) = p.author(&html)
-        && let Some(b) = byline::parse(&a)
-    {
-        authors = b.authors;
-        source = b.source.or(source);
-    }
-    authors.dedup();
-
-    // --- lead: a sapo element, or a bold first paragraph
-    let mut body_paras: Vec<String> = paragraphs.iter().map(|b| b.text.clone()).collect();
-    let lead = match lead_text {
-        Some(l) => Some(l),
-        None => paragraphs
-            .first()
-            .filter(|b| b.is_bold() && b.chars() >= 60 && paragraphs.len() > 1)
-            .map(|b| b.text.clone()),
-    };
-    if let Some(l) = &lead
-        && !body_paras.first().is_some_and(|p| same_text(p, l))
-    {
-        body_paras.insert(0, l.clone());
-    }
-
-    // --- dates
-    let published = published(
-        &html,
-        &els,
-        date_els,
-        &m,
-        &blocks,
-        &container_blocks,
-        title_when,
-        page.url,
-        now,
-        profile,
+    let site_name = doc.site_name();
+    let (title, title_when) = doc.title(site_name.as_deref());
+    let container = doc.container();
+    let lead_text = doc.lead_text();
+    let mut paragraphs = doc::paragraphs(&container.blocks, title.as_deref(), lead_text.as_deref());
+    let credits = doc.credits(&mut paragraphs, site_name.as_deref());
+    let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);
+    let published = doc.published(title_when, &container);
+    let modified = doc.modified();
+    let page_type = doc.page_type(
+        &container,
+        &body,
+        title.is_some(),
+        published.is_some(),
+        !credits.authors.is_empty(),
     );
-    let modified = m
-        .modified
-        .iter()
-        .filter_map(|d| date::parse_text(d))
-        .find(|w| !w.is_after(now))
-        .map(normalise_when);
-
-    // --- page type
-    let body_chars: usize = body_paras.iter().map(|p| p.chars().count()).sum();
-    let title_links = els
-        .anchors()
-        .filter(|a| a.text().flat_map(str::split_whitespace).nth(4).is_some())
-        .count();
-    let article_signals =
-        m.ld_article || m.og_type.as_deref() == Some("article") || published.is_some() || !authors.is_empty();
-    let container_ld = container_link_chars as f64 / container_chars.max(1) as f64;
-    // A listing alternates headline links and short summaries; an article is a run of
-    // paragraphs (perhaps followed by a list of related links).
-    let is_headline = |b: &Block| b.link_density() >= 0.5 && b.text.split_whitespace().count() >= 4;
-    let headlines = container_blocks.iter().filter(|b| is_headline(b)).count();
-    let alternations = container_blocks
-        .windows(2)
-        .filter(|w| is_headline(w[0]) != is_headline(w[1]))
-        .count();
-    let looks_like_listing = headlines >= 3 && alternations >= 4;
-    let url_says = page
-        .patterns
-        .and_then(|p| p.page_type_for(page.url))
-        .or_else(|| profile.and_then(|p| p.page_type_for(page.url)));
-    let page_type = if let Some(t) = url_says {
-        t
-    } else if looks_like_listing {
-        PageType::Listing
-    } else if title.is_some() && body_chars >= 300 && container_ld < 0.35 && (article_signals || body_chars >= 1200) {
-        PageType::Article
-    } else if title_links >= 8 {
-        PageType::Listing
-    } else if title.is_some() && body_chars >= 500 && article_signals && container_ld < 0.5 {
-        PageType::Article
-    } else {
-        PageType::Other
-    };
 
     if title.is_none() {
         warnings.push("no title found".to_owned());
@@ -493,57 +258,46 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         if published.is_none() {
             warnings.push("no publication date found".to_owned());
         }
-        if body_paras.is_empty() {
+        if body.is_empty() {
             warnings.push("no article text found".to_owned());
         }
     }
 
-    // --- repair every text field; record what changed
-    // A legacy font (TCVN3, VNI, VISCII) is judged once for the page — by its font names, or
-    // on the whole body, where the evidence is strongest — and then applied to every field.
-    let legacy = font_hint(text)
-        .or_else(|| decode::legacy::LegacyFont::detect(&body_paras.join("\n"), None).map(|(enc, _)| enc));
-    let mut fix = |s: String| -> String {
-        let r = decode::repair_hinted(&s, legacy);
-        report.repairs.extend(r.repairs);
-        r.text
-    };
-    let title = title.map(&mut fix);
-    let lead = lead.map(&mut fix);
-    let body_paras: Vec<String> = body_paras.into_iter().map(&mut fix).collect();
-    let authors: Vec<String> = authors.into_iter().map(&mut fix).collect();
-
-    let links = links(&els, &base);
-    let feeds = m.feeds.iter().filter_map(|f| resolve(&base, f)).collect();
-    let images = images(&html, &m, container, &base);
-    let tags = tags(&els, &m);
-    let category = m.section.clone().or_else(|| breadcrumb(&els));
-    let language = language(&m, &body_paras);
-    let canonical_url = m.canonical.as_deref().and_then(|c| resolve(&base, c)).map(String::from);
-
+    let fields = doc::repair(
+        text,
+        doc::Repaired {
+            title,
+            lead,
+            body,
+            authors: credits.authors,
+        },
+        &mut report,
+    );
+    let m = &doc.m;
+    let base = &doc.base;
     Extraction {
         article: Article {
             url: page.url.to_owned(),
-            canonical_url,
+            canonical_url: m.canonical.as_deref().and_then(|c| resolve(base, c)).map(String::from),
             site: site_of(page.url),
             site_name: site_name.map(|s| decode::nfc(&s).into_owned()),
             page_type,
-            title,
+            title: fields.title,
             published: published.map(When::to_rfc3339),
             modified: modified.map(When::to_rfc3339),
-            authors,
-            source,
-            lead,
-            body: body_paras.join("\n\n"),
-            category,
-            tags,
-            images,
-            language,
+            authors: fields.authors,
+            source: credits.source,
+            lead: fields.lead,
+            category: m.section.clone().or_else(|| breadcrumb(&doc.els)),
+            tags: tags(&doc.els, m),
+            images: images(&html, m, container.first, base),
+            language: language(m, &fields.body),
+            body: fields.body.join("\n\n"),
             encoding: report,
             warnings,
         },
-        links,
-        feeds,
+        links: links(&doc.els, base),
+        feeds: m.feeds.iter().filter_map(|f| resolve(base, f)).collect(),
     }
 }
 
@@ -827,22 +581,15 @@ fn normalise_when(w: When) -> When {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn published(
-    html: &Html,
-    els: &dom::Elements,
-    date_els: &[ElementRef],
-    m: &meta::Meta,
-    blocks: &[Block],
-    container: &[&Block],
-    title_when: Option<When>,
-    url: &str,
-    now: DateTime<FixedOffset>,
-    profile: Option<&SiteProfile>,
-) -> Option<When> {
+/// The publication time: the profile's date element, else the first of metadata, the
+/// title, a visible date and the URL (a date alone completed by a time of the same day from
+/// another of them). Never after the fetch, never before 1991.
+fn published(doc: &Doc, date_els: &[ElementRef], title_when: Option<When>, container: &[&Block]) -> Option<When> {
+    let (els, m, blocks, now) = (&doc.els, &doc.m, &doc.blocks[..], doc.now);
     let ok = |w: &When| !w.is_after(now) && w.date().format("%Y").to_string().as_str() > "1990";
-    if let Some(w) = profile
-        .and_then(|p| p.date(html))
+    if let Some(w) = doc
+        .profile
+        .and_then(|p| p.date(doc.html))
         .and_then(|t| date::parse_text(&t))
         .filter(ok)
     {
@@ -850,7 +597,7 @@ fn published(
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
     let visible = visible_date(els, date_els, blocks, container).filter(ok);
-    let from_url = date::from_url(url).filter(ok);
+    let from_url = date::from_url(doc.url).filter(ok);
     let candidates = [from_meta, title_when.filter(ok), visible, from_url];
     // The first source that has a time wins; a date alone is completed by a time of the
     // same day from another source.

@@ -1,0 +1,387 @@
+//! `doc` runs the extraction of one page as a sequence of stages over a [`Doc`] — the parsed
+//! tree, the elements gathered from it, its metadata, its text blocks, the site profile, the
+//! base URL and the time of the fetch:
+//!
+//! 1. [`Doc::title`] — the headline (and a time it carries);
+//! 2. [`Doc::container`] — the element(s) holding the article's text;
+//! 3. [`Doc::lead_text`] and [`paragraphs`] — the sapo and the body's paragraphs;
+//! 4. [`Doc::credits`] — authors and source, from the text's ends, byline boxes, metadata;
+//! 5. [`Doc::published`] — the publication time, from the profile, metadata, the page, the URL;
+//! 6. [`Doc::page_type`] — article, listing or other;
+//! 7. [`repair`] — every text field through the repair pipeline, the legacy font judged once.
+
+use chrono::{DateTime, FixedOffset};
+use ego_tree::NodeId;
+use scraper::Html;
+use std::collections::HashSet;
+use url::Url;
+
+use super::dom::{self, Block, BlockKind};
+use super::{
+    ANCHOR_ANY, CAPTION, CLASSED, END_MARKERS, PARAGRAPH_LIKE, Page, PageType, SiteProfile, UI_LINES, UrlPatterns,
+    byline, containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text, normalise_when,
+    published, same_text,
+};
+use crate::decode::{self, EncodingReport};
+use crate::time::When;
+
+/// A parsed page and what every stage reads from it.
+pub(super) struct Doc<'a> {
+    pub html: &'a Html,
+    pub els: dom::Elements<'a>,
+    pub m: meta::Meta,
+    /// The page's text blocks, less what the profile removes.
+    pub blocks: Vec<Block>,
+    pub profile: Option<&'a SiteProfile>,
+    pub patterns: Option<&'a UrlPatterns>,
+    pub url: &'a str,
+    pub base: Option<Url>,
+    /// The fetch time: later dates are not publication dates.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// The article's main container: the chosen elements and the blocks inside them.
+pub(super) struct Container<'d> {
+    pub first: Option<NodeId>,
+    pub blocks: Vec<&'d Block>,
+    pub chars: usize,
+    pub link_chars: usize,
+}
+
+/// Who wrote the article, and whom it is credited to.
+pub(super) struct Credits {
+    pub authors: Vec<String>,
+    pub source: Option<String>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(html: &'a Html, page: &Page<'a>, profile: Option<&'a SiteProfile>) -> Doc<'a> {
+        let els = dom::Elements::of(html, &CLASSED);
+        let m = meta::read(&els);
+        let base = super::base_url(page.url, m.base_href.as_deref());
+        let now = page
+            .fetched_at
+            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&crate::time::vn_offset()));
+        let removed: HashSet<NodeId> = profile.map(|p| p.removed_nodes(html)).unwrap_or_default();
+        let blocks: Vec<Block> = dom::blocks(html)
+            .into_iter()
+            .filter(|b| !removed.contains(&b.owner) && !b.ancestors.iter().any(|a| removed.contains(a)))
+            .collect();
+        Doc {
+            html,
+            els,
+            m,
+            blocks,
+            profile,
+            patterns: page.patterns,
+            url: page.url,
+            base,
+            now,
+        }
+    }
+
+    /// The site's name, from metadata.
+    pub fn site_name(&self) -> Option<String> {
+        self.m.site_name.clone().or_else(|| self.m.publisher.clone())
+    }
+
+    /// The headline without the site's name, and a time it carries.
+    pub fn title(&self, site_name: Option<&str>) -> (Option<String>, Option<When>) {
+        let (title, when) = super::title(self.html, &self.els, &self.m, self.profile);
+        (title.map(|t| super::strip_site_suffix(&t, site_name, self.url)), when)
+    }
+
+    /// The element(s) holding the article's text: the profile's, the microdata's, or the
+    /// best-scoring one with its like siblings.
+    pub fn container(&self) -> Container<'_> {
+        let chosen: Vec<NodeId> = match self.profile.and_then(|p| p.body_node(self.html)) {
+            Some(f) => vec![f],
+            None => {
+                microdata_body(&self.els, &self.blocks).map_or_else(|| containers(self.html, &self.blocks), |b| vec![b])
+            }
+        };
+        let in_container = |b: &Block| chosen.iter().any(|c| b.owner == *c || b.ancestors.contains(c));
+        let blocks: Vec<&Block> = self.blocks.iter().filter(|b| in_container(b)).collect();
+        Container {
+            first: chosen.first().copied(),
+            chars: blocks.iter().map(|b| b.chars()).sum(),
+            link_chars: blocks.iter().map(|b| b.link_chars).sum(),
+            blocks,
+        }
+    }
+
+    /// The sapo: a lead-classed element, or the visible paragraph the page's description
+    /// repeats.
+    pub fn lead_text(&self) -> Option<String> {
+        lead_element(&self.els.classed[0])
+            .map(dom::text_of)
+            .filter(|t| t.chars().count() >= 30)
+            .or_else(|| {
+                // No sapo element: the visible paragraph that the page's own description
+                // repeats is the sapo (wherever the layout put it).
+                let desc = normalise_text(self.m.description.as_deref()?);
+                if desc.chars().count() < 60 {
+                    return None;
+                }
+                let stem = desc.trim_end_matches(['.', '…']);
+                self.html.select(&PARAGRAPH_LIKE).map(dom::text_of).find(|t| {
+                    let t = normalise_text(t);
+                    t == desc || (t.starts_with(stem) && t.chars().count() < desc.chars().count() + 40)
+                })
+            })
+    }
+
+    /// Authors and source: bylines at the end (or the start) of the text, which are taken
+    /// out of `paragraphs`; else structured data, byline-classed elements, `<meta>` authors;
+    /// the profile's author element over all of them.
+    pub fn credits(&self, paragraphs: &mut Vec<&Block>, site_name: Option<&str>) -> Credits {
+        let mut authors: Vec<String> = Vec::new();
+        let mut source: Option<String> = None;
+        for _ in 0..3 {
+            let Some(last) = paragraphs.last() else { break };
+            if last.chars() > 80 {
+                break;
+            }
+            let Some(b) = byline::parse(&last.text) else { break };
+            let emphasised = last.is_bold() || last.right_aligned || last.is_italic();
+            if b.authors.is_empty() || emphasised || last.chars() <= 40 {
+                if authors.is_empty() && !b.authors.is_empty() {
+                    authors = b.authors;
+                }
+                if source.is_none() {
+                    source = b.source;
+                }
+                paragraphs.pop();
+            } else {
+                break;
+            }
+        }
+        // A short emphasised byline right at the top of the text.
+        if let Some(first) = paragraphs.first()
+            && first.chars() <= 60
+            && (first.is_bold() || first.right_aligned || first.is_italic())
+            && let Some(b) = byline::parse(&first.text)
+            && !b.authors.is_empty()
+            && authors.is_empty()
+        {
+            authors = b.authors;
+            source = source.or(b.source);
+            paragraphs.remove(0);
+        }
+        if authors.is_empty() {
+            // Structured data names people explicitly.
+            authors = self
+                .m
+                .ld_authors
+                .iter()
+                .filter_map(|a| byline::parse(a))
+                .flat_map(|b| b.authors)
+                .collect();
+        }
+        if authors.is_empty() {
+            for &el in &self.els.classed[1] {
+                // Several linked names in one byline box are several authors.
+                let linked: Vec<String> = el
+                    .select(&ANCHOR_ANY)
+                    .map(dom::text_of)
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let text = if linked.len() > 1 {
+                    linked.join(" - ")
+                } else {
+                    dom::text_of(el)
+                };
+                if let Some(b) = byline::parse(&text)
+                    && !b.authors.is_empty()
+                {
+                    authors = b.authors;
+                    source = source.or(b.source);
+                    break;
+                }
+            }
+        }
+        if authors.is_empty() {
+            authors = people(self.m.meta_authors.iter(), site_name);
+        }
+        if let Some(p) = self.profile
+            && let Some(a) = p.author(self.html)
+            && let Some(b) = byline::parse(&a)
+        {
+            authors = b.authors;
+            source = b.source.or(source);
+        }
+        authors.dedup();
+        Credits { authors, source }
+    }
+
+    /// When the article was published.
+    pub fn published(&self, title_when: Option<When>, container: &Container) -> Option<When> {
+        published(self, &self.els.classed[2], title_when, &container.blocks)
+    }
+
+    /// When the page says it was modified.
+    pub fn modified(&self) -> Option<When> {
+        self.m
+            .modified
+            .iter()
+            .filter_map(|d| date::parse_text(d))
+            .find(|w| !w.is_after(self.now))
+            .map(normalise_when)
+    }
+
+    /// Article, listing or other: URL patterns (the configuration's, then the profile's)
+    /// first, then the page's evidence.
+    pub fn page_type(
+        &self,
+        container: &Container,
+        body_paras: &[String],
+        title: bool,
+        published: bool,
+        authors: bool,
+    ) -> PageType {
+        let url_says = self
+            .patterns
+            .and_then(|p| p.page_type_for(self.url))
+            .or_else(|| self.profile.and_then(|p| p.page_type_for(self.url)));
+        if let Some(t) = url_says {
+            return t;
+        }
+        let body_chars: usize = body_paras.iter().map(|p| p.chars().count()).sum();
+        let title_links = self
+            .els
+            .anchors()
+            .filter(|a| a.text().flat_map(str::split_whitespace).nth(4).is_some())
+            .count();
+        let m = &self.m;
+        let article_signals = m.ld_article || m.og_type.as_deref() == Some("article") || published || authors;
+        let container_ld = container.link_chars as f64 / container.chars.max(1) as f64;
+        // A listing alternates headline links and short summaries; an article is a run of
+        // paragraphs (perhaps followed by a list of related links).
+        let is_headline = |b: &Block| b.link_density() >= 0.5 && b.text.split_whitespace().count() >= 4;
+        let headlines = container.blocks.iter().filter(|b| is_headline(b)).count();
+        let alternations = container
+            .blocks
+            .windows(2)
+            .filter(|w| is_headline(w[0]) != is_headline(w[1]))
+            .count();
+        if headlines >= 3 && alternations >= 4 {
+            PageType::Listing
+        } else if title && body_chars >= 300 && container_ld < 0.35 && (article_signals || body_chars >= 1200) {
+            PageType::Article
+        } else if title_links >= 8 {
+            PageType::Listing
+        } else if title && body_chars >= 500 && article_signals && container_ld < 0.5 {
+            PageType::Article
+        } else {
+            PageType::Other
+        }
+    }
+}
+
+/// The first candidate byline that names people other than the site itself.
+fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>) -> Vec<String> {
+    let site_lower = site_name.map(str::to_lowercase);
+    for cand in cands {
+        let Some(b) = byline::parse(cand) else { continue };
+        let names: Vec<String> = b
+            .authors
+            .into_iter()
+            .filter(|a| site_lower.as_deref() != Some(a.to_lowercase().as_str()))
+            .collect();
+        if !names.is_empty() {
+            return names;
+        }
+    }
+    Vec::new()
+}
+
+/// The container's paragraphs of article text: interface lines, headlines, the title and
+/// the lead, date lines and captions left out; after a "related news" marker, nothing until
+/// the article's own prose resumes.
+pub(super) fn paragraphs<'d>(container: &[&'d Block], title: Option<&str>, lead_text: Option<&str>) -> Vec<&'d Block> {
+    let mut paragraphs: Vec<&Block> = Vec::new();
+    // After a "related news" heading, blocks are skipped until the article's own prose
+    // resumes: two long, link-free paragraphs in a row (a related box alternates links and
+    // summaries).
+    let prose = |b: &Block| b.chars() >= 80 && b.link_density() < 0.2 && !matches!(b.kind, BlockKind::Heading(_));
+    let mut in_related = false;
+    for (i, b) in container.iter().enumerate() {
+        let t = b.text.trim();
+        // Markers and interface lines are short: a paragraph is not lower-cased to be compared.
+        let lower = if t.len() <= 80 { t.to_lowercase() } else { String::new() };
+        let lower = lower.trim_end_matches([':', ' ']);
+        if !paragraphs.is_empty() && END_MARKERS.contains(&lower) {
+            in_related = true;
+            continue;
+        }
+        if in_related {
+            if prose(b) && container.get(i + 1).is_some_and(|n| prose(n)) {
+                in_related = false;
+            } else {
+                continue;
+            }
+        }
+        if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) {
+            continue;
+        }
+        if b.link_density() > 0.5 && !matches!(b.kind, BlockKind::Heading(_)) {
+            continue;
+        }
+        if matches!(b.kind, BlockKind::Heading(1)) || title.is_some_and(|ti| same_text(ti, t)) {
+            continue;
+        }
+        if lead_text.is_some_and(|l| same_text(l, t)) {
+            continue;
+        }
+        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 250 {
+            continue;
+        }
+        paragraphs.push(b);
+    }
+    paragraphs
+}
+
+/// The lead (the sapo, or a bold first paragraph) and the body's paragraphs, lead first.
+pub(super) fn lead_and_body(lead_text: Option<String>, paragraphs: &[&Block]) -> (Option<String>, Vec<String>) {
+    let mut body: Vec<String> = paragraphs.iter().map(|b| b.text.clone()).collect();
+    let lead = match lead_text {
+        Some(l) => Some(l),
+        None => paragraphs
+            .first()
+            .filter(|b| b.is_bold() && b.chars() >= 60 && paragraphs.len() > 1)
+            .map(|b| b.text.clone()),
+    };
+    if let Some(l) = &lead
+        && !body.first().is_some_and(|p| same_text(p, l))
+    {
+        body.insert(0, l.clone());
+    }
+    (lead, body)
+}
+
+/// The text fields, repaired.
+pub(super) struct Repaired {
+    pub title: Option<String>,
+    pub lead: Option<String>,
+    pub body: Vec<String>,
+    pub authors: Vec<String>,
+}
+
+/// Every text field through the repair pipeline, each change recorded in `report`. A legacy
+/// font (TCVN3, VNI, VISCII) is judged once for the page — by its font names in `text`, or on
+/// the whole body, where the evidence is strongest — and then applied to every field.
+pub(super) fn repair(text: &str, fields: Repaired, report: &mut EncodingReport) -> Repaired {
+    let legacy = super::font_hint(text)
+        .or_else(|| decode::legacy::LegacyFont::detect(&fields.body.join("\n"), None).map(|(enc, _)| enc));
+    let mut fix = |s: String| -> String {
+        let r = decode::repair_hinted(&s, legacy);
+        report.repairs.extend(r.repairs);
+        r.text
+    };
+    Repaired {
+        title: fields.title.map(&mut fix),
+        lead: fields.lead.map(&mut fix),
+        body: fields.body.into_iter().map(&mut fix).collect(),
+        authors: fields.authors.into_iter().map(&mut fix).collect(),
+    }
+}
