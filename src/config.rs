@@ -216,10 +216,13 @@ impl Config {
 }
 
 impl Site {
-    /// Does the site's scope include this URL?
+    /// Does the site's scope include this URL? Only http and https URLs ever are.
     /// Prefixes are compared without the scheme and a leading `www.`, so a portal that
     /// redirects from http to https, or to its `www.` name, stays in scope.
     pub fn in_scope(&self, u: &Url) -> bool {
+        if !matches!(u.scheme(), "http" | "https") {
+            return false;
+        }
         let s = scope_key(u.as_str());
         self.allow.iter().any(|p| s.starts_with(scope_key(p))) && !self.deny.iter().any(|p| s.starts_with(scope_key(p)))
     }

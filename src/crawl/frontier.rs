@@ -146,7 +146,12 @@ impl<'s> Frontier<'s> {
                     tx.skip(&q.url)?;
                     continue;
                 }
-                let Ok(url) = Url::parse(&q.url) else {
+                // (A URL that is not http(s) may be queued by an earlier version.)
+                let Some(url) = Url::parse(&q.url)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                else {
+                    tracing::debug!("{}: not an http(s) URL; dropped", q.url);
                     tx.skip(&q.url)?;
                     continue;
                 };
@@ -217,6 +222,10 @@ impl Books {
 
     /// Queue a URL unless it is out of scope, too deep, not a page, or seen in this run.
     fn admit(&mut self, tx: &mut Tx<'_>, site: &Site, url: &Url, depth: u32, front: bool) -> Result<bool> {
+        if !matches!(url.scheme(), "http" | "https") {
+            tracing::debug!("{url}: not an http(s) URL; dropped");
+            return Ok(false);
+        }
         let u = urls::normalise(url, &site.ignore_params);
         if depth > site.max_depth || !site.in_scope(&u) || !urls::is_probably_page(&u) {
             if front {

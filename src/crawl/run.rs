@@ -146,7 +146,13 @@ impl<'a> Crawl<'a> {
         let popped = self.frontier.pop(room)?;
         self.report.page_limit |= popped.page_limit;
         for next in popped.next {
-            let host = self.host(&next.url, next.site)?;
+            let Some(host) = self.host(&next.url, next.site)? else {
+                tracing::debug!("{}: no host to fetch it from; dropped", next.url);
+                let mut recorded = Recorded::new(UrlState::Failed);
+                recorded.error = Some("no host to fetch it from".into());
+                self.settle(next.site, next.url.as_str(), &recorded, &[])?;
+                continue;
+            };
             let job = Job {
                 url: next.url,
                 site: next.site,
@@ -163,12 +169,16 @@ impl<'a> Crawl<'a> {
     }
 
     /// The politeness state of a URL's host, made on its first URL.
-    fn host(&mut self, url: &Url, site: usize) -> Result<Arc<Host>> {
+    fn host(&mut self, url: &Url, site: usize) -> Result<Option<Arc<Host>>> {
         let key = host_key(url);
         if let Some(h) = self.hosts.get(&key) {
-            return Ok(h.clone());
+            return Ok(Some(h.clone()));
         }
-        let origin = Url::parse(&url.origin().ascii_serialization()).expect("origin");
+        // The frontier hands out http(s) URLs only, whose origin is never opaque; a URL
+        // without a host to be polite to is not fetched.
+        let Ok(origin) = Url::parse(&url.origin().ascii_serialization()) else {
+            return Ok(None);
+        };
         let h = Arc::new(Host::new(origin, self.cfg.sites[site].rate));
         // robots.txt is fetched once per host per run: a resumed run reuses it.
         if let Some(cached) = self.frontier.robots_of_this_run(&key)? {
@@ -176,7 +186,7 @@ impl<'a> Crawl<'a> {
             h.set_cached_rules(cached.status, &cached.body, &self.cfg);
         }
         self.hosts.insert(key, h.clone());
-        Ok(h)
+        Ok(Some(h))
     }
 
     /// Wait for the next event; `None` when nothing is in flight or being written.

@@ -65,7 +65,7 @@ impl<'a> Doc<'a> {
         let removed: HashSet<NodeId> = profile.map(|p| p.removed_nodes(html)).unwrap_or_default();
         let blocks: Vec<Block> = dom::blocks(html)
             .into_iter()
-            .filter(|b| !removed.contains(&b.owner) && !b.ancestors.iter().any(|a| removed.contains(a)))
+            .filter(|b| !removed.contains(&b.owner) && !b.ancestors(html).any(|a| removed.contains(&a)))
             .collect();
         Doc {
             html,
@@ -96,11 +96,10 @@ impl<'a> Doc<'a> {
     pub fn container(&self) -> Container<'_> {
         let chosen: Vec<NodeId> = match self.profile.and_then(|p| p.body_node(self.html)) {
             Some(f) => vec![f],
-            None => {
-                microdata_body(&self.els, &self.blocks).map_or_else(|| containers(self.html, &self.blocks), |b| vec![b])
-            }
+            None => microdata_body(self.html, &self.els, &self.blocks)
+                .map_or_else(|| containers(self.html, &self.blocks), |b| vec![b]),
         };
-        let in_container = |b: &Block| chosen.iter().any(|c| b.owner == *c || b.ancestors.contains(c));
+        let in_container = |b: &Block| chosen.iter().any(|&c| b.is_within(self.html, c));
         let blocks: Vec<&Block> = self.blocks.iter().filter(|b| in_container(b)).collect();
         Container {
             first: chosen.first().copied(),

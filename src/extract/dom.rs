@@ -395,9 +395,9 @@ pub struct Block {
     /// Characters of `text` inside `<b>`/`<strong>`.
     pub bold_chars: usize,
     pub kind: BlockKind,
-    /// The block element that holds the text, then its ancestors (nearest first).
+    /// The block element that holds the text (its ancestors are the tree's: see
+    /// [`Block::is_within`]; a copy per block made memory quadratic in a page's depth).
     pub owner: NodeId,
-    pub ancestors: Vec<NodeId>,
     pub right_aligned: bool,
     pub italic_chars: usize,
     /// Characters of `text`, and those other than white space: counted once, asked often.
@@ -406,6 +406,20 @@ pub struct Block {
 }
 
 impl Block {
+    /// The owner's ancestors in `html`, nearest first.
+    pub fn ancestors<'h>(&self, html: &'h Html) -> impl Iterator<Item = NodeId> + 'h {
+        html.tree
+            .get(self.owner)
+            .into_iter()
+            .flat_map(|n| n.ancestors())
+            .map(|a| a.id())
+    }
+
+    /// Is the block's text inside the element `id` (or `id` itself)?
+    pub fn is_within(&self, html: &Html, id: NodeId) -> bool {
+        self.owner == id || self.ancestors(html).any(|a| a == id)
+    }
+
     pub fn chars(&self) -> usize {
         self.char_count
     }
@@ -480,15 +494,12 @@ struct Style {
 /// Walk the document and return its text blocks in document order.
 pub fn blocks(html: &Html) -> Vec<Block> {
     let mut out = Vec::new();
-    let root = html.tree.root();
-    let mut buf = Buffer::default();
     let page_text = std::cell::OnceCell::new();
     let mut w = Walk {
         out: &mut out,
         page_text: &page_text,
     };
-    w.walk(root, root.id(), &mut buf, Style::default());
-    flush(&mut buf, root, &mut out);
+    w.walk(html.tree.root());
     out
 }
 
@@ -507,9 +518,40 @@ fn text_len(n: NodeRef<Node>) -> usize {
         .sum()
 }
 
+/// An element being walked: its next child to visit, the block its text goes to, the
+/// style its text inherits, and whether it is that block (to flush when it is done).
+struct Frame<'a> {
+    next: Option<NodeRef<'a, Node>>,
+    owner: NodeRef<'a, Node>,
+    style: Style,
+    is_block: bool,
+}
+
 impl Walk<'_> {
-    fn walk(&mut self, node: NodeRef<Node>, owner: NodeId, buf: &mut Buffer, style: Style) {
-        for child in node.children() {
+    /// Walk the tree under `root` with an explicit stack (html5ever does not cap nesting,
+    /// and a recursion per element overflows the stack on a page of a few thousand nested
+    /// elements). Each block element's text is collected in a buffer of its own; inline
+    /// elements add to their block's buffer with their style.
+    fn walk(&mut self, root: NodeRef<Node>) {
+        let mut bufs = vec![Buffer::default()];
+        let mut stack = vec![Frame {
+            next: root.first_child(),
+            owner: root,
+            style: Style::default(),
+            is_block: false,
+        }];
+        while let Some(top) = stack.last_mut() {
+            let Some(child) = top.next else {
+                let done = stack.pop().expect("a frame");
+                if done.is_block || stack.is_empty() {
+                    let mut buf = bufs.pop().expect("a buffer per block");
+                    flush(&mut buf, done.owner, self.out);
+                }
+                continue;
+            };
+            top.next = child.next_sibling();
+            let (owner, style) = (top.owner, top.style);
+            let buf = bufs.last_mut().expect("a buffer per block");
             match child.value() {
                 Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
                 Node::Element(el) => {
@@ -533,17 +575,26 @@ impl Walk<'_> {
                     }
                     if BLOCK.contains(&name) {
                         // Text before this block belongs to the enclosing block.
-                        flush(buf, node_ref(node, owner), self.out);
-                        let mut inner = Buffer::default();
-                        self.walk(child, child.id(), &mut inner, style);
-                        flush(&mut inner, child, self.out);
+                        flush(buf, owner, self.out);
+                        bufs.push(Buffer::default());
+                        stack.push(Frame {
+                            next: child.first_child(),
+                            owner: child,
+                            style,
+                            is_block: true,
+                        });
                     } else {
                         let style = Style {
                             link: style.link || name == "a",
                             bold: style.bold || matches!(name, "b" | "strong") || is_bold_style(el),
                             italic: style.italic || matches!(name, "i" | "em"),
                         };
-                        self.walk(child, owner, buf, style);
+                        stack.push(Frame {
+                            next: child.first_child(),
+                            owner,
+                            style,
+                            is_block: false,
+                        });
                     }
                 }
                 _ => {}
@@ -560,10 +611,6 @@ impl Walk<'_> {
         let form = text_len(node);
         form < 2000 && form * 2 < page
     }
-}
-
-fn node_ref<'a>(node: NodeRef<'a, Node>, owner: NodeId) -> NodeRef<'a, Node> {
-    node.tree().get(owner).unwrap_or(node)
 }
 
 fn is_bold_style(el: &scraper::node::Element) -> bool {
@@ -605,7 +652,6 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
         Some("td") | Some("th") => BlockKind::Cell,
         _ => BlockKind::Paragraph,
     };
-    let ancestors: Vec<NodeId> = owner.ancestors().map(|a| a.id()).collect();
     let right_aligned = is_right_aligned(owner)
         || owner.children().filter(|c| c.value().is_element()).count() == 1
             && owner
@@ -630,7 +676,6 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
             italic_chars: share(buf.italic_chars),
             kind,
             owner: owner.id(),
-            ancestors: ancestors.clone(),
             right_aligned,
         });
     }

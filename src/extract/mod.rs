@@ -450,11 +450,11 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String 
 
 /// The element schema.org microdata marks as the article's text (`itemprop=articleBody`),
 /// when it holds real prose: the page's own statement beats any score.
-fn microdata_body(els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
+fn microdata_body(html: &Html, els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
     els.article_body.iter().map(|e| e.id()).find(|&id| {
         let chars: usize = blocks
             .iter()
-            .filter(|b| b.owner == id || b.ancestors.contains(&id))
+            .filter(|b| b.is_within(html, id))
             .filter(|b| !matches!(b.kind, BlockKind::Heading(_)))
             .map(|b| b.chars())
             .sum();
@@ -466,7 +466,7 @@ fn microdata_body(els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
 /// its siblings that hold the same kind of prose (text split by an ad or an image box into
 /// several containers).
 fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
-    let (scores, order) = container_scores(blocks);
+    let (scores, order) = container_scores(html, blocks);
     let Some(top) = pick_best(&scores, order) else {
         return Vec::new();
     };
@@ -530,7 +530,7 @@ fn pick_best(scores: &HashMap<NodeId, f64>, order: Vec<NodeId>) -> Option<NodeId
         .map(|(id, _)| id)
 }
 
-fn container_scores(blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec<NodeId>) {
+fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec<NodeId>) {
     let mut scores: HashMap<NodeId, f64> = HashMap::new();
     let mut order: Vec<NodeId> = Vec::new();
     let mut add = |id: NodeId, s: f64, scores: &mut HashMap<NodeId, f64>| {
@@ -550,7 +550,7 @@ fn container_scores(blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec<NodeId>) {
         }
         let s = n as f64 * (1.0 - b.link_density()) + 20.0 * b.text.matches([',', '.']).count().min(10) as f64;
         add(b.owner, s, &mut scores);
-        for (i, &a) in b.ancestors.iter().take(3).enumerate() {
+        for (i, a) in b.ancestors(html).take(3).enumerate() {
             add(a, s * [1.0, 0.5, 0.25][i], &mut scores);
         }
     }

@@ -307,3 +307,30 @@ fn the_intro_sentence_before_a_list_shaped_story_is_kept() {
         "Share this",
     );
 }
+
+#[test]
+fn a_deeply_nested_page_does_not_overflow_the_stack() {
+    // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
+    // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
+    // stacks, so a recursion this deep would abort here too.
+    let para = "Đoạn văn của bài viết, đủ dài để được xem là nội dung chính của trang, nói về hoạt động của quận.";
+    for (open, close, n) in [("<div>", "</div>", 5_000), ("<span>", "</span>", 20_000)] {
+        let html = format!(
+            "<html><head><title>Bài viết</title></head><body>{}<p>{para}</p>{}</body></html>",
+            open.repeat(n),
+            close.repeat(n)
+        );
+        let a = extract(
+            &Page {
+                bytes: html.as_bytes(),
+                content_type: None,
+                url: "http://example.org/a.htm",
+                fetched_at: None,
+                patterns: None,
+            },
+            None,
+        )
+        .article;
+        assert!(a.body.contains("nội dung chính"), "{open} × {n}: {:?}", a.body);
+    }
+}
