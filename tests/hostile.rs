@@ -81,3 +81,79 @@ async fn urls_of_other_schemes_on_the_allowed_host_are_dropped_not_fetched() {
         assert!(!log.iter().any(|p| p == path), "{path} requested: {log:?}");
     }
 }
+
+/// A portal of twelve articles linked from its home page.
+async fn twelve(State(log): State<Log>, req: Request<Body>) -> Response {
+    let path = req.uri().path().to_owned();
+    log.lock().unwrap().push(path.clone());
+    let page = |title: &str, body: String| {
+        Response::builder()
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .body(Body::from(format!(
+                "<html><head><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+            )))
+            .unwrap()
+    };
+    match path.as_str() {
+        "/robots.txt" => Response::new(Body::from("User-agent: *\nDisallow:\n")),
+        "/" => page(
+            "Trang chủ",
+            (1..=12)
+                .map(|i| format!("<a href=\"/bai-{i}.htm\">Bài {i}</a> "))
+                .collect(),
+        ),
+        p if p.starts_with("/bai-") => {
+            let n = p.trim_start_matches("/bai-").trim_end_matches(".htm");
+            let para = format!(
+                "<p>Bài số {n}: ủy ban nhân dân quận vừa ban hành kế hoạch triển khai tháng hành động, giao các phòng, ban, đơn vị phối hợp thực hiện.</p>"
+            );
+            let date = "<div class=\"date\">05/11/2019 13:01</div>";
+            page(&format!("Tin tức số {n} của quận"), format!("{date}{}", para.repeat(4)))
+        }
+        _ => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Body::empty())
+            .unwrap(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capped_crawl_makes_progress_on_every_run() {
+    // `--max-pages` counted the pages of the run being resumed: every capped run after the
+    // first stopped at once (exit 4), and eight runs of a 12-article portal archived one.
+    let log: Log = Arc::default();
+    let app = axum::Router::new().fallback(twelve).with_state(log.clone());
+    let (base, server) = common::serve(app).await;
+    let cfg = format!("rate = 50.0\n[[site]]\nname = \"t\"\nstart_urls = [\"{base}/\"]\n");
+    let dir = tempfile::tempdir().unwrap();
+    let opts = vnnews::crawl::RunOptions {
+        max_pages: Some(3),
+        ..Default::default()
+    };
+    let mut archived = Vec::new();
+    for _ in 0..5 {
+        let (_tx, stop) = tokio::sync::watch::channel(false);
+        let cfg = vnnews::config::Config::from_toml(&cfg).unwrap();
+        let report = vnnews::crawl::run_into(
+            cfg,
+            dir.path(),
+            vnnews::extract::profile::Profiles::builtin(),
+            &opts,
+            stop,
+        )
+        .await
+        .unwrap();
+        let t = report.total();
+        assert!(
+            t.fetched >= 1,
+            "a capped run fetched nothing: {}",
+            report.summary_line()
+        );
+        let mut files = Vec::new();
+        common::json_files(dir.path(), &mut files);
+        archived.push(files.len());
+    }
+    server.abort();
+    // 13 pages at 3 per run: 2, 5, 8, 11 articles, then the last one.
+    assert_eq!(archived, [2, 5, 8, 11, 12], "{:?}", log.lock().unwrap());
+}

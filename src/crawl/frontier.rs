@@ -52,9 +52,12 @@ struct Books {
     /// Sites crawled in this run.
     active: Vec<bool>,
     max_pages: Vec<usize>,
-    /// URLs taken off the queue in this run, per site and in all.
+    /// URLs taken off the queue in this run, per site (a resumed run's earlier ones
+    /// included: they spent the site's budget).
     scheduled: Vec<usize>,
-    total_scheduled: usize,
+    /// URLs taken off the queue by this invocation: `--max-pages` is a budget for one
+    /// invocation, so a capped cron job makes progress on every run, resumed or not.
+    taken: usize,
     run_max_pages: Option<usize>,
     /// URLs queued and not yet taken, per site (for the progress display).
     queued: HashMap<String, usize>,
@@ -85,7 +88,7 @@ impl<'s> Frontier<'s> {
             site_index,
             active: is_active,
             max_pages: cfg.sites.iter().map(|s| s.max_pages).collect(),
-            total_scheduled: scheduled.iter().sum(),
+            taken: 0,
             scheduled,
             run_max_pages,
             queued,
@@ -135,7 +138,7 @@ impl<'s> Frontier<'s> {
                     tx.skip(&q.url)?;
                     continue;
                 };
-                if f.run_max_pages.is_some_and(|m| f.total_scheduled >= m) {
+                if f.run_max_pages.is_some_and(|m| f.taken >= m) {
                     // Left queued: the next run continues from here.
                     popped.page_limit = true;
                     tx.requeue(&q.url)?;
@@ -156,7 +159,7 @@ impl<'s> Frontier<'s> {
                     continue;
                 };
                 f.scheduled[site] += 1;
-                f.total_scheduled += 1;
+                f.taken += 1;
                 popped.next.push(Next {
                     url,
                     site,

@@ -37,7 +37,8 @@ use state::State;
 /// Limits for one run, on top of the configuration.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
-    /// Pages to fetch in this run, over all sites.
+    /// Pages to fetch in this invocation, over all sites (a resumed run gets the whole budget
+    /// again).
     pub max_pages: Option<usize>,
     pub max_duration: Option<Duration>,
     /// Only crawl these sites (by name); all when empty.
