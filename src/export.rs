@@ -151,13 +151,21 @@ pub fn export(
                     encoding: &a.encoding.label,
                     repairs: a.encoding.repairs.len(),
                 })
-                .map_err(|e| output(e.into()))?;
+                .map_err(csv_output)?;
                 n += 1;
             }
             w.flush().map_err(output)?;
         }
     }
     Ok(n)
+}
+
+/// A CSV write error: the I/O error under it when there is one (a closed pipe stays one).
+fn csv_output(e: csv::Error) -> crate::Error {
+    output(match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
+    })
 }
 
 fn output(source: std::io::Error) -> crate::Error {

@@ -276,3 +276,36 @@ fn reextract_applies_the_profiles_beside_the_configuration() {
     assert!(total > 0, "{out}");
     assert!(out.contains(&format!(": {total} changed")), "{out}");
 }
+
+#[test]
+fn a_closed_stdout_ends_a_command_quietly() {
+    // `vnnews stats | head -1` panicked (exit 101); search and export printed an error and
+    // exited 2. The reader closing the pipe has what it wanted: exit 0, nothing on stderr.
+    let archive = tempfile::tempdir().unwrap();
+    let a = archive.path().to_str().unwrap();
+    assert!(vnnews(&["--archive", a, "-q", "demo"], None).status.success());
+    let o = vnnews(&["--archive", a, "search", "--json", "bình đẳng giới"], None);
+    let first: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap().to_owned();
+    for args in [
+        vec!["stats"],
+        vec!["show", &id],
+        vec!["search", "bình đẳng giới"],
+        vec!["export"],
+        vec!["export", "--format", "csv"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vnnews"))
+            .args(["--archive", a])
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed before the command writes (it loads its model first).
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked") && !err.contains("error"), "{args:?}: {err}");
+    }
+}

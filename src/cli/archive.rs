@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::args::{Cli, ExportArgs, SearchArgs, ShowArgs};
 use super::exit::ExitCode;
+use super::output::{out, outln};
 use super::output::{print_hits, use_color};
 use crate::archive::Archive;
 use crate::index;
@@ -48,7 +49,7 @@ pub(super) fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<ExitCode> {
 pub(super) fn cmd_reindex(cli: &Cli) -> Result<ExitCode> {
     let archive = Archive::open(&cli.archive)?;
     let n = index::rebuild(&archive)?;
-    println!("indexed {n} articles from {}", cli.archive.display());
+    outln!("indexed {n} articles from {}", cli.archive.display())?;
     Ok(ExitCode::Ok)
 }
 
@@ -87,36 +88,36 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     let st = stats::stats(&archive)?;
     if json {
         // Through a JSON value: its keys come out sorted, as they always have.
-        println!("{}", serde_json::to_value(&st)?);
+        outln!("{}", serde_json::to_value(&st)?)?;
         return Ok(ExitCode::Ok);
     }
-    println!(
+    outln!(
         "{} articles ({} revisions) in {}",
         st.articles,
         st.revisions,
         cli.archive.display()
-    );
-    println!(
+    )?;
+    outln!(
         "last fetch: {}",
         if st.last_fetch.is_empty() {
             "never"
         } else {
             &st.last_fetch
         }
-    );
+    )?;
     match st.indexed {
-        Some(n) if st.index_matches_archive => println!("index: {n} documents, one per article"),
-        Some(n) => println!(
+        Some(n) if st.index_matches_archive => outln!("index: {n} documents, one per article"),
+        Some(n) => outln!(
             "index: {n} documents for {} articles — run `vnnews reindex`",
             st.articles
         ),
-        None => println!("index: missing — run `vnnews reindex`"),
-    }
+        None => outln!("index: missing — run `vnnews reindex`"),
+    }?;
     for (site, months) in &st.sites {
         let total: usize = months.values().sum();
-        println!("{site}: {total}");
+        outln!("{site}: {total}")?;
         for (m, n) in months {
-            println!("  {m}  {n}");
+            outln!("  {m}  {n}")?;
         }
     }
     Ok(ExitCode::Ok)
@@ -135,35 +136,35 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
     let revs = archive.revisions(&id)?;
     let current = revs.last().expect("an archived article has a revision");
     if a.json {
-        println!("{}", serde_json::to_string_pretty(current)?);
+        outln!("{}", serde_json::to_string_pretty(current)?)?;
     } else {
         let art = &current.article;
-        println!("{}", art.title.as_deref().unwrap_or("(untitled)"));
-        println!(
+        outln!("{}", art.title.as_deref().unwrap_or("(untitled)"))?;
+        outln!(
             "{} · {} · {}",
             art.published.as_deref().unwrap_or("undated"),
             art.site,
             art.authors.join(", ")
-        );
-        println!("{}", art.url);
-        println!(
+        )?;
+        outln!("{}", art.url)?;
+        outln!(
             "id {id}, revision {} of {}, fetched {}",
             current.revision,
             revs.len(),
             current.fetch.fetched_at
-        );
-        println!("\n{}", art.body);
+        )?;
+        outln!("\n{}", art.body)?;
     }
     if a.revisions {
-        println!();
+        outln!()?;
         for r in &revs {
-            println!(
+            outln!(
                 "revision {}  fetched {}  text {}  {}",
                 r.revision,
                 r.fetch.fetched_at,
                 &r.text_sha256[..12],
                 r.article.title.as_deref().unwrap_or("")
-            );
+            )?;
         }
     }
     if let Some(spec) = &a.diff {
@@ -171,7 +172,7 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
             Some((x, y)) => (x.parse::<usize>()?, y.parse::<usize>()?),
             None if revs.len() >= 2 => (revs.len() - 1, revs.len()),
             None => {
-                println!("\nonly one revision: nothing changed");
+                outln!("\nonly one revision: nothing changed")?;
                 return Ok(ExitCode::Ok);
             }
         };
@@ -183,21 +184,22 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
         let text = |s: &crate::archive::StoredArticle| {
             format!("{}\n\n{}", s.article.title.as_deref().unwrap_or(""), s.article.body).replace("\n\n", "\n")
         };
-        println!(
+        outln!(
             "\n--- revision {from} ({})\n+++ revision {to} ({})",
-            old.fetch.fetched_at, new.fetch.fetched_at
-        );
+            old.fetch.fetched_at,
+            new.fetch.fetched_at
+        )?;
         let diff = similar::TextDiff::from_lines(&text(old), &text(new))
             .unified_diff()
             .context_radius(1)
             .to_string();
-        print!(
+        out!(
             "{}",
             diff.lines()
                 .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
                 .map(|l| format!("{l}\n"))
                 .collect::<String>()
-        );
+        )?;
     }
     Ok(ExitCode::Ok)
 }
@@ -209,13 +211,13 @@ pub(super) fn cmd_reextract(cli: &Cli) -> Result<ExitCode> {
     let index = index::open(&archive.index_dir())?;
     let mut indexer = index::Indexer::new(&index)?;
     let done = reextract::reextract(&mut archive, &mut indexer, &profiles, cfg.as_ref())?;
-    println!(
+    outln!(
         "re-extracted {} articles: {} changed (new revision), {} unchanged, {} unreadable",
         done.total(),
         done.changed,
         done.unchanged,
         done.unreadable
-    );
+    )?;
     Ok(if done.unreadable > 0 {
         ExitCode::Error
     } else {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::args::BenchCommand;
 use super::exit::ExitCode;
+use super::output::outln;
 
 /// Run a benchmark in `dir`, or in a temporary directory removed afterwards.
 fn in_scratch_dir<T>(dir: &Option<PathBuf>, name: &str, f: impl FnOnce(&Path) -> crate::Result<T>) -> Result<T> {
@@ -35,9 +36,9 @@ pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
             rt.block_on(crate::bench::crawl::crawl(target, *pages, *concurrency))
         })?;
         if *json {
-            println!("{}", serde_json::to_string(&r)?);
+            outln!("{}", serde_json::to_string(&r)?)?;
         } else {
-            println!(
+            outln!(
                 "crawled {} pages ({} articles archived and indexed, {:.0} MB of articles) in {:.1}s: {:.0} pages/s, {:.1} MB/s; peak RSS {:.0} MB; frontier RSS growth: +{:.1} MB at 10,000 URLs, +{:.1} MB at 100,000",
                 r.requests,
                 r.articles_archived,
@@ -48,16 +49,16 @@ pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
                 r.peak_rss_mb,
                 r.frontier_rss_growth_10k_mb,
                 r.frontier_rss_growth_100k_mb
-            );
+            )?;
         }
         return Ok(ExitCode::Ok);
     }
     if let BenchCommand::Index { docs, dir, json } = b {
         let r = in_scratch_dir(dir, "index", |target| crate::bench::index(target, *docs))?;
         if *json {
-            println!("{}", serde_json::to_string(&r)?);
+            outln!("{}", serde_json::to_string(&r)?)?;
         } else {
-            println!(
+            outln!(
                 "indexed {} articles in {:.1}s: {:.0} docs/s, index {:.1} MB; {} searches: p50 {:.2} ms, p99 {:.2} ms",
                 r.docs,
                 r.index_seconds,
@@ -66,7 +67,7 @@ pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
                 r.queries,
                 r.p50_ms,
                 r.p99_ms
-            );
+            )?;
         }
         return Ok(ExitCode::Ok);
     }
@@ -86,9 +87,9 @@ pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
             let mut v = serde_json::to_value(m)?;
             v["mb_per_s"] = m.mb_per_s().into();
             v["items_per_s"] = m.per_s().into();
-            println!("{v}");
+            outln!("{v}")?;
         } else {
-            println!("{:<70} {:>9.1} MB/s {:>10.1} items/s", m.name, m.mb_per_s(), m.per_s());
+            outln!("{:<70} {:>9.1} MB/s {:>10.1} items/s", m.name, m.mb_per_s(), m.per_s())?;
         }
     }
     Ok(ExitCode::Ok)

@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::args::{Cli, CrawlArgs};
 use super::exit::ExitCode;
+use super::output::outln;
 use super::output::{print_hits, use_color};
 use crate::config::Config;
 use crate::crawl::{self, RunOptions};
@@ -52,9 +53,9 @@ async fn crawl_with(
     let (stop, which) = stop_signal();
     let report = crawl::run_into(cfg, &cli.archive, profiles, &opts, stop).await?;
     if json {
-        println!("{}", serde_json::to_string(&report)?);
+        outln!("{}", serde_json::to_string(&report)?)?;
     } else if cli.quiet == 0 {
-        println!("{}", report.summary_line());
+        outln!("{}", report.summary_line())?;
     }
     let code = match which.get() {
         Some(signal) => *signal,
@@ -98,12 +99,13 @@ pub(super) async fn cmd_crawl(cli: &Cli, a: &CrawlArgs) -> Result<ExitCode> {
 pub(super) async fn cmd_demo(cli: &Cli) -> Result<ExitCode> {
     let server = crate::demo::serve_sample_portal().await?;
     let base = server.base_url();
-    println!("Serving the sample portal (a district portal in the style of hanoi.gov.vn) at {base}");
+    outln!("Serving the sample portal (a district portal in the style of hanoi.gov.vn) at {base}")?;
     let cfg = Config::from_toml(&crate::demo::demo_config(&base))?;
-    println!(
+    outln!(
         "Crawling it politely: {:.1} requests/s per host at most, robots.txt obeyed, as {:?}",
-        cfg.rate, cfg.user_agent
-    );
+        cfg.rate,
+        cfg.user_agent
+    )?;
     let opts = RunOptions {
         show_progress: cli.quiet == 0 && std::io::stderr().is_terminal(),
         ..RunOptions::default()
@@ -113,7 +115,7 @@ pub(super) async fn cmd_demo(cli: &Cli) -> Result<ExitCode> {
         return Ok(code);
     }
     let t = report.total();
-    println!(
+    outln!(
         "Fetched {} pages ({} requests incl. robots.txt) in {:.1}s: {} articles archived, {} unchanged, {} listings, {} skipped by robots.txt.",
         t.fetched,
         server.requests().len(),
@@ -122,17 +124,17 @@ pub(super) async fn cmd_demo(cli: &Cli) -> Result<ExitCode> {
         t.unchanged,
         t.listings,
         t.skipped_robots
-    );
-    println!(
+    )?;
+    outln!(
         "Archive: {} (JSON per article, raw responses in warc/, index in index/)",
         cli.archive.display()
-    );
+    )?;
     let index = index::open(&cli.archive.join("index"))?;
     let stdout = std::io::stdout();
     let color = use_color(cli.color, stdout.is_terminal());
     let mut found_all = true;
     for q in ["bình đẳng giới", "binh dang gioi"] {
-        println!("\n$ vnnews search '{q}'");
+        outln!("\n$ vnnews search '{q}'")?;
         let results = search::search(
             &index,
             q,

@@ -31,6 +31,7 @@ pub fn main() -> std::process::ExitCode {
     init_logging(&cli);
     match run(cli) {
         Ok(code) => code.into(),
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::Ok.into(),
         Err(e) => {
             eprintln!("vnnews: error: {e:#}");
             ExitCode::Error.into()

@@ -2,6 +2,37 @@
 //! or as JSON lines for machines.
 
 use anyhow::Result;
+
+/// `print!` that returns the error instead of panicking when stdout is closed.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `println!` that returns the error instead of panicking when stdout is closed (`vnnews
+/// stats | head -1`): `main` then exits quietly, as ripgrep does.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+pub(crate) use {out, outln};
+
+/// Whether an error is stdout (or another pipe) having closed: the reader has what it
+/// wanted, which is no failure.
+pub(super) fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let json_pipe = |e: &serde_json::Error| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe);
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>().is_some_and(json_pipe)
+            || matches!(c.downcast_ref::<crate::Error>(), Some(crate::Error::Json(e)) if json_pipe(e))
+    })
+}
 use std::io::Write;
 
 use super::args::Color;

@@ -5,6 +5,7 @@ use std::io::{BufRead, Write};
 
 use super::args::{Cli, ExtractArgs, LexiconArgs, RepairArgs};
 use super::exit::ExitCode;
+use super::output::outln;
 use crate::archive::Archive;
 use crate::decode;
 use crate::extract::{self, Page};
@@ -113,12 +114,12 @@ pub(super) fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<ExitCode> {
         },
         &out,
     )?;
-    println!(
+    outln!(
         "wrote {} ({} syllables, {} bigrams, {} bytes)",
         out.display(),
         built.syllables,
         built.bigrams,
         built.bytes
-    );
+    )?;
     Ok(ExitCode::Ok)
 }
