@@ -116,6 +116,35 @@ fn positive(v: f64, what: &str) -> Result<f64> {
     }
 }
 
+/// The slowest rate a site may have: one request a day (a slower one is no crawl, and its
+/// gap would not fit the timers).
+const MIN_RATE: f64 = 1.0 / 86_400.0;
+
+/// The longest timeout or delay a configuration may give: a day.
+const MAX_SECS: f64 = 86_400.0;
+
+/// A rate in requests per second: positive, and at least one a day.
+fn rate(v: f64, what: &str) -> Result<f64> {
+    let v = positive(v, what)?;
+    if v < MIN_RATE {
+        return Err(Error::Config(format!(
+            "{what} must be at least one request a day ({MIN_RATE:.2e}/s), not {v}"
+        )));
+    }
+    Ok(v)
+}
+
+/// A duration in seconds: positive and at most a day.
+fn seconds(v: f64, what: &str) -> Result<Duration> {
+    let v = positive(v, what)?;
+    if v > MAX_SECS {
+        return Err(Error::Config(format!(
+            "{what} must be at most {MAX_SECS} seconds (a day), not {v}"
+        )));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
 impl RawConfig {
     pub fn parse(path: &Path, text: &str) -> Result<RawConfig> {
         toml::from_str(text).map_err(|source| Error::Toml {
@@ -130,7 +159,7 @@ impl RawConfig {
         if user_agent.trim().is_empty() {
             return Err(Error::Config("user_agent must not be empty".into()));
         }
-        let rate = positive(self.rate.unwrap_or(1.0), "rate")?;
+        let rate = rate(self.rate.unwrap_or(1.0), "rate")?;
         let concurrency = self.concurrency.unwrap_or(4);
         if concurrency == 0 {
             return Err(Error::Config("concurrency must be at least 1".into()));
@@ -145,7 +174,11 @@ impl RawConfig {
                 if !names.insert(s.name.clone()) {
                     return Err(Error::Config(format!("two [[site]] tables are named {:?}", s.name)));
                 }
-                if s.name.is_empty() || s.name.contains(['/', '\\']) || s.name.starts_with('.') {
+                if s.name.is_empty()
+                    || s.name.contains(['/', '\\'])
+                    || s.name.starts_with('.')
+                    || s.name.chars().any(char::is_control)
+                {
                     return Err(Error::Config(format!(
                         "site name {:?} must be a plain name (it names a directory)",
                         s.name
@@ -165,7 +198,7 @@ impl RawConfig {
                     s.allow
                 };
                 Ok(Site {
-                    rate: positive(s.rate.unwrap_or(rate), &format!("{what} rate"))?,
+                    rate: self::rate(s.rate.unwrap_or(rate), &format!("{what} rate"))?,
                     max_pages: s.max_pages.unwrap_or(max_pages),
                     max_depth: s.max_depth.unwrap_or(max_depth),
                     allow,
@@ -183,19 +216,13 @@ impl RawConfig {
             user_agent,
             concurrency,
             rate,
-            connect_timeout: Duration::from_secs_f64(positive(
-                self.connect_timeout_secs.unwrap_or(10.0),
-                "connect_timeout_secs",
-            )?),
-            timeout: Duration::from_secs_f64(positive(self.timeout_secs.unwrap_or(30.0), "timeout_secs")?),
+            connect_timeout: seconds(self.connect_timeout_secs.unwrap_or(10.0), "connect_timeout_secs")?,
+            timeout: seconds(self.timeout_secs.unwrap_or(30.0), "timeout_secs")?,
             max_body_bytes: self.max_body_bytes.unwrap_or(10 * 1024 * 1024),
             max_depth,
             max_pages,
             max_query_variants: self.max_query_variants.unwrap_or(20),
-            max_crawl_delay: Duration::from_secs_f64(positive(
-                self.max_crawl_delay_secs.unwrap_or(60.0),
-                "max_crawl_delay_secs",
-            )?),
+            max_crawl_delay: seconds(self.max_crawl_delay_secs.unwrap_or(60.0), "max_crawl_delay_secs")?,
             retries: self.retries.unwrap_or(3),
             sites,
         })
@@ -279,6 +306,25 @@ start_urls = ["http://127.0.0.2:8080/"]
             ),
             ("[[site]]\nname = \"x\"\nstart_urls = []", "has no start_urls"),
             ("bogus = 1", "unknown field"),
+            // Values that overflowed a Duration panicked the crawl (after it had opened the
+            // archive) instead of failing here.
+            ("rate = 1e-20", "at least one request a day"),
+            (
+                "[[site]]\nname = \"x\"\nrate = 1e-300\nstart_urls = [\"http://x/\"]",
+                "at least one request a day",
+            ),
+            ("timeout_secs = 1e19", "timeout_secs must be at most"),
+            ("connect_timeout_secs = 1e300", "connect_timeout_secs must be at most"),
+            ("max_crawl_delay_secs = 1e300", "max_crawl_delay_secs must be at most"),
+            ("rate = inf", "rate must be a positive number"),
+            (
+                "[[site]]\nname = \"a\\u0000b\"\nstart_urls = [\"http://x/\"]",
+                "must be a plain name",
+            ),
+            (
+                "[[site]]\nname = \"a\\nb\"\nstart_urls = [\"http://x/\"]",
+                "must be a plain name",
+            ),
         ] {
             let err = Config::from_toml(toml).unwrap_err().to_string();
             assert!(err.contains(msg), "{toml:?}: {err}");
