@@ -218,7 +218,7 @@ impl RawConfig {
             rate,
             connect_timeout: seconds(self.connect_timeout_secs.unwrap_or(10.0), "connect_timeout_secs")?,
             timeout: seconds(self.timeout_secs.unwrap_or(30.0), "timeout_secs")?,
-            max_body_bytes: self.max_body_bytes.unwrap_or(10 * 1024 * 1024),
+            max_body_bytes: self.max_body_bytes.unwrap_or(crate::extract::MAX_PAGE_BYTES),
             max_depth,
             max_pages,
             max_query_variants: self.max_query_variants.unwrap_or(20),

@@ -216,16 +216,34 @@ pub fn extract_for_site(page: &Page, profiles: &profile::Profiles) -> Extraction
 }
 
 /// Read a saved page: raw bytes as served, gunzipped when gzip-compressed (`.gz`).
+/// A gzip-compressed page is inflated to at most [`MAX_PAGE_BYTES`], as the crawler cuts a
+/// body off at `max_body_bytes` (a 1 MB file can inflate to gigabytes); a page cut off is
+/// said so in a warning.
 pub fn read_saved_page(path: &std::path::Path) -> crate::Result<Vec<u8>> {
     use crate::error::IoContext;
+    use std::io::Read;
     let bytes = std::fs::read(path).at(path)?;
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(bytes);
     }
     let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out).at(path)?;
+    flate2::read::GzDecoder::new(&bytes[..])
+        .take(MAX_PAGE_BYTES + 1)
+        .read_to_end(&mut out)
+        .at(path)?;
+    if out.len() as u64 > MAX_PAGE_BYTES {
+        out.truncate(MAX_PAGE_BYTES as usize);
+        tracing::warn!(
+            "{}: inflates to more than {MAX_PAGE_BYTES} bytes; cut off there",
+            path.display()
+        );
+    }
     Ok(out)
 }
+
+/// The most bytes of one page read by default: the crawler's `max_body_bytes` unless the
+/// configuration says otherwise, and the cap on an inflated saved page.
+pub const MAX_PAGE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Extract from already-decoded text (the report says how it was decoded): the stages of
 /// [`doc`], in order.

@@ -334,3 +334,22 @@ fn a_deeply_nested_page_does_not_overflow_the_stack() {
         assert!(a.body.contains("nội dung chính"), "{open} × {n}: {:?}", a.body);
     }
 }
+
+#[test]
+fn a_saved_page_inflates_only_to_the_page_cap() {
+    // `vnnews extract page.html.gz` inflated without a limit: a 1 MB file that inflates to
+    // 1 GiB tried to allocate 1 GiB.
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.html.gz");
+    let mut enc = flate2::write::GzEncoder::new(std::fs::File::create(&path).unwrap(), flate2::Compression::fast());
+    enc.write_all(b"<html><body><p>").unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..(super::MAX_PAGE_BYTES >> 20) + 4 {
+        enc.write_all(&chunk).unwrap();
+    }
+    enc.finish().unwrap();
+    let bytes = super::read_saved_page(&path).unwrap();
+    assert_eq!(bytes.len() as u64, super::MAX_PAGE_BYTES);
+    assert!(bytes.starts_with(b"<html>"));
+}
