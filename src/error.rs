@@ -49,6 +49,8 @@ pub enum Error {
     Index(#[from] tantivy::TantivyError),
     #[error("invalid search query: {0}")]
     Query(#[from] tantivy::query::QueryParserError),
+    #[error("search query refused: {0}")]
+    QueryShape(String),
     #[error("the archive at {path} is corrupt: {reason}")]
     CorruptArchive { path: PathBuf, reason: String },
     #[error("crawl state {path}: {reason}")]

@@ -18,7 +18,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument, Term};
 
 use crate::decode::{fold, nfc};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::Fields;
 use crate::time::vn_offset;
 
@@ -162,9 +162,46 @@ fn day_start(d: NaiveDate) -> tantivy::DateTime {
     tantivy::DateTime::from_timestamp_secs(t.timestamp())
 }
 
+/// The longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
+
+/// The deepest nesting of parentheses accepted: tantivy's query parser takes time
+/// exponential in it (20 levels took a second, 3,000 over ten minutes, 50,000 overflowed the
+/// stack), and no researcher's query needs more than a few.
+pub const MAX_QUERY_NESTING: usize = 8;
+
+/// Refuse a query too long or too deeply nested to parse in reasonable time.
+fn check_shape(q: &str) -> Result<()> {
+    if q.len() > MAX_QUERY_BYTES {
+        return Err(Error::QueryShape(format!(
+            "the query is {} bytes long; at most {MAX_QUERY_BYTES} are accepted",
+            q.len()
+        )));
+    }
+    let (mut depth, mut deepest, mut quoted) = (0usize, 0usize, false);
+    for c in q.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_QUERY_NESTING {
+        return Err(Error::QueryShape(format!(
+            "parentheses nest {deepest} deep; at most {MAX_QUERY_NESTING} levels are accepted"
+        )));
+    }
+    Ok(())
+}
+
 /// Build the query: the user's words plus filters.
 pub fn build_query(index: &Index, query: &str, opts: &SearchOptions) -> Result<Box<dyn Query>> {
     let f = Fields::of(&index.schema());
+    check_shape(query)?;
     let q = nfc(query.trim()).into_owned();
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if !q.is_empty() {
@@ -213,8 +250,10 @@ pub fn search(index: &Index, query: &str, opts: &SearchOptions) -> Result<Result
 /// Run a search with a searcher that is kept open (a server, a benchmark).
 pub fn search_with(index: &Index, searcher: &Searcher, query: &str, opts: &SearchOptions) -> Result<Results> {
     let q = build_query(index, query, opts)?;
-    let limit = opts.limit.max(1);
-    let top = TopDocs::with_limit(limit).and_offset(opts.offset);
+    // No more hits than documents: a huge --limit or --offset allocated for all of them.
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let limit = opts.limit.clamp(1, docs.max(1));
+    let top = TopDocs::with_limit(limit).and_offset(opts.offset.min(docs));
     let (total, addrs): (usize, Vec<(f32, DocAddress)>) = match opts.sort {
         Sort::Relevance => searcher.search(&q, &(Count, top))?,
         Sort::Newest | Sort::Oldest => {
@@ -389,5 +428,41 @@ mod tests {
         let words = query_words("binh dang");
         let s = snippet("Tháng hành động vì bình đẳng giới năm 2019.", &words, 4);
         assert_eq!(s.render("[", "]"), "… vì [bình] [đẳng] giới …");
+    }
+
+    #[test]
+    fn queries_too_deep_or_too_long_are_refused_at_once() {
+        // Nested parentheses made tantivy's parser exponential (3,000 levels ran for over ten
+        // minutes; 50,000 overflowed the stack).
+        let (_d, index) = index_of(&["Lấy lại mã bảo mật."]);
+        let opts = SearchOptions::default();
+        let nested = |n: usize| format!("{}mã{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(search(&index, &nested(3), &opts).unwrap().total, 1);
+        for q in [nested(50), nested(50_000), "mã ".repeat(2_000)] {
+            let err = search(&index, &q, &opts).unwrap_err().to_string();
+            assert!(err.starts_with("search query refused"), "{err}");
+        }
+        // Parentheses inside a phrase are text, not nesting.
+        assert!(check_shape(&format!("\"{}\"", "(".repeat(20))).is_ok());
+    }
+
+    #[test]
+    fn a_huge_limit_or_offset_is_capped_at_the_documents() {
+        // `--limit 18446744073709551615` panicked ("capacity overflow"); `--limit 1000000000`
+        // allocated 16 GB.
+        let (_d, index) = index_of(&["Lấy lại mã bảo mật.", "Mã số thuế."]);
+        for (limit, offset, hits) in [(usize::MAX, 0, 2), (1_000_000_000, 0, 2), (10, usize::MAX, 0)] {
+            let r = search(
+                &index,
+                "mã",
+                &SearchOptions {
+                    limit,
+                    offset,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert_eq!((r.total, r.hits.len()), (2, hits), "limit {limit}, offset {offset}");
+        }
     }
 }

@@ -157,3 +157,47 @@ async fn a_capped_crawl_makes_progress_on_every_run() {
     // 13 pages at 3 per run: 2, 5, 8, 11 articles, then the last one.
     assert_eq!(archived, [2, 5, 8, 11, 12], "{:?}", log.lock().unwrap());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_portal_is_a_failure_cron_hears_about() {
+    // A site whose host refused connections printed nothing under -q and exited 0 (and
+    // without -q was counted as "skipped by robots"): the cron job looked fine.
+    let server = vnnews::demo::serve_sample_portal().await.unwrap();
+    let live = server.base_url();
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", l.local_addr().unwrap())
+    }; // closed again: connections are refused
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vnnews.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "rate = 50.0\nconnect_timeout_secs = 2\nretries = 0\n\
+             [[site]]\nname = \"live\"\nstart_urls = [\"{live}\"]\n\
+             [[site]]\nname = \"down\"\nstart_urls = [\"{refused}\"]\n"
+        ),
+    )
+    .unwrap();
+    let archive = dir.path().join("archive");
+    for run in 0..2 {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_vnnews"))
+            .arg("--archive")
+            .arg(&archive)
+            .arg("--config")
+            .arg(&config)
+            .args(["-q", "crawl"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(5), "run {run}: {err}");
+        assert!(
+            err.contains("site down") && !err.contains("site live"),
+            "run {run}: {err}"
+        );
+        assert!(o.stdout.is_empty(), "-q prints no summary");
+    }
+    let mut files = Vec::new();
+    common::json_files(&archive, &mut files);
+    assert_eq!(files.len(), 5, "the live site was crawled as usual");
+}

@@ -87,10 +87,22 @@ pub(super) async fn cmd_crawl(cli: &Cli, a: &CrawlArgs) -> Result<ExitCode> {
         }
         r => r?,
     };
-    if code == ExitCode::Ok
-        && report.total().failed > 0
-        && report.total().new + report.total().unchanged + report.total().updated == 0
-    {
+    // Said even under -q: cron mails what a job prints, and a portal that is down is news.
+    let mut unreachable = false;
+    for (site, pages) in report.unreachable_sites() {
+        eprintln!(
+            "vnnews: site {site}: {pages} page(s) not fetched: a host could not be reached or its robots.txt failed (see the log)"
+        );
+        unreachable = true;
+    }
+    if code != ExitCode::Ok {
+        return Ok(code);
+    }
+    if unreachable {
+        return Ok(ExitCode::SitesFailed);
+    }
+    let t = report.total();
+    if t.failed > 0 && t.new + t.unchanged + t.updated == 0 {
         return Ok(ExitCode::Error);
     }
     Ok(code)

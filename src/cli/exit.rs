@@ -12,6 +12,9 @@ pub enum ExitCode {
     /// The crawl stopped at `--max-pages` or `--max-duration` with URLs still queued (the
     /// next run continues it).
     Incomplete = 4,
+    /// The crawl ran, but some site could not be crawled: a host could not be reached, or
+    /// its robots.txt answered with a server error.
+    SitesFailed = 5,
     /// Stopped by SIGINT.
     Interrupted = 130,
     /// Stopped by SIGTERM.

@@ -1,8 +1,8 @@
 //! `cli` is the edge: flags parsed by clap (`args`), checked, and handed to the library;
 //! results to stdout (`output`), logs to stderr; one file per group of commands; exit codes
 //! in `exit` (0 ok, 1 nothing found, 2 error, 3 another run holds the archive, 4 a crawl
-//! stopped at its page or time limit with URLs still queued, 130/143 interrupted by
-//! SIGINT/SIGTERM). `anyhow` is used here and nowhere else.
+//! stopped at its page or time limit with URLs still queued, 5 a site could not be crawled,
+//! 130/143 interrupted by SIGINT/SIGTERM). `anyhow` is used here and nowhere else.
 
 mod archive;
 mod args;

@@ -65,6 +65,8 @@ struct Books {
     /// page, and this spares the store those lookups. Bounded, so memory stays flat.
     seen_cache: HashSet<String>,
     max_query_variants: usize,
+    /// URLs taken off the queue (inflight in the store) and not yet handed out.
+    ready: std::collections::VecDeque<Next>,
 }
 
 impl<'s> Frontier<'s> {
@@ -94,6 +96,7 @@ impl<'s> Frontier<'s> {
             queued,
             seen_cache: HashSet::new(),
             max_query_variants: cfg.max_query_variants,
+            ready: Default::default(),
         };
         Ok(Frontier { state, books })
     }
@@ -123,60 +126,44 @@ impl<'s> Frontier<'s> {
     /// Take up to `n` URLs off the queue, within the budgets: URLs of sites not crawled in
     /// this run, or over their site's budget, are dropped from it; past the run's budget they
     /// stay queued for the next run.
-    pub fn pop(&mut self, n: usize) -> Result<Popped> {
-        self.write(|f, tx| {
-            let mut popped = Popped {
-                next: Vec::new(),
-                page_limit: false,
+    /// (`more`: whether new URLs may be taken off the queue, beyond those already taken.)
+    pub fn pop(&mut self, n: usize, more: bool) -> Result<Popped> {
+        let mut popped = Popped {
+            next: Vec::new(),
+            page_limit: false,
+        };
+        // URLs taken off the queue with the last page's outcome come first.
+        while popped.next.len() < n {
+            let Some(next) = self.books.ready.pop_front() else {
+                break;
             };
-            for q in tx.pop(n)? {
-                if let Some(c) = f.queued.get_mut(&q.site) {
-                    *c = c.saturating_sub(1);
-                }
-                let Some(&site) = f.site_index.get(q.site.as_str()).filter(|&&i| f.active[i]) else {
-                    tracing::debug!("{}: site {:?} is not crawled in this run; dropped", q.url, q.site);
-                    tx.skip(&q.url)?;
-                    continue;
-                };
-                if f.run_max_pages.is_some_and(|m| f.taken >= m) {
-                    // Left queued: the next run continues from here.
-                    popped.page_limit = true;
-                    tx.requeue(&q.url)?;
-                    *f.queued.entry(q.site).or_default() += 1;
-                    continue;
-                }
-                if f.scheduled[site] >= f.max_pages[site] {
-                    tx.skip(&q.url)?;
-                    continue;
-                }
-                // (A URL that is not http(s) may be queued by an earlier version.)
-                let Some(url) = Url::parse(&q.url)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                else {
-                    tracing::debug!("{}: not an http(s) URL; dropped", q.url);
-                    tx.skip(&q.url)?;
-                    continue;
-                };
-                f.scheduled[site] += 1;
-                f.taken += 1;
-                popped.next.push(Next {
-                    url,
-                    site,
-                    depth: q.depth,
-                    previous: q.previous,
-                });
-            }
-            Ok(popped)
-        })
+            popped.next.push(next);
+        }
+        let want = n - popped.next.len();
+        if more && want > 0 && popped.next.is_empty() {
+            popped.page_limit = self.write(|f, tx| f.take(tx, want, &mut popped.next))?;
+        }
+        Ok(popped)
     }
 
     /// Record what fetching `url` gave, with the links it yielded, in one transaction: a
-    /// kill never keeps one without the other.
-    pub fn settle(&mut self, site: &Site, url: &str, outcome: &Outcome, links: &[Link]) -> Result<()> {
+    /// kill never keeps one without the other. The same transaction takes up to `next` URLs
+    /// off the queue for [`Frontier::pop`] (one commit per page, not two).
+    pub fn settle(&mut self, site: &Site, url: &str, outcome: &Outcome, links: &[Link], next: usize) -> Result<bool> {
         self.write(|f, tx| {
             f.admit_all(tx, site, links)?;
-            tx.record(url, outcome)
+            tx.record(url, outcome)?;
+            let mut ready = std::mem::take(&mut f.ready);
+            let page_limit = if next > ready.len() {
+                let mut taken = Vec::new();
+                let limit = f.take(tx, next - ready.len(), &mut taken)?;
+                ready.extend(taken);
+                limit
+            } else {
+                false
+            };
+            f.ready = ready;
+            Ok(page_limit)
         })
     }
 
@@ -216,6 +203,51 @@ impl<'s> Frontier<'s> {
 }
 
 impl Books {
+    /// Take up to `n` URLs off the queue within the budgets into `out`; whether the run's
+    /// budget left some queued.
+    fn take(&mut self, tx: &mut Tx<'_>, n: usize, out: &mut Vec<Next>) -> Result<bool> {
+        let mut page_limit = false;
+        for q in tx.pop(n)? {
+            if let Some(c) = self.queued.get_mut(&q.site) {
+                *c = c.saturating_sub(1);
+            }
+            let Some(&site) = self.site_index.get(q.site.as_str()).filter(|&&i| self.active[i]) else {
+                tracing::debug!("{}: site {:?} is not crawled in this run; dropped", q.url, q.site);
+                tx.skip(&q.url)?;
+                continue;
+            };
+            if self.run_max_pages.is_some_and(|m| self.taken >= m) {
+                // Left queued: the next run continues from here.
+                page_limit = true;
+                tx.requeue(&q.url)?;
+                *self.queued.entry(q.site).or_default() += 1;
+                continue;
+            }
+            if self.scheduled[site] >= self.max_pages[site] {
+                tx.skip(&q.url)?;
+                continue;
+            }
+            // (A URL that is not http(s) may be queued by an earlier version.)
+            let Some(url) = Url::parse(&q.url)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+            else {
+                tracing::debug!("{}: not an http(s) URL; dropped", q.url);
+                tx.skip(&q.url)?;
+                continue;
+            };
+            self.scheduled[site] += 1;
+            self.taken += 1;
+            out.push(Next {
+                url,
+                site,
+                depth: q.depth,
+                previous: q.previous,
+            });
+        }
+        Ok(page_limit)
+    }
+
     fn admit_all(&mut self, tx: &mut Tx<'_>, site: &Site, links: &[Link]) -> Result<()> {
         for l in links {
             self.admit(tx, site, &l.url, l.depth, l.front)?;

@@ -32,6 +32,9 @@ pub(super) struct HostRules {
     pub fetched: Option<(u16, Vec<u8>)>,
     /// A slower limiter when robots.txt's Crawl-delay exceeds the configured rate.
     slow: Option<DefaultDirectRateLimiter>,
+    /// Why the host cannot be crawled in this run (it could not be reached, or its
+    /// robots.txt answered with a server error); `None` when it can.
+    pub unavailable: Option<String>,
 }
 
 /// Politeness state of one host (`scheme://host:port`).
@@ -90,6 +93,7 @@ impl Host {
         let robots = rules_for(status, body, cfg);
         let slow = self.slow_limiter(&robots);
         let _ = self.rules.set(HostRules {
+            unavailable: unavailable(status),
             robots,
             fetched: None,
             slow,
@@ -131,23 +135,36 @@ impl Host {
                         None => break,
                     }
                 }
-                let (robots, fetched) = match answer.expect("at least one attempt") {
+                let (robots, fetched, unavailable) = match answer.expect("at least one attempt") {
                     Ok(f) => {
-                        if !(200..500).contains(&f.status) {
-                            tracing::warn!("{robots_url}: HTTP {}; not crawling this host in this run", f.status);
+                        let why = unavailable(f.status);
+                        if let Some(why) = &why {
+                            tracing::warn!("{robots_url}: {why}; not crawling this host in this run");
                         }
-                        (rules_for(f.status, &f.body, cfg), Some((f.status, f.body)))
+                        (rules_for(f.status, &f.body, cfg), Some((f.status, f.body)), why)
                     }
                     Err(e) => {
                         tracing::warn!("{robots_url}: {e}; not crawling this host in this run");
-                        (Rules::disallow_all(e.to_string()), None)
+                        let why = format!("host unreachable: {e}");
+                        (Rules::disallow_all(e.to_string()), None, Some(why))
                     }
                 };
                 let slow = self.slow_limiter(&robots);
-                HostRules { robots, fetched, slow }
+                HostRules {
+                    robots,
+                    fetched,
+                    slow,
+                    unavailable,
+                }
             })
             .await
     }
+}
+
+/// Why a robots.txt answer with this status keeps us off the host, if it does: a server
+/// error (RFC 9309: assume complete disallow) is a failing site, not a site's wish.
+fn unavailable(status: u16) -> Option<String> {
+    (!(200..500).contains(&status)).then(|| format!("robots.txt answered HTTP {status}"))
 }
 
 /// What a robots.txt answer means (RFC 9309): 2xx its rules, 4xx no rules, else nothing

@@ -32,6 +32,13 @@ pub(super) enum JobResult {
     /// A 3xx answer: the target is crawled as its own request.
     Redirect(Url),
     SkippedRobots,
+    /// The host could not be reached (or its robots.txt failed): nothing was asked of it.
+    HostUnavailable(String),
+    /// Handling the page panicked (now, or too often before on this content).
+    Panicked {
+        fetched: Box<Fetched>,
+        message: String,
+    },
     Failed(String),
 }
 
@@ -83,6 +90,9 @@ pub(super) async fn fetch_job(
     profiles: Arc<Profiles>,
 ) -> JobResult {
     let rules = host.rules(&fetcher, &cfg).await;
+    if let Some(why) = &rules.unavailable {
+        return JobResult::HostUnavailable(why.clone());
+    }
     if !rules.robots.allowed(&job.url) {
         return JobResult::SkippedRobots;
     }
@@ -139,6 +149,15 @@ pub(super) async fn fetch_job(
     {
         return JobResult::SameBody(Box::new(fetched));
     }
+    if job.previous.gives_up_on(&fetched.body_sha256) {
+        return JobResult::Panicked {
+            message: format!(
+                "handling this content panicked {} times; not tried again until it changes",
+                job.previous.panics
+            ),
+            fetched: Box::new(fetched),
+        };
+    }
     let fetched = Arc::new(fetched);
     let f2 = fetched.clone();
     let site = job.site;
@@ -169,6 +188,25 @@ pub(super) async fn fetch_job(
     match extraction {
         Ok(Ok(x)) => JobResult::Page(Box::new(fetched), Some(Box::new(x))),
         Ok(Err(e)) => JobResult::Failed(format!("cannot prepare the WARC record: {e}")),
-        Err(e) => JobResult::Failed(format!("extraction panicked: {e}")),
+        Err(e) => JobResult::Panicked {
+            fetched: Box::new(fetched),
+            message: format!("extraction panicked: {}", panic_message(e)),
+        },
     }
+}
+
+/// What a panicked task said (its message, when it gave one).
+pub(super) fn panic_message(e: tokio::task::JoinError) -> String {
+    if !e.is_panic() {
+        return e.to_string();
+    }
+    panic_text(e.into_panic().as_ref())
+}
+
+/// A panic's message, when it gave one.
+pub(super) fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
 }

@@ -56,7 +56,11 @@ pub struct SiteStats {
     pub new: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Pages that could not be fetched or archived (`unreachable` included).
     pub failed: usize,
+    /// Pages not fetched because their host could not be reached, or its robots.txt
+    /// answered with a server error.
+    pub unreachable: usize,
     pub skipped_robots: usize,
     pub listings: usize,
     pub other: usize,
@@ -88,6 +92,7 @@ impl CrawlReport {
             t.updated += s.updated;
             t.unchanged += s.unchanged;
             t.failed += s.failed;
+            t.unreachable += s.unreachable;
             t.skipped_robots += s.skipped_robots;
             t.listings += s.listings;
             t.other += s.other;
@@ -100,13 +105,28 @@ impl CrawlReport {
     /// One line: `new 3, updated 0, unchanged 1, failed 0, skipped by robots 0 (longbien: …)`.
     pub fn summary_line(&self) -> String {
         let fmt = |s: &SiteStats| {
+            let unreachable = match s.unreachable {
+                0 => String::new(),
+                n => format!(" ({n} on unreachable hosts)"),
+            };
             format!(
-                "fetched {}, new {}, updated {}, unchanged {}, failed {}, skipped by robots {}",
+                "fetched {}, new {}, updated {}, unchanged {}, failed {}{unreachable}, skipped by robots {}",
                 s.fetched, s.new, s.updated, s.unchanged, s.failed, s.skipped_robots
             )
         };
         let per_site: Vec<String> = self.sites.iter().map(|(n, s)| format!("{n}: {}", fmt(s))).collect();
         format!("{} [{}]", fmt(&self.total()), per_site.join("; "))
+    }
+}
+
+impl CrawlReport {
+    /// Sites some of whose hosts could not be reached (or failed their robots.txt), with
+    /// the pages that were therefore not fetched.
+    pub fn unreachable_sites(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.sites
+            .iter()
+            .filter(|(_, s)| s.unreachable > 0)
+            .map(|(n, s)| (n.as_str(), s.unreachable))
     }
 }
 

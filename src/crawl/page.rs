@@ -22,6 +22,7 @@ pub(super) struct Recorded {
     pub page_type: Option<PageType>,
     pub article_id: Option<String>,
     pub error: Option<String>,
+    pub panicked: bool,
 }
 
 impl Recorded {
@@ -35,6 +36,16 @@ impl Recorded {
             page_type: None,
             article_id: None,
             error: None,
+            panicked: false,
+        }
+    }
+
+    /// Handling the URL panicked: recorded failed, with the message, and counted.
+    pub fn panicked(message: String) -> Recorded {
+        Recorded {
+            error: Some(message),
+            panicked: true,
+            ..Recorded::new(UrlState::Failed)
         }
     }
 
@@ -64,6 +75,7 @@ impl Recorded {
             page_type: self.page_type,
             article_id: self.article_id.as_deref(),
             error: self.error.as_deref(),
+            panicked: self.panicked,
         }
     }
 }
@@ -100,6 +112,23 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             tracing::debug!("{}: disallowed by robots.txt", job.url);
             stats.skipped_robots += 1;
             return Recorded::new(UrlState::Robots).into();
+        }
+        JobResult::HostUnavailable(why) => {
+            tracing::debug!("{}: not fetched: {why}", job.url);
+            stats.failed += 1;
+            stats.unreachable += 1;
+            let mut r = Recorded::new(UrlState::Failed);
+            r.error = Some(why);
+            return r.into();
+        }
+        JobResult::Panicked { fetched, message } => {
+            tracing::error!("{}: {message}", job.url);
+            stats.fetched += 1;
+            stats.failed += 1;
+            // The content it panicked on, so the give-up rule knows when it changed.
+            let mut r = Recorded::panicked(message);
+            r.content_sha256 = Some(fetched.body_sha256.clone());
+            return r.into();
         }
         JobResult::Failed(e) => {
             tracing::warn!("{}: {e}", job.url);

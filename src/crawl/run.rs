@@ -66,6 +66,8 @@ pub(super) struct Crawl<'a> {
     /// Hosts whose robots.txt this run has stored and whose Sitemap lines it has queued.
     robots_done: HashSet<String>,
     inflight: JoinSet<(Job, JobResult)>,
+    /// The URL and site of each fetch task, so a task that panics is recorded as failed.
+    tasks: HashMap<tokio::task::Id, (String, usize)>,
     report: CrawlReport,
     progress: progress::Progress,
     /// Articles indexed since the last index commit.
@@ -111,6 +113,7 @@ impl<'a> Crawl<'a> {
             hosts: HashMap::new(),
             robots_done: HashSet::new(),
             inflight: JoinSet::new(),
+            tasks: HashMap::new(),
             report,
             since_commit: 0,
             started,
@@ -135,15 +138,12 @@ impl<'a> Crawl<'a> {
     /// Start fetches while there is room: up to `concurrency` in flight, and fewer while
     /// writes hold articles in memory.
     fn schedule(&mut self) -> Result<()> {
-        let room = if self.writer.pending() >= self.cfg.concurrency * 2 {
-            0
-        } else {
-            self.cfg.concurrency.saturating_sub(self.inflight.len())
-        };
-        if room == 0 || self.report.page_limit {
+        let room = self.room();
+        if room == 0 {
             return Ok(());
         }
-        let popped = self.frontier.pop(room)?;
+        // Past the run's page budget, only URLs already taken off the queue are started.
+        let popped = self.frontier.pop(room, !self.report.page_limit)?;
         self.report.page_limit |= popped.page_limit;
         for next in popped.next {
             let Some(host) = self.host(&next.url, next.site)? else {
@@ -160,12 +160,24 @@ impl<'a> Crawl<'a> {
                 previous: next.previous,
             };
             let (fetcher, cfg, profiles) = (self.fetcher.clone(), self.cfg.clone(), self.profiles.clone());
-            self.inflight.spawn(async move {
+            let task = (job.url.to_string(), job.site);
+            let handle = self.inflight.spawn(async move {
                 let r = fetch_job(&job, host, fetcher, cfg, profiles).await;
                 (job, r)
             });
+            self.tasks.insert(handle.id(), task);
         }
         Ok(())
+    }
+
+    /// Fetches that may start now: up to `concurrency` in flight, none while writes hold
+    /// many articles in memory.
+    fn room(&self) -> usize {
+        if self.writer.pending() >= self.cfg.concurrency * 2 {
+            0
+        } else {
+            self.cfg.concurrency.saturating_sub(self.inflight.len())
+        }
     }
 
     /// The politeness state of a URL's host, made on its first URL.
@@ -208,8 +220,11 @@ impl<'a> Crawl<'a> {
                     self.report.timed_out = true;
                     Event::Stop
                 }
-                r = self.inflight.join_next(), if !self.inflight.is_empty() => match r {
-                    Some(Ok(done)) => Event::Fetched(Box::new(done)),
+                r = self.inflight.join_next_with_id(), if !self.inflight.is_empty() => match r {
+                    Some(Ok((id, done))) => {
+                        self.tasks.remove(&id);
+                        Event::Fetched(Box::new(done))
+                    }
                     Some(Err(e)) => Event::FetchTaskFailed(e),
                     None => continue,
                 },
@@ -231,7 +246,7 @@ impl<'a> Crawl<'a> {
                 let (job, result) = *done;
                 self.fetched(job, result).await?;
             }
-            Event::FetchTaskFailed(e) => tracing::error!("a fetch task failed: {e}"),
+            Event::FetchTaskFailed(e) => self.fetch_task_failed(e)?,
             Event::Written(landed) => self.written(*landed)?,
             Event::Idle => self.writer.flush(),
             Event::Failed(e) => return Err(e),
@@ -239,6 +254,7 @@ impl<'a> Crawl<'a> {
                 tracing::warn!("stopping: abandoning {} request(s) in flight", self.inflight.len());
                 self.inflight.abort_all();
                 while self.inflight.join_next().await.is_some() {}
+                self.tasks.clear();
                 // Articles staged or being written are finished and recorded.
                 self.writer.wait_all().await?;
                 while let Some(landed) = self.writer.landed().await {
@@ -278,7 +294,18 @@ impl<'a> Crawl<'a> {
             self.robots_done.insert(key);
         }
         let stats = self.report.sites.get_mut(&site.name).expect("site in report");
-        let handled = page::handle(&self.cfg, site, &job, result, stats);
+        // A panic while handling one page is that page's failure, not the run's.
+        let handled = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            page::handle(&self.cfg, site, &job, result, stats)
+        })) {
+            Ok(h) => h,
+            Err(p) => {
+                let message = format!("handling the page panicked: {}", super::job::panic_text(p.as_ref()));
+                tracing::error!("{}: {message}", job.url);
+                stats.failed += 1;
+                Recorded::panicked(message).into()
+            }
+        };
         let url = job.url.as_str();
         let Some(to_archive) = handled.archive else {
             return self.settle(job.site, url, &handled.recorded, &handled.links);
@@ -301,6 +328,19 @@ impl<'a> Crawl<'a> {
             }
             Submitted::Failed { tag, error } => self.write_failed(tag, &error),
         }
+    }
+
+    /// A fetch task panicked (or was cancelled): its URL is recorded as failed, with the
+    /// panic's message, and the run goes on.
+    fn fetch_task_failed(&mut self, e: JoinError) -> Result<()> {
+        let Some((url, site)) = self.tasks.remove(&e.id()) else {
+            tracing::error!("a fetch task failed: {e}");
+            return Ok(());
+        };
+        let message = format!("the fetch panicked: {}", super::job::panic_message(e));
+        tracing::error!("{url}: {message}");
+        self.stats(site).failed += 1;
+        self.settle(site, &url, &Recorded::panicked(message), &[])
     }
 
     /// An article write landed: index the article, count it, and only then record its URL.
@@ -342,10 +382,16 @@ impl<'a> Crawl<'a> {
         self.report.sites.get_mut(name).expect("site in report")
     }
 
-    /// Record a URL's outcome with its links, and show the site's progress.
+    /// Record a URL's outcome with its links, and show the site's progress. The same
+    /// transaction takes the URLs the next [`Crawl::schedule`] will start.
     fn settle(&mut self, site: usize, url: &str, recorded: &Recorded, links: &[Link]) -> Result<()> {
         let site = &self.cfg.sites[site];
-        self.frontier.settle(site, url, &recorded.as_ref(), links)?;
+        let room = self.room();
+        if !self.report.page_limit {
+            self.report.page_limit |= self.frontier.settle(site, url, &recorded.as_ref(), links, room)?;
+        } else {
+            self.frontier.settle(site, url, &recorded.as_ref(), links, 0)?;
+        }
         let stats = &self.report.sites[&site.name];
         self.progress
             .update(&site.name, stats, self.frontier.queued(&site.name));

@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS urls (
     content_sha256 TEXT,
     page_type      TEXT,               -- article | listing | other (of the last 2xx page)
     article_id     TEXT,
-    error          TEXT
+    error          TEXT,
+    panics         INTEGER NOT NULL DEFAULT 0  -- fetches in a row whose handling panicked
 );
 CREATE INDEX IF NOT EXISTS urls_queue ON urls (run, state, priority, seq);
 CREATE INDEX IF NOT EXISTS urls_path ON urls (run, path_key) WHERE path_key IS NOT NULL;
@@ -192,9 +193,20 @@ pub struct Previous {
     pub last_modified: Option<String>,
     pub content_sha256: Option<String>,
     pub page_type: Option<PageType>,
+    /// Fetches in a row whose handling panicked (on the content `content_sha256`).
+    pub panics: u32,
 }
 
+/// After this many panics on the same content, a URL is fetched but no longer handled until
+/// its content changes: a page that crashes the extractor does not do so on every run.
+pub const MAX_PANICS: u32 = 3;
+
 impl Previous {
+    /// Whether handling this content has panicked too often to try again.
+    pub fn gives_up_on(&self, body_sha256: &str) -> bool {
+        self.panics >= MAX_PANICS && self.content_sha256.as_deref() == Some(body_sha256)
+    }
+
     /// Re-fetch conditionally only pages that were articles: listings and start pages are
     /// where new links appear, so they are always fetched (and parsed) in full.
     pub fn conditional(&self) -> bool {
@@ -213,6 +225,8 @@ pub struct Outcome<'a> {
     pub page_type: Option<PageType>,
     pub article_id: Option<&'a str>,
     pub error: Option<&'a str>,
+    /// Handling the fetch panicked (counted: see [`MAX_PANICS`]).
+    pub panicked: bool,
 }
 
 impl Outcome<'_> {
@@ -227,6 +241,7 @@ impl Outcome<'_> {
             page_type: None,
             article_id: None,
             error: None,
+            panicked: false,
         }
     }
 }
@@ -271,6 +286,19 @@ impl State {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(&e)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(&e)?;
         conn.execute_batch(SCHEMA).map_err(&e)?;
+        // Stores made before the `panics` column get it.
+        let has_panics: bool = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('urls') WHERE name = 'panics'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(&e)?
+            > 0;
+        if !has_panics {
+            conn.execute_batch("ALTER TABLE urls ADD COLUMN panics INTEGER NOT NULL DEFAULT 0")
+                .map_err(&e)?;
+        }
         let unfinished: Option<i64> = conn
             .query_row(
                 "SELECT id FROM runs WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -470,7 +498,7 @@ impl Tx<'_> {
         let mut stmt = self
             .tx
             .prepare_cached(
-                "SELECT url, site, depth, etag, last_modified, content_sha256, page_type FROM urls
+                "SELECT url, site, depth, etag, last_modified, content_sha256, page_type, panics FROM urls
                  WHERE run = ?1 AND state = ?3 ORDER BY priority, seq LIMIT ?2",
             )
             .map_err(&e)?;
@@ -485,6 +513,7 @@ impl Tx<'_> {
                         last_modified: r.get(4)?,
                         content_sha256: r.get(5)?,
                         page_type: r.get(6)?,
+                        panics: r.get(7)?,
                     },
                 })
             })
@@ -528,7 +557,8 @@ impl Tx<'_> {
                     last_modified = COALESCE(?6, last_modified),
                     content_sha256 = COALESCE(?7, content_sha256),
                     page_type = COALESCE(?8, page_type), article_id = COALESCE(?9, article_id),
-                    error = ?10
+                    error = ?10,
+                    panics = CASE WHEN ?11 THEN panics + 1 WHEN ?2 = 'skipped' THEN panics ELSE 0 END
                  WHERE url = ?1",
             )
             .map_err(self.err())?
@@ -542,7 +572,8 @@ impl Tx<'_> {
                 o.content_sha256,
                 o.page_type,
                 o.article_id,
-                o.error
+                o.error,
+                o.panicked
             ])
             .map_err(self.err())?;
         Ok(())
@@ -669,5 +700,60 @@ mod tests {
         admit(&mut s, "http://a/1", 0, None, 10, false).unwrap();
         admit(&mut s, "http://a/2", 0, None, 10, true).unwrap();
         assert_eq!(pop(&mut s, 1).unwrap()[0].url, "http://a/2");
+    }
+
+    #[test]
+    fn a_url_whose_handling_panics_is_given_up_on_until_its_content_changes() {
+        // A page that panicked the run was retried at every run forever.
+        let dir = tempfile::tempdir().unwrap();
+        for n in 1..=MAX_PANICS {
+            let mut s = open(dir.path());
+            assert!(admit(&mut s, "http://a/1", 0, None, 10, false).unwrap());
+            let q = pop(&mut s, 1).unwrap();
+            assert_eq!(q[0].previous.panics, n - 1);
+            assert!(!q[0].previous.gives_up_on("sha-1"));
+            s.write(|t| {
+                t.record(
+                    "http://a/1",
+                    &Outcome {
+                        content_sha256: Some("sha-1"),
+                        panicked: true,
+                        ..Outcome::of(UrlState::Failed)
+                    },
+                )
+            })
+            .unwrap();
+            s.end_run(RunOutcome::Completed, "{}").unwrap();
+        }
+        let mut s = open(dir.path());
+        admit(&mut s, "http://a/1", 0, None, 10, false).unwrap();
+        let q = pop(&mut s, 1).unwrap();
+        assert!(
+            q[0].previous.gives_up_on("sha-1"),
+            "the same content is not handled again"
+        );
+        assert!(!q[0].previous.gives_up_on("sha-2"), "changed content is");
+        // A fetch that is handled resets the count.
+        s.write(|t| t.record("http://a/1", &Outcome::of(UrlState::Done)))
+            .unwrap();
+        s.end_run(RunOutcome::Completed, "{}").unwrap();
+        let mut s = open(dir.path());
+        admit(&mut s, "http://a/1", 0, None, 10, false).unwrap();
+        assert_eq!(pop(&mut s, 1).unwrap()[0].previous.panics, 0);
+    }
+
+    #[test]
+    fn a_store_made_before_the_panics_column_gets_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let old = SCHEMA.replace(
+            ",\n    panics         INTEGER NOT NULL DEFAULT 0  -- fetches in a row whose handling panicked",
+            "",
+        );
+        assert!(!old.contains("panics"));
+        Connection::open(&path).unwrap().execute_batch(&old).unwrap();
+        let mut s = State::open(&path).unwrap();
+        assert!(admit(&mut s, "http://a/1", 0, None, 10, false).unwrap());
+        assert_eq!(pop(&mut s, 1).unwrap()[0].previous.panics, 0);
     }
 }

@@ -13,7 +13,6 @@
 use chrono::{DateTime, FixedOffset};
 use ego_tree::NodeId;
 use scraper::Html;
-use std::collections::HashSet;
 use url::Url;
 
 use super::dom::{self, Block, BlockKind};
@@ -62,11 +61,11 @@ impl<'a> Doc<'a> {
         let now = page
             .fetched_at
             .unwrap_or_else(|| chrono::Utc::now().with_timezone(&crate::time::vn_offset()));
-        let removed: HashSet<NodeId> = profile.map(|p| p.removed_nodes(html)).unwrap_or_default();
-        let blocks: Vec<Block> = dom::blocks(html)
-            .into_iter()
-            .filter(|b| !removed.contains(&b.owner) && !b.ancestors(html).any(|a| removed.contains(&a)))
-            .collect();
+        let removed = dom::Subtrees::of(html, profile.map(|p| p.removed_nodes(html)).unwrap_or_default());
+        let mut blocks = dom::blocks(html);
+        if !removed.is_empty() {
+            blocks.retain(|b| !removed.holds(b));
+        }
         Doc {
             html,
             els,
@@ -99,8 +98,8 @@ impl<'a> Doc<'a> {
             None => microdata_body(self.html, &self.els, &self.blocks)
                 .map_or_else(|| containers(self.html, &self.blocks), |b| vec![b]),
         };
-        let in_container = |b: &Block| chosen.iter().any(|&c| b.is_within(self.html, c));
-        let blocks: Vec<&Block> = self.blocks.iter().filter(|b| in_container(b)).collect();
+        let inside = dom::Subtrees::of(self.html, chosen.iter().copied());
+        let blocks: Vec<&Block> = self.blocks.iter().filter(|b| inside.holds(b)).collect();
         Container {
             first: chosen.first().copied(),
             chars: blocks.iter().map(|b| b.chars()).sum(),

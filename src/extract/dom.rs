@@ -5,6 +5,7 @@
 use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
 use scraper::{ElementRef, Html, Node};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Elements whose content is never article text.
@@ -396,7 +397,8 @@ pub struct Block {
     pub bold_chars: usize,
     pub kind: BlockKind,
     /// The block element that holds the text (its ancestors are the tree's: see
-    /// [`Block::is_within`]; a copy per block made memory quadratic in a page's depth).
+    /// [`Block::ancestors`] and [`Subtrees`]; a copy per block made memory quadratic in a
+    /// page's depth).
     pub owner: NodeId,
     pub right_aligned: bool,
     pub italic_chars: usize,
@@ -413,11 +415,6 @@ impl Block {
             .into_iter()
             .flat_map(|n| n.ancestors())
             .map(|a| a.id())
-    }
-
-    /// Is the block's text inside the element `id` (or `id` itself)?
-    pub fn is_within(&self, html: &Html, id: NodeId) -> bool {
-        self.owner == id || self.ancestors(html).any(|a| a == id)
     }
 
     pub fn chars(&self) -> usize {
@@ -489,6 +486,31 @@ struct Style {
     link: bool,
     bold: bool,
     italic: bool,
+}
+
+/// The nodes of some subtrees (roots included): "is this block inside one of them" is one
+/// lookup of its owner, however deep the page.
+pub struct Subtrees(HashSet<NodeId>);
+
+impl Subtrees {
+    pub fn of(html: &Html, roots: impl IntoIterator<Item = NodeId>) -> Subtrees {
+        let mut nodes = HashSet::new();
+        for root in roots {
+            if let Some(r) = html.tree.get(root) {
+                nodes.extend(r.descendants().map(|d| d.id()));
+            }
+        }
+        Subtrees(nodes)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Is the block's text inside one of the subtrees?
+    pub fn holds(&self, b: &Block) -> bool {
+        self.0.contains(&b.owner)
+    }
 }
 
 /// Walk the document and return its text blocks in document order.

@@ -470,9 +470,10 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String 
 /// when it holds real prose: the page's own statement beats any score.
 fn microdata_body(html: &Html, els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
     els.article_body.iter().map(|e| e.id()).find(|&id| {
+        let inside = dom::Subtrees::of(html, [id]);
         let chars: usize = blocks
             .iter()
-            .filter(|b| b.is_within(html, id))
+            .filter(|b| inside.holds(b))
             .filter(|b| !matches!(b.kind, BlockKind::Heading(_)))
             .map(|b| b.chars())
             .sum();
