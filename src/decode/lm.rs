@@ -197,31 +197,12 @@ impl Counts {
 
     /// Read a model file (gzip TSV) back into counts, e.g. to extend it.
     pub fn read_model(bytes: &[u8]) -> Result<Self> {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Model(format!("cannot read model: {e}")))?;
+        let text = inflate(bytes)?;
         let mut counts = Counts::default();
-        for line in text.lines() {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let mut f = line.split('\t');
-            let (Some(kind), Some(key), Some(n)) = (f.next(), f.next(), f.next()) else {
-                return Err(Error::Model(format!("bad model line {line:?}")));
-            };
-            let n: u64 = n.parse().map_err(|_| Error::Model(format!("bad count in {line:?}")))?;
-            match kind {
-                "U" => *counts.unigrams.entry(key.to_owned()).or_default() += n,
-                "B" => {
-                    let (a, b) = key
-                        .split_once(' ')
-                        .ok_or_else(|| Error::Model(format!("bad bigram {line:?}")))?;
-                    *counts.bigrams.entry((a.to_owned(), b.to_owned())).or_default() += n;
-                }
-                _ => return Err(Error::Model(format!("bad model line {line:?}"))),
-            }
-        }
+        parse_model(&text, |line| match line {
+            Line::Unigram(w, n) => *counts.unigrams.entry(w.to_owned()).or_default() += n,
+            Line::Bigram(a, b, n) => *counts.bigrams.entry((a.to_owned(), b.to_owned())).or_default() += n,
+        })?;
         Ok(counts)
     }
 
@@ -440,33 +421,14 @@ impl Model {
 
     /// Load a model file (gzip TSV).
     pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(bytes)
-            .read_to_string(&mut text)
-            .map_err(|e| Error::Model(format!("cannot read model: {e}")))?;
+        let text = inflate(bytes)?;
         // Straight into the indexed tables: the model loads on every process's first repair.
         let mut counts: HashMap<&str, u64, BuildFastHasher> = HashMap::default();
         let mut pairs: Vec<(&str, &str, u64)> = Vec::new();
-        for line in text.lines() {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let mut f = line.splitn(3, '\t');
-            let (Some(kind), Some(key), Some(n)) = (f.next(), f.next(), f.next()) else {
-                return Err(Error::Model(format!("bad model line {line:?}")));
-            };
-            let n: u64 = n.parse().map_err(|_| Error::Model(format!("bad count in {line:?}")))?;
-            match kind {
-                "U" => *counts.entry(key).or_default() += n,
-                "B" => {
-                    let (a, b) = key
-                        .split_once(' ')
-                        .ok_or_else(|| Error::Model(format!("bad bigram {line:?}")))?;
-                    pairs.push((a, b, n));
-                }
-                _ => return Err(Error::Model(format!("bad model line {line:?}"))),
-            }
-        }
+        parse_model(&text, |line| match line {
+            Line::Unigram(w, n) => *counts.entry(w).or_default() += n,
+            Line::Bigram(a, b, n) => pairs.push((a, b, n)),
+        })?;
         Ok(Model::index(
             |w| counts.get(w).copied(),
             counts.keys().copied(),
@@ -718,6 +680,49 @@ pub fn install_from_archive(archive: &Path) -> Result<bool> {
 /// The model in use: an installed one, or the embedded default.
 pub fn model() -> &'static Model {
     MODEL.get_or_init(Model::embedded)
+}
+
+/// A model file's text: gzip-compressed TSV.
+fn inflate(bytes: &[u8]) -> Result<String> {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .map_err(|e| Error::Model(format!("cannot read model: {e}")))?;
+    Ok(text)
+}
+
+/// One line of a model file.
+enum Line<'a> {
+    /// `U<TAB>syllable<TAB>count`
+    Unigram(&'a str, u64),
+    /// `B<TAB>first second<TAB>count`
+    Bigram(&'a str, &'a str, u64),
+}
+
+/// The one parser of the model file format: each count line to `each`; `#` lines and blank
+/// lines are skipped; anything else is an error naming the line.
+fn parse_model<'a>(text: &'a str, mut each: impl FnMut(Line<'a>)) -> Result<()> {
+    for line in text.lines() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let mut f = line.splitn(3, '\t');
+        let (Some(kind), Some(key), Some(n)) = (f.next(), f.next(), f.next()) else {
+            return Err(Error::Model(format!("bad model line {line:?}")));
+        };
+        let n: u64 = n.parse().map_err(|_| Error::Model(format!("bad count in {line:?}")))?;
+        match kind {
+            "U" => each(Line::Unigram(key, n)),
+            "B" => {
+                let (a, b) = key
+                    .split_once(' ')
+                    .ok_or_else(|| Error::Model(format!("bad bigram {line:?}")))?;
+                each(Line::Bigram(a, b, n));
+            }
+            _ => return Err(Error::Model(format!("bad model line {line:?}"))),
+        }
+    }
+    Ok(())
 }
 
 fn output(source: std::io::Error) -> Error {
