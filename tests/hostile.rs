@@ -201,3 +201,41 @@ async fn an_unreachable_portal_is_a_failure_cron_hears_about() {
     common::json_files(&archive, &mut files);
     assert_eq!(files.len(), 5, "the live site was crawled as usual");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_during_a_long_crawl_finds_what_it_archived() {
+    // The index was committed every 2,000 articles: on a polite crawl, search found nothing
+    // for hours. It is now committed at least every minute (here, every 200 ms).
+    let log: Log = Arc::default();
+    let app = axum::Router::new().fallback(twelve).with_state(log.clone());
+    let (base, server) = common::serve(app).await;
+    let cfg = format!("rate = 4.0\n[[site]]\nname = \"t\"\nstart_urls = [\"{base}/\"]\n");
+    let dir = tempfile::tempdir().unwrap();
+    let opts = vnnews::crawl::RunOptions {
+        index_commit_interval: Some(std::time::Duration::from_millis(200)),
+        ..Default::default()
+    };
+    let (_tx, stop) = tokio::sync::watch::channel(false);
+    let root = dir.path().to_owned();
+    let crawl = tokio::spawn(async move {
+        let cfg = vnnews::config::Config::from_toml(&cfg).unwrap();
+        vnnews::crawl::run_into(cfg, &root, vnnews::extract::profile::Profiles::builtin(), &opts, stop)
+            .await
+            .unwrap()
+    });
+    // 13 pages at 4 per second: after two seconds the crawl is midway.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let index = vnnews::index::open(&dir.path().join("index")).unwrap();
+    let found = vnnews::search::search(&index, "quận", &vnnews::search::SearchOptions::default())
+        .unwrap()
+        .total;
+    assert!(!crawl.is_finished(), "the crawl ended before the search");
+    assert!(
+        found > 0,
+        "nothing searchable while the crawl runs: {:?}",
+        log.lock().unwrap()
+    );
+    let report = crawl.await.unwrap();
+    server.abort();
+    assert_eq!(report.total().new, 12);
+}

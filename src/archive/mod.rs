@@ -247,6 +247,15 @@ impl Archive {
     /// Open (creating if needed) an archive for writing: takes the archive's lock (failing
     /// with [`Error::Locked`] while another run holds it), finishes WARC files a crash left
     /// open and removes stray temporary files.
+    /// Whether a run holds the archive's lock (is writing it) right now. A reader's check:
+    /// it takes no lock that lasts, and works on a read-only copy.
+    pub fn is_being_written(root: &Path) -> bool {
+        let Ok(f) = std::fs::File::open(root.join(".lock")) else {
+            return false;
+        };
+        matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))
+    }
+
     pub fn open(root: &Path) -> Result<Archive> {
         std::fs::create_dir_all(root).at(root)?;
         let lock_path = root.join(".lock");

@@ -107,6 +107,11 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     )?;
     match st.indexed {
         Some(n) if st.index_matches_archive => outln!("index: {n} documents, one per article"),
+        // During a crawl the index catches up by itself (and reindex would wait for the lock).
+        Some(n) if Archive::is_being_written(&cli.archive) => outln!(
+            "index: {n} documents for {} articles — a crawl is writing the archive; its index commits at least every minute",
+            st.articles
+        ),
         Some(n) => outln!(
             "index: {n} documents for {} articles — run `vnnews reindex`",
             st.articles

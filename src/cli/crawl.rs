@@ -79,6 +79,7 @@ pub(super) async fn cmd_crawl(cli: &Cli, a: &CrawlArgs) -> Result<ExitCode> {
         max_duration: a.max_duration.map(std::time::Duration::from_secs_f64),
         sites: a.sites.clone(),
         show_progress: cli.quiet == 0 && !a.json && std::io::stderr().is_terminal(),
+        ..RunOptions::default()
     };
     let (report, code) = match crawl_with(cli, cfg, profiles, opts, a.json).await {
         Err(e) if matches!(e.downcast_ref::<crate::Error>(), Some(crate::Error::Locked { .. })) => {

@@ -45,6 +45,9 @@ pub struct RunOptions {
     pub sites: Vec<String>,
     /// Draw progress bars (on a terminal).
     pub show_progress: bool,
+    /// Commit the index at least this often while articles arrive (default: a minute), so
+    /// a search during a long crawl finds what it archived.
+    pub index_commit_interval: Option<Duration>,
 }
 
 /// Counts for one site.

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::Instant;
@@ -24,10 +25,12 @@ use crate::error::Result;
 use crate::extract::profile::Profiles;
 use crate::index::Indexer;
 
-/// Index commits, at most one per this many archived articles (and at the end of a run). The
-/// index is derived data: what a killed run archived but did not commit is indexed by the
-/// next (see [`super::run_into`]).
+/// Index commits: after this many archived articles, or [`INDEX_COMMIT_INTERVAL`] after the
+/// last commit when articles arrived since, and at the end of a run. The index is derived
+/// data: what a killed run archived but did not commit is indexed by the next (see
+/// [`super::run_into`]).
 const INDEX_COMMIT_EVERY: usize = 2_000;
+const INDEX_COMMIT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// What the run loop waits for.
 pub(super) enum Event {
@@ -70,8 +73,10 @@ pub(super) struct Crawl<'a> {
     tasks: HashMap<tokio::task::Id, (String, usize)>,
     report: CrawlReport,
     progress: progress::Progress,
-    /// Articles indexed since the last index commit.
+    /// Articles indexed since the last index commit, and when that was.
     since_commit: usize,
+    last_commit: Instant,
+    commit_interval: Duration,
     started: Instant,
     deadline: Option<Instant>,
     cancel: watch::Receiver<bool>,
@@ -116,6 +121,8 @@ impl<'a> Crawl<'a> {
             tasks: HashMap::new(),
             report,
             since_commit: 0,
+            last_commit: started,
+            commit_interval: opts.index_commit_interval.unwrap_or(INDEX_COMMIT_INTERVAL),
             started,
             deadline: opts.max_duration.map(|d| started + d),
             cancel,
@@ -263,9 +270,12 @@ impl<'a> Crawl<'a> {
                 return Ok(false);
             }
         }
-        if self.since_commit >= INDEX_COMMIT_EVERY {
+        if self.since_commit >= INDEX_COMMIT_EVERY
+            || self.since_commit > 0 && self.last_commit.elapsed() >= self.commit_interval
+        {
             self.indexer.commit()?;
             self.since_commit = 0;
+            self.last_commit = Instant::now();
         }
         Ok(true)
     }
