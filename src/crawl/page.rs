@@ -12,50 +12,24 @@ use crate::archive::{FetchInfo, warc};
 use crate::config::{Config, Site};
 use crate::extract::{self, PageType};
 
-/// What a fetch gave, for the URL's row in the state store (owned strings).
-pub(super) struct Recorded {
-    pub state: UrlState,
-    pub status: Option<u16>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub content_sha256: Option<String>,
-    pub page_type: Option<PageType>,
-    pub article_id: Option<String>,
-    pub error: Option<String>,
-    pub panicked: bool,
-}
-
-impl Recorded {
-    pub fn new(state: UrlState) -> Recorded {
-        Recorded {
-            state,
-            status: None,
-            etag: None,
-            last_modified: None,
-            content_sha256: None,
-            page_type: None,
-            article_id: None,
-            error: None,
-            panicked: false,
-        }
-    }
-
+/// The outcomes a fetch gives (see [`handle`]).
+impl Outcome {
     /// Handling the URL panicked: recorded failed, with the message, and counted.
-    pub fn panicked(message: String) -> Recorded {
-        Recorded {
+    pub fn panicked(message: String) -> Outcome {
+        Outcome {
             error: Some(message),
             panicked: true,
-            ..Recorded::new(UrlState::Failed)
+            ..Outcome::of(UrlState::Failed)
         }
     }
 
-    fn fetched(state: UrlState, f: &Fetched) -> Recorded {
-        Recorded {
+    fn fetched(state: UrlState, f: &Fetched) -> Outcome {
+        Outcome {
             status: Some(f.status),
             etag: f.header("etag").map(str::to_owned),
             last_modified: f.header("last-modified").map(str::to_owned),
             content_sha256: (200..300).contains(&f.status).then(|| f.body_sha256.clone()),
-            ..Recorded::new(state)
+            ..Outcome::of(state)
         }
     }
 
@@ -63,20 +37,6 @@ impl Recorded {
     pub fn fail(&mut self, error: String) {
         self.state = UrlState::Failed;
         self.error = Some(error);
-    }
-
-    pub fn as_ref(&self) -> Outcome<'_> {
-        Outcome {
-            state: self.state,
-            status: self.status,
-            etag: self.etag.as_deref(),
-            last_modified: self.last_modified.as_deref(),
-            content_sha256: self.content_sha256.as_deref(),
-            page_type: self.page_type,
-            article_id: self.article_id.as_deref(),
-            error: self.error.as_deref(),
-            panicked: self.panicked,
-        }
     }
 }
 
@@ -89,14 +49,14 @@ pub(super) struct ToArchive {
 
 /// What one fetch becomes.
 pub(super) struct Handled {
-    pub recorded: Recorded,
+    pub recorded: Outcome,
     /// Links to queue.
     pub links: Vec<Link>,
     pub archive: Option<Box<ToArchive>>,
 }
 
-impl From<Recorded> for Handled {
-    fn from(recorded: Recorded) -> Handled {
+impl From<Outcome> for Handled {
+    fn from(recorded: Outcome) -> Handled {
         Handled {
             recorded,
             links: Vec::new(),
@@ -111,13 +71,13 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
         JobResult::SkippedRobots => {
             tracing::debug!("{}: disallowed by robots.txt", job.url);
             stats.skipped_robots += 1;
-            return Recorded::new(UrlState::Robots).into();
+            return Outcome::of(UrlState::Robots).into();
         }
         JobResult::HostUnavailable(why) => {
             tracing::debug!("{}: not fetched: {why}", job.url);
             stats.failed += 1;
             stats.unreachable += 1;
-            let mut r = Recorded::new(UrlState::Failed);
+            let mut r = Outcome::of(UrlState::Failed);
             r.error = Some(why);
             return r.into();
         }
@@ -126,14 +86,14 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             stats.fetched += 1;
             stats.failed += 1;
             // The content it panicked on, so the give-up rule knows when it changed.
-            let mut r = Recorded::panicked(message);
+            let mut r = Outcome::panicked(message);
             r.content_sha256 = Some(fetched.body_sha256.clone());
             return r.into();
         }
         JobResult::Failed(e) => {
             tracing::warn!("{}: {e}", job.url);
             stats.failed += 1;
-            let mut r = Recorded::new(UrlState::Failed);
+            let mut r = Outcome::of(UrlState::Failed);
             r.error = Some(e);
             return r.into();
         }
@@ -147,23 +107,23 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
                     depth: job.depth,
                     front: true,
                 }],
-                ..Recorded::new(UrlState::Redirect).into()
+                ..Outcome::of(UrlState::Redirect).into()
             };
         }
         JobResult::NotModified(status) => {
             stats.fetched += 1;
             stats.not_modified += 1;
             stats.unchanged += 1;
-            return Recorded {
+            return Outcome {
                 status: Some(status),
-                ..Recorded::new(UrlState::NotModified)
+                ..Outcome::of(UrlState::NotModified)
             }
             .into();
         }
         JobResult::SameBody(f) => {
             stats.fetched += 1;
             stats.unchanged += 1;
-            return Recorded::fetched(UrlState::Unchanged, &f).into();
+            return Outcome::fetched(UrlState::Unchanged, &f).into();
         }
         JobResult::Page(f, x) => (f, x),
     };
@@ -179,7 +139,7 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
     if !(200..300).contains(&f.status) {
         tracing::warn!("{}: HTTP {}", job.url, f.status);
         stats.failed += 1;
-        let mut r = Recorded::fetched(UrlState::Failed, &f);
+        let mut r = Outcome::fetched(UrlState::Failed, &f);
         r.error = Some(format!("HTTP {}", f.status));
         return r.into();
     }
@@ -187,9 +147,9 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
         stats.other += 1;
         return Handled {
             links: feed_links(cfg, job, &f),
-            ..Recorded {
+            ..Outcome {
                 page_type: Some(PageType::Other),
-                ..Recorded::fetched(UrlState::Done, &f)
+                ..Outcome::fetched(UrlState::Done, &f)
             }
             .into()
         };
@@ -208,7 +168,7 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
         .collect();
     let mut article = x.article;
     article.site = site.name.clone();
-    let mut recorded = Recorded::fetched(UrlState::Done, &f);
+    let mut recorded = Outcome::fetched(UrlState::Done, &f);
     recorded.page_type = Some(page_type);
     match page_type {
         PageType::Listing => stats.listings += 1,
@@ -217,7 +177,7 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             if !article.is_archivable() {
                 tracing::warn!("{}: article page without text; not archived", job.url);
                 stats.failed += 1;
-                let mut r = Recorded::fetched(UrlState::Failed, &f);
+                let mut r = Outcome::fetched(UrlState::Failed, &f);
                 r.error = Some("article page without text".into());
                 return Handled { links, ..r.into() };
             }

@@ -16,8 +16,8 @@ use super::fetch::Fetcher;
 use super::frontier::{Frontier, Link};
 use super::host::{Host, host_key};
 use super::job::{Job, JobResult, fetch_job};
-use super::page::{self, Recorded, ToArchive};
-use super::state::{RunOutcome, State, UrlState};
+use super::page::{self, ToArchive};
+use super::state::{Outcome, RunOutcome, State, UrlState};
 use super::{CrawlReport, RunOptions, SiteStats, progress};
 use crate::archive::{self, Archive, Landed, Submitted};
 use crate::config::Config;
@@ -52,7 +52,7 @@ pub(super) enum Event {
 pub(super) struct Writing {
     url: String,
     site: usize,
-    recorded: Recorded,
+    recorded: Outcome,
     links: Vec<Link>,
 }
 
@@ -155,7 +155,7 @@ impl<'a> Crawl<'a> {
         for next in popped.next {
             let Some(host) = self.host(&next.url, next.site)? else {
                 tracing::debug!("{}: no host to fetch it from; dropped", next.url);
-                let mut recorded = Recorded::new(UrlState::Failed);
+                let mut recorded = Outcome::of(UrlState::Failed);
                 recorded.error = Some("no host to fetch it from".into());
                 self.settle(next.site, next.url.as_str(), &recorded, &[])?;
                 continue;
@@ -313,7 +313,7 @@ impl<'a> Crawl<'a> {
                 let message = format!("handling the page panicked: {}", super::job::panic_text(p.as_ref()));
                 tracing::error!("{}: {message}", job.url);
                 stats.failed += 1;
-                Recorded::panicked(message).into()
+                Outcome::panicked(message).into()
             }
         };
         let url = job.url.as_str();
@@ -350,7 +350,7 @@ impl<'a> Crawl<'a> {
         let message = format!("the fetch panicked: {}", super::job::panic_message(e));
         tracing::error!("{url}: {message}");
         self.stats(site).failed += 1;
-        self.settle(site, &url, &Recorded::panicked(message), &[])
+        self.settle(site, &url, &Outcome::panicked(message), &[])
     }
 
     /// An article write landed: index the article, count it, and only then record its URL.
@@ -394,13 +394,13 @@ impl<'a> Crawl<'a> {
 
     /// Record a URL's outcome with its links, and show the site's progress. The same
     /// transaction takes the URLs the next [`Crawl::schedule`] will start.
-    fn settle(&mut self, site: usize, url: &str, recorded: &Recorded, links: &[Link]) -> Result<()> {
+    fn settle(&mut self, site: usize, url: &str, recorded: &Outcome, links: &[Link]) -> Result<()> {
         let site = &self.cfg.sites[site];
         let room = self.room();
         if !self.report.page_limit {
-            self.report.page_limit |= self.frontier.settle(site, url, &recorded.as_ref(), links, room)?;
+            self.report.page_limit |= self.frontier.settle(site, url, recorded, links, room)?;
         } else {
-            self.frontier.settle(site, url, &recorded.as_ref(), links, 0)?;
+            self.frontier.settle(site, url, recorded, links, 0)?;
         }
         let stats = &self.report.sites[&site.name];
         self.progress

@@ -216,22 +216,22 @@ impl Previous {
 
 /// The outcome of one fetch, for the URL's row.
 #[derive(Debug)]
-pub struct Outcome<'a> {
+pub struct Outcome {
     pub state: UrlState,
     pub status: Option<u16>,
-    pub etag: Option<&'a str>,
-    pub last_modified: Option<&'a str>,
-    pub content_sha256: Option<&'a str>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_sha256: Option<String>,
     pub page_type: Option<PageType>,
-    pub article_id: Option<&'a str>,
-    pub error: Option<&'a str>,
+    pub article_id: Option<String>,
+    pub error: Option<String>,
     /// Handling the fetch panicked (counted: see [`MAX_PANICS`]).
     pub panicked: bool,
 }
 
-impl Outcome<'_> {
+impl Outcome {
     /// An outcome with nothing but its state.
-    pub fn of(state: UrlState) -> Outcome<'static> {
+    pub fn of(state: UrlState) -> Outcome {
         Outcome {
             state,
             status: None,
@@ -633,7 +633,7 @@ mod tests {
                 "http://a/1",
                 &Outcome {
                     status: Some(200),
-                    etag: Some("\"v1\""),
+                    etag: Some("\"v1\"".into()),
                     page_type: Some(PageType::Article),
                     ..Outcome::of(UrlState::Done)
                 },
@@ -716,7 +716,7 @@ mod tests {
                 t.record(
                     "http://a/1",
                     &Outcome {
-                        content_sha256: Some("sha-1"),
+                        content_sha256: Some("sha-1".into()),
                         panicked: true,
                         ..Outcome::of(UrlState::Failed)
                     },
