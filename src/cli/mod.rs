@@ -27,6 +27,7 @@ use args::LexiconCommand;
 
 /// Run the command line; the binary's whole `main`.
 pub fn main() -> std::process::ExitCode {
+    limit_malloc_arenas();
     let cli = Cli::parse();
     init_logging(&cli);
     match run(cli) {
@@ -87,6 +88,21 @@ pub(super) fn runtime() -> Result<tokio::runtime::Runtime> {
         .max_blocking_threads(8)
         .build()
         .context("starting the async runtime")
+}
+
+/// glibc's malloc gives threads arenas of their own (up to eight per core); the crawl's
+/// blocking pool spreads page-sized allocations over them, and RSS stood 10–25 MB above the
+/// heap in use (`bench crawl`: peak heap 76 MB, RSS 147–165 MB). Two arenas keep RSS near
+/// the heap. `MALLOC_ARENA_MAX` in the environment, if set, is left to decide.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a tunable of the allocator; it is called before any
+        // other thread exists.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
 }
 
 /// The configuration file: `--config`, else `config/vnnews.toml`.
