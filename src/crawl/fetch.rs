@@ -60,11 +60,33 @@ fn classify(e: reqwest::Error) -> FetchError {
     if e.is_timeout() {
         FetchError::Timeout
     } else if e.is_connect() {
-        FetchError::Connect(e.to_string())
+        FetchError::Connect(with_causes(&e))
     } else {
-        FetchError::Other(e.to_string())
+        FetchError::Other(with_causes(&e))
     }
 }
+
+/// An error with its chain of causes, outermost first: reqwest's own message ("error
+/// sending request for url …") says what failed, its sources say why.
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        // Layers often repeat the message of the one below.
+        if !text.ends_with(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Response headers accepted. hyper's default is 100; portals that set a cookie per widget
+/// send more, and curl and browsers accept them (the cap on a body is `max_body_bytes`; a
+/// header block stays bounded by hyper's buffer size).
+const MAX_RESPONSE_HEADERS: usize = 1_000;
 
 #[derive(Clone)]
 pub struct Fetcher {
@@ -81,6 +103,9 @@ pub struct Validators {
 
 impl Fetcher {
     pub fn new(cfg: &Config) -> crate::Result<Fetcher> {
+        // TLS through ring (see Cargo.toml). Installing fails only when a provider is already
+        // installed in the process, which then serves as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
@@ -91,6 +116,7 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .gzip(true)
             .brotli(true)
+            .http1_max_headers(MAX_RESPONSE_HEADERS)
             .build()?;
         Ok(Fetcher {
             client,
