@@ -18,6 +18,8 @@ use crate::decode;
 use crate::error::{IoContext, Result};
 use crate::time::When;
 
+mod read_only;
+
 pub const EXACT: &str = "vn_exact";
 pub const FOLDED: &str = "vn_folded";
 
@@ -221,7 +223,19 @@ fn register(index: &Index) {
     index.tokenizers().register(FOLDED, folded);
 }
 
-/// Open the index in `dir`, creating it if absent.
+/// Open the index in `dir` for reading: `None` when there is none. Nothing is created, and a
+/// copy the reader may not write to is read as it is (see [`read_only`]).
+pub fn open_for_reading(dir: &Path) -> Result<Option<Index>> {
+    if !dir.join("meta.json").exists() {
+        return Ok(None);
+    }
+    let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let index = Index::open(read_only::Reading(mmap))?;
+    register(&index);
+    Ok(Some(index))
+}
+
+/// Open the index in `dir` to write it, creating it if absent.
 pub fn open(dir: &Path) -> Result<Index> {
     std::fs::create_dir_all(dir).at(dir)?;
     let index = if dir.join("meta.json").exists() {

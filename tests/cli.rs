@@ -309,3 +309,55 @@ fn a_closed_stdout_ends_a_command_quietly() {
         assert!(!err.contains("panicked") && !err.contains("error"), "{args:?}: {err}");
     }
 }
+
+/// Run `vnnews --archive DIR ARGS` with DIR read-only: a read-only bind mount in a mount
+/// namespace of its own when run as root (whom file modes do not stop), file modes otherwise.
+fn on_a_read_only_copy(dir: &std::path::Path, args: &[&str]) -> Output {
+    let bin = env!("CARGO_BIN_EXE_vnnews");
+    let d = dir.to_str().unwrap();
+    let mut c = if unsafe { libc::geteuid() } == 0 {
+        let mut c = Command::new("unshare");
+        c.args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind -o ro \"$1\" \"$1\" && shift && exec \"$@\"",
+            "sh",
+            d,
+            bin,
+        ]);
+        c
+    } else {
+        Command::new(bin)
+    };
+    c.args(["--archive", d]).args(args);
+    c.output().unwrap()
+}
+
+#[test]
+fn a_read_only_archive_is_searched_and_read() {
+    // Researchers share archives read-only: search and stats failed with "Failed to acquire
+    // Lockfile: … ReadOnlyFilesystem" (tantivy's reader creates a lock file).
+    let archive = tempfile::tempdir().unwrap();
+    let a = archive.path().to_str().unwrap();
+    assert!(vnnews(&["--archive", a, "-q", "demo"], None).status.success());
+    let o = vnnews(&["--archive", a, "search", "--json", "bình đẳng giới"], None);
+    let first: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let id = first["id"].as_str().unwrap().to_owned();
+    if unsafe { libc::geteuid() } != 0 {
+        let ro = Command::new("chmod").args(["-R", "a-w", a]).status().unwrap();
+        assert!(ro.success());
+    }
+    let check = |args: &[&str], expect: &str| {
+        let o = on_a_read_only_copy(archive.path(), args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert!(stdout(&o).contains(expect), "{args:?}: {}", stdout(&o));
+        assert!(!err.contains("WARN") && !err.contains("error"), "{args:?}: {err}");
+    };
+    check(&["search", "bình đẳng giới"], "Long Biên triển khai Tháng hành động");
+    check(&["stats"], "5 articles");
+    check(&["show", &id], "Nhật Minh");
+    check(&["export"], &id);
+    let _ = Command::new("chmod").args(["-R", "u+w", a]).status();
+}

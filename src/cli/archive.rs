@@ -15,14 +15,13 @@ use crate::ops::{find, reextract, stats};
 use crate::search::{self, SearchOptions};
 
 pub(super) fn open_index(archive: &Path) -> Result<tantivy::Index> {
-    let dir = archive.join("index");
-    if !dir.join("meta.json").exists() {
-        bail!(
+    match index::open_for_reading(&archive.join("index"))? {
+        Some(index) => Ok(index),
+        None => bail!(
             "no search index in {} — run `vnnews crawl` (or `vnnews reindex` for an existing archive)",
             archive.display()
-        );
+        ),
     }
-    Ok(index::open(&dir)?)
 }
 
 pub(super) fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<ExitCode> {
@@ -130,10 +129,7 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
 
 pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
     let archive = Archive::open_read_only(&cli.archive)?;
-    let index = match archive.index_dir().join("meta.json").exists() {
-        true => Some(index::open(&archive.index_dir())?),
-        false => None,
-    };
+    let index = index::open_for_reading(&archive.index_dir())?;
     let Some(id) = find::find_article(&archive, index.as_ref(), &a.article)? else {
         eprintln!("vnnews: no archived article with id or URL {:?}", a.article);
         return Ok(ExitCode::NothingFound);

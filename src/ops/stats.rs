@@ -45,9 +45,13 @@ pub fn stats(archive: &Archive) -> Result<Stats> {
             last_fetch = s.fetch.fetched_at.clone();
         }
     }
-    let indexed = match index::open(&archive.index_dir()) {
-        Ok(ix) if archive.index_dir().join("meta.json").exists() => Some(index::doc_count(&ix)? as usize),
-        _ => None,
+    let indexed = match index::open_for_reading(&archive.index_dir()) {
+        Ok(Some(ix)) => Some(index::doc_count(&ix)? as usize),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!("the index cannot be read: {e}");
+            None
+        }
     };
     Ok(Stats {
         articles,
