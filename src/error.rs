@@ -51,6 +51,10 @@ pub enum Error {
     Query(#[from] tantivy::query::QueryParserError),
     #[error("search query refused: {0}")]
     QueryShape(String),
+    /// One article file cannot be read or parsed: the commands that read every article skip
+    /// it with a warning and count it (exit 6); `vnnews verify` lists them.
+    #[error("unreadable article file {path}: {reason}")]
+    UnreadableArticle { path: PathBuf, reason: String },
     #[error("the archive at {path} is corrupt: {reason}")]
     CorruptArchive { path: PathBuf, reason: String },
     #[error("crawl state {path}: {reason}")]

@@ -88,19 +88,21 @@ pub fn matches(s: &StoredArticle, f: &SearchOptions, ids: Option<&HashSet<String
     true
 }
 
-/// Write every current article that passes the filters; returns how many were written.
+/// Write every current article that passes the filters; returns how many were written, and
+/// the article files skipped because they could not be read.
 pub fn export(
     archive: &Archive,
     filter: &SearchOptions,
     ids: Option<&HashSet<String>>,
     format: Format,
     out: impl Write,
-) -> Result<usize> {
+) -> Result<(usize, Vec<std::path::PathBuf>)> {
     let mut n = 0;
+    let mut current = archive.readable();
     match format {
         Format::Jsonl | Format::Quickwit => {
             let mut out = std::io::BufWriter::new(out);
-            for s in archive.current() {
+            for s in &mut current {
                 let s = s?;
                 if matches(&s, filter, ids) {
                     if format == Format::Quickwit {
@@ -116,7 +118,7 @@ pub fn export(
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            for s in archive.current() {
+            for s in &mut current {
                 let s = s?;
                 if !matches(&s, filter, ids) {
                     continue;
@@ -157,7 +159,7 @@ pub fn export(
             w.flush().map_err(output)?;
         }
     }
-    Ok(n)
+    Ok((n, current.skipped().to_vec()))
 }
 
 /// A CSV write error: the I/O error under it when there is one (a closed pipe stays one).

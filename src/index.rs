@@ -343,7 +343,7 @@ impl Indexer {
 /// between them no index is in place, and the next crawl's [`sync`] (or another rebuild)
 /// makes one from the archive, which a rebuild never touches. Returns the number of
 /// documents.
-pub fn rebuild(archive: &Archive) -> Result<usize> {
+pub fn rebuild(archive: &Archive) -> Result<(usize, Vec<std::path::PathBuf>)> {
     let root = archive.root();
     let new_dir = root.join("index.new");
     let old_dir = root.join("index.old");
@@ -354,7 +354,8 @@ pub fn rebuild(archive: &Archive) -> Result<usize> {
     let index = open(&new_dir)?;
     let mut ix = Indexer::new(&index)?;
     let mut n = 0;
-    for s in archive.current() {
+    let mut current = archive.readable();
+    for s in &mut current {
         let s = s?;
         let path = archive.path_of(&s.id).unwrap_or_default();
         ix.upsert(&s, &path)?;
@@ -373,7 +374,7 @@ pub fn rebuild(archive: &Archive) -> Result<usize> {
     if old_dir.exists() {
         std::fs::remove_dir_all(&old_dir).at(&old_dir)?;
     }
-    Ok(n)
+    Ok((n, current.skipped().to_vec()))
 }
 
 /// The (id, revision) of every live document, read from the fast fields.
@@ -409,9 +410,15 @@ pub fn sync(index: &Index, archive: &Archive, indexer: &mut Indexer) -> Result<u
         if have.get(&id).copied() == archive.revision_of(&id).map(u64::from) {
             continue;
         }
-        if let Some(s) = archive.get(&id)? {
-            indexer.upsert(&s, &archive.path_of(&id).unwrap_or_default())?;
-            n += 1;
+        match archive.get(&id) {
+            Ok(Some(s)) => {
+                indexer.upsert(&s, &archive.path_of(&id).unwrap_or_default())?;
+                n += 1;
+            }
+            Ok(None) => {}
+            // Not indexable; the run goes on (`vnnews verify` lists such files).
+            Err(e @ crate::Error::UnreadableArticle { .. }) => tracing::warn!("not indexed: {e}"),
+            Err(e) => return Err(e),
         }
     }
     if n > 0 {

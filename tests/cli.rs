@@ -373,3 +373,64 @@ fn a_read_only_archive_is_searched_and_read() {
     check(&["export"], &id);
     let _ = Command::new("chmod").args(["-R", "u+w", a]).status();
 }
+
+#[test]
+fn a_truncated_article_file_is_skipped_named_and_counted() {
+    // One truncated JSON file made reindex, stats and show exit 2 ("the archive … is corrupt")
+    // and stopped export after the files before it: a lost index could not be rebuilt.
+    let archive = tempfile::tempdir().unwrap();
+    let a = archive.path().to_str().unwrap();
+    assert!(vnnews(&["--archive", a, "-q", "demo"], None).status.success());
+    let o = vnnews(&["--archive", a, "verify"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("5 article files, 5 WARC records, 5 indexed documents: no problems"),
+        "{}",
+        stdout(&o)
+    );
+
+    let mut files = Vec::new();
+    json_files(archive.path(), &mut files);
+    files.sort();
+    let damaged = &files[2];
+    let bytes = std::fs::read(damaged).unwrap();
+    std::fs::write(damaged, &bytes[..bytes.len() / 2]).unwrap();
+    let name = damaged.file_name().unwrap().to_str().unwrap();
+
+    for (args, expect) in [
+        (vec!["stats"], "4 articles"),
+        (vec!["export"], ""),
+        (vec!["reindex"], "indexed 4 articles"),
+    ] {
+        let o = vnnews(&[&["--archive", a][..], &args].concat(), None);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(6), "{args:?}: {err}");
+        assert!(stdout(&o).contains(expect), "{args:?}: {}", stdout(&o));
+        assert!(
+            err.contains(name) && err.contains("1 unreadable article file"),
+            "{args:?}: {err}"
+        );
+    }
+    let o = vnnews(&["--archive", a, "export"], None);
+    assert_eq!(stdout(&o).lines().count(), 4, "the other articles are exported");
+
+    let o = vnnews(&["--archive", a, "verify", "--json"], None);
+    assert_eq!(o.status.code(), Some(6));
+    let report: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{report}");
+    assert_eq!(problems[0]["kind"], "unreadable-article");
+    assert!(problems[0]["path"].as_str().unwrap().ends_with(name));
+}
+
+fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() && !["warc", "index"].contains(&name.as_str()) && !name.starts_with('.') {
+            json_files(&p, out);
+        } else if name.ends_with(".json") {
+            out.push(p);
+        }
+    }
+}

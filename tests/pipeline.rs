@@ -153,7 +153,7 @@ async fn recrawl_keeps_one_revision_and_reindex_reproduces_the_index() {
     );
 
     std::fs::remove_dir_all(archive.index_dir()).unwrap();
-    assert_eq!(index::rebuild(&archive).unwrap(), 5);
+    assert_eq!(index::rebuild(&archive).unwrap().0, 5);
     let idx = index::open(&archive.index_dir()).unwrap();
     assert_eq!(index::doc_count(&idx).unwrap(), 5);
     let r = search::search(

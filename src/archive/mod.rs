@@ -243,10 +243,40 @@ fn parse_file_name(name: &str) -> Option<(&str, u32)> {
     }
 }
 
+/// The readable current articles of an archive: [`Archive::readable`].
+pub struct Readable<'a> {
+    archive: &'a Archive,
+    ids: std::vec::IntoIter<String>,
+    skipped: Vec<PathBuf>,
+}
+
+impl Readable<'_> {
+    /// The files skipped so far because they could not be read.
+    pub fn skipped(&self) -> &[PathBuf] {
+        &self.skipped
+    }
+}
+
+impl Iterator for Readable<'_> {
+    type Item = Result<StoredArticle>;
+
+    fn next(&mut self) -> Option<Result<StoredArticle>> {
+        for id in self.ids.by_ref() {
+            match self.archive.get(&id) {
+                Ok(Some(s)) => return Some(Ok(s)),
+                Ok(None) => {}
+                Err(Error::UnreadableArticle { path, reason }) => {
+                    tracing::warn!("skipping {}: {reason}", path.display());
+                    self.skipped.push(path);
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        None
+    }
+}
+
 impl Archive {
-    /// Open (creating if needed) an archive for writing: takes the archive's lock (failing
-    /// with [`Error::Locked`] while another run holds it), finishes WARC files a crash left
-    /// open and removes stray temporary files.
     /// Whether a run holds the archive's lock (is writing it) right now. A reader's check:
     /// it takes no lock that lasts, and works on a read-only copy.
     pub fn is_being_written(root: &Path) -> bool {
@@ -256,6 +286,9 @@ impl Archive {
         matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock))
     }
 
+    /// Open (creating if needed) an archive for writing: takes the archive's lock (failing
+    /// with [`Error::Locked`] while another run holds it), finishes WARC files a crash left
+    /// open and removes stray temporary files.
     pub fn open(root: &Path) -> Result<Archive> {
         std::fs::create_dir_all(root).at(root)?;
         let lock_path = root.join(".lock");
@@ -387,11 +420,48 @@ impl Archive {
 
     fn read(&self, rel: &Path) -> Result<StoredArticle> {
         let path = self.root.join(rel);
-        let bytes = std::fs::read(&path).at(&path)?;
-        serde_json::from_slice(&bytes).map_err(|e| Error::CorruptArchive {
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(Error::UnreadableArticle {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        };
+        serde_json::from_slice(&bytes).map_err(|e| Error::UnreadableArticle {
             path,
             reason: e.to_string(),
         })
+    }
+
+    /// The current revision of every article that can be read (sorted by id). A file that
+    /// cannot be read is skipped with a warning naming it, and listed in
+    /// [`Readable::skipped`]; any other failure ends the iteration with that error.
+    pub fn readable(&self) -> Readable<'_> {
+        Readable {
+            archive: self,
+            ids: self.ids().into_iter(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// The relative path of every revision file of every article (sorted by id, oldest
+    /// revision first).
+    pub fn revision_files(&self) -> Vec<(String, u32, PathBuf)> {
+        let mut out = Vec::new();
+        for id in self.ids() {
+            let e = &self.catalog[&id];
+            for r in 1..=e.revision {
+                out.push((id.clone(), r, revision_path(&e.first, r)));
+            }
+        }
+        out
+    }
+
+    /// Read one revision file (a path from [`Archive::revision_files`]).
+    pub fn read_file(&self, rel: &Path) -> Result<StoredArticle> {
+        self.read(rel)
     }
 
     /// Ids of all articles, sorted.
@@ -401,7 +471,8 @@ impl Archive {
         ids
     }
 
-    /// The current revision of every article (sorted by id).
+    /// The current revision of every article (sorted by id); see [`Archive::readable`] for
+    /// the iteration that skips unreadable files.
     pub fn current(&self) -> impl Iterator<Item = Result<StoredArticle>> + '_ {
         self.ids().into_iter().filter_map(move |id| self.get(&id).transpose())
     }
@@ -463,7 +534,16 @@ impl Archive {
         if let Some(e) = &existing {
             let current = match &e.text_sha256 {
                 Some(h) => h.clone(),
-                None => self.read(&revision_path(&e.first, e.revision))?.text_sha256,
+                None => match self.read(&revision_path(&e.first, e.revision)) {
+                    Ok(s) => s.text_sha256,
+                    // The current revision cannot be read: a new one is written beside it
+                    // (which keeps the article readable; the damaged file stays).
+                    Err(e @ Error::UnreadableArticle { .. }) => {
+                        tracing::warn!("{e}: writing a new revision");
+                        String::new()
+                    }
+                    Err(e) => return Err(e),
+                },
             };
             if current == text_sha256 {
                 return Ok(Stage::Unchanged { id });

@@ -47,9 +47,9 @@ pub(super) fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<ExitCode> {
 
 pub(super) fn cmd_reindex(cli: &Cli) -> Result<ExitCode> {
     let archive = Archive::open(&cli.archive)?;
-    let n = index::rebuild(&archive)?;
+    let (n, skipped) = index::rebuild(&archive)?;
     outln!("indexed {n} articles from {}", cli.archive.display())?;
-    Ok(ExitCode::Ok)
+    Ok(ExitCode::Ok.unless_skipped(&skipped))
 }
 
 pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
@@ -71,7 +71,7 @@ pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let n = crate::export::export(
+    let (n, skipped) = crate::export::export(
         &archive,
         &filter,
         ids.as_ref(),
@@ -79,7 +79,7 @@ pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
         std::io::stdout().lock(),
     )?;
     tracing::info!("exported {n} articles");
-    Ok(if n == 0 { ExitCode::NothingFound } else { ExitCode::Ok })
+    Ok(if n == 0 { ExitCode::NothingFound } else { ExitCode::Ok }.unless_skipped(&skipped))
 }
 
 pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
@@ -88,7 +88,7 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     if json {
         // Through a JSON value: its keys come out sorted, as they always have.
         outln!("{}", serde_json::to_value(&st)?)?;
-        return Ok(ExitCode::Ok);
+        return Ok(ExitCode::Ok.unless_skipped(&st.unreadable));
     }
     outln!(
         "{} articles ({} revisions) in {}",
@@ -124,7 +124,40 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
             outln!("  {m}  {n}")?;
         }
     }
-    Ok(ExitCode::Ok)
+    Ok(ExitCode::Ok.unless_skipped(&st.unreadable))
+}
+
+pub(super) fn cmd_verify(cli: &Cli, json: bool) -> Result<ExitCode> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let report = crate::ops::verify::verify(&archive)?;
+    if json {
+        outln!("{}", serde_json::to_string(&report)?)?;
+    } else {
+        for p in &report.problems {
+            outln!(
+                "{}: {}: {}",
+                serde_json::to_value(p.kind)?.as_str().unwrap_or("problem"),
+                p.path,
+                p.detail
+            )?;
+        }
+        outln!(
+            "{} article files, {} WARC records, {} indexed documents: {}",
+            report.article_files,
+            report.warc_records,
+            report.indexed,
+            if report.is_clean() {
+                "no problems".to_owned()
+            } else {
+                format!("{} problem(s)", report.problems.len())
+            }
+        )?;
+    }
+    Ok(if report.is_clean() {
+        ExitCode::Ok
+    } else {
+        ExitCode::Damaged
+    })
 }
 
 pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {

@@ -66,6 +66,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check the archive: every article file parses, every WARC reference resolves and its
+    /// digest matches, the index holds the current revisions. Exit 6 when something is wrong.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
     /// Crawl the bundled sample portal on loopback, archive, index and search it.
     Demo,
     /// Build or extend the syllable model used to restore lost letters.

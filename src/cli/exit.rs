@@ -15,10 +15,28 @@ pub enum ExitCode {
     /// The crawl ran, but some site could not be crawled: a host could not be reached, or
     /// its robots.txt answered with a server error.
     SitesFailed = 5,
+    /// The command finished, but skipped article files it could not read (each named on
+    /// stderr); or `vnnews verify` found the archive damaged.
+    Damaged = 6,
     /// Stopped by SIGINT.
     Interrupted = 130,
     /// Stopped by SIGTERM.
     Terminated = 143,
+}
+
+impl ExitCode {
+    /// `self`, or [`ExitCode::Damaged`] when article files were skipped: a command that
+    /// finished without them says so to cron.
+    pub fn unless_skipped(self, skipped: &[std::path::PathBuf]) -> ExitCode {
+        if skipped.is_empty() {
+            return self;
+        }
+        eprintln!(
+            "vnnews: {} unreadable article file(s) skipped — `vnnews verify` lists what is damaged",
+            skipped.len()
+        );
+        ExitCode::Damaged
+    }
 }
 
 impl From<ExitCode> for std::process::ExitCode {

@@ -70,6 +70,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(a) => archive::cmd_export(&cli, a),
         Command::Stats { json } => archive::cmd_stats(&cli, *json),
         Command::Show(a) => archive::cmd_show(&cli, a),
+        Command::Verify { json } => archive::cmd_verify(&cli, *json),
         Command::Reextract => archive::cmd_reextract(&cli),
         Command::Crawl(a) => runtime()?.block_on(crawl::cmd_crawl(&cli, a)),
         Command::Demo => runtime()?.block_on(crawl::cmd_demo(&cli)),

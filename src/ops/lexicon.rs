@@ -63,7 +63,7 @@ pub fn build(src: &Sources, out: &Path) -> Result<Built> {
     }
     if let Some(archive) = src.archive {
         let mut n = 0;
-        for s in archive.current() {
+        for s in archive.readable() {
             let s = s?;
             let art = &s.article;
             for part in [

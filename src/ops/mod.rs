@@ -1,10 +1,12 @@
 //! `ops` holds the operations over a whole archive that the command line offers besides
 //! crawling and searching: [`stats`] (what the archive holds), [`reextract`] (decoding and
 //! extraction re-run over the archived responses), [`lexicon`] (a syllable model built from
-//! counts, texts and the archive) and [`find`] (an article by id or URL). They sit above
+//! counts, texts and the archive), [`find`] (an article by id or URL) and [`verify`] (fsck for
+//! an archive). They sit above
 //! `archive` and `index` and below `cli`, which only parses flags and prints.
 
 pub mod find;
 pub mod lexicon;
 pub mod reextract;
 pub mod stats;
+pub mod verify;

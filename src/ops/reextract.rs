@@ -35,7 +35,16 @@ pub fn reextract(
 ) -> Result<Reextracted> {
     let mut done = Reextracted::default();
     for id in archive.ids() {
-        let Some(s) = archive.get(&id)? else { continue };
+        let s = match archive.get(&id) {
+            Ok(Some(s)) => s,
+            Ok(None) => continue,
+            Err(e @ crate::Error::UnreadableArticle { .. }) => {
+                tracing::warn!("skipping: {e}");
+                done.unreadable += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let Some(at) = &s.fetch.warc else { continue };
         let record = match warc::read_at(&archive.warc_dir(), at) {
             Ok(r) => r,

@@ -19,13 +19,16 @@ pub struct Stats {
     pub index_matches_archive: bool,
     /// Site → publication month (`YYYY-MM`, or `undated`) → articles.
     pub sites: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Article files that could not be read (skipped, not counted above).
+    pub unreadable: Vec<std::path::PathBuf>,
 }
 
 /// Count what the archive holds (one pass over its current revisions).
 pub fn stats(archive: &Archive) -> Result<Stats> {
     let mut per_site: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     let (mut articles, mut revisions, mut last_fetch) = (0usize, 0usize, String::new());
-    for s in archive.current() {
+    let mut current = archive.readable();
+    for s in &mut current {
         let s = s?;
         articles += 1;
         revisions += s.revision as usize;
@@ -60,5 +63,6 @@ pub fn stats(archive: &Archive) -> Result<Stats> {
         index_matches_archive: indexed == Some(articles),
         indexed,
         sites: per_site,
+        unreadable: current.skipped().to_vec(),
     })
 }
