@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
 const SEED_PAGE: &str = "fixtures/portal/tin-tuc-su-kien/long-bien-trien-khai-thang-hanh-dong-vi-binh-dang-gioi-va-phong-chong-bao-luc-tren-co-so-gioi-c4-2305.html";
 
 fn vnnews(args: &[&str], stdin: Option<&str>) -> Output {
@@ -277,16 +279,23 @@ fn reextract_applies_the_profiles_beside_the_configuration() {
     assert!(out.contains(&format!(": {total} changed")), "{out}");
 }
 
-#[test]
-fn a_closed_stdout_ends_a_command_quietly() {
-    // `vnnews stats | head -1` panicked (exit 101); search and export printed an error and
-    // exited 2. The reader closing the pipe has what it wanted: exit 0, nothing on stderr.
+/// A demo archive, and the id of the top hit for "bình đẳng giới" in it.
+fn demo_archive() -> (tempfile::TempDir, String) {
     let archive = tempfile::tempdir().unwrap();
     let a = archive.path().to_str().unwrap();
     assert!(vnnews(&["--archive", a, "-q", "demo"], None).status.success());
     let o = vnnews(&["--archive", a, "search", "--json", "bình đẳng giới"], None);
     let first: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
     let id = first["id"].as_str().unwrap().to_owned();
+    (archive, id)
+}
+
+#[test]
+fn a_closed_stdout_ends_a_command_quietly() {
+    // `vnnews stats | head -1` panicked (exit 101); search and export printed an error and
+    // exited 2. The reader closing the pipe has what it wanted: exit 0, nothing on stderr.
+    let (archive, id) = demo_archive();
+    let a = archive.path().to_str().unwrap();
     for args in [
         vec!["stats"],
         vec!["show", &id],
@@ -347,12 +356,8 @@ fn on_a_read_only_copy(dir: &std::path::Path, args: &[&str]) -> Output {
 fn a_read_only_archive_is_searched_and_read() {
     // Researchers share archives read-only: search and stats failed with "Failed to acquire
     // Lockfile: … ReadOnlyFilesystem" (tantivy's reader creates a lock file).
-    let archive = tempfile::tempdir().unwrap();
+    let (archive, id) = demo_archive();
     let a = archive.path().to_str().unwrap();
-    assert!(vnnews(&["--archive", a, "-q", "demo"], None).status.success());
-    let o = vnnews(&["--archive", a, "search", "--json", "bình đẳng giới"], None);
-    let first: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
-    let id = first["id"].as_str().unwrap().to_owned();
     if !as_root_with_mount_namespaces() {
         if unsafe { libc::geteuid() } == 0 {
             eprintln!("as root without mount namespaces: file modes do not make the copy read-only here");
@@ -390,7 +395,7 @@ fn a_truncated_article_file_is_skipped_named_and_counted() {
     );
 
     let mut files = Vec::new();
-    json_files(archive.path(), &mut files);
+    common::json_files(archive.path(), &mut files);
     files.sort();
     let damaged = &files[2];
     let bytes = std::fs::read(damaged).unwrap();
@@ -421,16 +426,4 @@ fn a_truncated_article_file_is_skipped_named_and_counted() {
     assert_eq!(problems.len(), 1, "{report}");
     assert_eq!(problems[0]["kind"], "unreadable-article");
     assert!(problems[0]["path"].as_str().unwrap().ends_with(name));
-}
-
-fn json_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        if p.is_dir() && !["warc", "index"].contains(&name.as_str()) && !name.starts_with('.') {
-            json_files(&p, out);
-        } else if name.ends_with(".json") {
-            out.push(p);
-        }
-    }
 }
