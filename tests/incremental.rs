@@ -364,3 +364,100 @@ fn config_text(a: &str, b: &str) -> String {
     // Fast enough for a test, slow enough that the kill lands mid-way.
     config(a, b, 40.0)
 }
+
+/// Regression: recovering a `.warc.gz.open` whose tail was lost (a disk that dropped writes,
+/// a copy cut short) kept the article files pointing into the cut part, silently.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn articles_whose_warc_record_recovery_cut_off_are_reported_and_fetched_again() {
+    let (a, pa) = portal("127.0.0.1", "Long Biên", 1, 6).await;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    let cfg = format!(
+        "user_agent = \"vnnews-test/0.1 (+https://example.org/about-this-crawler)\"\n\
+         rate = 50\n[[site]]\nname = \"longbien\"\nstart_urls = [\"{a}/\"]\n"
+    );
+    let config = dir.path().join("vnnews.toml");
+    std::fs::write(&config, &cfg).unwrap();
+    assert_eq!(common::crawl(&cfg, &archive).await.total().new, 6);
+
+    // The crash: the WARC file is left open, and its second half never reached the disk.
+    let warcs: Vec<_> = std::fs::read_dir(archive.join("warc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(warcs.len(), 1, "{warcs:?}");
+    let len = std::fs::metadata(&warcs[0]).unwrap().len();
+    let cut_at = len / 2;
+    let open = warcs[0].with_extension("gz.open");
+    std::fs::rename(&warcs[0], &open).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&open)
+        .unwrap()
+        .set_len(cut_at)
+        .unwrap();
+    // The articles whose record ended past the cut.
+    let mut files = Vec::new();
+    json_files(&archive, &mut files);
+    let lost: BTreeMap<String, String> = files
+        .iter()
+        .filter_map(|f| {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+            let w = &v["fetch"]["warc"];
+            let end = w["offset"].as_u64().unwrap() + w["length"].as_u64().unwrap();
+            let path = url::Url::parse(v["url"].as_str().unwrap()).unwrap().path().to_owned();
+            (end > cut_at).then(|| (path, f.strip_prefix(&archive).unwrap().display().to_string()))
+        })
+        .collect();
+    assert!(
+        !lost.is_empty() && lost.len() < 6,
+        "the cut falls among the records: {lost:?}"
+    );
+    pa.log.lock().unwrap().clear();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_vnnews"))
+        .arg("--archive")
+        .arg(&archive)
+        .arg("--config")
+        .arg(&config)
+        .arg("crawl")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    for file in lost.values() {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(file.as_str()) && l.contains("queued for re-fetch")),
+            "{file} not reported: {stderr}"
+        );
+    }
+    // Those URLs were fetched in full (no If-None-Match) and the rest conditionally.
+    let arts = article_hits(&pa.log.lock().unwrap());
+    assert_eq!(arts.len(), 6, "{arts:?}");
+    for h in &arts {
+        let was_lost = lost.contains_key(&h.path);
+        assert_eq!(h.if_none_match.is_none(), was_lost, "{h:?}");
+        assert_eq!(h.status, if was_lost { 200 } else { 304 }, "{h:?}");
+    }
+    // Each lost article has a new revision (same text) with a record, and verify knows the
+    // old one's loss for what it is.
+    let a = vnnews::archive::Archive::open_read_only(&archive).unwrap();
+    let report = vnnews::ops::verify::verify(&a).unwrap();
+    assert!(report.is_clean(), "{:?}", report.problems);
+    let mut known: Vec<&str> = report.known_losses.iter().map(|k| k.path.as_str()).collect();
+    known.sort();
+    let mut expected: Vec<&str> = lost.values().map(String::as_str).collect();
+    expected.sort();
+    assert_eq!(known, expected);
+    assert!(report.known_losses.iter().all(|k| k.replaced_by == 2));
+    assert_eq!(a.to_refetch().count(), 0);
+    drop(a);
+
+    // And the next run is an ordinary one again.
+    pa.log.lock().unwrap().clear();
+    common::crawl(&cfg, &archive).await;
+    let arts = article_hits(&pa.log.lock().unwrap());
+    assert!(arts.iter().all(|h| h.status == 304), "{arts:?}");
+}

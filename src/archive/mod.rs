@@ -6,12 +6,14 @@
 //! <archive>/<site>/undated/<id>.json          articles without a publication date
 //! <archive>/warc/*.warc.gz                    the raw HTTP responses (WARC/1.1)
 //! <archive>/index/                            the search index (rebuildable from the above)
+//! <archive>/lost-records.jsonl                articles whose WARC record a crash cut off
 //! ```
 //!
 //! Every file is written atomically (temporary file, fsync, rename, directory fsync), and a
 //! JSON file is only written after the WARC record it points to is durable, so nothing
 //! half-written is ever visible and nothing visible points to what is not there.
 
+mod lost;
 mod schema;
 pub mod warc;
 mod writer;
@@ -23,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, IoContext, Result};
 use crate::time::When;
+pub use lost::{LOST_FILE, LostRecord};
 pub use schema::{ArticleRecord, FetchInfo, SCHEMA_VERSION, StoredArticle};
 pub use warc::{HttpResponse, WarcRef, WarcWriter};
 pub use writer::{Landed, Submitted, Writer};
@@ -219,6 +222,10 @@ pub struct Archive {
     warc_max_bytes: u64,
     /// Staged revisions not yet confirmed, with the catalog entry each replaced.
     pending: HashMap<String, Option<Entry>>,
+    /// Revisions whose WARC record is gone (see [`lost`]), and whether the stored list is
+    /// behind this one.
+    lost: Vec<LostRecord>,
+    lost_changed: bool,
     /// Held while the archive is open for writing, so two runs never write at once.
     _lock: Option<std::fs::File>,
 }
@@ -308,16 +315,24 @@ impl Archive {
                 });
             }
         }
-        warc::recover(&root.join("warc"))?;
+        let recovered = warc::recover(&root.join("warc"))?;
         let mut a = Archive {
             root: root.to_owned(),
             catalog: HashMap::new(),
             warc: None,
             warc_max_bytes: 1 << 30,
             pending: HashMap::new(),
+            lost: Vec::new(),
+            lost_changed: false,
             _lock: Some(lock),
         };
         a.scan()?;
+        a.load_lost();
+        let cut: Vec<_> = recovered.into_iter().filter(|r| r.cut > 0).collect();
+        if !cut.is_empty() {
+            a.find_lost(&cut);
+        }
+        a.save_lost()?;
         Ok(a)
     }
 
@@ -336,9 +351,12 @@ impl Archive {
             warc: None,
             warc_max_bytes: 1 << 30,
             pending: HashMap::new(),
+            lost: Vec::new(),
+            lost_changed: false,
             _lock: None,
         };
         a.scan()?;
+        a.load_lost();
         Ok(a)
     }
 
@@ -400,6 +418,84 @@ impl Archive {
             }
         }
         Ok(())
+    }
+
+    /// Read the stored list of lost records. An entry still to re-fetch whose article has
+    /// moved on anyway (a run that ended before storing the list) is marked replaced.
+    fn load_lost(&mut self) {
+        self.lost = lost::load(&self.root);
+        for r in &mut self.lost {
+            let current = self.catalog.get(&r.id).map(|e| e.revision);
+            if r.refetched_as.is_none()
+                && let Some(c) = current.filter(|&c| c > r.revision)
+            {
+                r.refetched_as = Some(c);
+                self.lost_changed = true;
+            }
+        }
+    }
+
+    /// Find the revisions whose WARC record was in a part [`warc::recover`] cut off: each
+    /// is reported and listed, and the current ones are to be fetched again.
+    fn find_lost(&mut self, cut: &[warc::Recovered]) {
+        for (id, revision, rel) in self.revision_files() {
+            let Ok(stored) = self.read(&rel) else { continue };
+            let Some(at) = stored.fetch.warc.as_ref().filter(|at| cut.iter().any(|c| c.lost(at))) else {
+                continue;
+            };
+            let current = self.catalog.get(&id).map_or(revision, |e| e.revision);
+            let path = self.root.join(&rel);
+            let next = if current == revision {
+                format!(
+                    "{} is queued for re-fetch by the next crawl of site {:?}",
+                    stored.article.url, stored.article.site
+                )
+            } else {
+                format!("revision {current} replaces it")
+            };
+            tracing::warn!(
+                "{}: its WARC record ({} at offset {}) was cut off by the recovery of a crashed write; {next}",
+                path.display(),
+                at.file,
+                at.offset,
+            );
+            self.lost.retain(|l| !(l.id == id && l.revision == revision));
+            self.lost.push(LostRecord {
+                id,
+                revision,
+                path: rel,
+                url: stored.article.url.clone(),
+                site: stored.article.site.clone(),
+                warc: at.clone(),
+                refetched_as: (current != revision).then_some(current),
+            });
+            self.lost_changed = true;
+        }
+    }
+
+    fn save_lost(&mut self) -> Result<()> {
+        if self.lost_changed && self._lock.is_some() {
+            self.lost.sort_by(|a, b| (&a.id, a.revision).cmp(&(&b.id, b.revision)));
+            lost::save(&self.root, &self.lost)?;
+            self.lost_changed = false;
+        }
+        Ok(())
+    }
+
+    /// Every revision whose WARC record a crash took (by id, then revision), re-fetched or
+    /// not.
+    pub fn lost_records(&self) -> &[LostRecord] {
+        &self.lost
+    }
+
+    /// The lost revisions still current: their URLs are to be fetched again, and the next
+    /// fetch writes a new revision even if the text is the same.
+    pub fn to_refetch(&self) -> impl Iterator<Item = &LostRecord> {
+        self.lost.iter().filter(|l| l.refetched_as.is_none())
+    }
+
+    fn is_lost(&self, id: &str) -> bool {
+        self.to_refetch().any(|l| l.id == id)
     }
 
     /// The current revision of an article.
@@ -545,7 +641,8 @@ impl Archive {
                     Err(e) => return Err(e),
                 },
             };
-            if current == text_sha256 {
+            // (A revision whose WARC record is lost is written again, with a record.)
+            if current == text_sha256 && !self.is_lost(&id) {
                 return Ok(Stage::Unchanged { id });
             }
             if self.pending.contains_key(&id) {
@@ -592,6 +689,11 @@ impl Archive {
     /// A staged revision was written.
     pub fn confirm(&mut self, id: &str) {
         self.pending.remove(id);
+        let revision = self.revision_of(id);
+        for l in self.lost.iter_mut().filter(|l| l.id == id && l.refetched_as.is_none()) {
+            l.refetched_as = revision;
+            self.lost_changed = true;
+        }
     }
 
     /// A staged revision could not be written: the catalog forgets it.
@@ -634,12 +736,13 @@ impl Archive {
         PathBuf::from(site).join(month).join(format!("{id}.json"))
     }
 
-    /// Close the open WARC file (also done on drop).
+    /// Close the open WARC file (also done on drop), and store the list of lost records
+    /// when re-fetches shortened it.
     pub fn flush(&mut self) -> Result<()> {
         if let Some(w) = self.warc.as_mut() {
             w.close()?;
         }
-        Ok(())
+        self.save_lost()
     }
 
     /// The current revision number of `id`.

@@ -251,11 +251,30 @@ impl Drop for WarcWriter {
     }
 }
 
+/// A WARC file a crash left open, as [`recover`] finished it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recovered {
+    /// The file's final name, relative to the `warc/` directory.
+    pub file: String,
+    /// Bytes of whole records kept.
+    pub kept: u64,
+    /// Bytes cut off the end (a partial record, or records a lost write left unreadable).
+    pub cut: u64,
+}
+
+impl Recovered {
+    /// Whether a record at `at` was in the part cut off.
+    pub fn lost(&self, at: &WarcRef) -> bool {
+        at.file == self.file && at.offset + at.length > self.kept
+    }
+}
+
 /// Finish WARC files left open by a crash: keep their whole records, drop a partial tail.
-pub fn recover(dir: &Path) -> Result<usize> {
-    let mut n = 0;
+/// Returns what it did to each file, so a caller can find what pointed into a cut part.
+pub fn recover(dir: &Path) -> Result<Vec<Recovered>> {
+    let mut done = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(0);
+        return Ok(done);
     };
     for e in entries {
         let path = e.at(dir)?.path();
@@ -266,26 +285,32 @@ pub fn recover(dir: &Path) -> Result<usize> {
         else {
             continue;
         };
-        let good = whole_members_len(&path)?;
+        let (good, len) = whole_members_len(&path)?;
         let file = OpenOptions::new().write(true).open(&path).at(&path)?;
         file.set_len(good).at(&path)?;
         file.sync_all().at(&path)?;
         let final_path = dir.join(name);
         std::fs::rename(&path, &final_path).at(&final_path)?;
         tracing::warn!(
-            "recovered WARC file {} ({good} bytes of whole records)",
-            final_path.display()
+            "recovered WARC file {} ({good} bytes of whole records kept, {} cut off)",
+            final_path.display(),
+            len - good
         );
-        n += 1;
+        done.push(Recovered {
+            file: name.to_owned(),
+            kept: good,
+            cut: len - good,
+        });
     }
-    if n > 0 {
+    if !done.is_empty() {
         super::sync_dir(dir)?;
     }
-    Ok(n)
+    Ok(done)
 }
 
-/// The length of the prefix of a file that consists of complete gzip members.
-fn whole_members_len(path: &Path) -> Result<u64> {
+/// The length of the prefix of a file that consists of complete gzip members, and the
+/// file's length.
+fn whole_members_len(path: &Path) -> Result<(u64, u64)> {
     let data = std::fs::read(path).at(path)?;
     let mut pos = 0usize;
     while pos < data.len() {
@@ -300,7 +325,7 @@ fn whole_members_len(path: &Path) -> Result<u64> {
         }
         pos += consumed;
     }
-    Ok(pos as u64)
+    Ok((pos as u64, data.len() as u64))
 }
 
 /// The first header of that name (ASCII case-insensitive), in HTTP or WARC headers.
@@ -450,7 +475,10 @@ mod tests {
         let mut f = OpenOptions::new().append(true).open(&open).unwrap();
         f.write_all(&gzip_member("WARC/1.1\r\n", b"torn").unwrap()[..20])
             .unwrap();
-        assert_eq!(recover(dir.path()).unwrap(), 1);
+        let recovered = recover(dir.path()).unwrap();
+        assert_eq!(recovered.len(), 1);
+        assert_eq!(recovered[0].cut, 20, "the torn record, and nothing else");
+        assert!(!recovered[0].lost(&at2) && recovered[0].file == at2.file);
         let done = dir.path().join(&at.file);
         let all = read_all(&done).unwrap();
         assert_eq!(all.len(), 3, "warcinfo + 2 responses");

@@ -141,6 +141,13 @@ pub(super) fn cmd_verify(cli: &Cli, json: bool) -> Result<ExitCode> {
                 p.detail
             )?;
         }
+        for k in &report.known_losses {
+            outln!(
+                "known loss: {}: its WARC record was cut off by crash recovery; revision {} replaces it",
+                k.path,
+                k.replaced_by
+            )?;
+        }
         outln!(
             "{} article files, {} WARC records, {} indexed documents: {}",
             report.article_files,

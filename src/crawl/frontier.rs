@@ -123,6 +123,21 @@ impl<'s> Frontier<'s> {
         self.write(|f, tx| f.admit_all(tx, site, &links))
     }
 
+    /// Queue URLs to be fetched again in full, first: pages whose archived response was
+    /// lost ([`crate::archive::LostRecord`]). Each keeps the depth it was found at.
+    pub fn refetch(&mut self, site: &Site, urls: &[Url]) -> Result<usize> {
+        self.write(|f, tx| {
+            let mut queued = 0;
+            for url in urls {
+                let depth = tx.forget_fetch(url.as_str())?.unwrap_or(0);
+                if f.admit(tx, site, url, depth, true)? {
+                    queued += 1;
+                }
+            }
+            Ok(queued)
+        })
+    }
+
     /// Take up to `n` URLs off the queue, within the budgets: URLs of sites not crawled in
     /// this run, or over their site's budget, are dropped from it; past the run's budget they
     /// stay queued for the next run.

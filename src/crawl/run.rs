@@ -107,6 +107,19 @@ impl<'a> Crawl<'a> {
             let site = &cfg.sites[i];
             report.sites.insert(site.name.clone(), SiteStats::default());
             frontier.seed(site)?;
+            let lost: Vec<Url> = archive
+                .to_refetch()
+                .filter(|l| l.site == site.name)
+                .filter_map(|l| Url::parse(&l.url).ok())
+                .collect();
+            if !lost.is_empty() {
+                let n = frontier.refetch(site, &lost)?;
+                tracing::warn!(
+                    "{}: {n} of {} articles whose WARC record a crash cut off are queued for re-fetch",
+                    site.name,
+                    lost.len()
+                );
+            }
         }
         Ok(Crawl {
             progress: progress::Progress::new(&cfg, &active, opts.show_progress),

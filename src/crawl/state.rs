@@ -527,6 +527,21 @@ impl Tx<'_> {
         Ok(rows)
     }
 
+    /// Forget what earlier fetches of a URL left (validators, body hash, page type), so its
+    /// next fetch is unconditional and handled in full. Returns the depth it was found at,
+    /// if it is known.
+    pub fn forget_fetch(&mut self, url: &str) -> Result<Option<u32>> {
+        self.tx
+            .prepare_cached(
+                "UPDATE urls SET etag = NULL, last_modified = NULL, content_sha256 = NULL, page_type = NULL
+                 WHERE url = ?1 RETURNING depth",
+            )
+            .map_err(self.err())?
+            .query_row([url], |r| r.get(0))
+            .optional()
+            .map_err(self.err())
+    }
+
     /// Put a URL taken off the queue back on it (not fetched in this run after all).
     pub fn requeue(&mut self, url: &str) -> Result<()> {
         self.set_state(url, UrlState::Queued)

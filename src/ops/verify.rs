@@ -1,7 +1,9 @@
 //! `verify` is fsck for an archive: every revision file parses, every WARC reference it holds
 //! resolves to a record whose block digest matches and whose target is the article's URL,
 //! and the index holds exactly the current revision of every readable article. It reads only;
-//! what it finds is a list of [`Problem`]s, each naming the file it concerns.
+//! what it finds is a list of [`Problem`]s, each naming the file it concerns. A record a
+//! crash took and a re-fetch has replaced (`lost-records.jsonl`, see
+//! [`crate::archive::LostRecord`]) is a known loss, listed apart: it is history, not damage.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -19,6 +21,9 @@ pub enum ProblemKind {
     UnreadableArticle,
     /// A WARC reference that leads to no whole record (missing file, cut file, bad offset).
     MissingRecord,
+    /// A current revision whose record crash recovery cut off, not yet fetched again (the
+    /// next crawl of its site does).
+    LostRecord,
     /// The record is there but its block does not hash to its `WARC-Block-Digest`.
     DigestMismatch,
     /// The record is of another URL than the article's fetch.
@@ -46,6 +51,17 @@ pub struct Report {
     pub warc_records: usize,
     pub indexed: usize,
     pub problems: Vec<Problem>,
+    /// Revisions whose record crash recovery cut off and that a re-fetch has replaced.
+    pub known_losses: Vec<KnownLoss>,
+}
+
+/// A lost record, replaced.
+#[derive(Debug, Clone, Serialize)]
+pub struct KnownLoss {
+    /// The revision's file.
+    pub path: String,
+    /// The revision that replaced it.
+    pub replaced_by: u32,
 }
 
 impl Report {
@@ -67,6 +83,11 @@ pub fn verify(archive: &Archive) -> Result<Report> {
     let mut report = Report::default();
     let warc_dir = archive.warc_dir();
     let mut current: HashMap<String, u32> = HashMap::new();
+    let lost: HashMap<(&str, u32), Option<u32>> = archive
+        .lost_records()
+        .iter()
+        .map(|l| ((l.id.as_str(), l.revision), l.refetched_as))
+        .collect();
     for (id, revision, rel) in archive.revision_files() {
         report.article_files += 1;
         let stored = match archive.read_file(&rel) {
@@ -85,6 +106,23 @@ pub fn verify(archive: &Archive) -> Result<Report> {
         report.warc_records += 1;
         let record = match warc::read_at(&warc_dir, at) {
             Ok(r) => r,
+            Err(_) if lost.contains_key(&(id.as_str(), revision)) => {
+                match lost[&(id.as_str(), revision)] {
+                    Some(replaced_by) => report.known_losses.push(KnownLoss {
+                        path: json,
+                        replaced_by,
+                    }),
+                    None => report.problem(
+                        ProblemKind::LostRecord,
+                        json,
+                        format!(
+                            "{} at {}: cut off by crash recovery; {} is queued for re-fetch",
+                            at.file, at.offset, stored.article.url
+                        ),
+                    ),
+                }
+                continue;
+            }
             Err(e) => {
                 report.problem(
                     ProblemKind::MissingRecord,
