@@ -306,3 +306,43 @@ async fn a_failed_request_is_recorded_with_its_cause() {
         .unwrap();
     assert!(error.contains("content-length"), "{error}");
 }
+
+/// A portal that labels every page UTF-16 though it sends UTF-8.
+async fn utf16_label(req: Request<Body>) -> Response {
+    let page = |body: Vec<u8>| {
+        Response::builder()
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-16")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    match req.uri().path() {
+        "/" => page(b"<html><body><a href=\"/a1.htm\">Bai</a></body></html>".to_vec()),
+        "/a1.htm" => page(common::article(0)),
+        _ => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Body::empty())
+            .unwrap(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_falsely_labelled_utf16_is_read_by_its_bytes() {
+    // Taken at its word, the label turned the page into CJK garbage: no links, no article.
+    let (base, server) = common::serve(axum::Router::new().fallback(utf16_label)).await;
+    let config = format!("rate = 50.0\nretries = 0\n[[site]]\nname = \"t\"\nstart_urls = [\"{base}/\"]\n");
+    let dir = tempfile::tempdir().unwrap();
+    let report = common::crawl(&config, dir.path()).await;
+    server.abort();
+    assert_eq!(report.total().new, 1, "{}", report.summary_line());
+    let mut files = Vec::new();
+    common::json_files(dir.path(), &mut files);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let title = v["title"].as_str().unwrap();
+    assert!(title.contains("Long Biên"), "{title}");
+    assert_eq!(v["encoding"]["label"], "utf-8", "{}", v["encoding"]);
+    assert!(
+        v["encoding"]["disagreement"].as_str().unwrap().contains("UTF-16"),
+        "{}",
+        v["encoding"]
+    );
+}

@@ -71,6 +71,18 @@ fn is_single_byte_latin(enc: &'static Encoding) -> bool {
     enc == WINDOWS_1252 || enc == encoding_rs::WINDOWS_1258 || enc == encoding_rs::ISO_8859_15
 }
 
+fn is_utf16(enc: &'static Encoding) -> bool {
+    enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
+}
+
+/// Whether bytes could be UTF-16 text: at least one NUL byte in a hundred (HTML in UTF-16
+/// has one in every two or three, Vietnamese or CJK prose one in every few code units for
+/// spaces and punctuation alone).
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let nul = bytes.iter().filter(|&&b| b == 0).count();
+    nul > 0 && nul * 100 >= bytes.len()
+}
+
 fn has_non_ascii(bytes: &[u8]) -> bool {
     !bytes.is_ascii()
 }
@@ -97,18 +109,20 @@ pub fn decode_document(bytes: &[u8], content_type: Option<&str>) -> (String, Enc
         return (super::nfc_owned(text.into_owned()), report);
     }
 
-    let http_enc = http_label.as_deref().and_then(|l| Encoding::for_label(l.as_bytes()));
+    let mut http_enc = http_label.as_deref().and_then(|l| Encoding::for_label(l.as_bytes()));
+    // UTF-16 without a BOM is checked against the bytes like any other label: text in it
+    // has NUL bytes (the high byte of every ASCII character, markup included); bytes with
+    // next to none are not UTF-16, whatever the server says, and read as CJK garbage if
+    // taken for it.
+    if let Some(h) = http_enc.filter(|&h| is_utf16(h) && !looks_like_utf16(bytes)) {
+        report.disagreement = Some(format!("labelled {} but the bytes are not (no NUL bytes)", h.name()));
+        http_enc = None;
+    }
     // A meta tag cannot declare UTF-16 (the bytes would not be readable to find it).
     let meta_enc = meta_label
         .as_deref()
         .and_then(|l| Encoding::for_label(l.as_bytes()))
-        .map(|e| {
-            if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE {
-                UTF_8
-            } else {
-                e
-            }
-        });
+        .map(|e| if is_utf16(e) { UTF_8 } else { e });
     if let (Some(h), Some(m)) = (http_enc, meta_enc)
         && h != m
     {
@@ -249,6 +263,42 @@ mod tests {
             Bom,
         );
         check(b"\xFF\xFEH\x00\xE0\x00", None, "Hà", "utf-16le", Bom);
+        // A UTF-16 label on bytes that are not UTF-16 (they read as CJK garbage if obeyed)…
+        let ascii = b"<html><p>Ha Noi</p></html>";
+        let html = "<html><p>Ha Noi</p></html>";
+        check(ascii, Some("text/html; charset=utf-16"), html, "utf-8", Sniffed);
+        check(ascii, Some("text/html; charset=UTF-16BE"), html, "utf-8", Sniffed);
+        check(
+            "<p>Hà Nội</p>".as_bytes(),
+            Some("text/html; charset=utf-16le"),
+            "<p>Hà Nội</p>",
+            "utf-8",
+            Sniffed,
+        );
+        check(
+            b"<meta charset=\"windows-1258\">Ha\xCC N\xF4\xF2i",
+            Some("text/html; charset=utf-16"),
+            "<meta charset=\"windows-1258\">Hà Nội",
+            "windows-1258",
+            Meta,
+        );
+        // … and on bytes that are: followed.
+        let utf16le: Vec<u8> = "<p>Hà Nội</p>".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        check(
+            &utf16le,
+            Some("text/html; charset=utf-16le"),
+            "<p>Hà Nội</p>",
+            "utf-16le",
+            Http,
+        );
+        let utf16be: Vec<u8> = "<p>北京 Hà Nội</p>".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        check(
+            &utf16be,
+            Some("text/html; charset=utf-16be"),
+            "<p>北京 Hà Nội</p>",
+            "utf-16be",
+            Http,
+        );
         // windows-1258: "Hà Nội" = H a U+0300 (0xCC) ... comes out NFC
         check(
             b"<meta charset=\"windows-1258\">Ha\xCC N\xF4\xF2i",
