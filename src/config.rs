@@ -29,6 +29,11 @@ pub struct RawConfig {
     pub max_query_variants: Option<usize>,
     pub max_crawl_delay_secs: Option<f64>,
     pub retries: Option<u32>,
+    /// PEM files of certificate authorities to trust besides the system's (a portal whose
+    /// certificate a national CA issued that the system does not carry). Relative paths are
+    /// relative to the configuration file.
+    #[serde(default)]
+    pub ca_certs: Vec<PathBuf>,
     #[serde(default)]
     pub site: Vec<RawSite>,
 }
@@ -74,6 +79,9 @@ pub struct Config {
     pub max_query_variants: usize,
     pub max_crawl_delay: Duration,
     pub retries: u32,
+    /// Extra trusted certificate authorities: each file's path and PEM text (checked to
+    /// hold at least one certificate).
+    pub ca_certs: Vec<(PathBuf, Vec<u8>)>,
     pub sites: Vec<Site>,
 }
 
@@ -224,8 +232,22 @@ impl RawConfig {
             max_query_variants: self.max_query_variants.unwrap_or(20),
             max_crawl_delay: seconds(self.max_crawl_delay_secs.unwrap_or(60.0), "max_crawl_delay_secs")?,
             retries: self.retries.unwrap_or(3),
+            ca_certs: self.ca_certs.iter().map(|p| ca_cert(p)).collect::<Result<_>>()?,
             sites,
         })
+    }
+}
+
+/// A PEM file of certificates, read and checked.
+fn ca_cert(path: &Path) -> Result<(PathBuf, Vec<u8>)> {
+    let pem = std::fs::read(path).at(path)?;
+    match reqwest::Certificate::from_pem_bundle(&pem) {
+        Ok(certs) if !certs.is_empty() => Ok((path.to_owned(), pem)),
+        Ok(_) => Err(Error::Config(format!(
+            "ca_certs: {} holds no PEM certificate",
+            path.display()
+        ))),
+        Err(e) => Err(Error::Config(format!("ca_certs: {}: {e}", path.display()))),
     }
 }
 
@@ -233,7 +255,14 @@ impl Config {
     /// Read and validate a configuration file.
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).at(path)?;
-        RawConfig::parse(path, &text)?.validate()
+        let mut raw = RawConfig::parse(path, &text)?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for p in &mut raw.ca_certs {
+            if p.is_relative() {
+                *p = dir.join(&*p);
+            }
+        }
+        raw.validate()
     }
 
     /// Parse and validate configuration text (for tests and the demo).
@@ -324,6 +353,11 @@ start_urls = ["http://127.0.0.2:8080/"]
             (
                 "[[site]]\nname = \"a\\nb\"\nstart_urls = [\"http://x/\"]",
                 "must be a plain name",
+            ),
+            ("ca_certs = [\"/nonexistent/ca.pem\"]", "/nonexistent/ca.pem"),
+            (
+                "ca_certs = [\"Cargo.toml\"]",
+                "ca_certs: Cargo.toml holds no PEM certificate",
             ),
         ] {
             let err = Config::from_toml(toml).unwrap_err().to_string();

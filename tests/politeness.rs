@@ -161,3 +161,61 @@ async fn misbehaving_portal_is_crawled_politely_and_bounded() {
     );
     assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
 }
+
+/// Regression: robots.txt rules were kept per host and port, so `https://x/` obeyed
+/// `http://x/robots.txt` and never asked for its own. RFC 9309 scopes them by scheme, host
+/// and port; the rate limit stays the server's, shared by both schemes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_txt_is_per_scheme_and_the_rate_limit_per_server() {
+    use axum::extract::ConnectInfo;
+    use common::tls::Peer;
+    type Log = Arc<Mutex<Vec<(bool, String, Instant)>>>;
+    async fn serve(State(log): State<Log>, ConnectInfo(peer): ConnectInfo<Peer>, req: Request<Body>) -> Response {
+        let path = req.uri().path().to_owned();
+        log.lock().unwrap().push((peer.tls, path.clone(), Instant::now()));
+        match path.as_str() {
+            // Each scheme keeps the crawler off a different article.
+            "/robots.txt" if peer.tls => Response::new(Body::from("User-agent: *\nDisallow: /a/0.htm\n")),
+            "/robots.txt" => Response::new(Body::from("User-agent: *\nDisallow: /a/1.htm\n")),
+            "/" => html("<html><body><a href=\"/a/0.htm\">0</a> <a href=\"/a/1.htm\">1</a></body></html>"),
+            "/a/0.htm" => html(common::article(0)),
+            "/a/1.htm" => html(common::article(1)),
+            _ => Response::builder()
+                .status(StatusCode::NOT_FOUND)
+                .body(Body::empty())
+                .unwrap(),
+        }
+    }
+    let log: Log = Default::default();
+    let app = axum::Router::new().fallback(serve).with_state(log.clone());
+    let port = common::tls::serve_both(app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = format!(
+        "user_agent = \"vnnews-test/0.1 (+https://example.org/about-this-crawler)\"\n\
+         rate = 20\nca_certs = [{ca:?}]\n\
+         [[site]]\nname = \"both\"\nstart_urls = [\"http://127.0.0.1:{port}/\", \"https://127.0.0.1:{port}/\"]\n",
+        ca = common::tls::CA
+    );
+    let report = common::crawl(&cfg, dir.path()).await;
+    // (The articles' own links lead to 404s here.)
+    assert_eq!(report.total().new, 2, "an article over each scheme: {report:?}");
+
+    let log = log.lock().unwrap().clone();
+    let fetched = |tls: bool, path: &str| log.iter().filter(|(t, p, _)| *t == tls && p == path).count();
+    assert_eq!(fetched(false, "/robots.txt"), 1, "http's robots.txt: {log:?}");
+    assert_eq!(fetched(true, "/robots.txt"), 1, "https's own robots.txt: {log:?}");
+    assert_eq!(
+        (fetched(false, "/a/0.htm"), fetched(false, "/a/1.htm")),
+        (1, 0),
+        "{log:?}"
+    );
+    assert_eq!(
+        (fetched(true, "/a/0.htm"), fetched(true, "/a/1.htm")),
+        (0, 1),
+        "{log:?}"
+    );
+    // One server, one limit: 1/rate = 50 ms between any two requests, whatever the scheme
+    // (less the jitter of a busy machine in the server's stamps).
+    let gap = log.windows(2).map(|w| w[1].2.duration_since(w[0].2)).min().unwrap();
+    assert!(gap >= Duration::from_millis(40), "{gap:?}: {log:?}");
+}

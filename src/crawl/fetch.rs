@@ -106,7 +106,15 @@ impl Fetcher {
         // TLS through ring (see Cargo.toml). Installing fails only when a provider is already
         // installed in the process, which then serves as well.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut roots = Vec::new();
+        for (path, pem) in &cfg.ca_certs {
+            roots.extend(
+                reqwest::Certificate::from_pem_bundle(pem)
+                    .map_err(|e| crate::Error::Config(format!("ca_certs: {}: {e}", path.display())))?,
+            );
+        }
         let client = reqwest::Client::builder()
+            .tls_certs_merge(roots)
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
             .read_timeout(cfg.timeout)

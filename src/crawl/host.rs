@@ -1,6 +1,9 @@
-//! `host` holds one host's politeness state: its GCRA limiter (governor), its robots.txt
-//! rules (fetched once per run through the same limiter, redirects followed; a slower
-//! limiter when Crawl-delay demands it) and its Retry-After window.
+//! `host` holds the politeness state of the servers a crawl talks to. A [`Server`] (host and
+//! port, whatever the scheme: `http://x` and `https://x` are one machine) has the GCRA
+//! limiter (governor) and the Retry-After window; a [`Host`] is one origin on it
+//! (scheme, host and port, the scope of a robots.txt in RFC 9309) with its robots.txt rules,
+//! fetched once per run through the server's limiter (redirects followed), and a slower
+//! limiter when its Crawl-delay demands one.
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::sync::Mutex;
@@ -37,23 +40,19 @@ pub(super) struct HostRules {
     pub unavailable: Option<String>,
 }
 
-/// Politeness state of one host (`scheme://host:port`).
-pub(super) struct Host {
-    origin: Url,
+/// The rate limit of one server (host and port), shared by its origins.
+pub(super) struct Server {
     base: DefaultDirectRateLimiter,
     period: Duration,
-    pub rules: OnceCell<HostRules>,
     blocked_until: Mutex<Option<Instant>>,
 }
 
-impl Host {
-    pub fn new(origin: Url, rate: f64) -> Host {
+impl Server {
+    pub fn new(rate: f64) -> Server {
         let period = gap(rate);
-        Host {
-            origin,
+        Server {
             base: limiter(period),
             period,
-            rules: OnceCell::new(),
             blocked_until: Mutex::new(None),
         }
     }
@@ -61,28 +60,46 @@ impl Host {
     fn blocked_until(&self) -> Option<Instant> {
         *self.blocked_until.lock().expect("lock")
     }
+}
 
+/// Politeness state of one origin (`scheme://host:port`) on its server.
+pub(super) struct Host {
+    origin: Url,
+    server: std::sync::Arc<Server>,
+    pub rules: OnceCell<HostRules>,
+}
+
+impl Host {
+    pub fn new(origin: Url, server: std::sync::Arc<Server>) -> Host {
+        Host {
+            origin,
+            server,
+            rules: OnceCell::new(),
+        }
+    }
+
+    /// Keep every origin of the server off it for `d` (a 429 or 503 with Retry-After).
     pub fn block_for(&self, d: Duration) {
         let until = Instant::now() + d;
-        let mut b = self.blocked_until.lock().expect("lock");
+        let mut b = self.server.blocked_until.lock().expect("lock");
         if b.is_none_or(|cur| cur < until) {
             *b = Some(until);
         }
     }
 
-    /// Wait until a request to this host may start: past any Retry-After window, then the
-    /// host's limiter.
+    /// Wait until a request to this origin may start: past any Retry-After window of its
+    /// server, then its robots.txt's Crawl-delay (if slower), then the server's limiter.
     pub async fn acquire(&self) {
         loop {
-            if let Some(until) = self.blocked_until() {
+            if let Some(until) = self.server.blocked_until() {
                 tokio::time::sleep_until(until).await;
             }
-            match self.rules.get().and_then(|r| r.slow.as_ref()) {
-                Some(slow) => slow.until_ready().await,
-                None => self.base.until_ready().await,
+            if let Some(slow) = self.rules.get().and_then(|r| r.slow.as_ref()) {
+                slow.until_ready().await;
             }
+            self.server.base.until_ready().await;
             // A 429 may have arrived while we waited for the limiter.
-            if self.blocked_until().is_none_or(|u| u <= Instant::now()) {
+            if self.server.blocked_until().is_none_or(|u| u <= Instant::now()) {
                 return;
             }
         }
@@ -102,7 +119,7 @@ impl Host {
 
     /// A slower limiter when robots.txt's Crawl-delay is longer than the configured gap.
     fn slow_limiter(&self, robots: &Rules) -> Option<DefaultDirectRateLimiter> {
-        robots.delay.filter(|d| *d > self.period).map(|d| {
+        robots.delay.filter(|d| *d > self.server.period).map(|d| {
             tracing::info!(
                 "{}: Crawl-delay {d:?} is slower than the configured rate; obeying it",
                 self.origin
@@ -121,7 +138,7 @@ impl Host {
                 // Follow up to five redirects (RFC 9309), each through the limiter.
                 let mut answer = None;
                 for _ in 0..6 {
-                    self.base.until_ready().await;
+                    self.server.base.until_ready().await;
                     let r = fetcher.get(&robots_url, &Validators::default()).await;
                     let target = match &r {
                         Ok(f) if (300..400).contains(&f.status) => {
@@ -175,6 +192,12 @@ fn rules_for(status: u16, body: &[u8], cfg: &Config) -> Rules {
         400..500 => Rules::allow_all(status.to_string()),
         _ => Rules::disallow_all(status.to_string()),
     }
+}
+
+/// The robots.txt key of a URL: its origin, `scheme://host[:port]` (RFC 9309 §2.3: the
+/// rules of `http://x` are not those of `https://x`, nor of `http://x:8080`).
+pub(super) fn origin_key(u: &Url) -> String {
+    u.origin().ascii_serialization()
 }
 
 /// The politeness key of a URL: its host and explicit port, without the scheme — `http://x`

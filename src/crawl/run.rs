@@ -14,7 +14,7 @@ use url::Url;
 
 use super::fetch::Fetcher;
 use super::frontier::{Frontier, Link};
-use super::host::{Host, host_key};
+use super::host::{Host, Server, host_key, origin_key};
 use super::job::{Job, JobResult, fetch_job};
 use super::page::{self, ToArchive};
 use super::state::{Outcome, RunOutcome, State, UrlState};
@@ -64,9 +64,11 @@ pub(super) struct Crawl<'a> {
     frontier: Frontier<'a>,
     writer: archive::Writer<'a, Writing>,
     indexer: &'a mut Indexer,
-    /// Each host's politeness state, by [`host_key`].
+    /// Each origin's robots.txt and politeness state, by [`origin_key`]…
     hosts: HashMap<String, Arc<Host>>,
-    /// Hosts whose robots.txt this run has stored and whose Sitemap lines it has queued.
+    /// …on its server's rate limit, by [`host_key`] (the origins of one server share it).
+    servers: HashMap<String, Arc<Server>>,
+    /// Origins whose robots.txt this run has stored and whose Sitemap lines it has queued.
     robots_done: HashSet<String>,
     inflight: JoinSet<(Job, JobResult)>,
     /// The URL and site of each fetch task, so a task that panics is recorded as failed.
@@ -129,6 +131,7 @@ impl<'a> Crawl<'a> {
             writer: archive::Writer::new(archive),
             indexer,
             hosts: HashMap::new(),
+            servers: HashMap::new(),
             robots_done: HashSet::new(),
             inflight: JoinSet::new(),
             tasks: HashMap::new(),
@@ -200,9 +203,9 @@ impl<'a> Crawl<'a> {
         }
     }
 
-    /// The politeness state of a URL's host, made on its first URL.
+    /// The politeness state of a URL's origin, made on its first URL.
     fn host(&mut self, url: &Url, site: usize) -> Result<Option<Arc<Host>>> {
-        let key = host_key(url);
+        let key = origin_key(url);
         if let Some(h) = self.hosts.get(&key) {
             return Ok(Some(h.clone()));
         }
@@ -211,8 +214,14 @@ impl<'a> Crawl<'a> {
         let Ok(origin) = Url::parse(&url.origin().ascii_serialization()) else {
             return Ok(None);
         };
-        let h = Arc::new(Host::new(origin, self.cfg.sites[site].rate));
-        // robots.txt is fetched once per host per run: a resumed run reuses it.
+        let rate = self.cfg.sites[site].rate;
+        let server = self
+            .servers
+            .entry(host_key(url))
+            .or_insert_with(|| Arc::new(Server::new(rate)))
+            .clone();
+        let h = Arc::new(Host::new(origin, server));
+        // robots.txt is fetched once per origin per run: a resumed run reuses it.
         if let Some(cached) = self.frontier.robots_of_this_run(&key)? {
             tracing::info!("{key}: robots.txt as fetched at {} in this run", cached.fetched_at);
             h.set_cached_rules(cached.status, &cached.body, &self.cfg);
@@ -296,8 +305,8 @@ impl<'a> Crawl<'a> {
     /// A fetch finished: count it, record it, queue its links; an article goes to the writer.
     async fn fetched(&mut self, job: Job, result: JobResult) -> Result<()> {
         let site = &self.cfg.sites[job.site];
-        // Once per host: store its robots.txt in the state, queue the sitemaps it lists.
-        let key = host_key(&job.url);
+        // Once per origin: store its robots.txt in the state, queue the sitemaps it lists.
+        let key = origin_key(&job.url);
         if !self.robots_done.contains(&key)
             && let Some(rules) = self.hosts.get(&key).and_then(|h| h.rules.get())
         {

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod tls;
+
 use vnnews::config::Config;
 use vnnews::crawl::{self, CrawlReport, RunOptions};
 use vnnews::extract::profile::Profiles;
