@@ -203,6 +203,7 @@ async fn second_run_sends_conditional_requests_and_rewrites_nothing() {
     let cfg = config(&a, &b, 10.0);
 
     let first = common::crawl(&cfg, dir.path()).await;
+    let first_warcs = warc_files(dir.path());
     let t = first.total();
     assert_eq!(t.new, 13, "6 + 6 articles and the windows-1258 page: {first:?}");
     assert_eq!(t.skipped_robots, 2, "one disallowed link per portal");
@@ -260,6 +261,101 @@ async fn second_run_sends_conditional_requests_and_rewrites_nothing() {
         );
     }
     assert_eq!(archive_contents(dir.path()), before, "nothing rewritten");
+
+    // Every exchange of both runs is in WARC: a response (or revisit) and its request.
+    let all = warc_files(dir.path());
+    let records = |files: &[std::path::PathBuf]| -> Vec<vnnews::archive::warc::Record> {
+        files
+            .iter()
+            .flat_map(|f| vnnews::archive::warc::read_all(f).unwrap())
+            .collect()
+    };
+    let first_records = records(&first_warcs);
+    let second_files: Vec<_> = all.iter().filter(|f| !first_warcs.contains(f)).cloned().collect();
+    let second_records = records(&second_files);
+    for recs in [&first_records, &second_records] {
+        for (i, r) in recs.iter().enumerate() {
+            if matches!(r.header("WARC-Type"), Some("response" | "revisit")) {
+                let req = &recs[i + 1];
+                assert_eq!(req.header("WARC-Type"), Some("request"));
+                assert_eq!(req.header("WARC-Concurrent-To"), r.header("WARC-Record-ID"));
+                assert_eq!(req.header("WARC-Target-URI"), r.header("WARC-Target-URI"));
+                assert!(r.header("WARC-IP-Address").is_some(), "{:?}", r.headers);
+            }
+        }
+    }
+    let of_type = |recs: &[vnnews::archive::warc::Record], t: &str, path: &str| -> usize {
+        recs.iter()
+            .filter(|r| r.header("WARC-Type") == Some(t))
+            .filter(|r| r.header("WARC-Target-URI").is_some_and(|u| u.contains(path)))
+            .count()
+    };
+    // The first run: robots.txt, listings, articles, the 404s of the articles' own links,
+    // all as responses.
+    assert_eq!(of_type(&first_records, "response", "/robots.txt"), 2);
+    assert_eq!(of_type(&first_records, "response", "/page/2"), 2);
+    assert_eq!(of_type(&first_records, "response", "/a/"), 12);
+    assert_eq!(of_type(&first_records, "revisit", ""), 0);
+    // The second: each 304 a server-not-modified revisit of the first run's record, each
+    // listing served the same an identical-payload-digest revisit.
+    let first_ids: HashMap<&str, &str> = first_records
+        .iter()
+        .filter(|r| r.header("WARC-Type") == Some("response"))
+        .map(|r| {
+            (
+                r.header("WARC-Target-URI").unwrap(),
+                r.header("WARC-Record-ID").unwrap(),
+            )
+        })
+        .collect();
+    let revisits: Vec<_> = second_records
+        .iter()
+        .filter(|r| r.header("WARC-Type") == Some("revisit"))
+        .collect();
+    let profile =
+        |r: &vnnews::archive::warc::Record| r.header("WARC-Profile").unwrap().rsplit('/').next().unwrap().to_owned();
+    for r in &revisits {
+        let uri = r.header("WARC-Target-URI").unwrap();
+        assert_eq!(r.header("WARC-Refers-To"), first_ids.get(uri).copied(), "{uri}");
+        assert_eq!(r.header("WARC-Refers-To-Target-URI"), Some(uri));
+        assert!(r.header("WARC-Refers-To-Date").is_some());
+        let (status, _, body) = r.http().unwrap();
+        assert!(body.is_empty(), "a revisit keeps headers only");
+        match profile(r).as_str() {
+            "server-not-modified" => assert_eq!(status, 304, "{uri}"),
+            "identical-payload-digest" => {
+                assert_eq!(status, 200, "{uri}");
+                let original = first_records
+                    .iter()
+                    .find(|o| o.header("WARC-Record-ID") == r.header("WARC-Refers-To"))
+                    .unwrap();
+                assert_eq!(r.header("WARC-Payload-Digest"), original.header("WARC-Payload-Digest"));
+            }
+            other => panic!("{other}"),
+        }
+    }
+    let count = |p: &str| revisits.iter().filter(|r| profile(r) == p).count();
+    assert_eq!(count("server-not-modified"), 12, "the articles' 304s");
+    assert!(
+        count("identical-payload-digest") >= 4,
+        "the listings, robots.txt, the 1258 page"
+    );
+    assert_eq!(of_type(&second_records, "response", "/a/"), 0);
+    // So a re-crawl of an unchanged portal adds a fraction of the first crawl's bytes.
+    let bytes =
+        |files: &[std::path::PathBuf]| -> u64 { files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum() };
+    let (b1, b2) = (bytes(&first_warcs), bytes(&second_files));
+    eprintln!("WARC bytes: first crawl {b1}, unchanged re-crawl {b2}");
+    assert!(b2 * 3 < b1, "the re-crawl added {b2} bytes, the first crawl {b1}");
+}
+
+fn warc_files(archive: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(archive.join("warc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
 }
 
 fn vnnews(archive: &Path, config: &Path) -> Command {

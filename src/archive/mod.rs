@@ -4,7 +4,7 @@
 //! <archive>/<site>/<yyyy>/<mm>/<id>.json      revision 1 of an article (publication month)
 //! <archive>/<site>/<yyyy>/<mm>/<id>.r2.json   revision 2, … (never overwritten)
 //! <archive>/<site>/undated/<id>.json          articles without a publication date
-//! <archive>/warc/*.warc.gz                    the raw HTTP responses (WARC/1.1)
+//! <archive>/warc/*.warc.gz                    every HTTP exchange (WARC/1.1): the record
 //! <archive>/index/                            the search index (rebuildable from the above)
 //! <archive>/lost-records.jsonl                articles whose WARC record a crash cut off
 //! ```
@@ -27,8 +27,8 @@ use crate::error::{Error, IoContext, Result};
 use crate::time::When;
 pub use lost::{LOST_FILE, LostRecord};
 pub use schema::{ArticleRecord, FetchInfo, SCHEMA_VERSION, StoredArticle};
-pub use warc::{HttpResponse, WarcRef, WarcWriter};
-pub use writer::{Landed, Submitted, Writer};
+pub use warc::{HttpRequest, HttpResponse, WarcRef, WarcWriter};
+pub use writer::{Landed, Submitted, Writer, Written};
 
 /// Directories of the archive root that are not sites.
 pub const RESERVED_DIRS: &[&str] = &["warc", "index", "index.new", "index.old", "lexicon", "state", "tmp"];
@@ -117,8 +117,9 @@ pub enum PutOutcome {
 
 /// What [`Archive::stage`] did.
 pub enum Stage {
-    /// The article's text is unchanged: nothing to write.
-    Unchanged { id: String },
+    /// The article's text is unchanged: no revision to write (the exchange's records were
+    /// appended all the same: `warc` makes them durable).
+    Unchanged { id: String, warc: Option<warc::Durable> },
     /// A new revision, placed in the catalog (its raw response appended to WARC): its JSON
     /// file is still to be written with [`Staged::write`], then [`Archive::confirm`]ed (or
     /// [`Archive::abandon`]ed if the write failed).
@@ -140,6 +141,16 @@ pub struct Staged {
 impl Staged {
     pub fn id(&self) -> &str {
         &self.stored.id
+    }
+
+    /// What makes its WARC record durable.
+    pub(crate) fn warc(&self) -> Option<&warc::Durable> {
+        self.warc.as_ref()
+    }
+
+    /// Its WARC record was made durable already.
+    pub(crate) fn forget_warc(&mut self) {
+        self.warc = None;
     }
 
     /// Make the WARC record durable, then write the JSON file atomically: nothing visible
@@ -593,7 +604,12 @@ impl Archive {
         record: Option<warc::Prepared>,
     ) -> Result<PutOutcome> {
         let staged = match self.stage(article, fetch, record)? {
-            Stage::Unchanged { id } => return Ok(PutOutcome::Unchanged { id }),
+            Stage::Unchanged { id, warc } => {
+                if let Some(w) = warc {
+                    w.sync()?;
+                }
+                return Ok(PutOutcome::Unchanged { id });
+            }
             Stage::Write(s) => *s,
             Stage::Busy(_) => unreachable!("put confirms every revision it stages before returning"),
         };
@@ -614,9 +630,18 @@ impl Archive {
         }
     }
 
-    /// Place a new revision of an article in the catalog and append its raw response
-    /// (`record`, made beforehand with [`warc::Prepared::response`]) to WARC; the JSON file is
-    /// written by [`Staged::write`]. Nothing when the text is unchanged.
+    /// Append an exchange's records to WARC (not yet durable: see [`warc::Durable`]).
+    pub fn append(&mut self, records: warc::Prepared) -> Result<(WarcRef, warc::Durable)> {
+        if self.warc.is_none() {
+            self.warc = Some(WarcWriter::new(&self.warc_dir(), self.warc_max_bytes)?);
+        }
+        self.warc.as_mut().expect("opened").append(records)
+    }
+
+    /// Append the records of the exchange an article came from (`record`, made beforehand
+    /// with [`warc::Prepared::exchange`]) to WARC, and place a new revision of the article
+    /// in the catalog unless its text is unchanged; the JSON file is written by
+    /// [`Staged::write`].
     pub fn stage(
         &mut self,
         article: ArticleRecord,
@@ -627,6 +652,7 @@ impl Archive {
         let id = article_id(key);
         let text_sha256 = text_hash(&article);
         let existing = self.catalog.get(&id).cloned();
+        let mut unchanged = false;
         if let Some(e) = &existing {
             let current = match &e.text_sha256 {
                 Some(h) => h.clone(),
@@ -642,21 +668,19 @@ impl Archive {
                 },
             };
             // (A revision whose WARC record is lost is written again, with a record.)
-            if current == text_sha256 && !self.is_lost(&id) {
-                return Ok(Stage::Unchanged { id });
-            }
-            if self.pending.contains_key(&id) {
+            unchanged = current == text_sha256 && !self.is_lost(&id);
+            if !unchanged && self.pending.contains_key(&id) {
                 return Ok(Stage::Busy(Box::new((article, fetch, record))));
             }
         }
         let mut durable = None;
         if let Some(record) = record {
-            if self.warc.is_none() {
-                self.warc = Some(WarcWriter::new(&self.warc_dir(), self.warc_max_bytes)?);
-            }
-            let (at, d) = self.warc.as_mut().expect("opened").append(record)?;
+            let (at, d) = self.append(record)?;
             fetch.warc = Some(at);
             durable = Some(d);
+        }
+        if unchanged {
+            return Ok(Stage::Unchanged { id, warc: durable });
         }
         let (first, revision) = match &existing {
             Some(e) => (e.first.clone(), e.revision + 1),
@@ -814,6 +838,7 @@ pub(crate) mod tests {
             body,
             body_sha256: None,
             date: "2019-11-05T06:01:00Z",
+            truncated: false,
         }
     }
 

@@ -1,5 +1,7 @@
-//! WARC/1.1 files (ISO 28500) holding the exact HTTP responses of archived pages: one gzip
-//! member per record, so any record can be read from its offset, files rolled by size.
+//! WARC/1.1 files (ISO 28500), the record of every HTTP exchange of a crawl: for each, a
+//! `response` record (or a `revisit` when the answer is a 304 or the same payload as the
+//! URL's last response) followed by the `request` record concurrent to it. One gzip member
+//! per record, so any record can be read from its offset; files rolled by size.
 //!
 //! A file being written is named `*.warc.gz.open`; it is renamed to `*.warc.gz` when closed.
 //! [`recover`] finishes files left open by a crash: a partial record at the end is cut off,
@@ -36,6 +38,39 @@ pub struct HttpResponse<'a> {
     pub body_sha256: Option<&'a str>,
     /// RFC 3339 UTC fetch time.
     pub date: &'a str,
+    /// The body was cut off at the crawl's size limit (`WARC-Truncated: length`).
+    pub truncated: bool,
+}
+
+/// The request of an exchange, as sent: its header lines in order.
+#[derive(Debug, Clone)]
+pub struct HttpRequest<'a> {
+    pub headers: &'a [(String, String)],
+    /// The server's address, when the connection told it (`WARC-IP-Address`).
+    pub ip: Option<std::net::IpAddr>,
+}
+
+/// Why a response is stored as a `revisit` record (WARC 1.1 §6.7): its headers only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revisit {
+    /// A 304 to a conditional request.
+    NotModified,
+    /// A 200 whose payload is that of the URL's last response record.
+    IdenticalPayload,
+}
+
+/// The earlier record a revisit refers to.
+#[derive(Debug, Clone, Copy)]
+pub struct RefersTo<'a> {
+    pub record_id: &'a str,
+    /// Its `WARC-Date`.
+    pub date: &'a str,
+}
+
+/// `WARC-Payload-Digest` as pywb and warcio compute it: `sha1:` and the base32 SHA-1.
+pub fn payload_digest(body: &[u8]) -> String {
+    use sha1::Digest as _;
+    format!("sha1:{}", data_encoding::BASE32.encode(&sha1::Sha1::digest(body)))
 }
 
 pub struct WarcWriter {
@@ -80,33 +115,144 @@ fn gzip_member(header: &str, block: &[u8]) -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// A `response` record ready to append: its id and its gzip member.
+/// Records ready to append: the one an article points to (a `response`, or a `revisit`) and
+/// the `request` concurrent to it, each its own gzip member, written one after the other.
 pub struct Prepared {
     id: String,
     member: Vec<u8>,
+    /// The concurrent `request` record, written right after.
+    concurrent: Vec<u8>,
+    revisit: bool,
 }
 
 impl Prepared {
-    /// Build and compress the record of a response.
+    /// Build and compress the record of a response, alone.
     pub fn response(r: &HttpResponse) -> std::io::Result<Prepared> {
-        let block = http_block(r);
-        let digest = match r.body_sha256 {
-            Some(hex) => format!("sha256:{hex}"),
-            None => format!("sha256:{:x}", Sha256::digest(r.body)),
-        };
-        let block_digest = format!("sha256:{:x}", Sha256::digest(&block));
+        Prepared::exchange(r, None, None)
+    }
+
+    /// Build and compress the records of one exchange: the response — as a `revisit` when
+    /// `revisit` says so, referring to the earlier record when it is known — and the request.
+    pub fn exchange(
+        r: &HttpResponse,
+        request: Option<&HttpRequest>,
+        revisit: Option<(Revisit, Option<RefersTo>)>,
+    ) -> std::io::Result<Prepared> {
         let id = record_id();
-        let header = format!(
-            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: {id}\r\nWARC-Date: {}\r\nWARC-Target-URI: {}\r\nWARC-Payload-Digest: {digest}\r\nWARC-Block-Digest: {block_digest}\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
-            r.date,
-            r.url,
+        let mut h = String::with_capacity(512);
+        let block = match revisit {
+            None => http_block(r, true),
+            Some(_) => http_block(r, false),
+        };
+        h.push_str("WARC/1.1\r\n");
+        match revisit {
+            None => h.push_str("WARC-Type: response\r\n"),
+            Some((why, _)) => {
+                h.push_str("WARC-Type: revisit\r\n");
+                h.push_str(match why {
+                    Revisit::NotModified => {
+                        "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/server-not-modified\r\n"
+                    }
+                    Revisit::IdenticalPayload => {
+                        "WARC-Profile: http://netpreserve.org/warc/1.1/revisit/identical-payload-digest\r\n"
+                    }
+                });
+            }
+        }
+        h.push_str(&format!(
+            "WARC-Record-ID: {id}\r\nWARC-Date: {}\r\nWARC-Target-URI: {}\r\n",
+            r.date, r.url
+        ));
+        if let Some(ip) = request.and_then(|q| q.ip) {
+            h.push_str(&format!("WARC-IP-Address: {ip}\r\n"));
+        }
+        if let Some((_, Some(to))) = revisit {
+            h.push_str(&format!(
+                "WARC-Refers-To: {}\r\nWARC-Refers-To-Target-URI: {}\r\nWARC-Refers-To-Date: {}\r\n",
+                to.record_id, r.url, to.date
+            ));
+        }
+        // A 304 has no payload of its own to digest.
+        if revisit.is_none_or(|(why, _)| why == Revisit::IdenticalPayload) {
+            h.push_str(&format!("WARC-Payload-Digest: {}\r\n", payload_digest(r.body)));
+        }
+        if r.truncated && revisit.is_none() {
+            h.push_str("WARC-Truncated: length\r\n");
+        }
+        h.push_str(&format!(
+            "WARC-Block-Digest: sha256:{:x}\r\nContent-Type: application/http;msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            Sha256::digest(&block),
             block.len()
-        );
+        ));
+        let member = gzip_member(&h, &block)?;
+        let concurrent = match request {
+            Some(q) => {
+                let block = request_block(r.url, q.headers);
+                let mut h = format!(
+                    "WARC/1.1\r\nWARC-Type: request\r\nWARC-Record-ID: {}\r\nWARC-Date: {}\r\nWARC-Target-URI: {}\r\nWARC-Concurrent-To: {id}\r\n",
+                    record_id(),
+                    r.date,
+                    r.url
+                );
+                if let Some(ip) = q.ip {
+                    h.push_str(&format!("WARC-IP-Address: {ip}\r\n"));
+                }
+                h.push_str(&format!(
+                    "WARC-Block-Digest: sha256:{:x}\r\nContent-Type: application/http;msgtype=request\r\nContent-Length: {}\r\n\r\n",
+                    Sha256::digest(&block),
+                    block.len()
+                ));
+                gzip_member(&h, &block)?
+            }
+            None => Vec::new(),
+        };
         Ok(Prepared {
             id,
-            member: gzip_member(&header, &block)?,
+            member,
+            concurrent,
+            revisit: revisit.is_some(),
         })
     }
+
+    /// The record id of the response (or revisit) record.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether the response is stored as a revisit (headers only).
+    pub fn is_revisit(&self) -> bool {
+        self.revisit
+    }
+
+    /// Bytes these records add to a WARC file.
+    pub fn len(&self) -> usize {
+        self.member.len() + self.concurrent.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A GET request as sent: request line and header lines.
+fn request_block(url: &str, headers: &[(String, String)]) -> Vec<u8> {
+    let target = url::Url::parse(url)
+        .map(|u| {
+            let mut t = u.path().to_owned();
+            if let Some(q) = u.query() {
+                t.push('?');
+                t.push_str(q);
+            }
+            t
+        })
+        .unwrap_or_else(|_| "/".to_owned());
+    let mut out = format!("GET {target} HTTP/1.1\r\n").into_bytes();
+    for (k, v) in headers {
+        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+        out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    out
 }
 
 /// Makes appended records durable: an fsync of their file, from any thread. Syncing once
@@ -128,10 +274,11 @@ impl Durable {
     }
 }
 
-/// The HTTP message as stored: status line, headers, body. The body is stored decoded, so
-/// `Content-Encoding`/`Transfer-Encoding` are renamed (their original values kept) and
-/// `Content-Length` is the stored length — readers such as warcio and pywb then read it as is.
-pub fn http_block(r: &HttpResponse) -> Vec<u8> {
+/// The HTTP message as stored: status line, headers, body (or no body: a revisit keeps the
+/// headers only). The body is stored decoded, so `Content-Encoding`/`Transfer-Encoding` are
+/// renamed (their original values kept) and `Content-Length` is the stored length — readers
+/// such as warcio and pywb then read it as is.
+pub fn http_block(r: &HttpResponse, with_body: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(r.body.len() + 1024);
     out.extend_from_slice(format!("HTTP/1.1 {} {}\r\n", r.status, r.reason).as_bytes());
     for (k, v) in r.headers {
@@ -143,8 +290,12 @@ pub fn http_block(r: &HttpResponse) -> Vec<u8> {
         let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
         out.extend_from_slice(format!("{name}: {v}\r\n").as_bytes());
     }
-    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", r.body.len()).as_bytes());
-    out.extend_from_slice(r.body);
+    if with_body {
+        out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", r.body.len()).as_bytes());
+        out.extend_from_slice(r.body);
+    } else {
+        out.extend_from_slice(b"\r\n");
+    }
     out
 }
 
@@ -216,14 +367,22 @@ impl WarcWriter {
     /// another thread). The record is written, not yet durable: [`Durable::sync`] makes it so.
     pub fn append(&mut self, record: Prepared) -> Result<(WarcRef, Durable)> {
         let o = self.open()?;
-        (&*o.file).write_all(&record.member).at(&o.open_path)?;
+        let length = record.member.len() as u64;
+        let written = (&*o.file)
+            .write_all(&record.member)
+            .and_then(|()| (&*o.file).write_all(&record.concurrent));
+        if let Err(e) = written {
+            // Whatever part was written goes, so the next record starts where it is said to.
+            let _ = o.file.set_len(o.offset);
+            return Err(e).at(&o.open_path);
+        }
         let at = WarcRef {
             file: o.name.clone(),
             offset: o.offset,
-            length: record.member.len() as u64,
+            length,
             record_id: record.id,
         };
-        o.offset += record.member.len() as u64;
+        o.offset += length + record.concurrent.len() as u64;
         let durable = Durable {
             file: o.file.clone(),
             path: o.open_path.clone(),
@@ -456,6 +615,7 @@ mod tests {
             body,
             body_sha256: None,
             date: "2019-11-05T06:01:00Z",
+            truncated: false,
         };
         let at = w.write_response(&r).unwrap();
         let at2 = w.write_response(&r).unwrap();

@@ -1,10 +1,11 @@
-//! `Writer` owns the archive's write-behind protocol for a crawl: a revision is staged
-//! (catalog entry, WARC append: cheap, on the caller's thread), staged revisions are written
-//! in groups on the blocking pool ([`write_all`]: one WARC sync per group, each JSON file
-//! to a temporary file, renamed, one sync per directory), and when a group lands each
-//! revision is confirmed in the catalog, or abandoned if its write failed. The caller says
-//! "write this" ([`Writer::write`]) and later hears "durable" ([`Writer::landed`]), with a tag
-//! of its own choosing carried through.
+//! `Writer` owns the archive's write-behind protocol for a crawl. Every fetch's WARC records
+//! are appended at once (cheap, on the caller's thread); an article's revision is staged
+//! beside them (catalog entry). Staged work is made durable in groups on the blocking pool
+//! (one WARC sync per group, then [`write_all`]: each JSON file to a temporary file,
+//! renamed, one sync per directory), and when a group lands each revision is confirmed in
+//! the catalog, or abandoned if its write failed. The caller says "write this"
+//! ([`Writer::write`]) and later hears "durable" ([`Writer::landed`]), with a tag of its own
+//! choosing carried through: a crawl records a URL as done only then.
 //!
 //! Two revisions of one article are never written at once: staging the second waits until
 //! the first has landed (its result is kept for [`Writer::landed`]).
@@ -19,32 +20,53 @@ use crate::error::{Error, Result};
 /// Revisions staged together are written as one group.
 const GROUP: usize = 16;
 
-/// What [`Writer::write`] did with a revision.
+/// What [`Writer::write`] did.
 pub enum Submitted<T> {
-    /// The article's text is unchanged: nothing to write.
-    Unchanged { id: String, tag: T },
-    /// Staged; it is reported by [`Writer::landed`] once written.
+    /// Staged; it is reported by [`Writer::landed`] once durable.
     Staged,
     /// It could not be staged (the WARC append failed).
     Failed { tag: T, error: Error },
 }
 
+/// What a landed write made durable.
+pub enum Written {
+    /// A new revision, and the path of its JSON file.
+    Article(Box<StoredArticle>, PathBuf),
+    /// The exchange's records; the article they gave has the same text as before.
+    Unchanged { id: String },
+    /// The exchange's records (no article).
+    Records,
+}
+
 /// A write that finished.
 pub struct Landed<T> {
     pub tag: T,
-    /// The stored revision and the path of its JSON file, or why it could not be written
-    /// (the catalog has then forgotten it, so a later fetch stages it again).
-    pub result: Result<(StoredArticle, PathBuf)>,
+    /// What is durable now, or why it could not be written (the catalog has then forgotten
+    /// the revision, so a later fetch stages it again).
+    pub result: Result<Written>,
 }
+
+/// One piece of staged work.
+enum Item {
+    Article(Box<Staged>),
+    Records {
+        warc: Option<warc::Durable>,
+        unchanged: Option<String>,
+    },
+}
+
+/// One item of a written group: the revision's id (for an article), the tag, the result.
+type Done<T> = (Option<String>, T, Result<Written>);
 
 /// The write-behind archive writer of one crawl.
 pub struct Writer<'a, T> {
     archive: &'a mut Archive,
-    /// Staged revisions not yet handed to a write task.
-    group: Vec<(Staged, T)>,
-    /// Groups being written, on the blocking pool: each revision's id, tag and result.
-    writes: JoinSet<Vec<(String, T, Result<StoredArticle>)>>,
-    /// Revisions in `writes`.
+    /// Staged work not yet handed to a write task.
+    group: Vec<(Item, T)>,
+    /// Groups being written, on the blocking pool: each item's id (for a revision), tag and
+    /// result.
+    writes: JoinSet<Vec<Done<T>>>,
+    /// Items in `writes`.
     writing: usize,
     /// Writes that landed while the writer waited for one of them.
     landed: VecDeque<Landed<T>>,
@@ -72,15 +94,22 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
         !self.group.is_empty()
     }
 
-    /// Write a revision of an article (with the compressed WARC record of its response).
+    /// Write an exchange's records (`records`, compressed beforehand) and the revision of
+    /// the article it gave, if any (its file points to the response record).
     pub async fn write(
         &mut self,
-        article: ArticleRecord,
-        fetch: FetchInfo,
-        record: Option<warc::Prepared>,
+        article: Option<(ArticleRecord, FetchInfo)>,
+        records: Option<warc::Prepared>,
         tag: T,
     ) -> Submitted<T> {
-        let (mut article, mut fetch, mut record) = (article, fetch, record);
+        let Some((mut article, mut fetch)) = article else {
+            let warc = match records.map(|r| self.archive.append(r)).transpose() {
+                Ok(at) => at.map(|(_, d)| d),
+                Err(error) => return Submitted::Failed { tag, error },
+            };
+            return self.push(Item::Records { warc, unchanged: None }, tag);
+        };
+        let mut record = records;
         loop {
             match self.archive.stage(article, fetch, record) {
                 Ok(Stage::Busy(back)) => {
@@ -90,35 +119,44 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
                     }
                     (article, fetch, record) = *back;
                 }
-                Ok(Stage::Unchanged { id }) => return Submitted::Unchanged { id, tag },
-                Ok(Stage::Write(staged)) => {
-                    self.group.push((*staged, tag));
-                    if self.group.len() >= GROUP {
-                        self.flush();
-                    }
-                    return Submitted::Staged;
+                Ok(Stage::Unchanged { id, warc }) => {
+                    return self.push(
+                        Item::Records {
+                            warc,
+                            unchanged: Some(id),
+                        },
+                        tag,
+                    );
                 }
+                Ok(Stage::Write(staged)) => return self.push(Item::Article(staged), tag),
                 Err(error) => return Submitted::Failed { tag, error },
             }
         }
     }
 
-    /// Hand the staged revisions to a write task.
+    /// Append records that no outcome waits for (a robots.txt): they are durable once the
+    /// next write lands (a group syncs the file they are in, and a file is synced when it
+    /// is closed).
+    pub fn append(&mut self, records: warc::Prepared) -> Result<()> {
+        self.archive.append(records).map(|_| ())
+    }
+
+    fn push(&mut self, item: Item, tag: T) -> Submitted<T> {
+        self.group.push((item, tag));
+        if self.group.len() >= GROUP {
+            self.flush();
+        }
+        Submitted::Staged
+    }
+
+    /// Hand the staged work to a write task.
     pub fn flush(&mut self) {
         if self.group.is_empty() {
             return;
         }
-        let (staged, tags): (Vec<_>, Vec<_>) = std::mem::take(&mut self.group).into_iter().unzip();
-        let ids: Vec<String> = staged.iter().map(|s| s.id().to_owned()).collect();
-        self.writing += tags.len();
-        self.writes.spawn_blocking(move || {
-            let results = write_all(staged);
-            ids.into_iter()
-                .zip(tags)
-                .zip(results)
-                .map(|((id, tag), r)| (id, tag, r))
-                .collect()
-        });
+        let group = std::mem::take(&mut self.group);
+        self.writing += group.len();
+        self.writes.spawn_blocking(move || write_group(group));
     }
 
     /// Whether writes are under way (or landed and not yet reported): [`Writer::landed`]
@@ -152,27 +190,25 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
     }
 
     /// Confirm (or abandon) each revision of a landed group in the catalog.
-    fn settle(
-        &mut self,
-        group: std::result::Result<Vec<(String, T, Result<StoredArticle>)>, tokio::task::JoinError>,
-    ) -> Result<()> {
+    fn settle(&mut self, group: std::result::Result<Vec<Done<T>>, tokio::task::JoinError>) -> Result<()> {
         let group = group.map_err(|e| Error::Task {
             task: "an archive write",
             reason: e.to_string(),
         })?;
         self.writing -= group.len();
         for (id, tag, result) in group {
-            let result = match result {
-                Ok(stored) => {
+            let result = match (id, result) {
+                (Some(id), Ok(Written::Article(stored, _))) => {
                     self.archive.confirm(&id);
                     let path = self.archive.path_of(&id).unwrap_or_default();
-                    Ok((stored, path))
+                    Ok(Written::Article(stored, path))
                 }
-                Err(e) => {
+                (Some(id), Err(e)) => {
                     // The catalog forgets the revision, so a later fetch stages it again.
                     self.archive.abandon(&id);
                     Err(e)
                 }
+                (_, r) => r,
             };
             self.landed.push_back(Landed { tag, result });
         }
@@ -183,4 +219,67 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
     pub fn close(&mut self) -> Result<()> {
         self.archive.flush()
     }
+}
+
+/// Make a group durable: every WARC file it appended to is synced once, then the revisions'
+/// JSON files are written ([`write_all`]). One result per item, in order, with the id of
+/// each revision.
+fn write_group<T>(group: Vec<(Item, T)>) -> Vec<Done<T>> {
+    let mut synced: Vec<&warc::Durable> = Vec::new();
+    let mut failed = None;
+    let durables = group.iter().filter_map(|(item, _)| match item {
+        Item::Article(s) => s.warc(),
+        Item::Records { warc, .. } => warc.as_ref(),
+    });
+    for d in durables {
+        if synced.iter().any(|s| s.same_file(d)) {
+            continue;
+        }
+        if let Err(e) = d.sync() {
+            failed = Some(e.to_string());
+        }
+        synced.push(d);
+    }
+    let not_durable = |e: &str| Error::Io {
+        path: PathBuf::from("warc"),
+        source: std::io::Error::other(format!("the WARC records are not durable: {e}")),
+    };
+    let mut staged = Vec::new();
+    let mut out: Vec<(Option<String>, T, Option<Result<Written>>)> = Vec::with_capacity(group.len());
+    for (item, tag) in group {
+        match item {
+            Item::Article(mut s) => {
+                // (Synced above.)
+                s.forget_warc();
+                out.push((
+                    Some(s.id().to_owned()),
+                    tag,
+                    failed.as_deref().map(|e| Err(not_durable(e))),
+                ));
+                if failed.is_none() {
+                    staged.push(*s);
+                }
+            }
+            Item::Records { unchanged, .. } => {
+                let r = match (&failed, unchanged) {
+                    (Some(e), _) => Err(not_durable(e)),
+                    (None, Some(id)) => Ok(Written::Unchanged { id }),
+                    (None, None) => Ok(Written::Records),
+                };
+                out.push((None, tag, Some(r)));
+            }
+        }
+    }
+    let mut written = write_all(staged).into_iter();
+    out.into_iter()
+        .map(|(id, tag, r)| {
+            let r = r.unwrap_or_else(|| {
+                written
+                    .next()
+                    .expect("one result per revision")
+                    .map(|s| Written::Article(Box::new(s), PathBuf::new()))
+            });
+            (id, tag, r)
+        })
+        .collect()
 }

@@ -21,6 +21,10 @@ pub struct Fetched {
     /// The body was cut off at `max_body_bytes`.
     pub truncated: bool,
     pub fetched_at: DateTime<Utc>,
+    /// The request as sent: its header lines, in order.
+    pub request_headers: Vec<(String, String)>,
+    /// The server's address, when the connection told it.
+    pub ip: Option<std::net::IpAddr>,
 }
 
 impl Fetched {
@@ -92,6 +96,7 @@ const MAX_RESPONSE_HEADERS: usize = 1_000;
 pub struct Fetcher {
     client: reqwest::Client,
     max_body: u64,
+    user_agent: String,
 }
 
 /// Conditional-request validators from an earlier fetch.
@@ -129,6 +134,7 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             max_body: cfg.max_body_bytes,
+            user_agent: cfg.user_agent.clone(),
         })
     }
 
@@ -136,14 +142,25 @@ impl Fetcher {
     /// stops at the cap like any other oversize body.
     pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
         let mut req = self.client.get(url.clone());
+        // The request as it goes out, for its WARC record: the client's own headers (it
+        // adds them as it sends), then the validators.
+        let mut request_headers = vec![
+            ("Host".to_owned(), host_header(url)),
+            ("User-Agent".to_owned(), self.user_agent.clone()),
+            ("Accept".to_owned(), "*/*".to_owned()),
+            ("Accept-Encoding".to_owned(), "gzip, br".to_owned()),
+        ];
         if let Some(e) = &validators.etag {
             req = req.header("If-None-Match", e);
+            request_headers.push(("If-None-Match".to_owned(), e.clone()));
         }
         if let Some(lm) = &validators.last_modified {
             req = req.header("If-Modified-Since", lm);
+            request_headers.push(("If-Modified-Since".to_owned(), lm.clone()));
         }
         let fetched_at = Utc::now();
         let mut resp = req.send().await.map_err(classify)?;
+        let ip = resp.remote_addr().map(|a| a.ip());
         let status = resp.status();
         let headers = resp
             .headers()
@@ -177,7 +194,18 @@ impl Fetcher {
             body,
             truncated,
             fetched_at,
+            request_headers,
+            ip,
         })
+    }
+}
+
+/// The `Host` header of a request to `url`: host, and port when it is not the scheme's.
+fn host_header(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_owned(),
     }
 }
 

@@ -33,6 +33,9 @@ pub(super) struct HostRules {
     /// The answer as fetched (status, body), to cache in the crawl state; `None` when the
     /// rules came from the cache or the host could not be reached.
     pub fetched: Option<(u16, Vec<u8>)>,
+    /// The robots.txt exchanges (redirects included), for the WARC record; empty when the
+    /// rules came from the cache.
+    pub exchanges: Vec<super::fetch::Fetched>,
     /// A slower limiter when robots.txt's Crawl-delay exceeds the configured rate.
     slow: Option<DefaultDirectRateLimiter>,
     /// Why the host cannot be crawled in this run (it could not be reached, or its
@@ -113,6 +116,7 @@ impl Host {
             unavailable: unavailable(status),
             robots,
             fetched: None,
+            exchanges: Vec::new(),
             slow,
         });
     }
@@ -137,6 +141,7 @@ impl Host {
                 let mut robots_url = self.origin.join("/robots.txt").expect("valid");
                 // Follow up to five redirects (RFC 9309), each through the limiter.
                 let mut answer = None;
+                let mut exchanges = Vec::new();
                 for _ in 0..6 {
                     self.server.base.until_ready().await;
                     let r = fetcher.get(&robots_url, &Validators::default()).await;
@@ -146,6 +151,9 @@ impl Host {
                         }
                         _ => None,
                     };
+                    if let (Ok(f), Some(_)) = (&r, &target) {
+                        exchanges.push(f.clone());
+                    }
                     answer = Some(r);
                     match target {
                         Some(t) => robots_url = t,
@@ -158,7 +166,10 @@ impl Host {
                         if let Some(why) = &why {
                             tracing::warn!("{robots_url}: {why}; not crawling this host in this run");
                         }
-                        (rules_for(f.status, &f.body, cfg), Some((f.status, f.body)), why)
+                        let rules = rules_for(f.status, &f.body, cfg);
+                        let fetched = Some((f.status, f.body.clone()));
+                        exchanges.push(f);
+                        (rules, fetched, why)
                     }
                     Err(e) => {
                         tracing::warn!("{robots_url}: {e}; not crawling this host in this run");
@@ -170,6 +181,7 @@ impl Host {
                 HostRules {
                     robots,
                     fetched,
+                    exchanges,
                     slow,
                     unavailable,
                 }

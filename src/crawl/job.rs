@@ -1,7 +1,8 @@
 //! `job` is one fetch with its retries and backoff: robots.txt consulted, the host's
 //! limiter and Retry-After window obeyed, a conditional request when the URL last gave an
-//! article; an HTML answer is decoded and extracted on the blocking pool, and an article's
-//! WARC record is prepared (compressed) there too, off the crawl's loop.
+//! article; every answer's WARC records (response or revisit, and request) are prepared
+//! (compressed) on the blocking pool, and an HTML answer is decoded and extracted there too,
+//! off the crawl's loop.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
@@ -10,8 +11,8 @@ use url::Url;
 
 use super::fetch::{self, Fetched, Fetcher, Validators};
 use super::host::Host;
-use super::state::Previous;
-use crate::archive::{HttpResponse, warc};
+use super::state::{LastRecord, Previous};
+use crate::archive::{HttpRequest, HttpResponse, warc};
 use crate::config::Config;
 use crate::extract::{self, Extraction, Page, profile::Profiles};
 
@@ -23,14 +24,14 @@ pub(super) struct Job {
 }
 
 pub(super) enum JobResult {
-    /// A page; HTML pages with what was extracted from them.
-    Page(Box<Fetched>, Option<Box<Extracted>>),
+    /// A page, with its WARC records; HTML pages with what was extracted from them.
+    Page(Box<Fetched>, Option<Box<Extraction>>, Captured),
     /// A conditional request answered 304.
-    NotModified(u16),
-    /// The same body as the last fetch of this article: nothing to extract or archive.
-    SameBody(Box<Fetched>),
+    NotModified(u16, Captured),
+    /// The same body as the last fetch of this article: nothing to extract.
+    SameBody(Box<Fetched>, Captured),
     /// A 3xx answer: the target is crawled as its own request.
-    Redirect(Url),
+    Redirect(Url, Captured),
     SkippedRobots,
     /// The host could not be reached (or its robots.txt failed): nothing was asked of it.
     HostUnavailable(String),
@@ -38,15 +39,50 @@ pub(super) enum JobResult {
     Panicked {
         fetched: Box<Fetched>,
         message: String,
+        captured: Captured,
     },
+    /// No answer (or none that could be recorded).
     Failed(String),
 }
 
-/// An extracted page, with its WARC record prepared (compressed) when it is an article to
-/// archive: that work is done beside the extraction, off the loop that archives.
-pub(super) struct Extracted {
-    pub x: Extraction,
-    pub record: Option<warc::Prepared>,
+/// The WARC records of one exchange, prepared off the loop that appends them.
+pub(super) struct Captured {
+    pub records: warc::Prepared,
+    /// The URL's new last record, when this is a response record (not a revisit).
+    pub last: Option<LastRecord>,
+}
+
+/// Prepare the records of an exchange: a revisit when the answer is a 304 or the payload of
+/// the URL's last response record, else a response; the request after it.
+pub(super) fn capture(f: &Fetched, previous: &Previous) -> std::io::Result<Captured> {
+    let date = fetch_date(f);
+    let ok = (200..300).contains(&f.status);
+    let revisit = if f.status == 304 {
+        Some(warc::Revisit::NotModified)
+    } else if ok && !f.truncated && previous.record.as_ref().is_some_and(|r| r.sha256 == f.body_sha256) {
+        Some(warc::Revisit::IdenticalPayload)
+    } else {
+        None
+    };
+    let refers = previous.record.as_ref().map(|r| warc::RefersTo {
+        record_id: &r.id,
+        date: &r.date,
+    });
+    let request = HttpRequest {
+        headers: &f.request_headers,
+        ip: f.ip,
+    };
+    let records = warc::Prepared::exchange(
+        &http_response(f, &date),
+        Some(&request),
+        revisit.map(|why| (why, refers)),
+    )?;
+    let last = (revisit.is_none() && ok && !f.truncated).then(|| LastRecord {
+        id: records.id().to_owned(),
+        date: date.clone(),
+        sha256: f.body_sha256.clone(),
+    });
+    Ok(Captured { records, last })
 }
 
 /// The fetch time as archived (RFC 3339, seconds, UTC).
@@ -63,6 +99,7 @@ fn http_response<'a>(f: &'a Fetched, date: &'a str) -> HttpResponse<'a> {
         body: &f.body,
         body_sha256: Some(&f.body_sha256),
         date,
+        truncated: f.truncated,
     }
 }
 
@@ -132,65 +169,79 @@ pub(super) async fn fetch_job(
         }
         attempt += 1;
     };
-    if (300..400).contains(&fetched.status)
-        && let Some(target) = fetched.header("location").and_then(|l| fetched.url.join(l).ok())
-    {
-        return JobResult::Redirect(target);
+    let redirect = (300..400)
+        .contains(&fetched.status)
+        .then(|| fetched.header("location").and_then(|l| fetched.url.join(l).ok()))
+        .flatten();
+    let html = (200..300).contains(&fetched.status) && fetched.is_html();
+    let same_body = job.previous.conditional()
+        && !fetched.truncated
+        && job.previous.content_sha256.as_deref() == Some(fetched.body_sha256.as_str());
+    let give_up = html && !same_body && job.previous.gives_up_on(&fetched.body_sha256);
+    let extract_it = html && !same_body && !give_up;
+    // The records, and the extraction of an HTML page, on the blocking pool: compressing
+    // and parsing are the costly parts of a page, and run in parallel with other pages.
+    let previous = job.previous.clone();
+    let site = job.site;
+    let done = tokio::task::spawn_blocking(move || {
+        let mut captured = capture(&fetched, &previous);
+        let x = extract_it.then(|| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let url = fetched.url.as_str();
+                let page = Page {
+                    bytes: &fetched.body,
+                    content_type: fetched.header("content-type"),
+                    url,
+                    fetched_at: Some(fetched.fetched_at.with_timezone(&crate::time::vn_offset())),
+                    patterns: Some(&cfg.sites[site].patterns),
+                };
+                extract::extract(&page, profiles.for_url(url))
+            }))
+        });
+        // An article's file points to its response record, which must hold the payload: a
+        // page seen before with this payload (as a listing, say) gets a full record again.
+        let archivable =
+            |x: &Extraction| x.article.page_type == extract::PageType::Article && x.article.is_archivable();
+        if matches!(&x, Some(Ok(x)) if archivable(x)) && captured.as_ref().is_ok_and(|c| c.records.is_revisit()) {
+            captured = capture(&fetched, &Previous::default());
+        }
+        (fetched, captured, x)
+    })
+    .await;
+    let (fetched, captured, x) = match done {
+        Ok(d) => d,
+        Err(e) => return JobResult::Failed(format!("recording the answer failed: {}", panic_message(e))),
+    };
+    let captured = match captured {
+        Ok(c) => c,
+        Err(e) => return JobResult::Failed(format!("cannot prepare the WARC records: {e}")),
+    };
+    if let Some(target) = redirect {
+        return JobResult::Redirect(target, captured);
     }
     if fetched.status == 304 {
-        return JobResult::NotModified(fetched.status);
+        return JobResult::NotModified(fetched.status, captured);
     }
-    if !(200..300).contains(&fetched.status) || !fetched.is_html() {
-        return JobResult::Page(Box::new(fetched), None);
+    if same_body {
+        return JobResult::SameBody(Box::new(fetched), captured);
     }
-    if job.previous.conditional()
-        && !fetched.truncated
-        && job.previous.content_sha256.as_deref() == Some(fetched.body_sha256.as_str())
-    {
-        return JobResult::SameBody(Box::new(fetched));
-    }
-    if job.previous.gives_up_on(&fetched.body_sha256) {
+    if give_up {
         return JobResult::Panicked {
             message: format!(
                 "handling this content panicked {} times; not tried again until it changes",
                 job.previous.panics
             ),
             fetched: Box::new(fetched),
+            captured,
         };
     }
-    let fetched = Arc::new(fetched);
-    let f2 = fetched.clone();
-    let site = job.site;
-    let extraction = tokio::task::spawn_blocking(move || {
-        let url = f2.url.as_str();
-        let page = Page {
-            bytes: &f2.body,
-            content_type: f2.header("content-type"),
-            url,
-            fetched_at: Some(f2.fetched_at.with_timezone(&crate::time::vn_offset())),
-            patterns: Some(&cfg.sites[site].patterns),
-        };
-        let x = extract::extract(&page, profiles.for_url(url));
-        // An article to archive: its WARC record is compressed here, in parallel with the
-        // other pages, not in the loop that appends it.
-        let record = x
-            .article
-            .is_archivable()
-            .then(|| {
-                let date = fetch_date(&f2);
-                warc::Prepared::response(&http_response(&f2, &date))
-            })
-            .transpose();
-        record.map(|record| Extracted { x, record })
-    })
-    .await;
-    let fetched = Arc::try_unwrap(fetched).unwrap_or_else(|a| (*a).clone());
-    match extraction {
-        Ok(Ok(x)) => JobResult::Page(Box::new(fetched), Some(Box::new(x))),
-        Ok(Err(e)) => JobResult::Failed(format!("cannot prepare the WARC record: {e}")),
-        Err(e) => JobResult::Panicked {
+    match x {
+        None => JobResult::Page(Box::new(fetched), None, captured),
+        Some(Ok(x)) => JobResult::Page(Box::new(fetched), Some(Box::new(x)), captured),
+        Some(Err(p)) => JobResult::Panicked {
             fetched: Box::new(fetched),
-            message: format!("extraction panicked: {}", panic_message(e)),
+            message: format!("extraction panicked: {}", panic_text(p.as_ref())),
+            captured,
         },
     }
 }

@@ -1,12 +1,13 @@
 //! `page` decides what one fetch becomes — an outcome value for the run loop: the counts it
-//! adds to its site, the row to record for its URL, the links to queue, and, for an article,
-//! what to archive. It reads no state and touches neither the frontier nor the archive.
+//! adds to its site, the row to record for its URL, the links to queue, the exchange's WARC
+//! records (every answer has them, whatever the page), and, for an article, what to archive.
+//! It reads no state and touches neither the frontier nor the archive.
 
 use super::SiteStats;
 use super::discover;
 use super::fetch::Fetched;
 use super::frontier::Link;
-use super::job::{Extracted, Job, JobResult, fetch_date};
+use super::job::{Captured, Job, JobResult, fetch_date};
 use super::state::{Outcome, UrlState};
 use crate::archive::{FetchInfo, warc};
 use crate::config::{Config, Site};
@@ -40,18 +41,20 @@ impl Outcome {
     }
 }
 
-/// An article to archive; its URL is recorded (with its links) once it is.
+/// An article to archive (its JSON file points to the exchange's response record).
 pub(super) struct ToArchive {
     pub article: extract::Article,
     pub fetch: FetchInfo,
-    pub record: Option<warc::Prepared>,
 }
 
-/// What one fetch becomes.
+/// What one fetch becomes. Its URL is recorded (with its links) once its records, and its
+/// article, are durable.
 pub(super) struct Handled {
     pub recorded: Outcome,
     /// Links to queue.
     pub links: Vec<Link>,
+    /// The exchange's WARC records.
+    pub records: Option<warc::Prepared>,
     pub archive: Option<Box<ToArchive>>,
 }
 
@@ -60,18 +63,28 @@ impl From<Outcome> for Handled {
         Handled {
             recorded,
             links: Vec::new(),
+            records: None,
             archive: None,
         }
     }
 }
 
+impl Handled {
+    /// With the exchange's records: a response record becomes the URL's last record.
+    fn with(mut self, captured: Captured) -> Handled {
+        self.recorded.record = captured.last;
+        self.records = Some(captured.records);
+        self
+    }
+}
+
 /// Count one fetch in its site's `stats` and say what becomes of it.
 pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, stats: &mut SiteStats) -> Handled {
-    let (f, x) = match result {
+    match result {
         JobResult::SkippedRobots => {
             tracing::debug!("{}: disallowed by robots.txt", job.url);
             stats.skipped_robots += 1;
-            return Outcome::of(UrlState::Robots).into();
+            Outcome::of(UrlState::Robots).into()
         }
         JobResult::HostUnavailable(why) => {
             tracing::debug!("{}: not fetched: {why}", job.url);
@@ -79,54 +92,70 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             stats.unreachable += 1;
             let mut r = Outcome::of(UrlState::Failed);
             r.error = Some(why);
-            return r.into();
+            r.into()
         }
-        JobResult::Panicked { fetched, message } => {
+        JobResult::Panicked {
+            fetched,
+            message,
+            captured,
+        } => {
             tracing::error!("{}: {message}", job.url);
             stats.fetched += 1;
             stats.failed += 1;
             // The content it panicked on, so the give-up rule knows when it changed.
             let mut r = Outcome::panicked(message);
             r.content_sha256 = Some(fetched.body_sha256.clone());
-            return r.into();
+            Handled::from(r).with(captured)
         }
         JobResult::Failed(e) => {
             tracing::warn!("{}: {e}", job.url);
             stats.failed += 1;
             let mut r = Outcome::of(UrlState::Failed);
             r.error = Some(e);
-            return r.into();
+            r.into()
         }
-        JobResult::Redirect(target) => {
+        JobResult::Redirect(target, captured) => {
             stats.redirects += 1;
             tracing::debug!("{} redirects to {target}", job.url);
             // Next in line, same depth; a loop ends at a URL already seen.
-            return Handled {
+            Handled {
                 links: vec![Link {
                     url: target,
                     depth: job.depth,
                     front: true,
                 }],
                 ..Outcome::of(UrlState::Redirect).into()
-            };
+            }
+            .with(captured)
         }
-        JobResult::NotModified(status) => {
+        JobResult::NotModified(status, captured) => {
             stats.fetched += 1;
             stats.not_modified += 1;
             stats.unchanged += 1;
-            return Outcome {
+            Handled::from(Outcome {
                 status: Some(status),
                 ..Outcome::of(UrlState::NotModified)
-            }
-            .into();
+            })
+            .with(captured)
         }
-        JobResult::SameBody(f) => {
+        JobResult::SameBody(f, captured) => {
             stats.fetched += 1;
             stats.unchanged += 1;
-            return Outcome::fetched(UrlState::Unchanged, &f).into();
+            Handled::from(Outcome::fetched(UrlState::Unchanged, &f)).with(captured)
         }
-        JobResult::Page(f, x) => (f, x),
-    };
+        JobResult::Page(f, x, captured) => page(cfg, site, job, *f, x, stats).with(captured),
+    }
+}
+
+/// A page answered (not a redirect, not a 304).
+fn page(
+    cfg: &Config,
+    site: &Site,
+    job: &Job,
+    f: Fetched,
+    x: Option<Box<extract::Extraction>>,
+    stats: &mut SiteStats,
+) -> Handled {
     stats.fetched += 1;
     if f.truncated {
         stats.truncated += 1;
@@ -154,7 +183,6 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             .into()
         };
     };
-    let Extracted { x, record } = *x;
     let page_type = x.article.page_type;
     let links = x
         .links
@@ -194,13 +222,15 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             return Handled {
                 recorded,
                 links,
-                archive: Some(Box::new(ToArchive { article, fetch, record })),
+                records: None,
+                archive: Some(Box::new(ToArchive { article, fetch })),
             };
         }
     }
     Handled {
         recorded,
         links,
+        records: None,
         archive: None,
     }
 }

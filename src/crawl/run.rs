@@ -19,7 +19,7 @@ use super::job::{Job, JobResult, fetch_job};
 use super::page::{self, ToArchive};
 use super::state::{Outcome, RunOutcome, State, UrlState};
 use super::{CrawlReport, RunOptions, SiteStats, progress};
-use crate::archive::{self, Archive, Landed, Submitted};
+use crate::archive::{self, Archive, Landed, Submitted, Written};
 use crate::config::Config;
 use crate::error::Result;
 use crate::extract::profile::Profiles;
@@ -323,6 +323,15 @@ impl<'a> Crawl<'a> {
                 .collect();
             let fetched = rules.fetched.as_ref().map(|(s, b)| (*s, b.as_slice()));
             self.frontier.robots_read(site, &key, fetched, &sitemaps)?;
+            // Its exchanges go to WARC with this page's (durable when the page's land).
+            for f in &rules.exchanges {
+                let appended = super::job::capture(f, &Default::default())
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| self.writer.append(c.records).map_err(|e| e.to_string()));
+                if let Err(e) = appended {
+                    tracing::error!("{}: cannot write the WARC records: {e}", f.url);
+                }
+            }
             self.robots_done.insert(key);
         }
         let stats = self.report.sites.get_mut(&site.name).expect("site in report");
@@ -339,25 +348,21 @@ impl<'a> Crawl<'a> {
             }
         };
         let url = job.url.as_str();
-        let Some(to_archive) = handled.archive else {
+        if handled.records.is_none() && handled.archive.is_none() {
             return self.settle(job.site, url, &handled.recorded, &handled.links);
-        };
-        let ToArchive { article, fetch, record } = *to_archive;
+        }
+        let article = handled.archive.map(|a| {
+            let ToArchive { article, fetch } = *a;
+            (article.into(), fetch)
+        });
         let writing = Writing {
             url: url.to_owned(),
             site: job.site,
             recorded: handled.recorded,
             links: handled.links,
         };
-        match self.writer.write(article.into(), fetch, record, writing).await {
+        match self.writer.write(article, handled.records, writing).await {
             Submitted::Staged => Ok(()),
-            Submitted::Unchanged { id, tag } => {
-                self.stats(tag.site).unchanged += 1;
-                let mut recorded = tag.recorded;
-                recorded.state = UrlState::Unchanged;
-                recorded.article_id = Some(id);
-                self.settle(tag.site, &tag.url, &recorded, &tag.links)
-            }
             Submitted::Failed { tag, error } => self.write_failed(tag, &error),
         }
     }
@@ -375,11 +380,12 @@ impl<'a> Crawl<'a> {
         self.settle(site, &url, &Outcome::panicked(message), &[])
     }
 
-    /// An article write landed: index the article, count it, and only then record its URL.
+    /// A write landed: a new revision is indexed and counted; then the URL is recorded.
     fn written(&mut self, landed: Landed<Writing>) -> Result<()> {
         let Landed { tag, result } = landed;
+        let mut recorded = tag.recorded;
         match result {
-            Ok((stored, path)) => {
+            Ok(Written::Article(stored, path)) => {
                 let stats = self.stats(tag.site);
                 if stored.revision == 1 {
                     stats.new += 1;
@@ -393,12 +399,19 @@ impl<'a> Crawl<'a> {
                     stored.article.title.as_deref().unwrap_or("untitled"),
                     path.display()
                 );
-                let mut recorded = tag.recorded;
                 recorded.article_id = Some(stored.id);
-                self.settle(tag.site, &tag.url, &recorded, &tag.links)
             }
-            Err(e) => self.write_failed(tag, &e),
+            Ok(Written::Unchanged { id }) => {
+                self.stats(tag.site).unchanged += 1;
+                recorded.state = UrlState::Unchanged;
+                recorded.article_id = Some(id);
+            }
+            Ok(Written::Records) => {}
+            Err(e) => {
+                return self.write_failed(Writing { recorded, ..tag }, &e);
+            }
         }
+        self.settle(tag.site, &tag.url, &recorded, &tag.links)
     }
 
     fn write_failed(&mut self, tag: Writing, e: &crate::Error) -> Result<()> {
@@ -406,6 +419,8 @@ impl<'a> Crawl<'a> {
         self.stats(tag.site).failed += 1;
         let mut recorded = tag.recorded;
         recorded.fail(format!("cannot archive: {e}"));
+        // (Its records are not durable: the URL's last record stays what it was.)
+        recorded.record = None;
         self.settle(tag.site, &tag.url, &recorded, &tag.links)
     }
 

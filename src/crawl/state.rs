@@ -56,7 +56,10 @@ CREATE TABLE IF NOT EXISTS urls (
     page_type      TEXT,               -- article | listing | other (of the last 2xx page)
     article_id     TEXT,
     error          TEXT,
-    panics         INTEGER NOT NULL DEFAULT 0  -- fetches in a row whose handling panicked
+    panics         INTEGER NOT NULL DEFAULT 0, -- fetches in a row whose handling panicked
+    record_id      TEXT,   -- the URL's last WARC response record: its id,
+    record_date    TEXT,   -- WARC-Date,
+    record_sha256  TEXT    -- and payload (what a revisit of the same payload refers to)
 );
 CREATE INDEX IF NOT EXISTS urls_queue ON urls (run, state, priority, seq);
 CREATE INDEX IF NOT EXISTS urls_path ON urls (run, path_key) WHERE path_key IS NOT NULL;
@@ -195,6 +198,18 @@ pub struct Previous {
     pub page_type: Option<PageType>,
     /// Fetches in a row whose handling panicked (on the content `content_sha256`).
     pub panics: u32,
+    /// The URL's last WARC response record.
+    pub record: Option<LastRecord>,
+}
+
+/// A URL's last WARC response record: what a revisit refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastRecord {
+    pub id: String,
+    /// Its `WARC-Date`.
+    pub date: String,
+    /// SHA-256 (hex) of its payload.
+    pub sha256: String,
 }
 
 /// After this many panics on the same content, a URL is fetched but no longer handled until
@@ -227,6 +242,9 @@ pub struct Outcome {
     pub error: Option<String>,
     /// Handling the fetch panicked (counted: see [`MAX_PANICS`]).
     pub panicked: bool,
+    /// A response record was written for this fetch (not a revisit): it becomes the URL's
+    /// last record.
+    pub record: Option<LastRecord>,
 }
 
 impl Outcome {
@@ -242,6 +260,7 @@ impl Outcome {
             article_id: None,
             error: None,
             panicked: false,
+            record: None,
         }
     }
 }
@@ -286,18 +305,24 @@ impl State {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(&e)?;
         conn.busy_timeout(Duration::from_secs(5)).map_err(&e)?;
         conn.execute_batch(SCHEMA).map_err(&e)?;
-        // Stores made before the `panics` column get it.
-        let has_panics: bool = conn
-            .query_row(
-                "SELECT COUNT(*) FROM pragma_table_info('urls') WHERE name = 'panics'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(&e)?
-            > 0;
-        if !has_panics {
-            conn.execute_batch("ALTER TABLE urls ADD COLUMN panics INTEGER NOT NULL DEFAULT 0")
+        // Stores made by earlier versions get the columns added since.
+        for (column, ty) in [
+            ("panics", "INTEGER NOT NULL DEFAULT 0"),
+            ("record_id", "TEXT"),
+            ("record_date", "TEXT"),
+            ("record_sha256", "TEXT"),
+        ] {
+            let has: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM pragma_table_info('urls') WHERE name = ?1",
+                    [column],
+                    |r| r.get(0),
+                )
                 .map_err(&e)?;
+            if has == 0 {
+                conn.execute_batch(&format!("ALTER TABLE urls ADD COLUMN {column} {ty}"))
+                    .map_err(&e)?;
+            }
         }
         let unfinished: Option<i64> = conn
             .query_row(
@@ -498,7 +523,8 @@ impl Tx<'_> {
         let mut stmt = self
             .tx
             .prepare_cached(
-                "SELECT url, site, depth, etag, last_modified, content_sha256, page_type, panics FROM urls
+                "SELECT url, site, depth, etag, last_modified, content_sha256, page_type, panics,
+                    record_id, record_date, record_sha256 FROM urls
                  WHERE run = ?1 AND state = ?3 ORDER BY priority, seq LIMIT ?2",
             )
             .map_err(&e)?;
@@ -514,6 +540,10 @@ impl Tx<'_> {
                         content_sha256: r.get(5)?,
                         page_type: r.get(6)?,
                         panics: r.get(7)?,
+                        record: match (r.get(8)?, r.get(9)?, r.get(10)?) {
+                            (Some(id), Some(date), Some(sha256)) => Some(LastRecord { id, date, sha256 }),
+                            _ => None,
+                        },
                     },
                 })
             })
@@ -527,13 +557,15 @@ impl Tx<'_> {
         Ok(rows)
     }
 
-    /// Forget what earlier fetches of a URL left (validators, body hash, page type), so its
+    /// Forget what earlier fetches of a URL left (validators, body hash, page type, last
+    /// record), so its
     /// next fetch is unconditional and handled in full. Returns the depth it was found at,
     /// if it is known.
     pub fn forget_fetch(&mut self, url: &str) -> Result<Option<u32>> {
         self.tx
             .prepare_cached(
-                "UPDATE urls SET etag = NULL, last_modified = NULL, content_sha256 = NULL, page_type = NULL
+                "UPDATE urls SET etag = NULL, last_modified = NULL, content_sha256 = NULL, page_type = NULL,
+                    record_id = NULL, record_date = NULL, record_sha256 = NULL
                  WHERE url = ?1 RETURNING depth",
             )
             .map_err(self.err())?
@@ -573,7 +605,9 @@ impl Tx<'_> {
                     content_sha256 = COALESCE(?7, content_sha256),
                     page_type = COALESCE(?8, page_type), article_id = COALESCE(?9, article_id),
                     error = ?10,
-                    panics = CASE WHEN ?11 THEN panics + 1 WHEN ?2 = 'skipped' THEN panics ELSE 0 END
+                    panics = CASE WHEN ?11 THEN panics + 1 WHEN ?2 = 'skipped' THEN panics ELSE 0 END,
+                    record_id = COALESCE(?12, record_id), record_date = COALESCE(?13, record_date),
+                    record_sha256 = COALESCE(?14, record_sha256)
                  WHERE url = ?1",
             )
             .map_err(self.err())?
@@ -588,7 +622,10 @@ impl Tx<'_> {
                 o.page_type,
                 o.article_id,
                 o.error,
-                o.panicked
+                o.panicked,
+                o.record.as_ref().map(|r| &r.id),
+                o.record.as_ref().map(|r| &r.date),
+                o.record.as_ref().map(|r| &r.sha256)
             ])
             .map_err(self.err())?;
         Ok(())
@@ -762,7 +799,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.sqlite");
         let old = SCHEMA.replace(
-            ",\n    panics         INTEGER NOT NULL DEFAULT 0  -- fetches in a row whose handling panicked",
+            ",\n    panics         INTEGER NOT NULL DEFAULT 0, -- fetches in a row whose handling panicked
+    record_id      TEXT,   -- the URL's last WARC response record: its id,
+    record_date    TEXT,   -- WARC-Date,
+    record_sha256  TEXT    -- and payload (what a revisit of the same payload refers to)",
             "",
         );
         assert!(!old.contains("panics"));
