@@ -572,26 +572,82 @@ fn parse_record(raw: &[u8]) -> Option<Record> {
     Some(Record { headers, block })
 }
 
-/// Read every record of a WARC file in order.
+/// Read every record of a WARC file in order (all in memory: for tests and small files;
+/// [`Members`] reads one record at a time).
 pub fn read_all(path: &Path) -> Result<Vec<Record>> {
-    let f = File::open(path).at(path)?;
-    let mut dec = flate2::read::MultiGzDecoder::new(BufReader::new(f));
-    let mut raw = Vec::new();
-    dec.read_to_end(&mut raw).at(path)?;
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < raw.len() {
-        let Some(rec) = parse_record(&raw[pos..]) else {
-            return Err(crate::Error::CorruptArchive {
-                path: path.to_owned(),
-                reason: format!("bad record at byte {pos}"),
-            });
-        };
-        let end = raw[pos..].windows(4).position(|w| w == b"\r\n\r\n").expect("parsed") + 4 + rec.block.len() + 4;
-        pos += end;
-        out.push(rec);
+    Members::open(path)?.map(|m| m.map(|(_, r)| r)).collect()
+}
+
+/// Where a record is in its file: the byte range of its gzip member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub offset: u64,
+    pub length: u64,
+}
+
+/// The records of a WARC file, one gzip member at a time, each with its [`Span`]: memory
+/// stays that of one record whatever the file's size. A member that does not decompress or
+/// parse ends the iteration with an error naming the file and offset.
+pub struct Members {
+    reader: BufReader<File>,
+    path: PathBuf,
+    offset: u64,
+    done: bool,
+}
+
+impl Members {
+    pub fn open(path: &Path) -> Result<Members> {
+        let f = File::open(path).at(path)?;
+        Ok(Members {
+            reader: BufReader::with_capacity(256 * 1024, f),
+            path: path.to_owned(),
+            offset: 0,
+            done: false,
+        })
     }
-    Ok(out)
+
+    fn corrupt(&mut self, reason: String) -> Option<Result<(Span, Record)>> {
+        self.done = true;
+        Some(Err(crate::Error::CorruptArchive {
+            path: self.path.clone(),
+            reason: format!("at byte {}: {reason}", self.offset),
+        }))
+    }
+}
+
+impl Iterator for Members {
+    type Item = Result<(Span, Record)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::BufRead;
+        if self.done {
+            return None;
+        }
+        match self.reader.fill_buf() {
+            Ok([]) => return None,
+            Ok(_) => {}
+            Err(e) => return self.corrupt(e.to_string()),
+        }
+        let mut raw = Vec::new();
+        // The bufread decoder consumes exactly one member from the reader.
+        let read = flate2::bufread::GzDecoder::new(&mut self.reader).read_to_end(&mut raw);
+        if let Err(e) = read {
+            return self.corrupt(format!("not a whole gzip member ({e})"));
+        }
+        let end = match self.reader.stream_position() {
+            Ok(p) => p,
+            Err(e) => return self.corrupt(e.to_string()),
+        };
+        let Some(record) = parse_record(&raw) else {
+            return self.corrupt("not a WARC record".to_owned());
+        };
+        let span = Span {
+            offset: self.offset,
+            length: end - self.offset,
+        };
+        self.offset = end;
+        Some(Ok((span, record)))
+    }
 }
 
 #[cfg(test)]
@@ -620,6 +676,24 @@ mod tests {
         let at = w.write_response(&r).unwrap();
         let at2 = w.write_response(&r).unwrap();
         assert!(at2.offset > at.offset);
+        // Read one member at a time, each record where its reference says.
+        let open_file = dir.path().join(format!("{}.open", at.file));
+        let spans: Vec<Span> = Members::open(&open_file).unwrap().map(|m| m.unwrap().0).collect();
+        assert_eq!(spans.len(), 3, "warcinfo + 2 responses");
+        assert_eq!(
+            spans[1],
+            Span {
+                offset: at.offset,
+                length: at.length
+            }
+        );
+        assert_eq!(
+            spans[2],
+            Span {
+                offset: at2.offset,
+                length: at2.length
+            }
+        );
         let rec = read_at(dir.path(), &at).unwrap();
         assert_eq!(rec.header("WARC-Type"), Some("response"));
         assert_eq!(rec.header("WARC-Target-URI"), Some("http://127.0.0.1/a"));

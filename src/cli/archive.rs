@@ -253,10 +253,12 @@ pub(super) fn cmd_reextract(cli: &Cli) -> Result<ExitCode> {
     let mut indexer = index::Indexer::new(&index)?;
     let done = reextract::reextract(&mut archive, &mut indexer, &profiles, cfg.as_ref())?;
     outln!(
-        "re-extracted {} articles: {} changed (new revision), {} unchanged, {} unreadable",
-        done.total(),
+        "re-extracted {} archived HTML responses: {} new articles, {} changed (new revision), {} unchanged, {} not articles, {} unreadable",
+        done.responses,
+        done.new,
         done.changed,
         done.unchanged,
+        done.not_articles,
         done.unreadable
     )?;
     Ok(if done.unreadable > 0 {

@@ -139,7 +139,7 @@ pub(super) async fn cmd_demo(cli: &Cli) -> Result<ExitCode> {
         t.skipped_robots
     )?;
     outln!(
-        "Archive: {} (JSON per article, raw responses in warc/, index in index/)",
+        "Archive: {} (JSON per article, every HTTP exchange in warc/, index in index/)",
         cli.archive.display()
     )?;
     let index = index::open(&cli.archive.join("index"))?;

@@ -113,8 +113,9 @@ impl CrawlReport {
                 n => format!(" ({n} on unreachable hosts)"),
             };
             format!(
-                "fetched {}, new {}, updated {}, unchanged {}, failed {}{unreachable}, skipped by robots {}",
-                s.fetched, s.new, s.updated, s.unchanged, s.failed, s.skipped_robots
+                "fetched {}: articles new {}, updated {}, unchanged {}; listings {}, other {}, redirects {}; \
+                 failed {}{unreachable}, skipped by robots {}",
+                s.fetched, s.new, s.updated, s.unchanged, s.listings, s.other, s.redirects, s.failed, s.skipped_robots
             )
         };
         let per_site: Vec<String> = self.sites.iter().map(|(n, s)| format!("{n}: {}", fmt(s))).collect();

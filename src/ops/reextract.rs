@@ -1,32 +1,90 @@
-//! Decoding and extraction re-run over the archived raw responses, with the profiles (and
-//! the configuration's URL patterns) in force now: an article whose text comes out
-//! differently gets a new revision (and its index document is replaced); nothing is fetched.
+//! Decoding and extraction re-run over the archived record, with the profiles (and the
+//! configuration's URL patterns) in force now. Every HTML `2xx` response in the WARC files
+//! is a candidate, whatever its page was judged at crawl time: the newest response of each
+//! URL is extracted again, and what comes out an article is archived — a new article (a page
+//! misjudged at crawl time), a new revision when its text comes out differently, or nothing
+//! when it is the same. Nothing is fetched, nothing archived is removed.
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
-use crate::archive::{Archive, PutOutcome, warc};
+use crate::archive::{Archive, FetchInfo, PutOutcome, WarcRef, warc};
 use crate::config::Config;
 use crate::error::Result;
-use crate::extract::{self, Page, profile::Profiles};
+use crate::extract::{self, Page, PageType, profile::Profiles};
 use crate::index::Indexer;
 
 /// What a re-extraction did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Reextracted {
+    /// HTML `2xx` responses extracted again (the newest of each URL).
+    pub responses: usize,
+    /// Pages that are articles now and were not archived as such: new articles.
+    pub new: usize,
     /// Articles whose text changed: a new revision was stored.
     pub changed: usize,
     pub unchanged: usize,
-    /// Articles whose archived response could not be read (each is logged).
+    /// Responses that are not articles (listings, other pages, articles without text).
+    pub not_articles: usize,
+    /// Records that could not be read (each is logged), WARC files included.
     pub unreadable: usize,
 }
 
-impl Reextracted {
-    pub fn total(&self) -> usize {
-        self.changed + self.unchanged + self.unreadable
+/// The newest HTML `2xx` response record of every URL in the archive's WARC files.
+fn newest_html_responses(archive: &Archive, done: &mut Reextracted) -> Result<BTreeMap<String, WarcRef>> {
+    let dir = archive.warc_dir();
+    let mut files: Vec<String> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".warc.gz"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    // File names start with their creation time: this is the order they were written in.
+    files.sort();
+    let mut newest = BTreeMap::new();
+    for file in files {
+        for m in warc::Members::open(&dir.join(&file))? {
+            let (span, record) = match m {
+                Ok(m) => m,
+                Err(e) => {
+                    tracing::error!("{e}");
+                    done.unreadable += 1;
+                    break;
+                }
+            };
+            if record.header("WARC-Type") != Some("response") {
+                continue;
+            }
+            let Some(uri) = record.header("WARC-Target-URI") else {
+                continue;
+            };
+            let Some((status, headers, _)) = record.http() else {
+                continue;
+            };
+            let html = warc::header(&headers, "content-type").is_none_or(|ct| {
+                let ct = ct.to_ascii_lowercase();
+                ct.contains("html") || ct.starts_with("text/plain")
+            });
+            if (200..300).contains(&status) && html {
+                newest.insert(
+                    uri.to_owned(),
+                    WarcRef {
+                        file: file.clone(),
+                        offset: span.offset,
+                        length: span.length,
+                        record_id: record.header("WARC-Record-ID").unwrap_or_default().to_owned(),
+                    },
+                );
+            }
+        }
     }
+    Ok(newest)
 }
 
-/// Re-extract every current article of the archive from its WARC record.
+/// Re-extract every archived HTML response (the newest of each URL) and archive what is an
+/// article now.
 pub fn reextract(
     archive: &mut Archive,
     indexer: &mut Indexer,
@@ -34,52 +92,63 @@ pub fn reextract(
     cfg: Option<&Config>,
 ) -> Result<Reextracted> {
     let mut done = Reextracted::default();
-    for id in archive.ids() {
-        let s = match archive.get(&id) {
-            Ok(Some(s)) => s,
-            Ok(None) => continue,
-            Err(e @ crate::Error::UnreadableArticle { .. }) => {
-                tracing::warn!("skipping: {e}");
-                done.unreadable += 1;
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        let Some(at) = &s.fetch.warc else { continue };
-        let record = match warc::read_at(&archive.warc_dir(), at) {
+    let newest = newest_html_responses(archive, &mut done)?;
+    for (uri, at) in newest {
+        let record = match warc::read_at(&archive.warc_dir(), &at) {
             Ok(r) => r,
             Err(e) => {
-                tracing::error!("{id}: {e}");
+                tracing::error!("{uri}: {e}");
                 done.unreadable += 1;
                 continue;
             }
         };
         let Some((status, headers, body)) = record.http() else {
-            tracing::error!("{id}: its WARC record holds no HTTP response");
             done.unreadable += 1;
             continue;
         };
-        if !(200..300).contains(&status) {
-            tracing::error!("{id}: its archived response is HTTP {status}");
-            done.unreadable += 1;
-            continue;
-        }
-        let site = cfg.and_then(|c| c.sites.iter().find(|site| site.name == s.article.site));
+        done.responses += 1;
+        let url = url::Url::parse(&uri).ok();
+        let site = cfg.and_then(|c| c.sites.iter().find(|s| url.as_ref().is_some_and(|u| s.in_scope(u))));
+        let date = record.header("WARC-Date").unwrap_or_default().to_owned();
         let page = Page {
             bytes: body,
             content_type: warc::header(&headers, "content-type"),
-            url: &s.fetch.final_url,
-            fetched_at: chrono::DateTime::parse_from_rfc3339(&s.fetch.fetched_at).ok(),
-            patterns: site.map(|site| &site.patterns),
+            url: &uri,
+            fetched_at: chrono::DateTime::parse_from_rfc3339(&date).ok(),
+            patterns: site.map(|s| &s.patterns),
         };
         let mut article = extract::extract_for_site(&page, profiles).article;
-        article.site = s.article.site.clone();
-        article.page_type = s.article.page_type;
-        match archive.put_reextracted(article.into(), s.fetch.clone())? {
+        if article.page_type != PageType::Article || !article.is_archivable() {
+            done.not_articles += 1;
+            continue;
+        }
+        // The site: the configuration's whose scope holds the URL, else the one the article
+        // was archived under, else the host.
+        let id = crate::archive::article_id(article.canonical_url.as_deref().unwrap_or(&article.url));
+        article.site = match (site, archive.get(&id)) {
+            (Some(s), _) => s.name.clone(),
+            (None, Ok(Some(stored))) => stored.article.site,
+            _ => url.as_ref().and_then(|u| u.host_str()).unwrap_or("unknown").to_owned(),
+        };
+        let fetch = FetchInfo {
+            fetched_at: date,
+            status,
+            final_url: uri.clone(),
+            content_type: warc::header(&headers, "content-type").map(str::to_owned),
+            etag: warc::header(&headers, "etag").map(str::to_owned),
+            last_modified: warc::header(&headers, "last-modified").map(str::to_owned),
+            content_sha256: format!("{:x}", Sha256::digest(body)),
+            warc: Some(at),
+        };
+        match archive.put_reextracted(article.into(), fetch)? {
             PutOutcome::Unchanged { .. } => done.unchanged += 1,
             PutOutcome::New(n) | PutOutcome::Updated(n) => {
+                if n.revision == 1 {
+                    done.new += 1;
+                } else {
+                    done.changed += 1;
+                }
                 indexer.upsert(&n, &archive.path_of(&n.id).unwrap_or_default())?;
-                done.changed += 1;
             }
         }
     }
