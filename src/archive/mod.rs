@@ -5,6 +5,7 @@
 //! <archive>/<site>/<yyyy>/<mm>/<id>.r2.json   revision 2, … (never overwritten)
 //! <archive>/<site>/undated/<id>.json          articles without a publication date
 //! <archive>/warc/*.warc.gz                    every HTTP exchange (WARC/1.1): the record
+//! <archive>/cdxj/<file>.cdxj                  each WARC file's CDXJ index (rebuildable)
 //! <archive>/index/                            the search index (rebuildable from the above)
 //! <archive>/lost-records.jsonl                articles whose WARC record a crash cut off
 //! ```
@@ -13,6 +14,7 @@
 //! JSON file is only written after the WARC record it points to is durable, so nothing
 //! half-written is ever visible and nothing visible points to what is not there.
 
+pub mod cdxj;
 mod lost;
 mod schema;
 pub mod warc;
@@ -31,7 +33,16 @@ pub use warc::{HttpRequest, HttpResponse, WarcRef, WarcWriter};
 pub use writer::{Landed, Submitted, Writer, Written};
 
 /// Directories of the archive root that are not sites.
-pub const RESERVED_DIRS: &[&str] = &["warc", "index", "index.new", "index.old", "lexicon", "state", "tmp"];
+pub const RESERVED_DIRS: &[&str] = &[
+    "warc",
+    "cdxj",
+    "index",
+    "index.new",
+    "index.old",
+    "lexicon",
+    "state",
+    "tmp",
+];
 
 /// The stable id of an article: a hash of its canonical URL.
 pub fn article_id(canonical_url: &str) -> String {
@@ -344,6 +355,7 @@ impl Archive {
             a.find_lost(&cut);
         }
         a.save_lost()?;
+        cdxj::ensure(root)?;
         Ok(a)
     }
 

@@ -86,6 +86,8 @@ struct Open {
     open_path: PathBuf,
     name: String,
     offset: u64,
+    /// The file's CDXJ lines, written beside it when it is closed.
+    index: Vec<String>,
 }
 
 fn record_id() -> String {
@@ -123,6 +125,8 @@ pub struct Prepared {
     /// The concurrent `request` record, written right after.
     concurrent: Vec<u8>,
     revisit: bool,
+    /// What the CDXJ index says of the response (or revisit) record.
+    capture: super::cdxj::Capture,
 }
 
 impl Prepared {
@@ -173,8 +177,11 @@ impl Prepared {
             ));
         }
         // A 304 has no payload of its own to digest.
-        if revisit.is_none_or(|(why, _)| why == Revisit::IdenticalPayload) {
-            h.push_str(&format!("WARC-Payload-Digest: {}\r\n", payload_digest(r.body)));
+        let payload = revisit
+            .is_none_or(|(why, _)| why == Revisit::IdenticalPayload)
+            .then(|| payload_digest(r.body));
+        if let Some(d) = &payload {
+            h.push_str(&format!("WARC-Payload-Digest: {d}\r\n"));
         }
         if r.truncated && revisit.is_none() {
             h.push_str("WARC-Truncated: length\r\n");
@@ -206,11 +213,27 @@ impl Prepared {
             }
             None => Vec::new(),
         };
+        let capture = super::cdxj::Capture {
+            url: r.url.to_owned(),
+            timestamp: r.date.chars().filter(char::is_ascii_digit).take(14).collect(),
+            mime: match revisit {
+                Some(_) => "warc/revisit".to_owned(),
+                None => header(r.headers, "content-type")
+                    .and_then(|ct| ct.split(';').next())
+                    .map(|m| m.trim().to_ascii_lowercase())
+                    .unwrap_or_else(|| "unk".to_owned()),
+            },
+            status: Some(r.status),
+            digest: payload
+                .as_deref()
+                .map(|d| d.split_once(':').map_or(d, |(_, v)| v).to_owned()),
+        };
         Ok(Prepared {
             id,
             member,
             concurrent,
             revisit: revisit.is_some(),
+            capture,
         })
     }
 
@@ -335,6 +358,7 @@ impl WarcWriter {
                 open_path,
                 name,
                 offset: 0,
+                index: Vec::new(),
             };
             let info = format!(
                 "software: vnnews/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
@@ -376,6 +400,11 @@ impl WarcWriter {
             let _ = o.file.set_len(o.offset);
             return Err(e).at(&o.open_path);
         }
+        let span = Span {
+            offset: o.offset,
+            length,
+        };
+        o.index.push(record.capture.line(&o.name, span));
         let at = WarcRef {
             file: o.name.clone(),
             offset: o.offset,
@@ -390,13 +419,18 @@ impl WarcWriter {
         Ok((at, durable))
     }
 
-    /// Close the current file: sync it and give it its final name.
+    /// Close the current file: sync it, give it its final name, and write its CDXJ index
+    /// (when this fails, the index is built from the file on the next open).
     pub fn close(&mut self) -> Result<()> {
         if let Some(o) = self.current.take() {
             o.file.sync_all().at(&o.open_path)?;
             let final_path = self.dir.join(&o.name);
             std::fs::rename(&o.open_path, &final_path).at(&final_path)?;
             super::sync_dir(&self.dir)?;
+            // (An archive's `warc/`; a bare WARC directory gets no index.)
+            if let Some(root) = self.dir.parent().filter(|_| self.dir.ends_with("warc")) {
+                super::cdxj::write(root, &o.name, o.index)?;
+            }
         }
         Ok(())
     }
