@@ -170,6 +170,18 @@ pub const MAX_QUERY_BYTES: usize = 4096;
 /// stack), and no researcher's query needs more than a few.
 pub const MAX_QUERY_NESTING: usize = 8;
 
+/// Parse what the user typed. tantivy's parser panics on some inputs (a negated `*` beside
+/// other words, found by fuzzing: `x - *`); that is a query it cannot parse, not a crash.
+fn parse_user_query(index: &Index, f: &Fields, q: &str) -> Result<Box<dyn Query>> {
+    let parser = parser(index, f);
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.parse_query(q))) {
+        Ok(parsed) => Ok(parsed?),
+        Err(_) => Err(Error::QueryShape(format!(
+            "the query {q:?} cannot be parsed (a `*` can only stand alone or after a field name)"
+        ))),
+    }
+}
+
 /// Refuse a query too long or too deeply nested to parse in reasonable time.
 fn check_shape(q: &str) -> Result<()> {
     if q.len() > MAX_QUERY_BYTES {
@@ -177,6 +189,15 @@ fn check_shape(q: &str) -> Result<()> {
             "the query is {} bytes long; at most {MAX_QUERY_BYTES} are accepted",
             q.len()
         )));
+    }
+    // `*` (every article) beside other words made tantivy's parser panic when negated
+    // (`x - *`, found by fuzzing) and matched nothing otherwise; it stands alone or not at all.
+    let words: Vec<&str> = q
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() > 1 && words.iter().any(|w| w.trim_start_matches(['+', '-']) == "*") {
+        return Err(Error::QueryShape("`*` matches every article: use it alone".to_owned()));
     }
     let (mut depth, mut deepest, mut quoted) = (0usize, 0usize, false);
     for c in q.chars() {
@@ -205,7 +226,7 @@ pub fn build_query(index: &Index, query: &str, opts: &SearchOptions) -> Result<B
     let q = nfc(query.trim()).into_owned();
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if !q.is_empty() {
-        parts.push((Occur::Must, parser(index, &f).parse_query(&expand_fields(&q))?));
+        parts.push((Occur::Must, parse_user_query(index, &f, &expand_fields(&q))?));
     }
     if let Some(site) = &opts.site {
         parts.push((
@@ -444,6 +465,20 @@ mod tests {
         }
         // Parentheses inside a phrase are text, not nesting.
         assert!(check_shape(&format!("\"{}\"", "(".repeat(20))).is_ok());
+    }
+
+    #[test]
+    fn a_star_beside_other_words_is_refused_not_a_panic() {
+        // Found by fuzzing the query parser: `0t  - * 0ge` panicked tantivy's parser ("Exist
+        // query without a field isn't allowed"), so `vnnews search` exited 101.
+        let (_d, index) = index_of(&["Lấy lại mã bảo mật."]);
+        let opts = SearchOptions::default();
+        for q in ["0t  - * 0ge", "x - *", "- * y", "mã *", "(- *) mã", "+* mã"] {
+            let err = search(&index, q, &opts).unwrap_err().to_string();
+            assert!(err.contains("`*` matches every article"), "{q}: {err}");
+        }
+        assert_eq!(search(&index, "*", &opts).unwrap().total, 1);
+        assert_eq!(search(&index, "mã", &opts).unwrap().total, 1);
     }
 
     #[test]
