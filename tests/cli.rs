@@ -430,3 +430,119 @@ fn a_truncated_article_file_is_skipped_named_and_counted() {
     assert_eq!(problems[0]["kind"], "unreadable-article");
     assert!(problems[0]["path"].as_str().unwrap().ends_with(name));
 }
+
+#[test]
+fn export_wacz_packages_every_capture_with_hashes_an_index_and_pages() {
+    use std::io::Read;
+    let (archive, _) = demo_archive();
+    let a = archive.path().to_str().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let wacz = out.path().join("demo.wacz");
+    let o = vnnews(
+        &[
+            "--archive",
+            a,
+            "export",
+            "--format",
+            "wacz",
+            "--text",
+            "-o",
+            wacz.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&wacz).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut e = zip.by_name(name).unwrap();
+        assert_eq!(e.compression(), zip::CompressionMethod::Stored, "{name}");
+        let mut v = Vec::new();
+        e.read_to_end(&mut v).unwrap();
+        v
+    };
+    let package: serde_json::Value = serde_json::from_slice(&read("datapackage.json")).unwrap();
+    assert_eq!(package["wacz_version"], "1.1.1");
+    let sha = |b: &[u8]| {
+        use sha2::Digest;
+        format!("sha256:{:x}", sha2::Sha256::digest(b))
+    };
+    let resources = package["resources"].as_array().unwrap();
+    let paths: Vec<&str> = resources.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        ["archive/data.warc.gz", "indexes/index.cdx", "pages/pages.jsonl"]
+    );
+    for r in resources {
+        let bytes = read(r["path"].as_str().unwrap());
+        assert_eq!(r["hash"], sha(&bytes).as_str(), "{}", r["path"]);
+        assert_eq!(r["bytes"], bytes.len());
+    }
+    let digest: serde_json::Value = serde_json::from_slice(&read("datapackage-digest.json")).unwrap();
+    assert_eq!(digest["hash"], sha(&read("datapackage.json")).as_str());
+
+    // Every capture of the crawl, each index line pointing at its record in data.warc.gz.
+    let warc = read("archive/data.warc.gz");
+    let index = String::from_utf8(read("indexes/index.cdx")).unwrap();
+    let lines: Vec<&str> = index.lines().collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted, "the index is sorted");
+    let mut archived = 0;
+    for e in std::fs::read_dir(archive.path().join("cdxj")).unwrap() {
+        archived += std::fs::read_to_string(e.unwrap().path()).unwrap().lines().count();
+    }
+    assert_eq!(lines.len(), archived);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("data.warc.gz"), &warc).unwrap();
+    for l in &lines {
+        let (_, _, j) = vnnews::archive::cdxj::parse_line(l).unwrap();
+        let at = vnnews::archive::WarcRef {
+            file: "data.warc.gz".into(),
+            offset: j["offset"].as_str().unwrap().parse().unwrap(),
+            length: j["length"].as_str().unwrap().parse().unwrap(),
+            record_id: String::new(),
+        };
+        let r = vnnews::archive::warc::read_at(dir.path(), &at).unwrap();
+        assert_eq!(r.header("WARC-Target-URI"), j["url"].as_str());
+    }
+    let records = vnnews::archive::warc::read_all(&dir.path().join("data.warc.gz")).unwrap();
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r.header("WARC-Type") == Some("request"))
+            .count(),
+        lines.len()
+    );
+    // A page per article, with its text.
+    let pages = String::from_utf8(read("pages/pages.jsonl")).unwrap();
+    let pages: Vec<serde_json::Value> = pages.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(pages[0]["format"], "json-pages-1.0");
+    assert_eq!(pages.len(), 1 + 5);
+    assert!(
+        pages[1..]
+            .iter()
+            .all(|p| p["text"].as_str().is_some_and(|t| !t.is_empty()))
+    );
+
+    // Nothing of a site the archive does not hold: exit 1, and no file.
+    let none = out.path().join("none.wacz");
+    let o = vnnews(
+        &[
+            "--archive",
+            a,
+            "export",
+            "--format",
+            "wacz",
+            "--site",
+            "nowhere",
+            "-o",
+            none.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!none.exists());
+    // And without -o, a clear error.
+    let o = vnnews(&["--archive", a, "export", "--format", "wacz"], None);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("-o FILE.wacz"));
+}

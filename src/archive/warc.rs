@@ -360,18 +360,7 @@ impl WarcWriter {
                 offset: 0,
                 index: Vec::new(),
             };
-            let info = format!(
-                "software: vnnews/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
-                env!("CARGO_PKG_VERSION")
-            );
-            let header = format!(
-                "WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: {}\r\nWARC-Date: {}\r\nWARC-Filename: {}\r\nContent-Type: application/warc-fields\r\nContent-Length: {}\r\n\r\n",
-                record_id(),
-                chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
-                o.name,
-                info.len()
-            );
-            let member = gzip_member(&header, info.as_bytes()).at(&o.open_path)?;
+            let member = warcinfo_member(&o.name).at(&o.open_path)?;
             (&*o.file).write_all(&member).at(&o.open_path)?;
             o.offset += member.len() as u64;
             self.current = Some(o);
@@ -604,6 +593,47 @@ fn parse_record(raw: &[u8]) -> Option<Record> {
         .ok()?;
     let block = raw.get(end + 4..end + 4 + len)?.to_vec();
     Some(Record { headers, block })
+}
+
+/// The gzip member of a `warcinfo` record opening a WARC file named `filename`.
+pub fn warcinfo_member(filename: &str) -> std::io::Result<Vec<u8>> {
+    let info = format!(
+        "software: vnnews/{}\r\nformat: WARC File Format 1.1\r\nconformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let header = format!(
+        "WARC/1.1\r\nWARC-Type: warcinfo\r\nWARC-Record-ID: {}\r\nWARC-Date: {}\r\nWARC-Filename: {filename}\r\nContent-Type: application/warc-fields\r\nContent-Length: {}\r\n\r\n",
+        record_id(),
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
+        info.len()
+    );
+    gzip_member(&header, info.as_bytes())
+}
+
+/// The gzip member at `offset` of a WARC file: its bytes and its record.
+pub fn member_at(path: &Path, offset: u64) -> Result<(Vec<u8>, Record)> {
+    use std::io::BufRead;
+    let mut f = File::open(path).at(path)?;
+    f.seek(SeekFrom::Start(offset)).at(path)?;
+    let mut reader = BufReader::new(f);
+    let corrupt = |reason: String| crate::Error::CorruptArchive {
+        path: path.to_owned(),
+        reason: format!("at byte {offset}: {reason}"),
+    };
+    if reader.fill_buf().at(path)?.is_empty() {
+        return Err(corrupt("no record here".to_owned()));
+    }
+    let mut raw = Vec::new();
+    flate2::bufread::GzDecoder::new(&mut reader)
+        .read_to_end(&mut raw)
+        .map_err(|e| corrupt(format!("not a whole gzip member ({e})")))?;
+    let end = reader.stream_position().at(path)?;
+    let record = parse_record(&raw).ok_or_else(|| corrupt("not a WARC record".to_owned()))?;
+    let mut f = reader.into_inner();
+    f.seek(SeekFrom::Start(offset)).at(path)?;
+    let mut member = vec![0; (end - offset) as usize];
+    f.read_exact(&mut member).at(path)?;
+    Ok((member, record))
 }
 
 /// Read every record of a WARC file in order (all in memory: for tests and small files;

@@ -52,8 +52,77 @@ pub(super) fn cmd_reindex(cli: &Cli) -> Result<ExitCode> {
     Ok(ExitCode::Ok.unless_skipped(&skipped))
 }
 
+/// Write `path` atomically: `fill` writes a temporary file beside it, which then takes its
+/// name (an interrupted export leaves no half-written file; one that found nothing, none).
+fn write_file_atomically(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<ExitCode>) -> Result<ExitCode> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp).map_err(|e| anyhow::anyhow!("{}: {e}", tmp.display()))?;
+    let result = fill(&mut f).and_then(|code| {
+        if code == ExitCode::NothingFound {
+            std::fs::remove_file(&tmp)?;
+            return Ok(code);
+        }
+        f.sync_all()?;
+        std::fs::rename(&tmp, path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(code)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn cmd_export_wacz(cli: &Cli, a: &ExportArgs, archive: &Archive) -> Result<ExitCode> {
+    let Some(output) = &a.output else {
+        bail!("--format wacz writes a ZIP file: give it with -o FILE.wacz");
+    };
+    if a.query.is_some() || a.filter.author.is_some() {
+        bail!("--format wacz selects captures by --site and --since/--until only");
+    }
+    let cfg = super::config_if_any(cli)?;
+    let scope = match (&a.filter.site, &cfg) {
+        (Some(name), Some(cfg)) => cfg.sites.iter().find(|s| &s.name == name),
+        _ => None,
+    };
+    let sel = crate::export::wacz::Selection {
+        site: a.filter.site.as_deref(),
+        scope,
+        since: a.filter.since,
+        until: a.filter.until,
+        text: a.text,
+    };
+    write_file_atomically(output, |f| {
+        let (packed, skipped) = crate::export::wacz::write_wacz(archive, &sel, &mut *f, output)?;
+        tracing::info!(
+            "wrote {}: {} captures ({} records, {} bytes of WARC), {} pages",
+            output.display(),
+            packed.captures,
+            packed.records,
+            packed.bytes,
+            packed.pages
+        );
+        Ok(if packed.captures == 0 {
+            ExitCode::NothingFound
+        } else {
+            ExitCode::Ok
+        }
+        .unless_skipped(&skipped))
+    })
+}
+
 pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
     let archive = Archive::open_read_only(&cli.archive)?;
+    let Some(format) = a.format.articles() else {
+        return cmd_export_wacz(cli, a, &archive);
+    };
     let filter = a.filter.options();
     let ids = match &a.query {
         Some(q) => {
@@ -71,15 +140,15 @@ pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    let (n, skipped) = crate::export::export(
-        &archive,
-        &filter,
-        ids.as_ref(),
-        a.format.into(),
-        std::io::stdout().lock(),
-    )?;
-    tracing::info!("exported {n} articles");
-    Ok(if n == 0 { ExitCode::NothingFound } else { ExitCode::Ok }.unless_skipped(&skipped))
+    let export = |out: &mut dyn std::io::Write| -> Result<ExitCode> {
+        let (n, skipped) = crate::export::export(&archive, &filter, ids.as_ref(), format, out)?;
+        tracing::info!("exported {n} articles");
+        Ok(if n == 0 { ExitCode::NothingFound } else { ExitCode::Ok }.unless_skipped(&skipped))
+    };
+    match &a.output {
+        Some(path) => write_file_atomically(path, |f| export(f)),
+        None => export(&mut std::io::stdout().lock()),
+    }
 }
 
 pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {

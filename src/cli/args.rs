@@ -190,6 +190,12 @@ pub struct SearchArgs {
 pub struct ExportArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
     pub format: FormatArg,
+    /// Write to this file (made atomically) instead of standard output; `wacz` needs it.
+    #[arg(short, long)]
+    pub output: Option<std::path::PathBuf>,
+    /// `wacz`: put each article's text in pages/pages.jsonl (full-text search on replay).
+    #[arg(long)]
+    pub text: bool,
     /// Only articles matching this search query.
     #[arg(long)]
     pub query: Option<String>,
@@ -294,14 +300,19 @@ pub enum FormatArg {
     Csv,
     /// NDJSON for the Quickwit index in `config/quickwit/`: NFC text plus folded twins.
     Quickwit,
+    /// A WACZ 1.1.1 package of the captures (WARC records, CDXJ, pages) for ReplayWeb.page
+    /// and pywb; `--site` and `--since`/`--until` (capture days) select; needs `-o`.
+    Wacz,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Quickwit => Format::Quickwit,
+impl FormatArg {
+    /// The article format, for all but `wacz`.
+    pub(super) fn articles(self) -> Option<Format> {
+        match self {
+            FormatArg::Jsonl => Some(Format::Jsonl),
+            FormatArg::Csv => Some(Format::Csv),
+            FormatArg::Quickwit => Some(Format::Quickwit),
+            FormatArg::Wacz => None,
         }
     }
 }

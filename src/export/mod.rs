@@ -1,6 +1,9 @@
 //! `export` writes the archive's current articles for analysis elsewhere — JSON lines (pandas,
 //! R, jq), CSV, or NDJSON for a Quickwit cluster (`config/quickwit/`) — streaming one article
-//! at a time, with the same filters as `search`.
+//! at a time, with the same filters as `search`; and captures for replay elsewhere, as a WACZ
+//! package ([`wacz`]).
+
+pub mod wacz;
 
 use serde::Serialize;
 use std::collections::HashSet;
