@@ -142,22 +142,23 @@ impl Fetcher {
     /// stops at the cap like any other oversize body.
     pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
         let mut req = self.client.get(url.clone());
-        // The request as it goes out, for its WARC record: the client's own headers (it
-        // adds them as it sends), then the validators.
-        let mut request_headers = vec![
-            ("Host".to_owned(), host_header(url)),
-            ("User-Agent".to_owned(), self.user_agent.clone()),
-            ("Accept".to_owned(), "*/*".to_owned()),
-            ("Accept-Encoding".to_owned(), "gzip, br".to_owned()),
-        ];
+        // The request as it goes out, for its WARC record: its own headers, then those the
+        // client and the connection add, in the order and spelling they go on the wire.
+        let mut request_headers = Vec::new();
         if let Some(e) = &validators.etag {
             req = req.header("If-None-Match", e);
-            request_headers.push(("If-None-Match".to_owned(), e.clone()));
+            request_headers.push(("if-none-match".to_owned(), e.clone()));
         }
         if let Some(lm) = &validators.last_modified {
             req = req.header("If-Modified-Since", lm);
-            request_headers.push(("If-Modified-Since".to_owned(), lm.clone()));
+            request_headers.push(("if-modified-since".to_owned(), lm.clone()));
         }
+        request_headers.extend([
+            ("accept".to_owned(), "*/*".to_owned()),
+            ("user-agent".to_owned(), self.user_agent.clone()),
+            ("accept-encoding".to_owned(), "gzip,br".to_owned()),
+            ("host".to_owned(), host_header(url)),
+        ]);
         let fetched_at = Utc::now();
         let mut resp = req.send().await.map_err(classify)?;
         let ip = resp.remote_addr().map(|a| a.ip());
