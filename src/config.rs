@@ -29,6 +29,9 @@ pub struct RawConfig {
     pub max_query_variants: Option<usize>,
     pub max_crawl_delay_secs: Option<f64>,
     pub retries: Option<u32>,
+    /// Days after which an archived article is fetched again (conditionally) even when no
+    /// page links to it any more, so its removal is seen; 0: on every run.
+    pub recheck_days: Option<f64>,
     /// PEM files of certificate authorities to trust besides the system's (a portal whose
     /// certificate a national CA issued that the system does not carry). Relative paths are
     /// relative to the configuration file.
@@ -79,6 +82,8 @@ pub struct Config {
     pub max_query_variants: usize,
     pub max_crawl_delay: Duration,
     pub retries: u32,
+    /// See [`RawConfig::recheck_days`].
+    pub recheck: Duration,
     /// Extra trusted certificate authorities: each file's path and PEM text (checked to
     /// hold at least one certificate).
     pub ca_certs: Vec<(PathBuf, Vec<u8>)>,
@@ -232,6 +237,14 @@ impl RawConfig {
             max_query_variants: self.max_query_variants.unwrap_or(20),
             max_crawl_delay: seconds(self.max_crawl_delay_secs.unwrap_or(60.0), "max_crawl_delay_secs")?,
             retries: self.retries.unwrap_or(3),
+            recheck: match self.recheck_days.unwrap_or(7.0) {
+                d if d.is_finite() && (0.0..=3650.0).contains(&d) => Duration::from_secs_f64(d * 86_400.0),
+                d => {
+                    return Err(Error::Config(format!(
+                        "recheck_days must be a number of days from 0 to 3650, not {d}"
+                    )));
+                }
+            },
             ca_certs: self.ca_certs.iter().map(|p| ca_cert(p)).collect::<Result<_>>()?,
             sites,
         })
@@ -355,6 +368,8 @@ start_urls = ["http://127.0.0.2:8080/"]
                 "must be a plain name",
             ),
             ("ca_certs = [\"/nonexistent/ca.pem\"]", "/nonexistent/ca.pem"),
+            ("recheck_days = -1", "recheck_days must be a number of days"),
+            ("recheck_days = nan", "recheck_days must be a number of days"),
             (
                 "ca_certs = [\"Cargo.toml\"]",
                 "ca_certs: Cargo.toml holds no PEM certificate",

@@ -40,6 +40,16 @@ pub struct SearchOptions {
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
     pub sort: Sort,
+    /// Only articles still on their portal (`Present`), or only those gone from it (`Gone`),
+    /// given the ids of the gone ones (`archive::removals`).
+    pub presence: Option<(PresenceFilter, std::sync::Arc<HashSet<String>>)>,
+}
+
+/// What `--status` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PresenceFilter {
+    Present,
+    Gone,
 }
 
 /// A snippet as pieces of text, each marked as matching the query or not.
@@ -74,6 +84,12 @@ pub struct Hit {
     pub snippet: Snippet,
     /// The article's JSON file, relative to the archive root.
     pub path: String,
+    /// Whether the article is still on its portal (set by the caller, who has the
+    /// archive's removals log; `present` until then).
+    pub status: String,
+    /// When it was first seen gone, if it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gone_since: Option<String>,
 }
 
 fn plain_snippet<S: serde::Serializer>(s: &Snippet, ser: S) -> std::result::Result<S::Ok, S::Error> {
@@ -256,6 +272,19 @@ pub fn build_query(index: &Index, query: &str, opts: &SearchOptions) -> Result<B
             .unwrap_or(Bound::Unbounded);
         parts.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
     }
+    if let Some((which, gone)) = &opts.presence {
+        let ids = gone.iter().map(|id| Term::from_field_text(f.id, id));
+        let set: Box<dyn Query> = Box::new(tantivy::query::TermSetQuery::new(ids));
+        match which {
+            PresenceFilter::Gone => parts.push((Occur::Must, set)),
+            PresenceFilter::Present => {
+                if parts.is_empty() {
+                    parts.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+                }
+                parts.push((Occur::MustNot, set));
+            }
+        }
+    }
     if parts.is_empty() {
         return Ok(Box::new(tantivy::query::AllQuery));
     }
@@ -320,6 +349,8 @@ fn hit(searcher: &Searcher, addr: DocAddress, score: f32, rank: usize, words: &H
             .collect(),
         snippet: snippet(snippet_source, words, 32),
         path: s(f.path).unwrap_or_default(),
+        status: "present".to_owned(),
+        gone_since: None,
     })
 }
 

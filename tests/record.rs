@@ -137,3 +137,190 @@ async fn a_page_misjudged_at_crawl_time_is_in_the_record_and_reextract_finds_it(
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 4);
 }
+
+/// A portal whose articles disappear in every way there is, between crawls.
+struct Shifting {
+    /// 0: everything online; 1: articles removed; 2: the first one back.
+    phase: std::sync::atomic::AtomicUsize,
+    log: Mutex<Vec<String>>,
+    seed: String,
+}
+
+fn item(seed: &str, i: usize) -> String {
+    seed.replace("c4-2305.htm", &format!("c4-77{i}.htm")).replace(
+        "Long Biên triển khai Tháng",
+        &format!("Bài {i}: Long Biên triển khai Tháng"),
+    )
+}
+
+/// What the portal shows for an address it does not have (with the address in it).
+fn not_found(path: &str) -> String {
+    format!(
+        "<html><head><title>Cổng thông tin phường</title></head><body><div class=\"menu\"><a href=\"/\">Trang chủ</a> \
+         Tin tức Sự kiện Liên hệ</div><h2>Lỗi</h2><p>Rất tiếc, địa chỉ {path} hiện không có trên cổng thông tin. \
+         Mời bạn quay lại trang chủ.</p><div class=\"footer\">Cổng thông tin điện tử phường Ngọc Thụy</div></body></html>"
+    )
+}
+
+async fn shifting(State(p): State<Arc<Shifting>>, req: Request<Body>) -> Response {
+    use std::sync::atomic::Ordering;
+    let path = req.uri().path().to_owned();
+    p.log.lock().unwrap().push(path.clone());
+    let phase = p.phase.load(Ordering::SeqCst);
+    let html = |s: String, status: u16| {
+        Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .body(Body::from(s))
+            .unwrap()
+    };
+    let i: Option<usize> = path
+        .strip_prefix("/bai/")
+        .and_then(|x| x.strip_suffix(".htm"))
+        .and_then(|x| x.parse().ok());
+    match (path.as_str(), i) {
+        ("/robots.txt", _) => Response::new(Body::from("User-agent: *\nDisallow:\n")),
+        ("/", _) => {
+            // Once articles go, the listing stops linking them; 5 is unlinked but online.
+            let linked: Vec<usize> = match phase {
+                0 => (1..=6).collect(),
+                1 => vec![6],
+                _ => vec![1, 6],
+            };
+            let links: String = linked
+                .iter()
+                .map(|i| format!("<li><a href=\"/bai/{i}.htm\">Bài {i}</a></li>"))
+                .collect();
+            html(format!("<html><body><ul>{links}</ul></body></html>"), 200)
+        }
+        (_, Some(1)) if phase == 1 => html(not_found(&path), 404),
+        (_, Some(2)) if phase >= 1 => html(String::new(), 410),
+        (_, Some(3)) if phase >= 1 => Response::builder()
+            .status(StatusCode::MOVED_PERMANENTLY)
+            .header(header::LOCATION, "/")
+            .body(Body::empty())
+            .unwrap(),
+        (_, Some(4)) if phase >= 1 => html(not_found(&path), 200),
+        (_, Some(i)) if (1..=6).contains(&i) => html(item(&p.seed, i), 200),
+        _ => html(not_found(&path), 404),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn articles_removed_in_every_way_are_marked_gone_and_one_that_returns_restored() {
+    use std::sync::atomic::Ordering;
+    let p = Arc::new(Shifting {
+        phase: 0.into(),
+        log: Mutex::new(Vec::new()),
+        seed: common::seed_page(),
+    });
+    let (base, _server) = common::serve(axum::Router::new().fallback(shifting).with_state(p.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    // recheck_days = 0: every archived article is checked on every run, linked or not.
+    let cfg =
+        format!("rate = 50\nretries = 0\nrecheck_days = 0\n[[site]]\nname = \"phuong\"\nstart_urls = [\"{base}/\"]\n");
+    assert_eq!(common::crawl(&cfg, &archive).await.total().new, 6);
+    let mut files = Vec::new();
+    common::json_files(&archive, &mut files);
+    assert_eq!(files.len(), 6);
+    let id_of = |i: usize| -> String {
+        let a = vnnews::archive::Archive::open_read_only(&archive).unwrap();
+        a.readable()
+            .map(|s| s.unwrap())
+            .find(|s| s.article.url.ends_with(&format!("/bai/{i}.htm")))
+            .unwrap()
+            .id
+    };
+
+    p.phase.store(1, Ordering::SeqCst);
+    p.log.lock().unwrap().clear();
+    let report = common::crawl(&cfg, &archive).await;
+    let t = report.total();
+    assert_eq!((t.gone, t.restored), (4, 0), "{}", report.summary_line());
+    assert_eq!(t.failed, 0, "a removal is no failure: {}", report.summary_line());
+    let log = p.log.lock().unwrap().clone();
+    assert!(
+        log.iter().any(|l| l == "/bai/5.htm"),
+        "the unlinked article was checked: {log:?}"
+    );
+    assert_eq!(
+        log.iter().filter(|l| l.contains("vnnews-missing-")).count(),
+        1,
+        "one probe: {log:?}"
+    );
+
+    let a = vnnews::archive::Archive::open_read_only(&archive).unwrap();
+    use vnnews::archive::removals::Presence;
+    let evidence = |i: usize| match a.presence(&id_of(i)) {
+        Presence::Gone {
+            evidence,
+            last_seen_present,
+            ..
+        } => {
+            assert!(last_seen_present.is_some(), "{i}");
+            evidence
+        }
+        other => panic!("article {i}: {other:?}"),
+    };
+    assert_eq!(evidence(1), "HTTP 404");
+    assert_eq!(evidence(2), "HTTP 410");
+    assert!(evidence(3).starts_with("redirect to "), "{}", evidence(3));
+    assert!(evidence(4).contains("missing address"), "{}", evidence(4));
+    assert_eq!(
+        a.presence(&id_of(5)),
+        Presence::Present,
+        "unlinked but online is not gone"
+    );
+    assert_eq!(a.presence(&id_of(6)), Presence::Present);
+    // Nothing archived was deleted or rewritten.
+    let mut now = Vec::new();
+    common::json_files(&archive, &mut now);
+    assert_eq!(now.len(), 6);
+    drop(a);
+
+    // The command line says so.
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_vnnews"))
+            .arg("--archive")
+            .arg(&archive)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(run(&["show", &id_of(1)]).contains("removed on "));
+    assert_eq!(
+        run(&["search", "--json", "--status", "gone", "bình đẳng giới"])
+            .lines()
+            .count(),
+        4
+    );
+    assert_eq!(
+        run(&["search", "--json", "--status", "present", "bình đẳng giới"])
+            .lines()
+            .count(),
+        2
+    );
+    let all = run(&["search", "--json", "--limit", "20", "bình đẳng giới"]);
+    assert_eq!(
+        all.lines().filter(|l| l.contains("\"status\":\"gone\"")).count(),
+        4,
+        "{all}"
+    );
+    let csv = run(&["export", "--format", "csv"]);
+    assert_eq!(csv.lines().filter(|l| l.contains(",gone,")).count(), 4, "{csv}");
+
+    // Article 1 comes back.
+    p.phase.store(2, Ordering::SeqCst);
+    let report = common::crawl(&cfg, &archive).await;
+    assert_eq!(
+        (report.total().gone, report.total().restored),
+        (0, 1),
+        "{}",
+        report.summary_line()
+    );
+    let a = vnnews::archive::Archive::open_read_only(&archive).unwrap();
+    assert!(matches!(a.presence(&id_of(1)), Presence::Restored { .. }));
+    assert!(a.presence(&id_of(2)).is_gone());
+}

@@ -8,6 +8,7 @@
 //! <archive>/cdxj/<file>.cdxj                  each WARC file's CDXJ index (rebuildable)
 //! <archive>/index/                            the search index (rebuildable from the above)
 //! <archive>/lost-records.jsonl                articles whose WARC record a crash cut off
+//! <archive>/removals.jsonl                    articles seen gone from their portal, or back
 //! ```
 //!
 //! Every file is written atomically (temporary file, fsync, rename, directory fsync), and a
@@ -16,6 +17,7 @@
 
 pub mod cdxj;
 mod lost;
+pub mod removals;
 mod schema;
 pub mod warc;
 mod writer;
@@ -248,6 +250,8 @@ pub struct Archive {
     /// behind this one.
     lost: Vec<LostRecord>,
     lost_changed: bool,
+    /// Articles seen gone from their portals, and back (see [`removals`]).
+    removals: removals::Removals,
     /// Held while the archive is open for writing, so two runs never write at once.
     _lock: Option<std::fs::File>,
 }
@@ -346,6 +350,7 @@ impl Archive {
             pending: HashMap::new(),
             lost: Vec::new(),
             lost_changed: false,
+            removals: removals::Removals::load(root),
             _lock: Some(lock),
         };
         a.scan()?;
@@ -376,6 +381,7 @@ impl Archive {
             pending: HashMap::new(),
             lost: Vec::new(),
             lost_changed: false,
+            removals: removals::Removals::load(root),
             _lock: None,
         };
         a.scan()?;
@@ -519,6 +525,21 @@ impl Archive {
 
     fn is_lost(&self, id: &str) -> bool {
         self.to_refetch().any(|l| l.id == id)
+    }
+
+    /// An article's presence on its portal.
+    pub fn presence(&self, id: &str) -> removals::Presence {
+        self.removals.presence(id)
+    }
+
+    /// The log of removals and restorations.
+    pub fn removals(&self) -> &removals::Removals {
+        &self.removals
+    }
+
+    /// Record that an article is gone from its portal, or back (only a change is recorded).
+    pub fn mark(&mut self, mark: removals::Mark) -> Result<bool> {
+        self.removals.record(&self.root, mark)
     }
 
     /// The current revision of an article.

@@ -141,6 +141,16 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
         self.archive.append(records).map(|_| ())
     }
 
+    /// Record that an article is gone from its portal, or back (see [`Archive::mark`]).
+    pub fn mark(&mut self, mark: super::removals::Mark) -> Result<bool> {
+        self.archive.mark(mark)
+    }
+
+    /// Whether an article is gone from its portal now.
+    pub fn is_gone(&self, id: &str) -> bool {
+        self.archive.presence(id).is_gone()
+    }
+
     fn push(&mut self, item: Item, tag: T) -> Submitted<T> {
         self.group.push((item, tag));
         if self.group.len() >= GROUP {

@@ -10,6 +10,7 @@ use super::exit::ExitCode;
 use super::output::{out, outln};
 use super::output::{print_hits, use_color};
 use crate::archive::Archive;
+use crate::archive::removals::{Presence, Removals};
 use crate::index;
 use crate::ops::{find, reextract, stats};
 use crate::search::{self, SearchOptions};
@@ -27,13 +28,21 @@ pub(super) fn open_index(archive: &Path) -> Result<tantivy::Index> {
 pub(super) fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<ExitCode> {
     let index = open_index(&cli.archive)?;
     let query = a.query.join(" ");
+    let removals = Removals::load(&cli.archive);
     let opts = SearchOptions {
         limit: a.limit,
         offset: a.offset,
         sort: a.sort.into(),
-        ..a.filter.options()
+        ..a.filter.options(&removals)
     };
-    let results = search::search(&index, &query, &opts)?;
+    let mut results = search::search(&index, &query, &opts)?;
+    for h in &mut results.hits {
+        let p = removals.presence(&h.id);
+        h.status = p.word().to_owned();
+        if let Presence::Gone { since, .. } = p {
+            h.gone_since = Some(since);
+        }
+    }
     let stdout = std::io::stdout();
     let color = use_color(cli.color, stdout.is_terminal());
     let mut out = stdout.lock();
@@ -123,7 +132,7 @@ pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
     let Some(format) = a.format.articles() else {
         return cmd_export_wacz(cli, a, &archive);
     };
-    let filter = a.filter.options();
+    let filter = a.filter.options(archive.removals());
     let ids = match &a.query {
         Some(q) => {
             let index = open_index(&cli.archive)?;
@@ -245,8 +254,11 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
     };
     let revs = archive.revisions(&id)?;
     let current = revs.last().expect("an archived article has a revision");
+    let presence = archive.presence(&id);
     if a.json {
-        outln!("{}", serde_json::to_string_pretty(current)?)?;
+        let mut v = serde_json::to_value(current)?;
+        v["presence"] = serde_json::to_value(&presence)?;
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
     } else {
         let art = &current.article;
         outln!("{}", art.title.as_deref().unwrap_or("(untitled)"))?;
@@ -263,6 +275,23 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
             revs.len(),
             current.fetch.fetched_at
         )?;
+        match &presence {
+            Presence::Gone {
+                since,
+                last_seen_present,
+                evidence,
+            } => outln!(
+                "removed on {} (first seen gone: {evidence}; last seen present {})",
+                since.get(..10).unwrap_or(since),
+                last_seen_present.as_deref().unwrap_or("unknown")
+            )?,
+            Presence::Restored { since, gone_since } => outln!(
+                "restored on {} (it had been gone since {})",
+                since.get(..10).unwrap_or(since),
+                gone_since.get(..10).unwrap_or(gone_since)
+            )?,
+            Presence::Present => {}
+        }
         outln!("\n{}", art.body)?;
     }
     if a.revisions {

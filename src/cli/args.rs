@@ -216,15 +216,33 @@ pub struct FilterArgs {
     /// Published on or before this day (YYYY-MM-DD).
     #[arg(long)]
     pub until: Option<chrono::NaiveDate>,
+    /// Articles still on their portal, gone from it, or all (gone ones marked).
+    #[arg(long, value_enum, default_value_t = StatusArg::All)]
+    pub status: StatusArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusArg {
+    Present,
+    Gone,
+    All,
 }
 
 impl FilterArgs {
-    pub(super) fn options(&self) -> SearchOptions {
+    /// The search options these filters say; `--status` needs the archive's removals log.
+    pub(super) fn options(&self, removals: &crate::archive::removals::Removals) -> SearchOptions {
+        use crate::search::PresenceFilter;
+        let which = match self.status {
+            StatusArg::Present => Some(PresenceFilter::Present),
+            StatusArg::Gone => Some(PresenceFilter::Gone),
+            StatusArg::All => None,
+        };
         SearchOptions {
             site: self.site.clone(),
             author: self.author.clone(),
             since: self.since,
             until: self.until,
+            presence: which.map(|w| (w, std::sync::Arc::new(removals.gone().map(str::to_owned).collect()))),
             ..Default::default()
         }
     }

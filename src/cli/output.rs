@@ -70,6 +70,12 @@ pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: 
         if !h.authors.is_empty() {
             meta.push(h.authors.join(", "));
         }
+        if let Some(since) = &h.gone_since {
+            meta.push(format!(
+                "removed from the portal on {}",
+                since.get(..10).unwrap_or(since)
+            ));
+        }
         writeln!(out, "   {dim}{}{reset}", meta.join(" · "))?;
         writeln!(out, "   {}", h.url)?;
         let snippet = if color {

@@ -123,6 +123,23 @@ impl<'s> Frontier<'s> {
         self.write(|f, tx| f.admit_all(tx, site, &links))
     }
 
+    /// Queue the site's archived articles not fetched for `every` (conditionally, as all
+    /// articles are), so one that no page links to any more is still seen if it goes.
+    pub fn recheck(&mut self, site: &Site, every: std::time::Duration) -> Result<usize> {
+        let cutoff = chrono::Utc::now() - chrono::Duration::from_std(every).unwrap_or(chrono::Duration::MAX);
+        let cutoff = cutoff.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.write(|f, tx| {
+            let mut queued = 0;
+            for (url, depth) in tx.stale_articles(&site.name, &cutoff)? {
+                let Ok(url) = Url::parse(&url) else { continue };
+                if f.admit(tx, site, &url, depth, false)? {
+                    queued += 1;
+                }
+            }
+            Ok(queued)
+        })
+    }
+
     /// Queue URLs to be fetched again in full, first: pages whose archived response was
     /// lost ([`crate::archive::LostRecord`]). Each keeps the depth it was found at.
     pub fn refetch(&mut self, site: &Site, urls: &[Url]) -> Result<usize> {

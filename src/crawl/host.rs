@@ -70,6 +70,9 @@ pub(super) struct Host {
     origin: Url,
     server: std::sync::Arc<Server>,
     pub rules: OnceCell<HostRules>,
+    /// What the origin answers for an address that cannot exist, asked once per run when a
+    /// page that was an article stops being one (soft-404 detection, see `crawl::gone`).
+    pub missing: OnceCell<Option<std::sync::Arc<super::fetch::Fetched>>>,
 }
 
 impl Host {
@@ -78,6 +81,7 @@ impl Host {
             origin,
             server,
             rules: OnceCell::new(),
+            missing: OnceCell::new(),
         }
     }
 

@@ -24,8 +24,9 @@ pub(super) struct Job {
 }
 
 pub(super) enum JobResult {
-    /// A page, with its WARC records; HTML pages with what was extracted from them.
-    Page(Box<Fetched>, Option<Box<Extraction>>, Captured),
+    /// A page, with its WARC records; HTML pages with what was extracted from them; when the
+    /// URL was an article and is none now, whether it is a not-found page.
+    Page(Box<Fetched>, Option<Box<Extraction>>, Captured, Option<Box<NoLonger>>),
     /// A conditional request answered 304.
     NotModified(u16, Captured),
     /// The same body as the last fetch of this article: nothing to extract.
@@ -43,6 +44,14 @@ pub(super) enum JobResult {
     },
     /// No answer (or none that could be recorded).
     Failed(String),
+}
+
+/// A URL that gave an article gives another page now.
+pub(super) struct NoLonger {
+    /// Why it is a not-found page, if it is one.
+    pub gone: Option<String>,
+    /// The records of the probe for a missing address, when this job asked it.
+    pub probe: Option<Captured>,
 }
 
 /// The WARC records of one exchange, prepared off the loop that appends them.
@@ -236,14 +245,48 @@ pub(super) async fn fetch_job(
         };
     }
     match x {
-        None => JobResult::Page(Box::new(fetched), None, captured),
-        Some(Ok(x)) => JobResult::Page(Box::new(fetched), Some(Box::new(x)), captured),
+        None => JobResult::Page(Box::new(fetched), None, captured, None),
+        Some(Ok(x)) => {
+            let no_longer = if job.previous.page_type == Some(extract::PageType::Article)
+                && !(x.article.page_type == extract::PageType::Article && x.article.is_archivable())
+            {
+                Some(Box::new(no_longer(&fetched, &host, &fetcher, &rules.robots).await))
+            } else {
+                None
+            };
+            JobResult::Page(Box::new(fetched), Some(Box::new(x)), captured, no_longer)
+        }
         Some(Err(p)) => JobResult::Panicked {
             fetched: Box::new(fetched),
             message: format!("extraction panicked: {}", panic_text(p.as_ref())),
             captured,
         },
     }
+}
+
+/// A URL that gave an article answers with another page: is it the portal's page for a
+/// missing address? The origin is asked once per run for an address that cannot exist, near
+/// this one (through its limiter, if robots.txt allows), and the two pages compared.
+async fn no_longer(page: &Fetched, host: &Host, fetcher: &Fetcher, robots: &super::robots::Rules) -> NoLonger {
+    let mut asked = None;
+    let probe = host
+        .missing
+        .get_or_init(|| async {
+            let n = jitter(Duration::from_secs(1_000_000)).as_nanos();
+            let probe = page.url.join(&format!("vnnews-missing-{n:x}.htm")).ok()?;
+            if !robots.allowed(&probe) {
+                return None;
+            }
+            host.acquire().await;
+            let f = Arc::new(fetcher.get(&probe, &Validators::default()).await.ok()?);
+            asked = Some(f.clone());
+            Some(f)
+        })
+        .await
+        .clone();
+    let gone = super::gone::soft_404(page, probe.as_deref());
+    let probe = asked.and_then(|f| capture(&f, &Previous::default()).ok());
+    NoLonger { gone, probe }
 }
 
 /// What a panicked task said (its message, when it gave one).

@@ -12,6 +12,7 @@
 pub mod discover;
 pub mod fetch;
 mod frontier;
+mod gone;
 mod host;
 mod job;
 mod page;
@@ -69,6 +70,9 @@ pub struct SiteStats {
     pub other: usize,
     pub truncated: usize,
     pub redirects: usize,
+    /// Archived articles seen gone from their portal in this run, and back.
+    pub gone: usize,
+    pub restored: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -101,6 +105,8 @@ impl CrawlReport {
             t.other += s.other;
             t.truncated += s.truncated;
             t.redirects += s.redirects;
+            t.gone += s.gone;
+            t.restored += s.restored;
         }
         t
     }
@@ -113,9 +119,19 @@ impl CrawlReport {
                 n => format!(" ({n} on unreachable hosts)"),
             };
             format!(
-                "fetched {}: articles new {}, updated {}, unchanged {}; listings {}, other {}, redirects {}; \
-                 failed {}{unreachable}, skipped by robots {}",
-                s.fetched, s.new, s.updated, s.unchanged, s.listings, s.other, s.redirects, s.failed, s.skipped_robots
+                "fetched {}: articles new {}, updated {}, unchanged {}, gone {}, restored {}; listings {}, other {}, \
+                 redirects {}; failed {}{unreachable}, skipped by robots {}",
+                s.fetched,
+                s.new,
+                s.updated,
+                s.unchanged,
+                s.gone,
+                s.restored,
+                s.listings,
+                s.other,
+                s.redirects,
+                s.failed,
+                s.skipped_robots
             )
         };
         let per_site: Vec<String> = self.sites.iter().map(|(n, s)| format!("{n}: {}", fmt(s))).collect();

@@ -7,8 +7,9 @@ use super::SiteStats;
 use super::discover;
 use super::fetch::Fetched;
 use super::frontier::Link;
-use super::job::{Captured, Job, JobResult, fetch_date};
+use super::job::{Captured, Job, JobResult, NoLonger, fetch_date};
 use super::state::{Outcome, UrlState};
+use crate::archive::removals::{Change, Mark};
 use crate::archive::{FetchInfo, warc};
 use crate::config::{Config, Site};
 use crate::extract::{self, PageType};
@@ -55,7 +56,11 @@ pub(super) struct Handled {
     pub links: Vec<Link>,
     /// The exchange's WARC records.
     pub records: Option<warc::Prepared>,
+    /// Other exchanges the fetch made (a probe for a missing address), to WARC with it.
+    pub extra: Vec<warc::Prepared>,
     pub archive: Option<Box<ToArchive>>,
+    /// The article the URL gave is gone from it, or back.
+    pub mark: Option<Mark>,
 }
 
 impl From<Outcome> for Handled {
@@ -64,9 +69,30 @@ impl From<Outcome> for Handled {
             recorded,
             links: Vec::new(),
             records: None,
+            extra: Vec::new(),
             archive: None,
+            mark: None,
         }
     }
+}
+
+/// A mark for the article the URL last gave (none when the state does not say which).
+pub(super) fn mark(job: &Job, change: Change, evidence: String) -> Option<Mark> {
+    let p = &job.previous;
+    let id = p.article_id.clone()?;
+    let was_present = p.status.is_some_and(|s| (200..300).contains(&s) || s == 304);
+    Some(Mark {
+        id,
+        url: job.url.to_string(),
+        change,
+        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        last_seen_present: p.fetched_at.clone().filter(|_| was_present),
+        evidence,
+    })
+}
+
+fn was_article(job: &Job) -> bool {
+    job.previous.page_type == Some(PageType::Article)
 }
 
 impl Handled {
@@ -117,6 +143,9 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
         JobResult::Redirect(target, captured) => {
             stats.redirects += 1;
             tracing::debug!("{} redirects to {target}", job.url);
+            let away = was_article(job)
+                .then(|| super::gone::redirect_away(&job.url, &target, site))
+                .flatten();
             // Next in line, same depth; a loop ends at a URL already seen.
             Handled {
                 links: vec![Link {
@@ -124,6 +153,7 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
                     depth: job.depth,
                     front: true,
                 }],
+                mark: away.and_then(|why| mark(job, Change::Gone, why)),
                 ..Outcome::of(UrlState::Redirect).into()
             }
             .with(captured)
@@ -132,18 +162,30 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             stats.fetched += 1;
             stats.not_modified += 1;
             stats.unchanged += 1;
-            Handled::from(Outcome {
-                status: Some(status),
-                ..Outcome::of(UrlState::NotModified)
-            })
+            Handled {
+                mark: mark(job, Change::Restored, format!("HTTP {status} to a conditional request")),
+                ..Outcome {
+                    status: Some(status),
+                    ..Outcome::of(UrlState::NotModified)
+                }
+                .into()
+            }
             .with(captured)
         }
         JobResult::SameBody(f, captured) => {
             stats.fetched += 1;
             stats.unchanged += 1;
-            Handled::from(Outcome::fetched(UrlState::Unchanged, &f)).with(captured)
+            // The body of the article as last archived (a page that marked it gone leaves
+            // neither its hash nor its validators behind): if it was gone, it is back.
+            Handled {
+                mark: mark(job, Change::Restored, format!("the article again (HTTP {})", f.status)),
+                ..Outcome::fetched(UrlState::Unchanged, &f).into()
+            }
+            .with(captured)
         }
-        JobResult::Page(f, x, captured) => page(cfg, site, job, *f, x, stats).with(captured),
+        JobResult::Page(f, x, captured, no_longer) => {
+            page(cfg, site, job, *f, x, no_longer.map(|n| *n), stats).with(captured)
+        }
     }
 }
 
@@ -154,6 +196,7 @@ fn page(
     job: &Job,
     f: Fetched,
     x: Option<Box<extract::Extraction>>,
+    no_longer: Option<NoLonger>,
     stats: &mut SiteStats,
 ) -> Handled {
     stats.fetched += 1;
@@ -166,10 +209,19 @@ fn page(
         );
     }
     if !(200..300).contains(&f.status) {
-        tracing::warn!("{}: HTTP {}", job.url, f.status);
-        stats.failed += 1;
         let mut r = Outcome::fetched(UrlState::Failed, &f);
         r.error = Some(format!("HTTP {}", f.status));
+        if was_article(job) && matches!(f.status, 404 | 410) {
+            // An archived article the portal took down: counted as gone, not as a failure.
+            // The URL keeps the article's validators, so its return is seen.
+            (r.etag, r.last_modified) = (None, None);
+            return Handled {
+                mark: mark(job, Change::Gone, format!("HTTP {}", f.status)),
+                ..r.into()
+            };
+        }
+        tracing::warn!("{}: HTTP {}", job.url, f.status);
+        stats.failed += 1;
         return r.into();
     }
     let Some(x) = x else {
@@ -198,6 +250,28 @@ fn page(
     article.site = site.name.clone();
     let mut recorded = Outcome::fetched(UrlState::Done, &f);
     recorded.page_type = Some(page_type);
+    // The URL gave an article and gives another page now: the probe's records go with this
+    // page's, and a not-found page marks the article gone (its URL stays one to re-check).
+    let (mut extra, mut gone) = (Vec::new(), None);
+    if let Some(n) = no_longer {
+        extra.extend(n.probe.map(|c| c.records));
+        if let Some(why) = n.gone {
+            // The URL stays one of an article, with the article's body hash and validators:
+            // it is checked again, and its return is seen.
+            recorded.page_type = Some(PageType::Article);
+            (recorded.etag, recorded.last_modified, recorded.content_sha256) = (None, None, None);
+            gone = mark(job, Change::Gone, why);
+        }
+    }
+    if gone.is_some() {
+        return Handled {
+            recorded,
+            links,
+            extra,
+            mark: gone,
+            ..Outcome::of(UrlState::Done).into()
+        };
+    }
     match page_type {
         PageType::Listing => stats.listings += 1,
         PageType::Other => stats.other += 1,
@@ -222,16 +296,17 @@ fn page(
             return Handled {
                 recorded,
                 links,
-                records: None,
+                extra,
                 archive: Some(Box::new(ToArchive { article, fetch })),
+                ..Outcome::of(UrlState::Done).into()
             };
         }
     }
     Handled {
         recorded,
         links,
-        records: None,
-        archive: None,
+        extra,
+        ..Outcome::of(UrlState::Done).into()
     }
 }
 

@@ -114,6 +114,10 @@ impl<'a> Crawl<'a> {
                 .filter(|l| l.site == site.name)
                 .filter_map(|l| Url::parse(&l.url).ok())
                 .collect();
+            let n = frontier.recheck(site, cfg.recheck)?;
+            if n > 0 {
+                tracing::info!("{}: {n} archived articles queued to be checked again", site.name);
+            }
             if !lost.is_empty() {
                 let n = frontier.refetch(site, &lost)?;
                 tracing::warn!(
@@ -348,6 +352,14 @@ impl<'a> Crawl<'a> {
             }
         };
         let url = job.url.as_str();
+        for records in handled.extra {
+            if let Err(e) = self.writer.append(records) {
+                tracing::error!("{url}: cannot write the WARC records of a probe: {e}");
+            }
+        }
+        if let Some(m) = handled.mark {
+            self.apply_mark(job.site, m)?;
+        }
         if handled.records.is_none() && handled.archive.is_none() {
             return self.settle(job.site, url, &handled.recorded, &handled.links);
         }
@@ -380,6 +392,25 @@ impl<'a> Crawl<'a> {
         self.settle(site, &url, &Outcome::panicked(message), &[])
     }
 
+    /// Record a change of an article's presence (only a change is recorded) and count it.
+    fn apply_mark(&mut self, site: usize, m: archive::removals::Mark) -> Result<()> {
+        let (change, url, evidence) = (m.change, m.url.clone(), m.evidence.clone());
+        if self.writer.mark(m)? {
+            let stats = self.stats(site);
+            match change {
+                archive::removals::Change::Gone => {
+                    stats.gone += 1;
+                    tracing::warn!("{url}: the archived article is gone from the portal: {evidence}");
+                }
+                archive::removals::Change::Restored => {
+                    stats.restored += 1;
+                    tracing::info!("{url}: the article is back on the portal");
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A write landed: a new revision is indexed and counted; then the URL is recorded.
     fn written(&mut self, landed: Landed<Writing>) -> Result<()> {
         let Landed { tag, result } = landed;
@@ -399,11 +430,13 @@ impl<'a> Crawl<'a> {
                     stored.article.title.as_deref().unwrap_or("untitled"),
                     path.display()
                 );
+                self.restore_if_gone(tag.site, &stored.id, &tag.url)?;
                 recorded.article_id = Some(stored.id);
             }
             Ok(Written::Unchanged { id }) => {
                 self.stats(tag.site).unchanged += 1;
                 recorded.state = UrlState::Unchanged;
+                self.restore_if_gone(tag.site, &id, &tag.url)?;
                 recorded.article_id = Some(id);
             }
             Ok(Written::Records) => {}
@@ -412,6 +445,22 @@ impl<'a> Crawl<'a> {
             }
         }
         self.settle(tag.site, &tag.url, &recorded, &tag.links)
+    }
+
+    /// The URL answered with the article: if it was gone, it is back.
+    fn restore_if_gone(&mut self, site: usize, id: &str, url: &str) -> Result<()> {
+        if !self.writer.is_gone(id) {
+            return Ok(());
+        }
+        let m = archive::removals::Mark {
+            id: id.to_owned(),
+            url: url.to_owned(),
+            change: archive::removals::Change::Restored,
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            last_seen_present: None,
+            evidence: "the article again (HTTP 200)".to_owned(),
+        };
+        self.apply_mark(site, m)
     }
 
     fn write_failed(&mut self, tag: Writing, e: &crate::Error) -> Result<()> {

@@ -198,6 +198,11 @@ pub struct Previous {
     pub page_type: Option<PageType>,
     /// Fetches in a row whose handling panicked (on the content `content_sha256`).
     pub panics: u32,
+    /// The article the URL last gave, the last fetch's time and status: what a crawl needs
+    /// to see an article disappear.
+    pub article_id: Option<String>,
+    pub fetched_at: Option<String>,
+    pub status: Option<u16>,
     /// The URL's last WARC response record.
     pub record: Option<LastRecord>,
 }
@@ -524,7 +529,7 @@ impl Tx<'_> {
             .tx
             .prepare_cached(
                 "SELECT url, site, depth, etag, last_modified, content_sha256, page_type, panics,
-                    record_id, record_date, record_sha256 FROM urls
+                    record_id, record_date, record_sha256, article_id, fetched_at, status FROM urls
                  WHERE run = ?1 AND state = ?3 ORDER BY priority, seq LIMIT ?2",
             )
             .map_err(&e)?;
@@ -540,6 +545,9 @@ impl Tx<'_> {
                         content_sha256: r.get(5)?,
                         page_type: r.get(6)?,
                         panics: r.get(7)?,
+                        article_id: r.get(11)?,
+                        fetched_at: r.get(12)?,
+                        status: r.get(13)?,
                         record: match (r.get(8)?, r.get(9)?, r.get(10)?) {
                             (Some(id), Some(date), Some(sha256)) => Some(LastRecord { id, date, sha256 }),
                             _ => None,
@@ -554,6 +562,25 @@ impl Tx<'_> {
         for q in &rows {
             self.set_state(&q.url, UrlState::Inflight)?;
         }
+        Ok(rows)
+    }
+
+    /// URLs of a site that last gave an article, not seen in this run, last fetched before
+    /// `cutoff` (RFC 3339, UTC; at it, too): with the depth each was found at.
+    pub fn stale_articles(&mut self, site: &str, cutoff: &str) -> Result<Vec<(String, u32)>> {
+        let e = db(self.path);
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT url, depth FROM urls WHERE site = ?1 AND page_type = 'article' AND run != ?2
+                    AND (fetched_at IS NULL OR fetched_at <= ?3)",
+            )
+            .map_err(&e)?;
+        let rows = stmt
+            .query_map(params![site, self.run, cutoff], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(&e)?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(&e)?;
         Ok(rows)
     }
 

@@ -63,6 +63,10 @@ struct Row<'a> {
     fetched_at: &'a str,
     encoding: &'a str,
     repairs: usize,
+    /// `present`, `gone` or `restored`, with the dates of a removal.
+    status: &'static str,
+    gone_since: String,
+    last_seen_present: String,
 }
 
 /// Does an article pass the search filters (site, author, publication days)?
@@ -73,6 +77,12 @@ pub fn matches(s: &StoredArticle, f: &SearchOptions, ids: Option<&HashSet<String
     }
     if f.site.as_deref().is_some_and(|site| site != a.site) {
         return false;
+    }
+    if let Some((which, gone)) = &f.presence {
+        let is_gone = gone.contains(&s.id);
+        if is_gone != (*which == crate::search::PresenceFilter::Gone) {
+            return false;
+        }
     }
     if let Some(author) = &f.author {
         let want = fold(author);
@@ -111,7 +121,10 @@ pub fn export(
                     if format == Format::Quickwit {
                         serde_json::to_writer(&mut out, &quickwit_doc(&s))?;
                     } else {
-                        serde_json::to_writer(&mut out, &s)?;
+                        // The article as archived, and whether it is still on its portal.
+                        let mut v = serde_json::to_value(&s)?;
+                        v["presence"] = serde_json::to_value(archive.presence(&s.id))?;
+                        serde_json::to_writer(&mut out, &v)?;
                     }
                     out.write_all(b"\n").map_err(output)?;
                     n += 1;
@@ -137,6 +150,18 @@ pub fn export(
                     opt(&a.language),
                 );
                 let lead = opt(&a.lead);
+                let presence = archive.presence(&s.id);
+                let (gone_since, last_seen_present) = match &presence {
+                    crate::archive::removals::Presence::Gone {
+                        since,
+                        last_seen_present,
+                        ..
+                    } => (since.clone(), last_seen_present.clone().unwrap_or_default()),
+                    crate::archive::removals::Presence::Restored { gone_since, .. } => {
+                        (gone_since.clone(), String::new())
+                    }
+                    crate::archive::removals::Presence::Present => (String::new(), String::new()),
+                };
                 w.serialize(Row {
                     id: &s.id,
                     revision: s.revision,
@@ -155,6 +180,9 @@ pub fn export(
                     fetched_at: &s.fetch.fetched_at,
                     encoding: &a.encoding.label,
                     repairs: a.encoding.repairs.len(),
+                    status: presence.word(),
+                    gone_since,
+                    last_seen_present,
                 })
                 .map_err(csv_output)?;
                 n += 1;
