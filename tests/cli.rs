@@ -546,3 +546,33 @@ fn export_wacz_packages_every_capture_with_hashes_an_index_and_pages() {
     let o = vnnews(&["--archive", a, "export", "--format", "wacz"], None);
     assert!(String::from_utf8_lossy(&o.stderr).contains("-o FILE.wacz"));
 }
+
+#[test]
+fn cite_gives_the_archive_reference_in_every_format() {
+    let (archive, id) = demo_archive();
+    let a = archive.path().to_str().unwrap();
+    let cite = |format: &str| {
+        let o = vnnews(&["--archive", a, "cite", &id, "--format", format], None);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout(&o)
+    };
+    let csl: serde_json::Value = serde_json::from_str(&cite("csl-json")).unwrap();
+    let item = &csl[0];
+    assert_eq!(item["type"], "webpage");
+    assert!(item["title"].as_str().unwrap().contains("bình đẳng giới"));
+    assert_eq!(item["issued"]["date-parts"][0][0], 2019);
+    let note = item["note"].as_str().unwrap();
+    assert!(
+        note.contains(".warc.gz") && note.contains("urn:uuid:") && note.contains("payload digest sha1:"),
+        "{note}"
+    );
+    let ris = cite("ris");
+    assert!(
+        ris.starts_with("TY  - ELEC")
+            && ris.contains("\nUR  - https://longbien.hanoi.gov.vn/")
+            && ris.contains("fetched from http://127.0.0.1:"),
+        "{ris}"
+    );
+    assert!(cite("bibtex").starts_with(&format!("@online{{vnnews-{id},")));
+    assert!(cite("text").contains("(2019-11-05)."));
+}

@@ -310,6 +310,26 @@ async fn articles_removed_in_every_way_are_marked_gone_and_one_that_returns_rest
     );
     let csv = run(&["export", "--format", "csv"]);
     assert_eq!(csv.lines().filter(|l| l.contains(",gone,")).count(), 4, "{csv}");
+    // The weekly report: six new articles, four gone.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let report = run(&["changes", "--since", &today]);
+    assert!(
+        report.trim_end().ends_with("6 new, 0 changed, 4 gone, 0 restored"),
+        "{report}"
+    );
+    let json = run(&["changes", "--since", &today, "--json"]);
+    assert_eq!(
+        json.lines().filter(|l| l.contains("\"kind\":\"gone\"")).count(),
+        4,
+        "{json}"
+    );
+    assert!(json.contains("HTTP 410"), "{json}");
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    assert_eq!(
+        run(&["changes", "--since", &tomorrow]).lines().count(),
+        1,
+        "only the count line"
+    );
 
     // Article 1 comes back.
     p.phase.store(2, Ordering::SeqCst);

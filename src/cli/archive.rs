@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use std::io::IsTerminal;
 use std::path::Path;
 
-use super::args::{Cli, ExportArgs, SearchArgs, ShowArgs};
+use super::args::{ChangesArgs, CiteArgs, Cli, ExportArgs, SearchArgs, ShowArgs};
 use super::exit::ExitCode;
 use super::output::{out, outln};
 use super::output::{print_hits, use_color};
@@ -243,6 +243,70 @@ pub(super) fn cmd_verify(cli: &Cli, json: bool) -> Result<ExitCode> {
     } else {
         ExitCode::Damaged
     })
+}
+
+pub(super) fn cmd_changes(cli: &Cli, a: &ChangesArgs) -> Result<ExitCode> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let (changes, skipped) = crate::ops::changes::changes(&archive, a.since, a.until, a.site.as_deref())?;
+    for c in &changes {
+        if a.json {
+            outln!("{}", serde_json::to_string(c)?)?;
+        } else {
+            let kind = serde_json::to_value(c.kind)?;
+            let what = match (&c.revision, &c.evidence) {
+                (Some(r), _) if *r > 1 => format!(" (revision {r})"),
+                (_, Some(e)) => format!(" ({e})"),
+                _ => String::new(),
+            };
+            outln!(
+                "{}  {:<8} {}  {}{what}\n    {}",
+                c.at.get(..10).unwrap_or(&c.at),
+                kind.as_str().unwrap_or(""),
+                c.site,
+                c.title.as_deref().unwrap_or("(untitled)"),
+                c.url
+            )?;
+        }
+    }
+    if !a.json {
+        let count = |k| changes.iter().filter(|c| c.kind == k).count();
+        use crate::ops::changes::Kind;
+        outln!(
+            "{} new, {} changed, {} gone, {} restored",
+            count(Kind::New),
+            count(Kind::Changed),
+            count(Kind::Gone),
+            count(Kind::Restored)
+        )?;
+    }
+    Ok(if changes.is_empty() {
+        ExitCode::NothingFound
+    } else {
+        ExitCode::Ok
+    }
+    .unless_skipped(&skipped))
+}
+
+pub(super) fn cmd_cite(cli: &Cli, a: &CiteArgs) -> Result<ExitCode> {
+    use super::args::CiteFormat;
+    use crate::ops::cite::{Citation, Style};
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let index = index::open_for_reading(&archive.index_dir())?;
+    let Some(id) = find::find_article(&archive, index.as_ref(), &a.article)? else {
+        eprintln!("vnnews: no archived article with id or URL {:?}", a.article);
+        return Ok(ExitCode::NothingFound);
+    };
+    let Some(current) = archive.get(&id)? else {
+        return Ok(ExitCode::NothingFound);
+    };
+    let style = match a.format {
+        CiteFormat::Text => Style::Text,
+        CiteFormat::CslJson => Style::CslJson,
+        CiteFormat::Bibtex => Style::Bibtex,
+        CiteFormat::Ris => Style::Ris,
+    };
+    outln!("{}", Citation::of(&current, &archive.warc_dir()).render(style))?;
+    Ok(ExitCode::Ok)
 }
 
 pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {

@@ -72,6 +72,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What was new, changed, gone and restored between two days (the weekly report).
+    Changes(ChangesArgs),
+    /// A citation of an archived article, with its archive reference (WARC file, record id,
+    /// payload digest).
+    Cite(CiteArgs),
     /// Crawl the bundled sample portal on loopback, archive, index and search it.
     Demo,
     /// Build or extend the syllable model used to restore lost letters.
@@ -246,6 +251,37 @@ impl FilterArgs {
             ..Default::default()
         }
     }
+}
+
+#[derive(Args, Debug)]
+pub struct ChangesArgs {
+    /// From this day (YYYY-MM-DD, UTC), included.
+    #[arg(long)]
+    pub since: chrono::NaiveDate,
+    /// To this day, included (default: today).
+    #[arg(long)]
+    pub until: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    pub site: Option<String>,
+    /// One JSON object per change.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CiteArgs {
+    /// Article id or URL.
+    pub article: String,
+    #[arg(long, value_enum, default_value_t = CiteFormat::Text)]
+    pub format: CiteFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiteFormat {
+    Text,
+    CslJson,
+    Bibtex,
+    Ris,
 }
 
 #[derive(Args, Debug)]

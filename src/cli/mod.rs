@@ -71,6 +71,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stats { json } => archive::cmd_stats(&cli, *json),
         Command::Show(a) => archive::cmd_show(&cli, a),
         Command::Verify { json } => archive::cmd_verify(&cli, *json),
+        Command::Changes(a) => archive::cmd_changes(&cli, a),
+        Command::Cite(a) => archive::cmd_cite(&cli, a),
         Command::Reextract => archive::cmd_reextract(&cli),
         Command::Crawl(a) => runtime()?.block_on(crawl::cmd_crawl(&cli, a)),
         Command::Demo => runtime()?.block_on(crawl::cmd_demo(&cli)),

@@ -5,6 +5,8 @@
 //! an archive). They sit above
 //! `archive` and `index` and below `cli`, which only parses flags and prints.
 
+pub mod changes;
+pub mod cite;
 pub mod find;
 pub mod lexicon;
 pub mod reextract;
