@@ -8,7 +8,8 @@
 //! script (the Vietnamese evaluation pages average 190 KB of HTML around 5.6 KB of text).
 //! Articles are reached from a home page through listing pages of 50 links. The server runs
 //! in this process, so its CPU time and memory count against the crawl's: the figures are
-//! a lower bound.
+//! a lower bound. `--write-portal DIR` writes the same portal as static files, and `--url`
+//! crawls it from another server (nginx), so the crawler is measured alone.
 
 use axum::body::Body;
 use axum::extract::State;
@@ -206,17 +207,54 @@ fn frontier_growth(dir: &Path) -> crate::Result<(f64, f64)> {
     Ok((at_10k, rss_mb("VmRSS:") - base))
 }
 
-/// Crawl a generated portal of `pages` articles into a fresh archive in `dir`.
-pub async fn crawl(dir: &Path, pages: usize, concurrency: usize) -> crate::Result<CrawlBench> {
-    let portal = Arc::new(Portal::new(super::sample_paragraphs(), pages));
-    let listen = |source| crate::Error::Listen {
-        addr: "127.0.0.1:0".into(),
-        source,
+/// Write the portal of `pages` articles as static files under `out` (`index.html` for `/`,
+/// `list/<k>` and `a/<i>.htm`, `robots.txt`): every file is HTML but `robots.txt`, so a server
+/// whose default type is `text/html; charset=utf-8` serves it as the bench does. Returns how
+/// many files were written.
+pub fn write_portal(out: &Path, pages: usize) -> crate::Result<usize> {
+    use crate::error::IoContext;
+    let portal = Portal::new(super::sample_paragraphs(), pages);
+    for d in [out.to_owned(), out.join("list"), out.join("a")] {
+        std::fs::create_dir_all(&d).at(&d)?;
+    }
+    let mut n = 0;
+    let mut put = |rel: String, text: String| -> crate::Result<()> {
+        let path = out.join(rel);
+        std::fs::write(&path, text).at(&path)?;
+        n += 1;
+        Ok(())
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(listen)?;
-    let base = format!("http://{}", listener.local_addr().map_err(listen)?);
-    let app = axum::Router::new().fallback(serve).with_state(portal.clone());
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    put("robots.txt".into(), "User-agent: *\nAllow: /\n".into())?;
+    put("index.html".into(), portal.home())?;
+    for k in 0..pages.div_ceil(PER_LISTING) {
+        put(format!("list/{k}"), portal.listing(k))?;
+    }
+    for i in 0..pages {
+        put(format!("a/{i}.htm"), portal.article(i))?;
+    }
+    Ok(n)
+}
+
+/// Crawl a generated portal of `pages` articles into a fresh archive in `dir`: the one this
+/// process serves, or the static copy served at `url`.
+pub async fn crawl(dir: &Path, pages: usize, concurrency: usize, url: Option<&url::Url>) -> crate::Result<CrawlBench> {
+    let portal = Arc::new(Portal::new(super::sample_paragraphs(), pages));
+    let (base, server) = match url {
+        Some(u) => (u.as_str().trim_end_matches('/').to_owned(), None),
+        None => {
+            let listen = |source| crate::Error::Listen {
+                addr: "127.0.0.1:0".into(),
+                source,
+            };
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(listen)?;
+            let base = format!("http://{}", listener.local_addr().map_err(listen)?);
+            let app = axum::Router::new().fallback(serve).with_state(portal.clone());
+            (
+                base,
+                Some(tokio::spawn(async move { axum::serve(listener, app).await })),
+            )
+        }
+    };
 
     let bytes: u64 = (0..pages).map(|i| portal.article(i).len() as u64).sum();
     let listings = pages.div_ceil(PER_LISTING);
@@ -233,7 +271,9 @@ pub async fn crawl(dir: &Path, pages: usize, concurrency: usize) -> crate::Resul
     let started = Instant::now();
     let report = crawl::run_into(cfg, &archive, Profiles::builtin(), &RunOptions::default(), stop).await?;
     let seconds = started.elapsed().as_secs_f64();
-    server.abort();
+    if let Some(s) = server {
+        s.abort();
+    }
     let t = report.total();
     let peak_rss_mb = rss_mb("VmHWM:");
     Ok(CrawlBench {
@@ -257,7 +297,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn crawl_benchmark_archives_every_generated_article() {
         let dir = tempfile::tempdir().unwrap();
-        let r = crawl(dir.path(), 120, 8).await.unwrap();
+        let r = crawl(dir.path(), 120, 8, None).await.unwrap();
         assert_eq!(r.articles_archived, 120);
         // robots.txt is not a page; home + 3 listings + 120 articles are.
         assert_eq!(r.requests, 124);
@@ -266,6 +306,18 @@ mod tests {
             (0..120).map(|i| p.article(i).len()).collect()
         };
         assert!(sizes.iter().all(|&n| (20_000..62_000).contains(&n)), "{sizes:?}");
+        // The static copy holds the same pages.
+        let copy = tempfile::tempdir().unwrap();
+        assert_eq!(write_portal(copy.path(), 120).unwrap(), 2 + 3 + 120);
+        let p = Portal::new(crate::bench::sample_paragraphs(), 120);
+        assert_eq!(
+            std::fs::read_to_string(copy.path().join("a/7.htm")).unwrap(),
+            p.article(7)
+        );
+        assert_eq!(
+            std::fs::read_to_string(copy.path().join("list/2")).unwrap(),
+            p.listing(2)
+        );
         // Memory is the benchmark's to measure, in a process of its own: here other tests
         // share the process.
     }

@@ -122,6 +122,14 @@ pub enum BenchCommand {
         dir: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Crawl the portal served at this URL (a static copy written by `--write-portal`,
+        /// served by nginx, say) instead of the one this process serves.
+        #[arg(long)]
+        url: Option<url::Url>,
+        /// Write the generated portal of `--pages` articles as static files into this
+        /// directory (for a web server), and exit.
+        #[arg(long)]
+        write_portal: Option<PathBuf>,
     },
     /// Decoding + extraction throughput over saved pages (pages/s and MB/s, one core).
     Extract {

@@ -29,11 +29,18 @@ pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
         concurrency,
         dir,
         json,
+        url,
+        write_portal,
     } = b
     {
+        if let Some(out) = write_portal {
+            let n = crate::bench::crawl::write_portal(out, *pages)?;
+            outln!("wrote {n} files of a {pages}-article portal to {}", out.display())?;
+            return Ok(ExitCode::Ok);
+        }
         let rt = super::runtime()?;
         let r = in_scratch_dir(dir, "crawl", |target| {
-            rt.block_on(crate::bench::crawl::crawl(target, *pages, *concurrency))
+            rt.block_on(crate::bench::crawl::crawl(target, *pages, *concurrency, url.as_ref()))
         })?;
         if *json {
             outln!("{}", serde_json::to_string(&r)?)?;
