@@ -47,11 +47,7 @@ pub(super) fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<ExitCode> {
     let color = use_color(cli.color, stdout.is_terminal());
     let mut out = stdout.lock();
     print_hits(&mut out, &results, a.json, color)?;
-    Ok(if results.hits.is_empty() {
-        ExitCode::NothingFound
-    } else {
-        ExitCode::Ok
-    })
+    Ok(ExitCode::found(!results.hits.is_empty()))
 }
 
 pub(super) fn cmd_reindex(cli: &Cli) -> Result<ExitCode> {
@@ -118,12 +114,7 @@ fn cmd_export_wacz(cli: &Cli, a: &ExportArgs, archive: &Archive) -> Result<ExitC
             packed.bytes,
             packed.pages
         );
-        Ok(if packed.captures == 0 {
-            ExitCode::NothingFound
-        } else {
-            ExitCode::Ok
-        }
-        .unless_skipped(&skipped))
+        Ok(ExitCode::found(packed.captures > 0).unless_skipped(&skipped))
     })
 }
 
@@ -152,7 +143,7 @@ pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
     let export = |out: &mut dyn std::io::Write| -> Result<ExitCode> {
         let (n, skipped) = crate::export::export(&archive, &filter, ids.as_ref(), format, out)?;
         tracing::info!("exported {n} articles");
-        Ok(if n == 0 { ExitCode::NothingFound } else { ExitCode::Ok }.unless_skipped(&skipped))
+        Ok(ExitCode::found(n > 0).unless_skipped(&skipped))
     };
     match &a.output {
         Some(path) => write_file_atomically(path, |f| export(f)),
@@ -279,21 +270,27 @@ pub(super) fn cmd_changes(cli: &Cli, a: &ChangesArgs) -> Result<ExitCode> {
             count(Kind::Restored)
         )?;
     }
-    Ok(if changes.is_empty() {
-        ExitCode::NothingFound
-    } else {
-        ExitCode::Ok
+    Ok(ExitCode::found(!changes.is_empty()).unless_skipped(&skipped))
+}
+
+/// The archive and the id of the article `key` names (an id or a URL), or `None` after
+/// saying there is none.
+fn find_named(cli: &Cli, key: &str) -> Result<Option<(Archive, String)>> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let index = index::open_for_reading(&archive.index_dir())?;
+    match find::find_article(&archive, index.as_ref(), key)? {
+        Some(id) => Ok(Some((archive, id))),
+        None => {
+            eprintln!("vnnews: no archived article with id or URL {key:?}");
+            Ok(None)
+        }
     }
-    .unless_skipped(&skipped))
 }
 
 pub(super) fn cmd_cite(cli: &Cli, a: &CiteArgs) -> Result<ExitCode> {
     use super::args::CiteFormat;
     use crate::ops::cite::{Citation, Style};
-    let archive = Archive::open_read_only(&cli.archive)?;
-    let index = index::open_for_reading(&archive.index_dir())?;
-    let Some(id) = find::find_article(&archive, index.as_ref(), &a.article)? else {
-        eprintln!("vnnews: no archived article with id or URL {:?}", a.article);
+    let Some((archive, id)) = find_named(cli, &a.article)? else {
         return Ok(ExitCode::NothingFound);
     };
     let Some(current) = archive.get(&id)? else {
@@ -310,10 +307,7 @@ pub(super) fn cmd_cite(cli: &Cli, a: &CiteArgs) -> Result<ExitCode> {
 }
 
 pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
-    let archive = Archive::open_read_only(&cli.archive)?;
-    let index = index::open_for_reading(&archive.index_dir())?;
-    let Some(id) = find::find_article(&archive, index.as_ref(), &a.article)? else {
-        eprintln!("vnnews: no archived article with id or URL {:?}", a.article);
+    let Some((archive, id)) = find_named(cli, &a.article)? else {
         return Ok(ExitCode::NothingFound);
     };
     let revs = archive.revisions(&id)?;

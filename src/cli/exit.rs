@@ -25,6 +25,11 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
+    /// `Ok` when the command found something, else `NothingFound` (exit 1, as grep).
+    pub fn found(found: bool) -> ExitCode {
+        if found { ExitCode::Ok } else { ExitCode::NothingFound }
+    }
+
     /// `self`, or [`ExitCode::Damaged`] when article files were skipped: a command that
     /// finished without them says so to cron.
     pub fn unless_skipped(self, skipped: &[std::path::PathBuf]) -> ExitCode {
