@@ -211,12 +211,15 @@ fn page(
     if !(200..300).contains(&f.status) {
         let mut r = Outcome::fetched(UrlState::Failed, &f);
         r.error = Some(format!("HTTP {}", f.status));
-        if was_article(job) && matches!(f.status, 404 | 410) {
+        if was_article(job)
+            && matches!(f.status, 404 | 410)
+            && let Some(m) = mark(job, Change::Gone, format!("HTTP {}", f.status))
+        {
             // An archived article the portal took down: counted as gone, not as a failure.
             // The URL keeps the article's validators, so its return is seen.
             (r.etag, r.last_modified) = (None, None);
             return Handled {
-                mark: mark(job, Change::Gone, format!("HTTP {}", f.status)),
+                mark: Some(m),
                 ..r.into()
             };
         }
