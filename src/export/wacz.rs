@@ -58,8 +58,8 @@ struct Capture {
 }
 
 impl Capture {
-    fn parse(line: String) -> Option<Capture> {
-        let (_, ts, json) = cdxj::parse_line(&line)?;
+    fn parse(line: &str) -> Option<Capture> {
+        let (_, ts, json) = cdxj::parse_line(line)?;
         let s = |k: &str| json[k].as_str().map(str::to_owned);
         Some(Capture {
             url: s("url")?,
@@ -83,7 +83,7 @@ fn all_captures(archive: &Archive) -> Result<Vec<Capture>> {
             Ok(text) => text.lines().map(str::to_owned).collect(),
             Err(_) => cdxj::scan(&archive.warc_dir().join(&name))?,
         };
-        out.extend(lines.into_iter().filter_map(Capture::parse));
+        out.extend(lines.iter().filter_map(|l| Capture::parse(l)));
     }
     Ok(out)
 }
@@ -131,8 +131,26 @@ impl<W: Write + std::io::Seek> Package<W> {
         }
     }
 
-    /// Write one entry, stored; `fill` writes its content.
-    fn entry(&mut self, name: &str, large: bool, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    /// Write one entry, stored, and list it among the package's resources; `fill` writes its
+    /// content.
+    fn resource(&mut self, name: &str, large: bool, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let (hash, bytes) = self.entry(name, large, fill)?;
+        self.resources.push(Resource {
+            name: name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase(),
+            path: name.to_owned(),
+            hash,
+            bytes,
+        });
+        Ok(())
+    }
+
+    /// Write one entry, stored; `fill` writes its content. Returns its sha256 and size.
+    fn entry(
+        &mut self,
+        name: &str,
+        large: bool,
+        fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<(String, u64)> {
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored)
             .large_file(large);
@@ -143,24 +161,7 @@ impl<W: Write + std::io::Seek> Package<W> {
             bytes: 0,
         };
         fill(&mut w)?;
-        let (hash, bytes) = (format!("sha256:{:x}", w.hash.finalize()), w.bytes);
-        if name != "datapackage.json" && name != "datapackage-digest.json" {
-            self.resources.push(Resource {
-                name: name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase(),
-                path: name.to_owned(),
-                hash,
-                bytes,
-            });
-        } else if name == "datapackage.json" {
-            // Kept for the digest file.
-            self.resources.push(Resource {
-                name: String::new(),
-                path: name.to_owned(),
-                hash,
-                bytes,
-            });
-        }
-        Ok(())
+        Ok((format!("sha256:{:x}", w.hash.finalize()), w.bytes))
     }
 }
 
@@ -246,7 +247,7 @@ pub fn write_wacz<W: Write + std::io::Seek>(
     let mut index_lines = Vec::new();
     let mut captured_urls = HashSet::new();
     let warc_dir = archive.warc_dir();
-    pkg.entry("archive/data.warc.gz", source_bytes > 3 << 30, |w| {
+    pkg.resource("archive/data.warc.gz", source_bytes > 3 << 30, |w| {
         let info = warc::warcinfo_member("data.warc.gz").at(path)?;
         w.write_all(&info).at(path)?;
         let mut offset = info.len() as u64;
@@ -281,14 +282,14 @@ pub fn write_wacz<W: Write + std::io::Seek>(
         Ok(())
     })?;
     index_lines.sort();
-    pkg.entry("indexes/index.cdx", false, |w| {
+    pkg.resource("indexes/index.cdx", false, |w| {
         for l in &index_lines {
             w.write_all(l.as_bytes()).at(path)?;
             w.write_all(b"\n").at(path)?;
         }
         Ok(())
     })?;
-    pkg.entry("pages/pages.jsonl", false, |w| {
+    pkg.resource("pages/pages.jsonl", false, |w| {
         let mut header = serde_json::json!({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"});
         if sel.text {
             header["hasText"] = serde_json::Value::Bool(true);
@@ -324,8 +325,7 @@ pub fn write_wacz<W: Write + std::io::Seek>(
         "resources": pkg.resources,
     });
     let package = serde_json::to_vec_pretty(&package)?;
-    pkg.entry("datapackage.json", false, |w| w.write_all(&package).at(path))?;
-    let digest = pkg.resources.pop().expect("datapackage.json").hash;
+    let (digest, _) = pkg.entry("datapackage.json", false, |w| w.write_all(&package).at(path))?;
     let digest = serde_json::to_vec_pretty(&serde_json::json!({"path": "datapackage.json", "hash": digest}))?;
     pkg.entry("datapackage-digest.json", false, |w| w.write_all(&digest).at(path))?;
     let path_owned = pkg.path.clone();
