@@ -395,7 +395,12 @@ impl<'a> Crawl<'a> {
     /// Record a change of an article's presence (only a change is recorded) and count it.
     fn apply_mark(&mut self, site: usize, m: archive::removals::Mark) -> Result<()> {
         let (change, url, evidence) = (m.change, m.url.clone(), m.evidence.clone());
-        if self.writer.mark(m)? {
+        // (A log that cannot be written is this page's problem, not the run's.)
+        let recorded = self.writer.mark(m).unwrap_or_else(|e| {
+            tracing::error!("{url}: cannot record that the article is {change:?}: {e}");
+            false
+        });
+        if recorded {
             let stats = self.stats(site);
             match change {
                 archive::removals::Change::Gone => {
