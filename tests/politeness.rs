@@ -132,10 +132,12 @@ async fn misbehaving_portal_is_crawled_politely_and_bounded() {
     assert!(!paths.iter().any(|p| p.starts_with("/private/")));
     assert_eq!(t.skipped_robots, 1);
     // Crawl-delay 0.2 s between request starts (the configured rate alone would allow 20 ms).
+    // The crawler waits 202 ms; the server stamps arrivals, which a loaded two-core machine
+    // (CI) delays by up to ~10 ms each (194 ms was seen there), so the bound allows 10 %.
     for w in log.windows(2) {
         let gap = w[1].1.duration_since(w[0].1);
         assert!(
-            gap >= Duration::from_millis(195),
+            gap >= Duration::from_millis(180),
             "{} → {} only {gap:?} apart",
             w[0].0,
             w[1].0
