@@ -23,9 +23,19 @@ fn short_item(i: usize) -> String {
     )
 }
 
+/// The request headers the portal's home page was asked with, as the server saw them.
+static HOME_REQUEST: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
 async fn portal(State(log): State<Log>, req: Request<Body>) -> Response {
     let path = req.uri().path().to_owned();
     log.lock().unwrap().push(path.clone());
+    if path == "/" {
+        *HOME_REQUEST.lock().unwrap() = req
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap().to_owned()))
+            .collect();
+    }
     let html = |s: Vec<u8>| {
         Response::builder()
             .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
@@ -75,10 +85,27 @@ async fn a_page_misjudged_at_crawl_time_is_in_the_record_and_reextract_finds_it(
         report.summary_line()
     );
 
-    // Every exchange is in WARC, whatever its page was judged.
+    // Every exchange is in WARC, whatever its page was judged; a request record holds the
+    // header lines the server received.
     let mut uris = Vec::new();
     for e in std::fs::read_dir(archive.join("warc")).unwrap() {
         for r in vnnews::archive::warc::read_all(&e.unwrap().path()).unwrap() {
+            if r.header("WARC-Type") == Some("request") && r.header("WARC-Target-URI") == Some(&format!("{base}/")) {
+                let head = String::from_utf8(r.block.clone()).unwrap();
+                let mut lines = head.lines();
+                assert_eq!(lines.next(), Some("GET / HTTP/1.1"));
+                let mut sent: Vec<(String, String)> = lines
+                    .filter(|l| !l.is_empty())
+                    .map(|l| {
+                        let (k, v) = l.split_once(": ").unwrap();
+                        (k.to_owned(), v.to_owned())
+                    })
+                    .collect();
+                let mut seen = HOME_REQUEST.lock().unwrap().clone();
+                sent.sort();
+                seen.sort();
+                assert_eq!(sent, seen, "the request record against what the server received");
+            }
             if r.header("WARC-Type") == Some("response") {
                 uris.push(
                     r.header("WARC-Target-URI")
