@@ -20,6 +20,8 @@ pub const DIR: &str = "cdxj";
 /// What a CDXJ line says of a record, besides where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Capture {
+    /// The URL's SURT key ([`surt`]).
+    pub key: String,
     pub url: String,
     /// `WARC-Date` as 14 digits, `YYYYMMDDhhmmss`.
     pub timestamp: String,
@@ -31,6 +33,31 @@ pub struct Capture {
 }
 
 impl Capture {
+    /// What the index says of a response (or, `revisit`, a revisit) to `url` at `date`
+    /// (`WARC-Date`); `None` when the date is no date.
+    pub fn new(
+        url: &str,
+        date: &str,
+        revisit: bool,
+        status: Option<u16>,
+        content_type: Option<&str>,
+        payload_digest: Option<&str>,
+    ) -> Option<Capture> {
+        let mime = match (revisit, content_type) {
+            (true, _) => "warc/revisit".to_owned(),
+            (false, Some(ct)) => media_type(ct),
+            (false, None) => "unk".to_owned(),
+        };
+        Some(Capture {
+            key: surt(url),
+            url: url.to_owned(),
+            timestamp: timestamp14(date)?,
+            mime,
+            status,
+            digest: payload_digest.map(|d| d.split_once(':').map_or(d, |(_, v)| v).to_owned()),
+        })
+    }
+
     /// What to index of a record, if it is a `response` or a `revisit`.
     pub fn of(record: &Record) -> Option<Capture> {
         let revisit = match record.header("WARC-Type")? {
@@ -38,28 +65,15 @@ impl Capture {
             "revisit" => true,
             _ => return None,
         };
-        let url = record.header("WARC-Target-URI")?.to_owned();
-        let timestamp = timestamp14(record.header("WARC-Date")?)?;
         let http = record.http();
-        let status = http.as_ref().map(|(s, _, _)| *s);
-        let mime = if revisit {
-            "warc/revisit".to_owned()
-        } else {
-            http.as_ref()
-                .and_then(|(_, h, _)| warc::header(h, "content-type"))
-                .map(media_type)
-                .unwrap_or_else(|| "unk".to_owned())
-        };
-        let digest = record
-            .header("WARC-Payload-Digest")
-            .map(|d| d.split_once(':').map_or(d, |(_, v)| v).to_owned());
-        Some(Capture {
-            url,
-            timestamp,
-            mime,
-            status,
-            digest,
-        })
+        Capture::new(
+            record.header("WARC-Target-URI")?,
+            record.header("WARC-Date")?,
+            revisit,
+            http.as_ref().map(|(s, _, _)| *s),
+            http.as_ref().and_then(|(_, h, _)| warc::header(h, "content-type")),
+            record.header("WARC-Payload-Digest"),
+        )
     }
 
     /// The CDXJ line of this capture, for the record at `span` of `file`.
@@ -87,7 +101,7 @@ impl Capture {
         };
         format!(
             "{} {} {}",
-            surt(&self.url),
+            self.key,
             self.timestamp,
             serde_json::to_string(&json).expect("serialises")
         )

@@ -144,10 +144,7 @@ impl Prepared {
     ) -> std::io::Result<Prepared> {
         let id = record_id();
         let mut h = String::with_capacity(512);
-        let block = match revisit {
-            None => http_block(r, true),
-            Some(_) => http_block(r, false),
-        };
+        let block = http_block(r, revisit.is_none());
         h.push_str("WARC/1.1\r\n");
         match revisit {
             None => h.push_str("WARC-Type: response\r\n"),
@@ -213,21 +210,17 @@ impl Prepared {
             }
             None => Vec::new(),
         };
-        let capture = super::cdxj::Capture {
-            url: r.url.to_owned(),
-            timestamp: r.date.chars().filter(char::is_ascii_digit).take(14).collect(),
-            mime: match revisit {
-                Some(_) => "warc/revisit".to_owned(),
-                None => header(r.headers, "content-type")
-                    .and_then(|ct| ct.split(';').next())
-                    .map(|m| m.trim().to_ascii_lowercase())
-                    .unwrap_or_else(|| "unk".to_owned()),
-            },
-            status: Some(r.status),
-            digest: payload
-                .as_deref()
-                .map(|d| d.split_once(':').map_or(d, |(_, v)| v).to_owned()),
-        };
+        // Its index line's fields (the SURT key among them) are made here, off the loop
+        // that appends the record.
+        let capture = super::cdxj::Capture::new(
+            r.url,
+            r.date,
+            revisit.is_some(),
+            Some(r.status),
+            header(r.headers, "content-type"),
+            payload.as_deref(),
+        )
+        .ok_or_else(|| std::io::Error::other(format!("{:?} is no WARC-Date", r.date)))?;
         Ok(Prepared {
             id,
             member,

@@ -13,10 +13,14 @@ use super::fetch::Fetched;
 use crate::config::Site;
 use crate::decode::fold;
 
+/// A page's text, decoded.
+fn text(f: &Fetched) -> String {
+    crate::decode::decode_document(&f.body, f.header("content-type")).0
+}
+
 /// Words of a page's visible text, folded (no tone marks, lowercase).
-pub(super) fn words(f: &Fetched) -> HashSet<String> {
-    let (text, _) = crate::decode::decode_document(&f.body, f.header("content-type"));
-    let html = scraper::Html::parse_document(&text);
+fn words(text: &str) -> HashSet<String> {
+    let html = scraper::Html::parse_document(text);
     let mut out = HashSet::new();
     for node in html.root_element().descendants() {
         let Some(t) = node.value().as_text() else { continue };
@@ -63,24 +67,19 @@ const SHORT_PAGE_WORDS: usize = 120;
 
 /// Why a page that was an article is a not-found page now, if it is.
 pub(super) fn soft_404(page: &Fetched, probe: Option<&Fetched>) -> Option<String> {
-    let page_words = words(page);
+    let page_text = text(page);
+    let page_words = words(&page_text);
     if let Some(probe) = probe
-        && similar(&page_words, &words(probe))
+        && similar(&page_words, &words(&text(probe)))
     {
         return Some(format!(
             "the page the portal shows for a missing address (as for {}, HTTP {})",
             probe.url, probe.status
         ));
     }
-    if page_words.len() <= SHORT_PAGE_WORDS {
-        let text: String = {
-            let mut v: Vec<&str> = page_words.iter().map(String::as_str).collect();
-            v.sort();
-            v.join(" ")
-        };
-        let (full, _) = crate::decode::decode_document(&page.body, page.header("content-type"));
-        let full = fold(&full);
-        if let Some(p) = SAYS_MISSING.iter().find(|p| full.contains(*p) && !text.is_empty()) {
+    if !page_words.is_empty() && page_words.len() <= SHORT_PAGE_WORDS {
+        let folded = fold(&page_text);
+        if let Some(p) = SAYS_MISSING.iter().find(|p| folded.contains(*p)) {
             return Some(format!("a short page that is no article and says “{p}”"));
         }
     }

@@ -34,17 +34,9 @@ pub struct Reextracted {
 /// The newest HTML `2xx` response record of every URL in the archive's WARC files.
 fn newest_html_responses(archive: &Archive, done: &mut Reextracted) -> Result<BTreeMap<String, WarcRef>> {
     let dir = archive.warc_dir();
-    let mut files: Vec<String> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".warc.gz"))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    // File names start with their creation time: this is the order they were written in.
-    files.sort();
     let mut newest = BTreeMap::new();
-    for file in files {
+    // Oldest first, so the last response seen of a URL is its newest.
+    for file in crate::archive::cdxj::warc_files(archive.root())? {
         for m in warc::Members::open(&dir.join(&file))? {
             let (span, record) = match m {
                 Ok(m) => m,
