@@ -47,8 +47,6 @@ pub enum Error {
     Http(#[from] reqwest::Error),
     #[error(transparent)]
     Index(#[from] tantivy::TantivyError),
-    #[error("invalid search query: {0}")]
-    Query(#[from] tantivy::query::QueryParserError),
     #[error("search query refused: {0}")]
     QueryShape(String),
     /// One article file cannot be read or parsed: the commands that read every article skip

@@ -104,7 +104,8 @@ fn demo_then_search_json_and_exit_codes() {
     let out = stdout(&o);
     for q in ["$ vnnews search 'bình đẳng giới'", "$ vnnews search 'binh dang gioi'"] {
         let after = &out[out.find(q).unwrap_or_else(|| panic!("{q} missing in {out}"))..];
-        let first_hit = after.lines().nth(1).unwrap();
+        // The command, the query as understood, then the hits.
+        let first_hit = after.lines().nth(2).unwrap();
         assert!(
             first_hit.starts_with("1. Long Biên triển khai Tháng hành động vì bình đẳng giới"),
             "{first_hit}"
@@ -117,7 +118,11 @@ fn demo_then_search_json_and_exit_codes() {
         None,
     );
     assert!(o.status.success());
-    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // First the query as understood, with the total; then the hits.
+    let head = lines.remove(0);
+    assert_eq!(head["total"], lines.len());
+    assert_eq!(head["query"]["words"][0]["mode"], "folded");
     assert!(!lines.is_empty());
     assert_eq!(lines[0]["published"], "2019-11-05T13:01:00+07:00");
     assert_eq!(lines[0]["rank"], 1);
@@ -288,7 +293,7 @@ fn demo_archive() -> (tempfile::TempDir, String) {
     let a = archive.path().to_str().unwrap();
     assert!(vnnews(&["--archive", a, "-q", "demo"], None).status.success());
     let o = vnnews(&["--archive", a, "search", "--json", "bình đẳng giới"], None);
-    let first: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let first: serde_json::Value = serde_json::from_str(stdout(&o).lines().nth(1).unwrap()).unwrap();
     let id = first["id"].as_str().unwrap().to_owned();
     (archive, id)
 }
@@ -575,4 +580,79 @@ fn cite_gives_the_archive_reference_in_every_format() {
     );
     assert!(cite("bibtex").starts_with(&format!("@online{{vnnews-{id},")));
     assert!(cite("text").contains("(2019-11-05)."));
+}
+
+/// `search --json` on the archive: the head object and the hits.
+fn search_json(archive: &str, query: &[&str]) -> (serde_json::Value, Vec<serde_json::Value>) {
+    let mut args = vec!["--archive", archive, "search", "--json", "--limit", "50", "--"];
+    args.extend_from_slice(query);
+    let o = vnnews(&args, None);
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let head = lines.remove(0);
+    assert_eq!(head["total"], lines.len(), "{head}");
+    (head, lines)
+}
+
+#[test]
+fn search_bao_finds_bao_not_bao_bao_bao() {
+    // On the demo archive `vnnews search bão` returned four articles and none held `bão`
+    // (they matched through `bạo lực`, `báo cáo`, `bảo vệ`); the README's `title:"Long Biên"
+    // -bão` returned one of four Long Biên titles, since `-bão` excluded `bạo`/`báo`/`bảo`.
+    let (archive, _) = demo_archive();
+    let a = archive.path().to_str().unwrap();
+    let (head, hits) = search_json(a, &["bão"]);
+    assert_eq!(head["query"]["words"][0]["mode"], "exact");
+    assert!(hits.is_empty(), "no demo article has the word bão: {hits:?}");
+    let (_, folded) = search_json(a, &["bao"]);
+    assert!(folded.len() >= 3, "bao matches every spelling: {folded:?}");
+    let (_, long_bien) = search_json(a, &["title:\"Long Biên\""]);
+    let (_, without) = search_json(a, &["title:\"Long Biên\"", "-bão"]);
+    assert!(long_bien.len() >= 4);
+    assert_eq!(
+        without.len(),
+        long_bien.len(),
+        "no title has bão, so -bão excludes none"
+    );
+    let (_, without_any) = search_json(a, &["title:\"Long Biên\"", "-bao"]);
+    assert!(without_any.len() < long_bien.len(), "-bao excludes every spelling");
+}
+
+#[test]
+fn literal_text_is_searched_and_odd_queries_explain_themselves_once() {
+    // `vnnews search 13:01` failed with "Field does not exist: '13': Field does not exist:
+    // '13'" (the error printed twice); `--limit 0` showed one hit.
+    let (archive, _) = demo_archive();
+    let a = archive.path().to_str().unwrap();
+    for q in [
+        "13:01",
+        "373/KH-UBND",
+        "Xi'an",
+        "http://127.0.0.1/a.htm",
+        "Long Biên: 2019",
+    ] {
+        let o = vnnews(&["--archive", a, "search", q], None);
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{q}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.stderr.is_empty(), "{q}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let (_, hits) = search_json(a, &["373/KH-UBND"]);
+    assert_eq!(hits.len(), 1, "the seed article cites Kế hoạch số 373/KH-UBND");
+    let o = vnnews(&["--archive", a, "search", "titel:x"], None);
+    assert_eq!(stdout(&o).matches("is not a field").count(), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("fields: title, lead"));
+    let o = vnnews(&["--archive", a, "search", "--", "-long"], None);
+    assert_eq!(stdout(&o).matches("only excludes").count(), 1, "{}", stdout(&o));
+    let o = vnnews(&["--archive", a, "search", "--limit", "0", "x"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("give 1 or more"));
+    let o = vnnews(&["--archive", a, "search", "lễ", "ra", "quân"], None);
+    assert!(stdout(&o).trim_end().ends_with("1 of 1 matches"), "{}", stdout(&o));
 }

@@ -29,10 +29,16 @@ pub(super) fn cmd_search(cli: &Cli, a: &SearchArgs) -> Result<ExitCode> {
     let index = open_index(&cli.archive)?;
     let query = a.query.join(" ");
     let removals = Removals::load(&cli.archive);
+    let mode = match (a.fold, a.exact) {
+        (true, _) => search::Mode::Fold,
+        (_, true) => search::Mode::Exact,
+        _ => search::Mode::Auto,
+    };
     let opts = SearchOptions {
         limit: a.limit,
         offset: a.offset,
         sort: a.sort.into(),
+        mode,
         ..a.filter.options(&removals)
     };
     let mut results = search::search(&index, &query, &opts)?;
@@ -89,17 +95,17 @@ fn cmd_export_wacz(cli: &Cli, a: &ExportArgs, archive: &Archive) -> Result<ExitC
     let Some(output) = &a.output else {
         bail!("--format wacz writes a ZIP file: give it with -o FILE.wacz");
     };
-    if a.query.is_some() || a.filter.author.is_some() {
+    if a.query.is_some() || !a.filter.authors.is_empty() {
         bail!("--format wacz selects captures by --site and --since/--until only");
     }
     let cfg = super::config_if_any(cli)?;
-    let scope = match (&a.filter.site, &cfg) {
-        (Some(name), Some(cfg)) => cfg.sites.iter().find(|s| &s.name == name),
-        _ => None,
+    let scopes = match &cfg {
+        Some(cfg) => cfg.sites.iter().filter(|s| a.filter.sites.contains(&s.name)).collect(),
+        None => Vec::new(),
     };
     let sel = crate::export::wacz::Selection {
-        site: a.filter.site.as_deref(),
-        scope,
+        sites: &a.filter.sites,
+        scopes,
         since: a.filter.since,
         until: a.filter.until,
         text: a.text,

@@ -183,21 +183,54 @@ pub struct RepairArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = SEARCH_EXAMPLES)]
 pub struct SearchArgs {
-    /// Words, "phrases", AND/OR/-word, title:/author:/tag: prefixes.
-    #[arg(required = true, num_args = 1..)]
+    /// The query: words (all must match), "a phrase", -word or NOT word (exclude), a OR b,
+    /// (groups), and field:word for title, lead, body, author, source, category, tag. A word
+    /// typed with diacritics matches that spelling only; one typed without matches every
+    /// spelling, the exact one ranked first. Put `--` before a query that starts with `-`.
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
+    /// Every word matches every spelling, diacritics typed or not.
+    #[arg(long, conflicts_with = "exact")]
+    pub fold: bool,
+    /// Every word matches only the spelling typed (case aside), marks or none.
+    #[arg(long)]
+    pub exact: bool,
+    /// One JSON object per line: first the query as understood with the total, then a hit per
+    /// line.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Order of the hits: by relevance, or by publication time.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
-    #[arg(long, default_value_t = 10)]
+    /// Show at most this many hits (1 or more).
+    #[arg(long, default_value_t = 10, value_parser = at_least_one)]
     pub limit: usize,
+    /// Skip this many hits first (for paging: --offset 10 is the second page of ten).
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
 }
+
+/// `--limit`: a count of 1 or more.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("0 would show nothing: give 1 or more".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+const SEARCH_EXAMPLES: &str = "Examples:
+  vnnews search 'bình đẳng giới'            words with diacritics: that spelling
+  vnnews search binh dang gioi              without: every spelling, exact first
+  vnnews search '\"Long Biên\" -bão'          a phrase, and an exclusion
+  vnnews search 'bão OR lũ' --site hanoi --site longbien --since 2024-01-01
+  vnnews search 373/KH-UBND                 literal text: numbers, times, URLs
+  vnnews search --json 'title:\"Long Biên\"' | jq .title
+  vnnews search -- -bão                     only exclusions: every article without bão";
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
@@ -219,15 +252,18 @@ pub struct ExportArgs {
 /// The filters `search` and `export` share.
 #[derive(Args, Debug)]
 pub struct FilterArgs {
-    #[arg(long)]
-    pub site: Option<String>,
-    #[arg(long)]
-    pub author: Option<String>,
+    /// Only articles of this site, by its name in the configuration (repeatable: any of them).
+    #[arg(long = "site", value_name = "NAME")]
+    pub sites: Vec<String>,
+    /// Only articles by this author, a name or part of one, spelt by the query's rule
+    /// (repeatable: any of them).
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
     /// Published on or after this day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_name = "DAY")]
     pub since: Option<chrono::NaiveDate>,
     /// Published on or before this day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_name = "DAY")]
     pub until: Option<chrono::NaiveDate>,
     /// Articles still on their portal, gone from it, or all (gone ones marked).
     #[arg(long, value_enum, default_value_t = StatusArg::All)]
@@ -251,8 +287,8 @@ impl FilterArgs {
             StatusArg::All => None,
         };
         SearchOptions {
-            site: self.site.clone(),
-            author: self.author.clone(),
+            sites: self.sites.clone(),
+            authors: self.authors.clone(),
             since: self.since,
             until: self.until,
             presence: which.map(|w| (w, std::sync::Arc::new(removals.gone().map(str::to_owned).collect()))),

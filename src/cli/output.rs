@@ -42,12 +42,23 @@ pub(super) fn use_color(c: Color, terminal: bool) -> bool {
     match c {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+        // no-color.org: set and not empty.
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
 }
 
 pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: bool, color: bool) -> Result<()> {
+    let u = &results.understood;
     if json {
+        // First the query as understood and the total, then one hit per line.
+        let head = serde_json::json!({
+            "query": u,
+            "total": results.total,
+            "hits": results.hits.len(),
+            "offset": results.hits.first().map_or(0, |h| h.rank - 1),
+        });
+        serde_json::to_writer(&mut *out, &head)?;
+        writeln!(out)?;
         for h in &results.hits {
             serde_json::to_writer(&mut *out, h)?;
             writeln!(out)?;
@@ -59,6 +70,10 @@ pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: 
     } else {
         ("", "", "", "")
     };
+    writeln!(out, "{dim}query: {}{reset}", u.describe())?;
+    for n in &u.notes {
+        writeln!(out, "{dim}note: {n}{reset}")?;
+    }
     for h in &results.hits {
         writeln!(
             out,
@@ -87,10 +102,15 @@ pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: 
             writeln!(out, "   {snippet}")?;
         }
     }
-    if results.hits.is_empty() {
-        writeln!(out, "no matches")?;
-    } else if results.total > results.hits.len() {
-        writeln!(out, "{dim}{} of {} matches{reset}", results.hits.len(), results.total)?;
+    match (results.hits.first(), results.hits.last()) {
+        (Some(first), Some(last)) if first.rank > 1 => writeln!(
+            out,
+            "{dim}{}–{} of {} matches{reset}",
+            first.rank, last.rank, results.total
+        )?,
+        (Some(_), _) => writeln!(out, "{dim}{} of {} matches{reset}", results.hits.len(), results.total)?,
+        _ if results.total > 0 => writeln!(out, "no matches on this page: {} in all", results.total)?,
+        _ => writeln!(out, "no matches")?,
     }
     Ok(())
 }

@@ -75,7 +75,7 @@ pub fn matches(s: &StoredArticle, f: &SearchOptions, ids: Option<&HashSet<String
     if ids.is_some_and(|ids| !ids.contains(&s.id)) {
         return false;
     }
-    if f.site.as_deref().is_some_and(|site| site != a.site) {
+    if !f.sites.is_empty() && !f.sites.contains(&a.site) {
         return false;
     }
     if let Some((which, gone)) = &f.presence {
@@ -84,11 +84,14 @@ pub fn matches(s: &StoredArticle, f: &SearchOptions, ids: Option<&HashSet<String
             return false;
         }
     }
-    if let Some(author) = &f.author {
-        let want = fold(author);
-        if !a.authors.iter().any(|x| fold(x).contains(&want)) {
-            return false;
-        }
+    if !f.authors.is_empty()
+        && !f.authors.iter().any(|want| {
+            a.authors
+                .iter()
+                .any(|x| crate::search::query::name_matches(want, x, f.mode))
+        })
+    {
+        return false;
     }
     if f.since.is_some() || f.until.is_some() {
         let Some(day) = a.published.as_deref().and_then(When::parse_stored).map(When::date) else {

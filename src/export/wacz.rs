@@ -27,10 +27,11 @@ use crate::error::{Error, IoContext, Result};
 /// What to put in a package.
 #[derive(Debug, Default)]
 pub struct Selection<'a> {
-    /// Only this site's captures and articles (its configured scope when `scope` is given,
-    /// else the hosts of its archived articles).
-    pub site: Option<&'a str>,
-    pub scope: Option<&'a Site>,
+    /// Only these sites' captures and articles (none: all). A site's captures are those in
+    /// its configured scope when `scopes` has it, else those on the hosts of its archived
+    /// articles.
+    pub sites: &'a [String],
+    pub scopes: Vec<&'a Site>,
     /// Captured on or after / on or before these days (UTC, as WARC dates are).
     pub since: Option<chrono::NaiveDate>,
     pub until: Option<chrono::NaiveDate>,
@@ -183,12 +184,14 @@ pub fn write_wacz<W: Write + std::io::Seek>(
     let mut readable = archive.readable();
     for s in &mut readable {
         let s = s?;
-        if sel.site.is_some_and(|site| s.article.site != site) {
+        if !sel.sites.is_empty() && !sel.sites.contains(&s.article.site) {
             continue;
         }
-        if let Some(h) = url::Url::parse(&s.fetch.final_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
+        let scoped = sel.scopes.iter().any(|c| c.name == s.article.site);
+        if !scoped
+            && let Some(h) = url::Url::parse(&s.fetch.final_url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
         {
             hosts.insert(h);
         }
@@ -196,14 +199,11 @@ pub fn write_wacz<W: Write + std::io::Seek>(
     }
     skipped.extend(readable.skipped().iter().cloned());
     let in_site = |url: &str| -> bool {
-        if sel.site.is_none() {
+        if sel.sites.is_empty() {
             return true;
         }
         let Ok(u) = url::Url::parse(url) else { return false };
-        match sel.scope {
-            Some(site) => site.in_scope(&u),
-            None => u.host_str().is_some_and(|h| hosts.contains(h)),
-        }
+        sel.scopes.iter().any(|site| site.in_scope(&u)) || u.host_str().is_some_and(|h| hosts.contains(h))
     };
     let in_days = |ts: &str| {
         let day = day_of(ts);
@@ -319,7 +319,7 @@ pub fn write_wacz<W: Write + std::io::Seek>(
     let package = serde_json::json!({
         "profile": "data-package",
         "wacz_version": "1.1.1",
-        "title": match sel.site { Some(s) => format!("vnnews archive: {s}"), None => "vnnews archive".to_owned() },
+        "title": if sel.sites.is_empty() { "vnnews archive".to_owned() } else { format!("vnnews archive: {}", sel.sites.join(", ")) },
         "created": created,
         "software": format!("vnnews/{}", env!("CARGO_PKG_VERSION")),
         "resources": pkg.resources,
