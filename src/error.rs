@@ -47,6 +47,8 @@ pub enum Error {
     Http(#[from] reqwest::Error),
     #[error(transparent)]
     Index(#[from] tantivy::TantivyError),
+    #[error("{prefix:?} begins the ids of {} articles ({}): give more of it", candidates.len(), candidates.join(", "))]
+    AmbiguousId { prefix: String, candidates: Vec<String> },
     #[error("search query refused: {0}")]
     QueryShape(String),
     /// One article file cannot be read or parsed: the commands that read every article skip

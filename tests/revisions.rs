@@ -77,21 +77,57 @@ async fn an_edited_article_becomes_a_revision_that_can_be_diffed() {
     server.abort();
 
     let url = "https://longbien.hanoi.gov.vn/tin-tuc-su-kien/long-bien-trien-khai-thang-hanh-dong-vi-binh-dang-gioi-va-phong-chong-bao-luc-tren-co-so-gioi-c4-2305.htm";
-    let o = vnnews(&archive, &["show", url, "--revisions", "--diff"]);
+    let o = vnnews(&archive, &["show", url, "--revisions"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    // The list alone, not the article first.
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("revision 1  fetched ") && lines[1].starts_with("revision 2  fetched "),
+        "{out}"
+    );
+
+    // `show --diff ID` took ID as the revision range; the diff is word by word, alone.
+    let o = vnnews(&archive, &["show", "--diff", url]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.starts_with("--- revision 1 (fetched "), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("[-373/KH-UBND-]{+374/KH-UBND (đã sửa)+}")),
+        "{out}"
+    );
+    assert!(
+        !out.contains("HNP - UBND quận Long Biên vừa ban hành\n"),
+        "only changed paragraphs"
+    );
+
+    // All revisions as JSON; one revision by number; the article by a prefix of its id.
+    let o = vnnews(&archive, &["show", url, "--revisions", "--json"]);
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        (all[0]["revision"].as_u64(), all[1]["revision"].as_u64()),
+        (Some(1), Some(2))
+    );
+    let id = all[0]["id"].as_str().unwrap();
+    let o = vnnews(&archive, &["show", &id[..6], "--revision", "1"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.contains("revision 1 of 2") || out.contains("revision 2 of 2"),
+        out.contains("revision 1 of 2") && out.contains("373/KH-UBND") && !out.contains("374/KH-UBND"),
         "{out}"
     );
-    assert!(
-        out.lines().any(|l| l.starts_with('-') && l.contains("373/KH-UBND")),
-        "{out}"
-    );
-    assert!(
-        out.lines()
-            .any(|l| l.starts_with('+') && l.contains("374/KH-UBND (đã sửa)")),
-        "{out}"
+    let o = vnnews(&archive, &["show", &id[..6], "--revision", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("has no revision 3: it has 1 to 2"));
+    let o = vnnews(&archive, &["show", "--diff", "--json", &id[..8]]);
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        d["changed"][0]["pieces"][1],
+        serde_json::json!({"kind": "removed", "text": "373/KH-UBND"}),
+        "{d}"
     );
 
     let o = vnnews(&archive, &["search", "--json", "374/KH-UBND"]);

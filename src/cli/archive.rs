@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::args::{ChangesArgs, CiteArgs, Cli, ExportArgs, SearchArgs, ShowArgs};
 use super::exit::ExitCode;
-use super::output::{out, outln};
+use super::output::outln;
 use super::output::{print_hits, use_color};
 use crate::archive::Archive;
 use crate::archive::removals::{Presence, Removals};
@@ -317,94 +317,126 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
         return Ok(ExitCode::NothingFound);
     };
     let revs = archive.revisions(&id)?;
-    let current = revs.last().expect("an archived article has a revision");
-    let presence = archive.presence(&id);
-    if a.json {
-        let mut v = serde_json::to_value(current)?;
-        v["presence"] = serde_json::to_value(&presence)?;
-        outln!("{}", serde_json::to_string_pretty(&v)?)?;
-    } else {
-        let art = &current.article;
-        outln!("{}", art.title.as_deref().unwrap_or("(untitled)"))?;
-        outln!(
-            "{} · {} · {}",
-            art.published.as_deref().unwrap_or("undated"),
-            art.site,
-            art.authors.join(", ")
-        )?;
-        outln!("{}", art.url)?;
-        outln!(
-            "id {id}, revision {} of {}, fetched {}",
-            current.revision,
-            revs.len(),
-            current.fetch.fetched_at
-        )?;
-        match &presence {
-            Presence::Gone {
-                since,
-                last_seen_present,
-                evidence,
-            } => outln!(
-                "removed on {} (first seen gone: {evidence}; last seen present {})",
-                since.get(..10).unwrap_or(since),
-                last_seen_present.as_deref().unwrap_or("unknown")
-            )?,
-            Presence::Restored { since, gone_since } => outln!(
-                "restored on {} (it had been gone since {})",
-                since.get(..10).unwrap_or(since),
-                gone_since.get(..10).unwrap_or(gone_since)
-            )?,
-            Presence::Present => {}
-        }
-        outln!("\n{}", art.body)?;
-    }
+    let count = revs.len() as u32;
+    let get = |n: u32| {
+        revs.get((n as usize).wrapping_sub(1))
+            .ok_or_else(|| anyhow::anyhow!("article {id} has no revision {n}: it has 1 to {count}"))
+    };
     if a.revisions {
-        outln!()?;
+        if a.json {
+            outln!("{}", serde_json::to_string_pretty(&revs)?)?;
+            return Ok(ExitCode::Ok);
+        }
         for r in &revs {
             outln!(
                 "revision {}  fetched {}  text {}  {}",
                 r.revision,
                 r.fetch.fetched_at,
-                &r.text_sha256[..12],
-                r.article.title.as_deref().unwrap_or("")
+                r.text_sha256.get(..12).unwrap_or(&r.text_sha256),
+                r.article.title.as_deref().unwrap_or("(untitled)")
             )?;
         }
+        return Ok(ExitCode::Ok);
     }
-    if let Some(spec) = &a.diff {
-        let (from, to) = match spec.split_once("..") {
-            Some((x, y)) => (x.parse::<usize>()?, y.parse::<usize>()?),
-            None if revs.len() >= 2 => (revs.len() - 1, revs.len()),
-            None => {
-                outln!("\nonly one revision: nothing changed")?;
-                return Ok(ExitCode::Ok);
-            }
-        };
-        let get = |n: usize| {
-            revs.get(n.wrapping_sub(1))
-                .ok_or_else(|| anyhow::anyhow!("no revision {n}"))
-        };
+    if a.diff {
+        let to = a.revision.unwrap_or(count);
+        let from = a.from.unwrap_or(to.saturating_sub(1));
+        if count < 2 && a.from.is_none() {
+            outln!("article {id} has one revision: nothing changed")?;
+            return Ok(ExitCode::Ok);
+        }
         let (old, new) = (get(from)?, get(to)?);
-        let text = |s: &crate::archive::StoredArticle| {
-            format!("{}\n\n{}", s.article.title.as_deref().unwrap_or(""), s.article.body).replace("\n\n", "\n")
-        };
+        let changed = crate::ops::diff::word_diff(old, new);
+        if a.json {
+            let v = serde_json::json!({
+                "id": id,
+                "from": {"revision": from, "fetched_at": old.fetch.fetched_at},
+                "to": {"revision": to, "fetched_at": new.fetch.fetched_at},
+                "changed": changed,
+            });
+            outln!("{}", serde_json::to_string_pretty(&v)?)?;
+            return Ok(ExitCode::Ok);
+        }
+        let color = use_color(cli.color, std::io::stdout().is_terminal());
         outln!(
-            "\n--- revision {from} ({})\n+++ revision {to} ({})",
+            "--- revision {from} (fetched {})\n+++ revision {to} (fetched {})",
             old.fetch.fetched_at,
             new.fetch.fetched_at
         )?;
-        let diff = similar::TextDiff::from_lines(&text(old), &text(new))
-            .unified_diff()
-            .context_radius(1)
-            .to_string();
-        out!(
-            "{}",
-            diff.lines()
-                .filter(|l| !l.starts_with("---") && !l.starts_with("+++"))
-                .map(|l| format!("{l}\n"))
-                .collect::<String>()
-        )?;
+        if changed.is_empty() {
+            outln!("the title and text are the same")?;
+        }
+        for c in &changed {
+            let place = if c.paragraph == 0 {
+                "title".to_owned()
+            } else {
+                format!("paragraph {}", c.paragraph)
+            };
+            outln!("@@ {place} @@\n{}", render_pieces(&c.pieces, color))?;
+        }
+        return Ok(ExitCode::Ok);
     }
+    let current = match a.revision {
+        Some(n) => get(n)?,
+        None => revs.last().expect("an archived article has a revision"),
+    };
+    let presence = archive.presence(&id);
+    if a.json {
+        let mut v = serde_json::to_value(current)?;
+        v["presence"] = serde_json::to_value(&presence)?;
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::Ok);
+    }
+    let art = &current.article;
+    outln!("{}", art.title.as_deref().unwrap_or("(untitled)"))?;
+    outln!(
+        "{} · {} · {}",
+        art.published.as_deref().unwrap_or("undated"),
+        art.site,
+        art.authors.join(", ")
+    )?;
+    outln!("{}", art.url)?;
+    outln!(
+        "id {id}, revision {} of {}, fetched {}",
+        current.revision,
+        revs.len(),
+        current.fetch.fetched_at
+    )?;
+    match &presence {
+        Presence::Gone {
+            since,
+            last_seen_present,
+            evidence,
+        } => outln!(
+            "removed on {} (first seen gone: {evidence}; last seen present {})",
+            since.get(..10).unwrap_or(since),
+            last_seen_present.as_deref().unwrap_or("unknown")
+        )?,
+        Presence::Restored { since, gone_since } => outln!(
+            "restored on {} (it had been gone since {})",
+            since.get(..10).unwrap_or(since),
+            gone_since.get(..10).unwrap_or(gone_since)
+        )?,
+        Presence::Present => {}
+    }
+    outln!("\n{}", art.body)?;
     Ok(ExitCode::Ok)
+}
+
+/// A changed paragraph: removed words red and added green on a terminal, else
+/// `[-removed-]{+added+}` (git's `--word-diff=plain`).
+fn render_pieces(pieces: &[crate::ops::diff::Piece], color: bool) -> String {
+    use crate::ops::diff::Piece;
+    pieces
+        .iter()
+        .map(|p| match (p, color) {
+            (Piece::Same(s), _) => s.clone(),
+            (Piece::Removed(s), true) => format!("\x1b[31m{s}\x1b[0m"),
+            (Piece::Added(s), true) => format!("\x1b[32m{s}\x1b[0m"),
+            (Piece::Removed(s), false) => format!("[-{s}-]"),
+            (Piece::Added(s), false) => format!("{{+{s}+}}"),
+        })
+        .collect()
 }
 
 pub(super) fn cmd_reextract(cli: &Cli) -> Result<ExitCode> {

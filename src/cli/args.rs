@@ -329,16 +329,33 @@ pub enum CiteFormat {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  vnnews show 1a2b3c                        an article by a unique id prefix (6+ characters)
+  vnnews show https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm
+  vnnews show 1a2b3c --revisions            the list of revisions only
+  vnnews show 1a2b3c --diff                 what the last revision changed, word by word
+  vnnews show 1a2b3c --diff --from 1 --revision 3
+  vnnews show 1a2b3c --revision 1 --json    the first revision as stored")]
 pub struct ShowArgs {
-    /// Article id or URL.
+    /// Article id, a unique prefix of it (6+ characters), or its URL.
+    #[arg(value_name = "ARTICLE")]
     pub article: String,
-    /// List all revisions.
-    #[arg(long)]
+    /// List the revisions (number, fetch time, text hash, title) instead of the article;
+    /// with --json, every revision as stored.
+    #[arg(long, conflicts_with = "diff")]
     pub revisions: bool,
-    /// Print what changed between the last two revisions (or `--diff 1..3`).
-    #[arg(long, num_args = 0..=1, default_missing_value = "")]
-    pub diff: Option<String>,
-    /// Print the stored JSON.
+    /// Show what changed, word by word, between the revision before --revision (or
+    /// --from) and --revision (default: the last two).
+    #[arg(long)]
+    pub diff: bool,
+    /// The revision to show (default: the current one); with --diff, the newer side.
+    #[arg(long, value_name = "N")]
+    pub revision: Option<u32>,
+    /// With --diff: the older side (default: the revision before).
+    #[arg(long, value_name = "N", requires = "diff")]
+    pub from: Option<u32>,
+    /// Print JSON: the stored revision (with its presence), every revision with
+    /// --revisions, the changed paragraphs with --diff.
     #[arg(long)]
     pub json: bool,
 }

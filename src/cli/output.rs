@@ -3,14 +3,6 @@
 
 use anyhow::Result;
 
-/// `print!` that returns the error instead of panicking when stdout is closed.
-macro_rules! out {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        write!(std::io::stdout().lock(), $($arg)*)
-    }};
-}
-
 /// `println!` that returns the error instead of panicking when stdout is closed (`vnnews
 /// stats | head -1`): `main` then exits quietly, as ripgrep does.
 macro_rules! outln {
@@ -20,7 +12,7 @@ macro_rules! outln {
     }};
 }
 
-pub(crate) use {out, outln};
+pub(crate) use outln;
 
 /// Whether an error is stdout (or another pipe) having closed: the reader has what it
 /// wanted, which is no failure.
