@@ -656,3 +656,138 @@ fn literal_text_is_searched_and_odd_queries_explain_themselves_once() {
     let o = vnnews(&["--archive", a, "search", "lễ", "ra", "quân"], None);
     assert!(stdout(&o).trim_end().ends_with("1 of 1 matches"), "{}", stdout(&o));
 }
+
+#[test]
+fn export_keeps_one_format_per_column_and_a_header_when_empty() {
+    // An empty CSV had no header row (and with -o no file at all); `published` mixed dates
+    // and timestamps, which pandas' to_datetime refuses.
+    let (archive, _) = demo_archive();
+    let a = archive.path().to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.csv");
+    let o = vnnews(
+        &[
+            "--archive",
+            a,
+            "export",
+            "--format",
+            "csv",
+            "--site",
+            "nowhere",
+            "-o",
+            empty.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let text = std::fs::read_to_string(&empty).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("id,revision,site,url,"));
+
+    let o = vnnews(&["--archive", a, "export", "--format", "csv"], None);
+    let py = Command::new("python3")
+        .args([
+            "-c",
+            "import csv,sys,datetime
+rows=list(csv.DictReader(sys.stdin))
+for r in rows:
+    if r['published']: datetime.datetime.fromisoformat(r['published'])
+    datetime.date.fromisoformat(r['published_day'])
+    assert r['warc_file'].endswith('.warc.gz') and int(r['warc_offset']) >= 0, r
+    assert r['warc_record_id'].startswith('<urn:uuid:'), r
+    int(r['images'])
+print(len(rows))",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    py.stdin.as_ref().unwrap().write_all(&o.stdout).unwrap();
+    let out = py.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "5");
+
+    // Incremental: what changed or was fetched since a time.
+    let count = |args: &[&str]| {
+        let mut all = vec!["--archive", a, "export"];
+        all.extend_from_slice(args);
+        stdout(&vnnews(&all, None)).lines().count()
+    };
+    assert_eq!(count(&["--changed-since", "2020-01-01"]), 5);
+    assert_eq!(count(&["--changed-since", "2999-01-01"]), 0);
+    assert_eq!(count(&["--fetched-since", "2020-01-01T00:00:00+07:00"]), 5);
+    assert_eq!(count(&["--fetched-since", "2999-01-01"]), 0);
+    assert_eq!(count(&["--all-revisions"]), 5);
+    let o = vnnews(&["--archive", a, "export", "--changed-since", "yesterday"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("neither a day"));
+}
+
+#[test]
+fn status_reports_runs_and_sites_without_sqlite() {
+    let (archive, _) = demo_archive();
+    let a = archive.path().to_str().unwrap();
+    let o = vnnews(&["--archive", a, "status", "--json"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["runs"][0]["outcome"], "completed", "{v}");
+    assert!(v["runs"][0]["finished_at"].is_string());
+    assert_eq!(v["sites"][0]["site"], "longbien");
+    assert!(v["sites"][0]["last_success"].is_string(), "{v}");
+    assert_eq!(v["crawling"], false);
+    let o = vnnews(&["--archive", a, "status"], None);
+    let out = stdout(&o);
+    assert!(out.contains("completed") && out.contains("longbien: fetched "), "{out}");
+    assert!(out.contains("longbien: last successful fetch 20"), "{out}");
+    // `stats` says the site's last successful fetch, not the last archived article's.
+    let stats = stdout(&vnnews(&["--archive", a, "stats"], None));
+    assert!(stats.contains("longbien: 5 (last successful fetch 20"), "{stats}");
+    let empty = tempfile::tempdir().unwrap();
+    let o = vnnews(&["--archive", empty.path().to_str().unwrap(), "status"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no crawl has run"));
+}
+
+#[test]
+fn completions_man_stdin_and_a_lexicon_without_source() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = vnnews(&["completions", shell], None);
+        assert!(o.status.success(), "{shell}");
+        let script = stdout(&o);
+        assert!(
+            script.contains("vnnews") && script.contains("search") && script.contains("changed-since"),
+            "{shell}"
+        );
+    }
+    let o = vnnews(&["man"], None);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains(".TH vnnews 1"));
+
+    // `extract -` reads the page from standard input.
+    let page = std::fs::read(SEED_PAGE).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vnnews"))
+        .args([
+            "extract",
+            "--url",
+            "https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm",
+            "-",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&page).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["title"].as_str().unwrap().starts_with("Long Biên triển khai"), "{v}");
+
+    // `lexicon build` with nothing to build from rebuilt the archive's model in silence.
+    let dir = tempfile::tempdir().unwrap();
+    let o = vnnews(&["--archive", dir.path().to_str().unwrap(), "lexicon", "build"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to build from"));
+    assert!(!dir.path().join("lexicon").exists());
+}

@@ -66,9 +66,16 @@ async fn an_edited_article_becomes_a_revision_that_can_be_diffed() {
     };
     let first: serde_json::Value = serde_json::from_slice(&crawl(&archive).stdout).unwrap();
     assert_eq!(first["sites"]["rev"]["new"], 1);
+    // Fetch times have whole seconds: a moment clearly between the two crawls.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let between = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     edited.store(true, Ordering::SeqCst);
     let second: serde_json::Value = serde_json::from_slice(&crawl(&archive).stdout).unwrap();
     assert_eq!(second["sites"]["rev"]["updated"], 1, "{second}");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let before_third = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     let third: serde_json::Value = serde_json::from_slice(&crawl(&archive).stdout).unwrap();
     assert_eq!(
         third["sites"]["rev"]["unchanged"], 1,
@@ -129,6 +136,32 @@ async fn an_edited_article_becomes_a_revision_that_can_be_diffed() {
         serde_json::json!({"kind": "removed", "text": "373/KH-UBND"}),
         "{d}"
     );
+
+    // Incremental export: the article published in 2019 and revised now is in an export of
+    // what changed since `between` (the README's Quickwit recipe filtered on publication and
+    // missed it); with every revision, only the new one is.
+    let lines = |args: &[&str]| -> Vec<serde_json::Value> {
+        let o = vnnews(&archive, args);
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let changed = lines(&["export", "--changed-since", &between]);
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0]["revision"], 2);
+    let changed_all = lines(&["export", "--changed-since", &between, "--all-revisions"]);
+    assert_eq!(changed_all.len(), 1, "revision 1 was stored before");
+    let all = lines(&["export", "--all-revisions"]);
+    assert_eq!(
+        all.iter().map(|v| v["revision"].as_u64().unwrap()).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    // The third crawl fetched it again, unchanged (the crawl state knows): fetched since,
+    // not changed since.
+    assert_eq!(lines(&["export", "--fetched-since", &before_third]).len(), 1);
+    assert_eq!(lines(&["export", "--changed-since", &before_third]).len(), 0);
 
     let o = vnnews(&archive, &["search", "--json", "374/KH-UBND"]);
     assert_eq!(

@@ -64,8 +64,15 @@ pub(super) fn cmd_reindex(cli: &Cli) -> Result<ExitCode> {
 }
 
 /// Write `path` atomically: `fill` writes a temporary file beside it, which then takes its
-/// name (an interrupted export leaves no half-written file; one that found nothing, none).
-fn write_file_atomically(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<ExitCode>) -> Result<ExitCode> {
+/// name (an interrupted export leaves no half-written file). With `keep_empty`, a file that
+/// found nothing is kept (an article export then still has its CSV header, so an
+/// incremental pipeline reads "no rows"); without, none is made (an empty WACZ is no
+/// package).
+fn write_file_atomically(
+    path: &Path,
+    keep_empty: bool,
+    fill: impl FnOnce(&mut std::fs::File) -> Result<ExitCode>,
+) -> Result<ExitCode> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => std::path::PathBuf::from("."),
@@ -77,7 +84,7 @@ fn write_file_atomically(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> R
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let mut f = std::fs::File::create(&tmp).map_err(|e| anyhow::anyhow!("{}: {e}", tmp.display()))?;
     let result = fill(&mut f).and_then(|code| {
-        if code == ExitCode::NothingFound {
+        if code == ExitCode::NothingFound && !keep_empty {
             std::fs::remove_file(&tmp)?;
             return Ok(code);
         }
@@ -95,7 +102,12 @@ fn cmd_export_wacz(cli: &Cli, a: &ExportArgs, archive: &Archive) -> Result<ExitC
     let Some(output) = &a.output else {
         bail!("--format wacz writes a ZIP file: give it with -o FILE.wacz");
     };
-    if a.query.is_some() || !a.filter.authors.is_empty() {
+    if a.query.is_some()
+        || !a.filter.authors.is_empty()
+        || a.all_revisions
+        || a.fetched_since.is_some()
+        || a.changed_since.is_some()
+    {
         bail!("--format wacz selects captures by --site and --since/--until only");
     }
     let cfg = super::config_if_any(cli)?;
@@ -110,7 +122,7 @@ fn cmd_export_wacz(cli: &Cli, a: &ExportArgs, archive: &Archive) -> Result<ExitC
         until: a.filter.until,
         text: a.text,
     };
-    write_file_atomically(output, |f| {
+    write_file_atomically(output, false, |f| {
         let (packed, skipped) = crate::export::wacz::write_wacz(archive, &sel, &mut *f, output)?;
         tracing::info!(
             "wrote {}: {} captures ({} records, {} bytes of WARC), {} pages",
@@ -146,13 +158,26 @@ pub(super) fn cmd_export(cli: &Cli, a: &ExportArgs) -> Result<ExitCode> {
         }
         None => None,
     };
+    let last_fetched = match a.fetched_since {
+        Some(_) => match crate::crawl::state::Reader::open(&cli.archive.join(crate::crawl::STATE_FILE))? {
+            Some(r) => r.last_fetched_articles()?,
+            None => Default::default(),
+        },
+        None => Default::default(),
+    };
+    let sel = crate::export::Selection {
+        all_revisions: a.all_revisions,
+        fetched_since: a.fetched_since,
+        changed_since: a.changed_since,
+        last_fetched,
+    };
     let export = |out: &mut dyn std::io::Write| -> Result<ExitCode> {
-        let (n, skipped) = crate::export::export(&archive, &filter, ids.as_ref(), format, out)?;
+        let (n, skipped) = crate::export::export(&archive, &filter, ids.as_ref(), &sel, format, out)?;
         tracing::info!("exported {n} articles");
         Ok(ExitCode::found(n > 0).unless_skipped(&skipped))
     };
     match &a.output {
-        Some(path) => write_file_atomically(path, |f| export(f)),
+        Some(path) => write_file_atomically(path, true, |f| export(f)),
         None => export(&mut std::io::stdout().lock()),
     }
 }
@@ -172,7 +197,7 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
         cli.archive.display()
     )?;
     outln!(
-        "last fetch: {}",
+        "last successful fetch: {}",
         if st.last_fetch.is_empty() {
             "never"
         } else {
@@ -194,12 +219,91 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     }?;
     for (site, months) in &st.sites {
         let total: usize = months.values().sum();
-        outln!("{site}: {total}")?;
+        match st.last_fetch_per_site.get(site) {
+            Some(at) => outln!("{site}: {total} (last successful fetch {at})")?,
+            None => outln!("{site}: {total}")?,
+        }
         for (m, n) in months {
             outln!("  {m}  {n}")?;
         }
     }
     Ok(ExitCode::Ok.unless_skipped(&st.unreadable))
+}
+
+pub(super) fn cmd_status(cli: &Cli, a: &super::args::StatusArgs) -> Result<ExitCode> {
+    let Some(st) = crate::ops::status::status(&cli.archive, a.runs)? else {
+        eprintln!(
+            "vnnews: no crawl has run on {} (no {})",
+            cli.archive.display(),
+            crate::crawl::STATE_FILE
+        );
+        return Ok(ExitCode::NothingFound);
+    };
+    if a.json {
+        outln!("{}", serde_json::to_string(&st)?)?;
+        return Ok(ExitCode::Ok);
+    }
+    if st.crawling {
+        outln!("a crawl is running now")?;
+    }
+    outln!("last runs:")?;
+    for r in &st.runs {
+        let outcome = match (&r.outcome, &r.finished_at) {
+            (Some(o), _) => o.clone(),
+            (None, _) if st.crawling && r.id == st.runs[0].id => "running".to_owned(),
+            (None, _) => "did not finish (killed?) — the next crawl resumes it".to_owned(),
+        };
+        outln!(
+            "  #{}  {} → {}  {outcome}",
+            r.id,
+            r.started_at,
+            r.finished_at.as_deref().unwrap_or("…")
+        )?;
+        if let Some(summary) = r.summary.as_deref().filter(|s| !s.is_empty()) {
+            outln!("       {}", run_summary(summary))?;
+        }
+    }
+    outln!("sites:")?;
+    for s in &st.sites {
+        outln!(
+            "  {}: last successful fetch {}; {} of {} URLs failing",
+            s.site,
+            s.last_success.as_deref().unwrap_or("never"),
+            s.failing,
+            s.urls
+        )?;
+        if let Some(e) = &s.last_error {
+            outln!("    last error {}: {} — {}", e.at, e.url, e.error)?;
+        }
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// A run's stored summary (the JSON `crawl --json` prints) in one line per site.
+fn run_summary(stored: &str) -> String {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(stored) else {
+        return stored.to_owned();
+    };
+    let Some(sites) = v["sites"].as_object() else {
+        return stored.to_owned();
+    };
+    let n = |s: &serde_json::Value, k: &str| s[k].as_u64().unwrap_or(0);
+    sites
+        .iter()
+        .map(|(name, s)| {
+            format!(
+                "{name}: fetched {}, new {}, updated {}, unchanged {}, not modified {}, failed {}, gone {}",
+                n(s, "fetched"),
+                n(s, "new"),
+                n(s, "updated"),
+                n(s, "unchanged"),
+                n(s, "not_modified"),
+                n(s, "failed"),
+                n(s, "gone")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n       ")
 }
 
 pub(super) fn cmd_verify(cli: &Cli, json: bool) -> Result<ExitCode> {
@@ -244,7 +348,7 @@ pub(super) fn cmd_verify(cli: &Cli, json: bool) -> Result<ExitCode> {
 
 pub(super) fn cmd_changes(cli: &Cli, a: &ChangesArgs) -> Result<ExitCode> {
     let archive = Archive::open_read_only(&cli.archive)?;
-    let (changes, skipped) = crate::ops::changes::changes(&archive, a.since, a.until, a.site.as_deref())?;
+    let (changes, skipped) = crate::ops::changes::changes(&archive, a.since, a.until, &a.sites)?;
     for c in &changes {
         if a.json {
             outln!("{}", serde_json::to_string(c)?)?;

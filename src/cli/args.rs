@@ -45,44 +45,89 @@ pub enum Color {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Crawl the configured sites once: fetch, extract, archive, index.
+    #[command(after_help = "Examples:
+  vnnews crawl                               every site in config/vnnews.toml
+  vnnews crawl --site longbien --max-pages 500 --max-duration 3600
+  vnnews crawl -q --json                     for cron: errors only, the summary as JSON")]
     Crawl(CrawlArgs),
-    /// Extract articles from saved HTML files (any charset, .gz accepted); one JSON line each.
+    /// Extract articles from saved HTML files (any charset, .gz accepted, - for standard
+    /// input); one JSON line each.
+    #[command(after_help = "Examples:
+  vnnews extract --url https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm page.html
+  curl -s https://example.vn/a.htm | vnnews extract --url https://example.vn/a.htm -
+  vnnews extract saved/*.html.gz | jq .title")]
     Extract(ExtractArgs),
     /// Repair broken Vietnamese text, one line in, one line out.
+    #[command(after_help = "Examples:
+  echo 'L?y l?i m\u{fffd} b?o m?t' | vnnews repair
+  vnnews repair --explain broken.txt | jq .repairs")]
     Repair(RepairArgs),
     /// Search the archive.
     Search(SearchArgs),
     /// Rebuild the search index from the archive alone.
+    #[command(
+        after_help = "Example:\n  vnnews reindex                             after a crash, a copy, or a new vnnews"
+    )]
     Reindex,
-    /// Write the archive's current articles as JSON lines or CSV, with search's filters.
+    /// Write the archive's articles as JSON lines, CSV or Quickwit NDJSON, or its captures as
+    /// a WACZ package, with search's filters.
     Export(ExportArgs),
-    /// Show an archived article by id or URL; its revisions and what changed between them.
+    /// Show an archived article by id (or a unique prefix) or URL; its revisions, or what
+    /// changed between them.
     Show(ShowArgs),
     /// Re-run decoding and extraction on the archived raw responses (after a better model),
     /// storing a new revision where the text changes. No refetching.
+    #[command(after_help = "Example:\n  vnnews lexicon build --from-archive && vnnews reextract")]
     Reextract,
-    /// Articles per site and month, revisions, last crawl, index health.
+    /// Articles per site and month, revisions, last successful fetch, index health.
+    #[command(after_help = "Examples:\n  vnnews stats\n  vnnews stats --json | jq .sites")]
     Stats {
+        /// Print one JSON object.
         #[arg(long)]
         json: bool,
     },
+    /// The last crawl runs (start, end, outcome, summary) and, per site, the last successful
+    /// fetch and the last error: monitoring without opening SQLite.
+    #[command(after_help = "Examples:\n  vnnews status\n  vnnews status --runs 20 --json")]
+    Status(StatusArgs),
     /// Check the archive: every article file parses, every WARC reference resolves and its
     /// digest matches, the index holds the current revisions. Exit 6 when something is wrong.
+    #[command(after_help = "Example:\n  vnnews verify --json > verify.json || echo 'archive damaged: see verify.json'")]
     Verify {
+        /// Print the report as one JSON object.
         #[arg(long)]
         json: bool,
     },
     /// What was new, changed, gone and restored between two days (the weekly report).
+    #[command(after_help = "Examples:
+  vnnews changes --since 2026-11-25
+  vnnews changes --since 2026-11-01 --until 2026-11-30 --site longbien --json")]
     Changes(ChangesArgs),
     /// A citation of an archived article, with its archive reference (WARC file, record id,
     /// payload digest).
+    #[command(after_help = "Examples:
+  vnnews cite 1a2b3c
+  vnnews cite https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm --format bibtex")]
     Cite(CiteArgs),
     /// Crawl the bundled sample portal on loopback, archive, index and search it.
+    #[command(after_help = "Example:\n  vnnews --archive /tmp/demo demo")]
     Demo,
     /// Build or extend the syllable model used to restore lost letters.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
-    /// Measure throughput (build with --release): repair, extraction.
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "Examples:
+  vnnews completions bash > ~/.local/share/bash-completion/completions/vnnews
+  vnnews completions zsh > ~/.zfunc/_vnnews
+  vnnews completions fish > ~/.config/fish/completions/vnnews.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for man(1).
+    #[command(after_help = "Example:\n  vnnews man > ~/.local/share/man/man1/vnnews.1 && man vnnews")]
+    Man,
+    /// Measure throughput (build with --release): repair, extract, index, crawl.
     #[command(subcommand)]
     Bench(BenchCommand),
 }
@@ -90,36 +135,47 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
     /// Repair throughput on clean and broken text (MB/s, one core).
+    #[command(after_help = "Example:\n  vnnews bench repair --cases ../shared/eval/mojibake/dev.jsonl")]
     Repair {
         /// Also measure the inputs of a JSONL case file ({"kind", "input"} per line).
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         cases: Option<PathBuf>,
         /// Seconds per measurement.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
+        /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Index generated articles, then time searches (docs/s, index size, p50/p99 latency).
+    #[command(after_help = "Example:\n  vnnews bench index --docs 100000")]
     Index {
+        /// How many generated articles to index.
         #[arg(long, default_value_t = 100_000)]
         docs: usize,
         /// Where to build the index (default: a temporary directory, removed afterwards).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+        /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
     },
     /// The whole pipeline against a generated loopback portal, rate limit lifted: pages/s,
     /// MB/s, peak RSS; and the frontier's memory as it grows to 100,000 URLs.
+    #[command(after_help = "Examples:
+  vnnews bench crawl --pages 10000
+  vnnews bench crawl --pages 10000 --write-portal /srv/bench && vnnews bench crawl --url http://127.0.0.1:8080/")]
     Crawl {
+        /// How many article pages the generated portal has.
         #[arg(long, default_value_t = 10_000)]
         pages: usize,
+        /// Requests in flight at once.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
         /// Where to build the archive (default: a temporary directory, removed afterwards).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+        /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
         /// Crawl the portal served at this URL (a static copy written by `--write-portal`,
@@ -128,30 +184,44 @@ pub enum BenchCommand {
         url: Option<url::Url>,
         /// Write the generated portal of `--pages` articles as static files into this
         /// directory (for a web server), and exit.
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         write_portal: Option<PathBuf>,
     },
     /// Decoding + extraction throughput over saved pages (pages/s and MB/s, one core).
+    #[command(after_help = "Example:\n  vnnews bench extract ../shared/eval/sh-dev/html")]
     Extract {
-        #[arg(required = true)]
+        /// Directories of saved pages (.html, .htm, .gz).
+        #[arg(required = true, value_name = "DIR")]
         dirs: Vec<PathBuf>,
+        /// Seconds per measurement.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
+        /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
     },
 }
 
 #[derive(Args, Debug)]
+pub struct StatusArgs {
+    /// How many of the last runs to list.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub runs: usize,
+    /// Print one JSON object: runs, sites, whether a crawl is running.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct CrawlArgs {
-    /// Only these sites (by name).
-    #[arg(long = "site")]
+    /// Only this site, by its name in the configuration (repeatable).
+    #[arg(long = "site", value_name = "NAME")]
     pub sites: Vec<String>,
-    /// Fetch at most this many pages in this run.
-    #[arg(long)]
+    /// Fetch at most this many pages in this run (the next run resumes the queue).
+    #[arg(long, value_name = "N")]
     pub max_pages: Option<usize>,
-    /// Stop scheduling after this many seconds.
-    #[arg(long)]
+    /// Stop scheduling after this many seconds (the next run resumes the queue).
+    #[arg(long, value_name = "SECONDS")]
     pub max_duration: Option<f64>,
     /// Print the summary as JSON.
     #[arg(long)]
@@ -169,7 +239,8 @@ pub struct ExtractArgs {
     /// Also print links found on the page.
     #[arg(long)]
     pub links: bool,
-    #[arg(required = true)]
+    /// Saved pages (any charset; .gz accepted); `-` reads one from standard input.
+    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
 
@@ -233,20 +304,54 @@ const SEARCH_EXAMPLES: &str = "Examples:
   vnnews search -- -bão                     only exclusions: every article without bão";
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  vnnews export --format csv --site longbien --since 2019-01-01 > longbien.csv
+  vnnews export --format jsonl --query 'bình đẳng giới' -o gender.jsonl
+  vnnews export --format quickwit --changed-since 2026-11-25 | quickwit index ingest --index vnnews
+  vnnews export --format jsonl --all-revisions --site longbien > revisions.jsonl
+  vnnews export --format wacz --site longbien --since 2026-01-01 -o longbien.wacz
+
+Exit status: 0 something was written, 1 nothing matched (the output is then empty, or a
+CSV header alone; a WACZ file is not made), 2 an error, 6 some article files could not be
+read (skipped, named on stderr; the rest is written).")]
 pub struct ExportArgs {
+    /// jsonl: the stored JSON per line; csv: a row per article; quickwit: NDJSON for
+    /// config/quickwit/; wacz: a web-archive package of the captures.
     #[arg(long, value_enum, default_value_t = FormatArg::Jsonl)]
     pub format: FormatArg,
     /// Write to this file (made atomically) instead of standard output; `wacz` needs it.
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// `wacz`: put each article's text in pages/pages.jsonl (full-text search on replay).
     #[arg(long)]
     pub text: bool,
-    /// Only articles matching this search query.
-    #[arg(long)]
+    /// Only articles matching this search query (the syntax of `vnnews search`).
+    #[arg(long, value_name = "QUERY")]
     pub query: Option<String>,
+    /// Only articles fetched on or after this day or time (YYYY-MM-DD, UTC, or RFC 3339),
+    /// changed or not: what a nightly crawl saw.
+    #[arg(long, value_name = "WHEN", value_parser = parse_instant)]
+    pub fetched_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only articles new or changed (a revision stored) on or after this day or time
+    /// (YYYY-MM-DD, UTC, or RFC 3339): incremental ingest, whatever their publication date.
+    #[arg(long, value_name = "WHEN", value_parser = parse_instant)]
+    pub changed_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Every revision of each article, oldest first, not only the current one (jsonl, csv).
+    #[arg(long)]
+    pub all_revisions: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
+}
+
+/// A day (its start, UTC) or an RFC 3339 time.
+fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => Ok(d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()),
+        Err(_) => Err(format!("{s:?} is neither a day (YYYY-MM-DD) nor an RFC 3339 time")),
+    }
 }
 
 /// The filters `search` and `export` share.
@@ -300,13 +405,14 @@ impl FilterArgs {
 #[derive(Args, Debug)]
 pub struct ChangesArgs {
     /// From this day (YYYY-MM-DD, UTC), included.
-    #[arg(long)]
+    #[arg(long, value_name = "DAY")]
     pub since: chrono::NaiveDate,
     /// To this day, included (default: today).
-    #[arg(long)]
+    #[arg(long, value_name = "DAY")]
     pub until: Option<chrono::NaiveDate>,
-    #[arg(long)]
-    pub site: Option<String>,
+    /// Only this site, by its name in the configuration (repeatable).
+    #[arg(long = "site", value_name = "NAME")]
+    pub sites: Vec<String>,
     /// One JSON object per change.
     #[arg(long)]
     pub json: bool,
@@ -314,8 +420,10 @@ pub struct ChangesArgs {
 
 #[derive(Args, Debug)]
 pub struct CiteArgs {
-    /// Article id or URL.
+    /// Article id, a unique prefix of it (6+ characters), or its URL.
+    #[arg(value_name = "ARTICLE")]
     pub article: String,
+    /// text: one line for a bibliography; csl-json (Zotero, pandoc), bibtex, ris.
     #[arg(long, value_enum, default_value_t = CiteFormat::Text)]
     pub format: CiteFormat,
 }
@@ -363,7 +471,12 @@ pub struct ShowArgs {
 #[derive(Subcommand, Debug)]
 pub enum LexiconCommand {
     /// Count syllables and write a model (default: <archive>/lexicon/vi-syllables.tsv.gz,
-    /// which repairs then use in place of the built-in model).
+    /// which repairs then use in place of the built-in model). Give at least one source:
+    /// --from-archive, --text or --counts.
+    #[command(after_help = "Examples:
+  vnnews lexicon build --from-archive
+  vnnews lexicon build --counts ../shared/lm --text corpus.txt --text-weight 3
+  vnnews lexicon build --out model.tsv.gz    the built-in model, written out")]
     Build(LexiconArgs),
 }
 
@@ -371,10 +484,10 @@ pub enum LexiconCommand {
 pub struct LexiconArgs {
     /// Start from count files (vi-syllable-unigrams.tsv, vi-syllable-bigrams.tsv) in DIR
     /// instead of the built-in model.
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     pub counts: Option<PathBuf>,
     /// Add the syllables of a text file (repeatable).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     pub text: Vec<PathBuf>,
     /// Each occurrence in --text files counts this many times.
     #[arg(long, default_value_t = 1)]
@@ -382,11 +495,15 @@ pub struct LexiconArgs {
     /// Add the text of every archived article.
     #[arg(long)]
     pub from_archive: bool,
-    #[arg(long, default_value_t = 2)]
+    /// Drop syllables counted fewer times than this.
+    #[arg(long, default_value_t = 2, value_name = "N")]
     pub min_unigram: u64,
-    #[arg(long, default_value_t = 5)]
+    /// Drop syllable pairs counted fewer times than this.
+    #[arg(long, default_value_t = 5, value_name = "N")]
     pub min_bigram: u64,
-    #[arg(long)]
+    /// Write the model here (default: <archive>/lexicon/vi-syllables.tsv.gz, which repairs
+    /// in that archive then use).
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
@@ -429,5 +546,72 @@ impl FormatArg {
             FormatArg::Quickwit => Some(Format::Quickwit),
             FormatArg::Wacz => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every flag and argument of every command says what it does, and every command that
+    /// runs something shows examples after its help.
+    #[test]
+    fn every_flag_is_described_and_every_command_has_examples() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}: no help"));
+                }
+            }
+            let leaf = cmd.get_subcommands().next().is_none();
+            if leaf && !path.is_empty() && cmd.get_after_help().is_none() {
+                missing.push(format!("{path}: no examples"));
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "", &mut missing);
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn the_same_filter_is_repeatable_everywhere() {
+        for args in [
+            &[
+                "vnnews", "search", "--site", "a", "--site", "b", "--author", "x", "--author", "y", "q",
+            ][..],
+            &[
+                "vnnews", "export", "--site", "a", "--site", "b", "--author", "x", "--author", "y",
+            ],
+            &["vnnews", "crawl", "--site", "a", "--site", "b"],
+            &[
+                "vnnews",
+                "changes",
+                "--since",
+                "2026-01-01",
+                "--site",
+                "a",
+                "--site",
+                "b",
+            ],
+        ] {
+            assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
+        }
+        let err = Cli::try_parse_from(["vnnews", "search", "--limit", "0", "q"]).unwrap_err();
+        assert!(err.to_string().contains("give 1 or more"), "{err}");
+        assert!(Cli::try_parse_from(["vnnews", "search", "--fold", "--exact", "q"]).is_err());
+        // `show --diff ID` reads ID as the article, not as a revision range.
+        let cli = Cli::try_parse_from(["vnnews", "show", "--diff", "1a2b3c"]).unwrap();
+        assert!(matches!(cli.command, Command::Show(ShowArgs { ref article, diff: true, .. }) if article == "1a2b3c"));
     }
 }

@@ -59,7 +59,8 @@ fn init_logging(cli: &Cli) {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     // A model built from this archive, if there is one, replaces the built-in one.
-    if let Err(e) = lm::install_from_archive(&cli.archive) {
+    let needs_model = !matches!(cli.command, Command::Completions { .. } | Command::Man);
+    if needs_model && let Err(e) = lm::install_from_archive(&cli.archive) {
         tracing::warn!("ignoring the archive's syllable model: {e}");
     }
     match &cli.command {
@@ -69,6 +70,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reindex => archive::cmd_reindex(&cli),
         Command::Export(a) => archive::cmd_export(&cli, a),
         Command::Stats { json } => archive::cmd_stats(&cli, *json),
+        Command::Status(a) => archive::cmd_status(&cli, a),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "vnnews", &mut std::io::stdout().lock());
+            Ok(ExitCode::Ok)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?;
+            Ok(ExitCode::Ok)
+        }
         Command::Show(a) => archive::cmd_show(&cli, a),
         Command::Verify { json } => archive::cmd_verify(&cli, *json),
         Command::Changes(a) => archive::cmd_changes(&cli, a),

@@ -31,11 +31,16 @@ use super::args::Color;
 use crate::search;
 
 pub(super) fn use_color(c: Color, terminal: bool) -> bool {
+    color_given(c, terminal, std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// `use_color` with the value of `NO_COLOR`: it turns colour off when set and not empty
+/// (no-color.org; an empty value is as if unset).
+fn color_given(c: Color, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
     match c {
         Color::Always => true,
         Color::Never => false,
-        // no-color.org: set and not empty.
-        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
     }
 }
 
@@ -105,4 +110,29 @@ pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: 
         _ => writeln!(out, "no matches")?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_set_to_nothing_is_not_set() {
+        let set = Some(std::ffi::OsStr::new("1"));
+        let empty = Some(std::ffi::OsStr::new(""));
+        for (c, terminal, no_color, expected) in [
+            (Color::Auto, true, None, true),
+            (Color::Auto, true, empty, true),
+            (Color::Auto, true, set, false),
+            (Color::Auto, false, None, false),
+            (Color::Always, false, set, true),
+            (Color::Never, true, None, false),
+        ] {
+            assert_eq!(
+                color_given(c, terminal, no_color),
+                expected,
+                "{c:?} {terminal} {no_color:?}"
+            );
+        }
+    }
 }

@@ -16,8 +16,23 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
     let mut code = ExitCode::Ok;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let mut stdin_read = false;
     for file in &a.files {
-        let bytes = match extract::read_saved_page(file) {
+        let is_stdin = file.as_os_str() == "-";
+        let read = if is_stdin {
+            if std::mem::replace(&mut stdin_read, true) {
+                eprintln!("vnnews: error: `-` (standard input) can be given once");
+                code = ExitCode::Error;
+                continue;
+            }
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+                .map_err(anyhow::Error::from)
+                .and_then(|_| Ok(extract::inflate_saved_page(bytes, std::path::Path::new("<stdin>"))?))
+        } else {
+            extract::read_saved_page(file).map_err(anyhow::Error::from)
+        };
+        let bytes = match read {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("vnnews: error: {e:#}");
@@ -27,6 +42,7 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
         };
         let url = match &a.url {
             Some(u) if !u.is_empty() => u.clone(),
+            _ if is_stdin => "file:///dev/stdin".to_owned(),
             _ => url::Url::from_file_path(std::path::absolute(file)?)
                 .map(String::from)
                 .unwrap_or_else(|_| file.display().to_string()),
@@ -95,6 +111,13 @@ pub(super) fn cmd_repair(a: &RepairArgs) -> Result<ExitCode> {
 }
 
 pub(super) fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<ExitCode> {
+    // With nothing to add, the archive's model would be quietly rebuilt from the built-in
+    // one (73,621 syllables became 73,620): say what to give instead.
+    if a.counts.is_none() && a.text.is_empty() && !a.from_archive && a.out.is_none() {
+        anyhow::bail!(
+            "nothing to build from: give --from-archive, --text FILE or --counts DIR (or --out FILE to write the built-in model there)"
+        );
+    }
     let archive = match a.from_archive {
         true => Some(Archive::open_read_only(&cli.archive)?),
         false => None,

@@ -450,6 +450,173 @@ impl State {
     }
 }
 
+/// A run as the store remembers it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RunRecord {
+    pub id: i64,
+    pub started_at: String,
+    /// `None` while it runs, or when it was killed or stopped at a limit (the next run
+    /// resumes it).
+    pub finished_at: Option<String>,
+    /// completed | interrupted | timed-out | page-limit; `None` while running or killed.
+    pub outcome: Option<String>,
+    /// The run's summary line.
+    pub summary: Option<String>,
+}
+
+/// The last failure of a site's URL.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LastError {
+    pub at: String,
+    pub url: String,
+    pub status: Option<u16>,
+    pub error: String,
+}
+
+/// How one site's URLs stand.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SiteHealth {
+    pub site: String,
+    /// The last fetch that gave a page (2xx or 304, any page type), RFC 3339.
+    pub last_success: Option<String>,
+    /// The most recent fetch that failed, if the URL has not succeeded since.
+    pub last_error: Option<LastError>,
+    /// URLs whose last fetch failed.
+    pub failing: usize,
+    /// URLs known.
+    pub urls: usize,
+}
+
+/// The store opened for reading only (monitoring, exports): it never creates, migrates or
+/// writes anything, and reads a copy on read-only media.
+pub struct Reader {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The states of a fetch that gave a page.
+const SUCCEEDED: &str =
+    "state IN ('done', 'not-modified', 'unchanged', 'redirect') AND (status IS NULL OR status < 400)";
+
+impl Reader {
+    /// Open the store at `path`; `None` when there is none (no crawl has run).
+    pub fn open(path: &Path) -> Result<Option<Reader>> {
+        use rusqlite::OpenFlags;
+        if !path.exists() {
+            return Ok(None);
+        }
+        let e = db(path);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = match Connection::open_with_flags(path, flags) {
+            Ok(c)
+                if c.query_row("SELECT COUNT(*) FROM runs", [], |r| r.get::<_, i64>(0))
+                    .is_ok() =>
+            {
+                c
+            }
+            // A WAL database on read-only media cannot make its shared-memory file: read it
+            // as immutable.
+            _ => {
+                let uri = format!("file:{}?immutable=1", path.display());
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).map_err(&e)?
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(5)).map_err(&e)?;
+        Ok(Some(Reader {
+            conn,
+            path: path.to_owned(),
+        }))
+    }
+
+    /// The last `n` runs, newest first.
+    pub fn runs(&self, n: usize) -> Result<Vec<RunRecord>> {
+        let e = db(&self.path);
+        let mut st = self
+            .conn
+            .prepare("SELECT id, started_at, finished_at, outcome, summary FROM runs ORDER BY id DESC LIMIT ?1")
+            .map_err(&e)?;
+        let rows = st
+            .query_map([n as i64], |r| {
+                Ok(RunRecord {
+                    id: r.get(0)?,
+                    started_at: r.get(1)?,
+                    finished_at: r.get(2)?,
+                    outcome: r.get(3)?,
+                    summary: r.get(4)?,
+                })
+            })
+            .map_err(&e)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(&e)
+    }
+
+    /// Every site's health, by site name.
+    pub fn sites(&self) -> Result<Vec<SiteHealth>> {
+        let e = db(&self.path);
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT site, COUNT(*),
+                    MAX(CASE WHEN {SUCCEEDED} THEN fetched_at END),
+                    SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
+                 FROM urls GROUP BY site ORDER BY site"
+            ))
+            .map_err(&e)?;
+        let mut sites = st
+            .query_map([], |r| {
+                Ok(SiteHealth {
+                    site: r.get(0)?,
+                    urls: r.get::<_, i64>(1)? as usize,
+                    last_success: r.get(2)?,
+                    failing: r.get::<_, i64>(3)? as usize,
+                    last_error: None,
+                })
+            })
+            .map_err(&e)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(&e)?;
+        let mut last = self
+            .conn
+            .prepare(
+                "SELECT fetched_at, url, status, COALESCE(error, 'HTTP ' || status) FROM urls
+                 WHERE site = ?1 AND state = 'failed' AND fetched_at IS NOT NULL
+                 ORDER BY fetched_at DESC LIMIT 1",
+            )
+            .map_err(&e)?;
+        for s in &mut sites {
+            s.last_error = last
+                .query_row([&s.site], |r| {
+                    Ok(LastError {
+                        at: r.get(0)?,
+                        url: r.get(1)?,
+                        status: r.get(2)?,
+                        error: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    })
+                })
+                .optional()
+                .map_err(&e)?;
+        }
+        Ok(sites)
+    }
+
+    /// When each article was last fetched (changed or not), by article id: the latest fetch
+    /// of any URL that gave it.
+    pub fn last_fetched_articles(&self) -> Result<std::collections::HashMap<String, String>> {
+        let e = db(&self.path);
+        let mut st = self
+            .conn
+            .prepare(&format!(
+                "SELECT article_id, MAX(fetched_at) FROM urls
+                 WHERE article_id IS NOT NULL AND fetched_at IS NOT NULL AND {SUCCEEDED}
+                 GROUP BY article_id"
+            ))
+            .map_err(&e)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(&e)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(&e)
+    }
+}
+
 /// Changes to the store inside one transaction ([`State::write`]).
 pub struct Tx<'s> {
     tx: Transaction<'s>,

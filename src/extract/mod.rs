@@ -221,8 +221,15 @@ pub fn extract_for_site(page: &Page, profiles: &profile::Profiles) -> Extraction
 /// said so in a warning.
 pub fn read_saved_page(path: &std::path::Path) -> crate::Result<Vec<u8>> {
     use crate::error::IoContext;
-    use std::io::Read;
     let bytes = std::fs::read(path).at(path)?;
+    inflate_saved_page(bytes, path)
+}
+
+/// A saved page's bytes as read (from a file or standard input, named `path` in messages),
+/// gunzipped when they are gzip, up to [`MAX_PAGE_BYTES`].
+pub fn inflate_saved_page(bytes: Vec<u8>, path: &std::path::Path) -> crate::Result<Vec<u8>> {
+    use crate::error::IoContext;
+    use std::io::Read;
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(bytes);
     }

@@ -37,14 +37,15 @@ pub struct Change {
     pub evidence: Option<String>,
 }
 
-/// The changes seen from `since` to `until` (days, UTC, both included), of one site or all,
-/// in the order they were seen; and the article files that could not be read.
+/// The changes seen from `since` to `until` (days, UTC, both included), of the given sites
+/// (none: all), in the order they were seen; and the article files that could not be read.
 pub fn changes(
     archive: &Archive,
     since: NaiveDate,
     until: Option<NaiveDate>,
-    site: Option<&str>,
+    sites: &[String],
 ) -> Result<(Vec<Change>, Vec<std::path::PathBuf>)> {
+    let other_site = |s: &str| !sites.is_empty() && !sites.iter().any(|x| x == s);
     let within = |at: &str| {
         let day = at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         day.is_some_and(|d| d >= since && until.is_none_or(|u| d <= u))
@@ -63,7 +64,7 @@ pub fn changes(
             Err(e) => return Err(e),
         };
         titles.insert(id.clone(), (s.article.site.clone(), s.article.title.clone()));
-        if site.is_some_and(|x| x != s.article.site) || !within(&s.fetch.fetched_at) {
+        if other_site(&s.article.site) || !within(&s.fetch.fetched_at) {
             continue;
         }
         out.push(Change {
@@ -81,7 +82,7 @@ pub fn changes(
         let Some((article_site, title)) = titles.get(&m.id) else {
             continue;
         };
-        if site.is_some_and(|x| x != article_site) || !within(&m.at) {
+        if other_site(article_site) || !within(&m.at) {
             continue;
         }
         out.push(Change {
