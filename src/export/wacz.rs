@@ -9,8 +9,8 @@
 //! datapackage-digest.json     the sha256 of datapackage.json
 //! ```
 //!
-//! The selection is every `response` and `revisit` record of the chosen site (the
-//! configuration's scope, else the hosts of its articles) captured in the chosen days, each
+//! The selection is every `response` and `revisit` record of the chosen sites (their
+//! configured scope and the hosts of their articles) captured in the chosen days, each
 //! with its concurrent `request` record; a revisit brings the response it repeats, so
 //! replay never meets a revisit without its payload.
 
@@ -28,8 +28,8 @@ use crate::error::{Error, IoContext, Result};
 #[derive(Debug, Default)]
 pub struct Selection<'a> {
     /// Only these sites' captures and articles (none: all). A site's captures are those in
-    /// its configured scope when `scopes` has it, else those on the hosts of its archived
-    /// articles.
+    /// its configured scope (when `scopes` has it) and those on the hosts of its archived
+    /// articles (an archive made under another configuration keeps its own hosts).
     pub sites: &'a [String],
     pub scopes: Vec<&'a Site>,
     /// Captured on or after / on or before these days (UTC, as WARC dates are).
@@ -177,7 +177,7 @@ pub fn write_wacz<W: Write + std::io::Seek>(
     out: W,
     path: &Path,
 ) -> Result<(Packed, Vec<PathBuf>)> {
-    // The site's hosts, when no configured scope says what is the site's.
+    // The hosts of the sites' archived articles (besides their configured scopes).
     let mut skipped = Vec::new();
     let mut hosts = HashSet::new();
     let mut articles = Vec::new();
@@ -187,11 +187,9 @@ pub fn write_wacz<W: Write + std::io::Seek>(
         if !sel.sites.is_empty() && !sel.sites.contains(&s.article.site) {
             continue;
         }
-        let scoped = sel.scopes.iter().any(|c| c.name == s.article.site);
-        if !scoped
-            && let Some(h) = url::Url::parse(&s.fetch.final_url)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned))
+        if let Some(h) = url::Url::parse(&s.fetch.final_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
         {
             hosts.insert(h);
         }
