@@ -791,3 +791,25 @@ fn completions_man_stdin_and_a_lexicon_without_source() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to build from"));
     assert!(!dir.path().join("lexicon").exists());
 }
+
+#[test]
+fn an_error_is_said_once() {
+    // "I/O error on /nonexistent.html: No such file or directory (os error 2): No such file
+    // or directory (os error 2)": the cause was printed again after the message naming it.
+    for args in [
+        &["extract", "/nonexistent.html"][..],
+        &["--archive", "/nonexistent", "stats"],
+        &["--config", "/nonexistent.toml", "crawl"],
+    ] {
+        let o = vnnews(args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("vnnews: error: "))
+            .unwrap_or_else(|| panic!("{err}"));
+        for cause in ["No such file or directory (os error 2)", "no archive here"] {
+            assert!(line.matches(cause).count() <= 1, "{line}");
+        }
+    }
+}

@@ -82,7 +82,7 @@ fn write_file_atomically(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut f = std::fs::File::create(&tmp).map_err(|e| anyhow::anyhow!("{}: {e}", tmp.display()))?;
+    let mut f = std::fs::File::create(&tmp).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
     let result = fill(&mut f).and_then(|code| {
         if code == ExitCode::NothingFound && !keep_empty {
             std::fs::remove_file(&tmp)?;

@@ -34,10 +34,24 @@ pub fn main() -> std::process::ExitCode {
         Ok(code) => code.into(),
         Err(e) if output::is_broken_pipe(&e) => ExitCode::Ok.into(),
         Err(e) => {
-            eprintln!("vnnews: error: {e:#}");
+            eprintln!("vnnews: error: {}", error_text(&e));
             ExitCode::Error.into()
         }
     }
+}
+
+/// An error and its causes on one line, each said once: the library's messages already
+/// name their source (`I/O error on F: No such file…`), which `{:#}` would print again.
+pub(super) fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
 }
 
 fn init_logging(cli: &Cli) {

@@ -35,7 +35,7 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
         let bytes = match read {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("vnnews: error: {e:#}");
+                eprintln!("vnnews: error: {}", super::error_text(&e));
                 code = ExitCode::Error;
                 continue;
             }
