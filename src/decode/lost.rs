@@ -259,7 +259,7 @@ impl Lattice {
         }
         let fits_some = self.all.len() > before;
 
-        if hyp == Lossy::Latin && !self.pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
+        if !self.pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
             self.all.truncate(start);
             self.all.push(Candidate {
                 id: None,

@@ -145,4 +145,12 @@ mod tests {
     fn lost_letters_from_ascii() {
         check("Th?nh ph? H? N?i", "Thành phố Hà Nội");
     }
+
+    #[test]
+    fn an_abbreviation_keeps_its_capital_d() {
+        // Under the ASCII reading (`ó` lost too) `N?-CP` became `Nó-CP`; only the Latin-1
+        // reading knew that such abbreviations lose nothing but `Đ`.
+        check("Ngh? ??nh 30/2020/N?-CP", "Nghị định 30/2020/NĐ-CP");
+        check("Quy?t ??nh s? 12/Q?-UBND", "Quyết định số 12/QĐ-UBND");
+    }
 }
