@@ -51,6 +51,9 @@ pub struct Fields {
     pub fetched: Field,
     pub revision: Field,
     pub path: Field,
+    /// Official document numbers cited ([`crate::extract::docnum`]), upper-case NFC, raw.
+    /// `None` in an index an older vnnews made (`vnnews reindex` adds it).
+    pub doc: Option<Field>,
 }
 
 fn text(tokenizer: &str, stored: bool) -> TextOptions {
@@ -77,6 +80,7 @@ pub fn schema() -> Schema {
     b.add_date_field("fetched", date);
     b.add_u64_field("revision", STORED | FAST);
     b.add_text_field("path", STORED);
+    b.add_text_field("doc", STRING);
     b.build()
 }
 
@@ -106,6 +110,7 @@ impl Fields {
             fetched: f("fetched"),
             revision: f("revision"),
             path: f("path"),
+            doc: s.get_field("doc").ok(),
         }
     }
 }
@@ -261,6 +266,31 @@ fn to_date(w: When) -> tantivy::DateTime {
     tantivy::DateTime::from_timestamp_secs(secs)
 }
 
+/// Whether `index` has every field of this version's schema (an older vnnews made it
+/// otherwise).
+pub fn is_current(index: &Index) -> bool {
+    let have = index.schema();
+    schema().fields().all(|(_, entry)| have.get_field(entry.name()).is_ok())
+}
+
+/// The archive's index, to write: rebuilt from the archive first when an older vnnews made
+/// it without a field this one indexes (the index is derived data).
+pub fn open_for_archive(archive: &Archive) -> Result<Index> {
+    let dir = archive.index_dir();
+    let index = open(&dir)?;
+    if is_current(&index) {
+        return Ok(index);
+    }
+    tracing::warn!(
+        "the search index in {} was made by an older vnnews: rebuilding it from the archive",
+        dir.display()
+    );
+    drop(index);
+    let (n, _) = rebuild(archive)?;
+    tracing::info!("rebuilt the search index: {n} articles");
+    open(&dir)
+}
+
 /// Adds and replaces articles; commits on [`Indexer::commit`].
 pub struct Indexer {
     writer: IndexWriter,
@@ -314,6 +344,11 @@ impl Indexer {
         }
         for t in &a.tags {
             add(f.tags, f.tags_f, t);
+        }
+        if let Some(doc) = f.doc {
+            for number in crate::archive::documents_of(a) {
+                d.add_text(doc, crate::extract::docnum::DocumentRef::key(&number.number));
+            }
         }
         if let Some(p) = &a.published {
             if let Some(w) = When::parse_stored(p) {
@@ -532,6 +567,45 @@ mod tests {
         assert_eq!(sync(&index, &archive, &mut ix).unwrap(), 0, "nothing left to catch up");
         let revs = indexed_revisions(&index).unwrap();
         assert_eq!(revs.values().copied().collect::<Vec<_>>(), [1, 1]);
+    }
+
+    #[test]
+    fn an_index_without_the_doc_field_is_read_and_rebuilt_for_writing() {
+        use crate::archive::tests::{fetch, response, sample};
+        let dir = tempfile::tempdir().unwrap();
+        let mut archive = Archive::open(dir.path()).unwrap();
+        archive
+            .put(sample("Theo Kế hoạch số 373/KH-UBND."), fetch(), &response(b"x"))
+            .unwrap();
+        // The schema of the vnnews before document numbers.
+        let mut old = Schema::builder();
+        for (_, entry) in schema().fields().filter(|(_, e)| e.name() != "doc") {
+            old.add_field(entry.clone());
+        }
+        let idx_dir = archive.index_dir();
+        std::fs::create_dir_all(&idx_dir).unwrap();
+        let old_index = Index::create_in_dir(&idx_dir, old.build()).unwrap();
+        register(&old_index);
+        assert!(!is_current(&old_index));
+        let mut ix = Indexer::new(&old_index).unwrap();
+        assert_eq!(sync(&old_index, &archive, &mut ix).unwrap(), 1);
+        drop((ix, old_index));
+        // Readers search it as it is (no `doc:`) ...
+        let reading = open_for_reading(&idx_dir).unwrap().unwrap();
+        let err = crate::search::search(&reading, "doc:373/KH-UBND", &Default::default()).unwrap_err();
+        assert!(err.to_string().contains("run `vnnews reindex`"), "{err}");
+        assert_eq!(
+            crate::search::search(&reading, "373/KH-UBND", &Default::default())
+                .unwrap()
+                .total,
+            1
+        );
+        drop(reading);
+        // ... a writer rebuilds it from the archive first.
+        let index = open_for_archive(&archive).unwrap();
+        assert!(is_current(&index));
+        let r = crate::search::search(&index, "doc:373/KH-UBND", &Default::default()).unwrap();
+        assert_eq!(r.total, 1);
     }
 
     #[test]

@@ -813,3 +813,42 @@ fn an_error_is_said_once() {
         }
     }
 }
+
+#[test]
+fn documents_lists_the_numbers_the_archive_cites_and_search_finds_them() {
+    let (archive, seed_id) = demo_archive();
+    let a = archive.path().to_str().unwrap();
+    let o = vnnews(&["--archive", a, "documents", "--json"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let plan = docs
+        .iter()
+        .find(|d| d["number"] == "373/KH-UBND")
+        .expect("the seed's plan");
+    assert_eq!(plan["kind"], "Kế hoạch");
+    assert_eq!(plan["issuer"], "UBND");
+    assert_eq!(plan["first"], "2019-11-05");
+    assert!(
+        plan["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|id| id == seed_id.as_str())
+    );
+    let o = vnnews(&["--archive", a, "documents", "--kind", "ke hoach"], None);
+    assert!(stdout(&o).contains("373/KH-UBND"), "{}", stdout(&o));
+    let o = vnnews(&["--archive", a, "documents", "--kind", "Nghị định"], None);
+    assert!(!stdout(&o).contains("373/KH-UBND"));
+    // `doc:` and the number alone find the citing article, first.
+    for q in ["doc:373/KH-UBND", "doc:373/kh-ubnd", "373/KH-UBND"] {
+        let (_, hits) = search_json(a, &[q]);
+        assert_eq!(
+            hits.first().map(|h| h["id"].clone()),
+            Some(seed_id.clone().into()),
+            "{q}"
+        );
+    }
+    // Exports carry them.
+    let o = vnnews(&["--archive", a, "export", "--format", "csv"], None);
+    assert!(stdout(&o).contains(",373/KH-UBND,"), "the CSV documents column");
+}

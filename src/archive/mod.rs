@@ -52,6 +52,19 @@ pub fn article_id(canonical_url: &str) -> String {
     d[..10].iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The documents an article cites: as stored, or — for a file written before vnnews read
+/// document numbers — read from its title, lead and body now.
+pub fn documents_of(a: &ArticleRecord) -> Vec<crate::extract::docnum::DocumentRef> {
+    if !a.documents.is_empty() {
+        return a.documents.clone();
+    }
+    crate::extract::docnum::collect(&[
+        ("title", a.title.as_deref().unwrap_or("")),
+        ("lead", a.lead.as_deref().unwrap_or("")),
+        ("body", &a.body),
+    ])
+}
+
 /// Hash of what a reader sees: title, time, authors, source, lead and body.
 pub fn text_hash(a: &ArticleRecord) -> String {
     let mut h = Sha256::new();
@@ -836,6 +849,7 @@ pub(crate) mod tests {
             category: None,
             tags: vec![],
             images: vec![],
+            documents: vec![],
             language: Some("vi".into()),
             encoding: EncodingReport {
                 label: "utf-8".into(),

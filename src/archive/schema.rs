@@ -66,6 +66,10 @@ pub struct ArticleRecord {
     pub category: Option<String>,
     pub tags: Vec<String>,
     pub images: Vec<Image>,
+    /// Official documents cited by number (absent from files written before vnnews read
+    /// them; [`crate::archive::documents_of`] then reads them from the text).
+    #[serde(default)]
+    pub documents: Vec<crate::extract::docnum::DocumentRef>,
     pub language: Option<String>,
     /// How the bytes were decoded, and every repair made to the text.
     pub encoding: EncodingReport,
@@ -90,6 +94,7 @@ impl From<extract::Article> for ArticleRecord {
             category,
             tags,
             images,
+            documents,
             language,
             encoding,
             warnings,
@@ -110,6 +115,7 @@ impl From<extract::Article> for ArticleRecord {
             category,
             tags,
             images,
+            documents,
             language,
             encoding,
             warnings,

@@ -230,6 +230,39 @@ pub(super) fn cmd_stats(cli: &Cli, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::Ok.unless_skipped(&st.unreadable))
 }
 
+pub(super) fn cmd_documents(cli: &Cli, a: &super::args::DocumentsArgs) -> Result<ExitCode> {
+    let archive = Archive::open_read_only(&cli.archive)?;
+    let filter = crate::ops::documents::Filter {
+        sites: a.sites.clone(),
+        kind: a.kind.clone(),
+        since: a.since,
+    };
+    let (docs, skipped) = crate::ops::documents::documents(&archive, &filter)?;
+    for d in &docs {
+        if a.json {
+            outln!("{}", serde_json::to_string(d)?)?;
+            continue;
+        }
+        let days = if d.first == d.last {
+            d.first.clone()
+        } else {
+            format!("{} … {}", d.first, d.last)
+        };
+        outln!(
+            "{:<22} {:<14} {:>4} article{}  {days}  {}",
+            d.number,
+            d.kind.as_deref().unwrap_or("-"),
+            d.articles,
+            if d.articles == 1 { " " } else { "s" },
+            d.sites.join(", ")
+        )?;
+    }
+    if !a.json {
+        outln!("{} documents cited", docs.len())?;
+    }
+    Ok(ExitCode::found(!docs.is_empty()).unless_skipped(&skipped))
+}
+
 pub(super) fn cmd_status(cli: &Cli, a: &super::args::StatusArgs) -> Result<ExitCode> {
     let Some(st) = crate::ops::status::status(&cli.archive, a.runs)? else {
         eprintln!(
@@ -547,7 +580,7 @@ pub(super) fn cmd_reextract(cli: &Cli) -> Result<ExitCode> {
     let mut archive = Archive::open(&cli.archive)?;
     let profiles = super::profiles(cli)?;
     let cfg = super::config_if_any(cli)?;
-    let index = index::open(&archive.index_dir())?;
+    let index = index::open_for_archive(&archive)?;
     let mut indexer = index::Indexer::new(&index)?;
     let done = reextract::reextract(&mut archive, &mut indexer, &profiles, cfg.as_ref())?;
     outln!(

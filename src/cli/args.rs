@@ -109,6 +109,15 @@ pub enum Command {
   vnnews cite 1a2b3c
   vnnews cite https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm --format bibtex")]
     Cite(CiteArgs),
+    /// The official documents the archive's articles cite by number (Kế hoạch số
+    /// 373/KH-UBND, Nghị định 30/2020/NĐ-CP…), most cited first, with kind, issuer, count
+    /// and first/last publication days.
+    #[command(after_help = "Examples:
+  vnnews documents
+  vnnews documents --site longbien --kind 'Quyết định' --since 2024-01-01
+  vnnews documents --json | jq -r 'select(.articles > 1) | .number'
+  vnnews search doc:373/KH-UBND             the articles citing one of them")]
+    Documents(DocumentsArgs),
     /// Crawl the bundled sample portal on loopback, archive, index and search it.
     #[command(after_help = "Example:\n  vnnews --archive /tmp/demo demo")]
     Demo,
@@ -200,6 +209,23 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsArgs {
+    /// Only documents cited by articles of this site (repeatable).
+    #[arg(long = "site", value_name = "NAME")]
+    pub sites: Vec<String>,
+    /// Only documents of this kind (Kế hoạch, Quyết định, Nghị định, Thông tư, Công văn…;
+    /// without diacritics, any spelling).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Only citations in articles published on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DAY")]
+    pub since: Option<chrono::NaiveDate>,
+    /// One JSON object per document.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

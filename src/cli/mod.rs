@@ -85,6 +85,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(a) => archive::cmd_export(&cli, a),
         Command::Stats { json } => archive::cmd_stats(&cli, *json),
         Command::Status(a) => archive::cmd_status(&cli, a),
+        Command::Documents(a) => archive::cmd_documents(&cli, a),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut cmd, "vnnews", &mut std::io::stdout().lock());

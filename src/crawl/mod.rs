@@ -163,7 +163,7 @@ pub async fn run_into(
     cancel: watch::Receiver<bool>,
 ) -> Result<CrawlReport> {
     let mut archive = Archive::open(archive_dir)?;
-    let index = crate::index::open(&archive.index_dir())?;
+    let index = crate::index::open_for_archive(&archive)?;
     let mut indexer = Indexer::new(&index)?;
     // The archive is the source of truth: first index what it holds and the index lacks.
     let caught_up = crate::index::sync(&index, &archive, &mut indexer)?;

@@ -39,6 +39,7 @@ fn quickwit_doc(s: &StoredArticle) -> serde_json::Value {
         "body": a.body, "body_folded": fold(&a.body),
         "authors": a.authors, "authors_folded": a.authors.iter().map(|x| fold(x)).collect::<Vec<_>>(),
         "source": a.source, "category": a.category, "tags": a.tags, "language": a.language,
+        "documents": crate::archive::documents_of(a).into_iter().map(|d| d.number).collect::<Vec<_>>(),
         "published": published, "fetched_at": s.fetch.fetched_at,
     })
 }
@@ -67,6 +68,8 @@ struct Row<'a> {
     lead: &'a str,
     body: &'a str,
     images: usize,
+    /// Official document numbers cited, `; `-separated.
+    documents: String,
     fetched_at: &'a str,
     encoding: &'a str,
     repairs: usize,
@@ -102,6 +105,7 @@ const CSV_HEADER: &[&str] = &[
     "lead",
     "body",
     "images",
+    "documents",
     "fetched_at",
     "encoding",
     "repairs",
@@ -338,6 +342,11 @@ pub fn export(
                     lead: &lead,
                     body: &a.body,
                     images: a.images.len(),
+                    documents: crate::archive::documents_of(a)
+                        .iter()
+                        .map(|d| d.number.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     fetched_at: &s.fetch.fetched_at,
                     encoding: &a.encoding.label,
                     repairs: a.encoding.repairs.len(),

@@ -12,6 +12,7 @@
 pub mod byline;
 pub mod date;
 mod doc;
+pub mod docnum;
 mod dom;
 pub(crate) mod meta;
 pub mod profile;
@@ -68,6 +69,8 @@ pub struct Article {
     pub category: Option<String>,
     pub tags: Vec<String>,
     pub images: Vec<Image>,
+    /// Official documents the title, lead and body cite by number ([`docnum`]).
+    pub documents: Vec<docnum::DocumentRef>,
     pub language: Option<String>,
     pub encoding: EncodingReport,
     pub warnings: Vec<String>,
@@ -300,6 +303,12 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     );
     let m = &doc.m;
     let base = &doc.base;
+    let body = fields.body.join("\n\n");
+    let documents = docnum::collect(&[
+        ("title", fields.title.as_deref().unwrap_or("")),
+        ("lead", fields.lead.as_deref().unwrap_or("")),
+        ("body", &body),
+    ]);
     Extraction {
         article: Article {
             url: page.url.to_owned(),
@@ -317,7 +326,8 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             tags: tags(&doc.els, m),
             images: images(&html, m, container.first, base),
             language: language(m, &fields.body),
-            body: fields.body.join("\n\n"),
+            body,
+            documents,
             encoding: report,
             warnings,
         },

@@ -2,7 +2,7 @@
 //! crawling and searching: [`stats`] (what the archive holds), [`reextract`] (decoding and
 //! extraction re-run over the archived responses), [`lexicon`] (a syllable model built from
 //! counts, texts and the archive), [`find`] (an article by id, id prefix or URL), [`diff`] (what
-//! changed between two revisions, word by word), [`changes`], [`cite`], [`status`] (runs and
+//! changed between two revisions, word by word), [`changes`], [`cite`], [`documents`] (official documents cited, with counts), [`status`] (runs and
 //! site health, from the crawl state) and [`verify`] (fsck for
 //! an archive). They sit above
 //! `archive` and `index` and below `cli`, which only parses flags and prints.
@@ -10,6 +10,7 @@
 pub mod changes;
 pub mod cite;
 pub mod diff;
+pub mod documents;
 pub mod find;
 pub mod lexicon;
 pub mod reextract;

@@ -19,7 +19,7 @@
 
 use serde::Serialize;
 use std::collections::HashSet;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, Term};
@@ -63,6 +63,7 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("category", "category"),
     ("tag", "tags"),
     ("tags", "tags"),
+    ("doc", "doc"),
 ];
 
 /// The field names, for messages.
@@ -94,6 +95,8 @@ fn targets(f: &Fields, field: Option<&str>) -> Vec<Target> {
         Some("source") => vec![t(f.source, f.source_f, 2.0, 0.7)],
         Some("category") => vec![t(f.category, f.category_f, 2.0, 0.7)],
         Some("tags") => vec![t(f.tags, f.tags_f, 2.0, 0.7)],
+        // Document numbers are matched whole, not through text fields (`Builder::doc`).
+        Some("doc") => Vec::new(),
         Some(other) => unreachable!("field {other} is not in FIELD_NAMES"),
     }
 }
@@ -584,6 +587,30 @@ impl Builder {
         out
     }
 
+    /// `doc:NUMBER`: the articles citing that document (the number as written, any case).
+    fn doc(&self, text: &str, role: Role, u: &mut Understood) -> Option<Box<dyn Query>> {
+        let Some(field) = self.fields.doc else {
+            u.notes
+                .push("this index predates document numbers: run `vnnews reindex` to search `doc:`".to_owned());
+            return None;
+        };
+        let key = crate::extract::docnum::DocumentRef::key(text);
+        if key.is_empty() {
+            return None;
+        }
+        u.words.push(WordUse {
+            word: key.clone(),
+            mode: WordMode::Exact,
+            field: Some("doc"),
+            role,
+            phrase: false,
+        });
+        Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &key),
+            IndexRecordOption::Basic,
+        )))
+    }
+
     fn text(
         &mut self,
         field: Option<&'static str>,
@@ -592,6 +619,9 @@ impl Builder {
         role: Role,
         u: &mut Understood,
     ) -> Option<Box<dyn Query>> {
+        if field == Some("doc") {
+            return self.doc(text, role, u);
+        }
         let exact = Self::tokens(&mut self.exact, text);
         let folded = Self::tokens(&mut self.folded, text);
         if exact.is_empty() || exact.len() != folded.len() {
@@ -645,9 +675,24 @@ impl Builder {
                 per_field.push((Occur::Should, boost(q, t.folded_boost)));
             }
         }
+        // A document number: the articles that cite it rank first.
+        if field.is_none()
+            && let (Some(doc), Some(key)) = (self.fields.doc, crate::extract::docnum::as_number(text))
+        {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(doc, &key),
+                IndexRecordOption::Basic,
+            ));
+            per_field.push((Occur::Should, Box::new(ConstScoreQuery::new(q, DOC_SCORE))));
+        }
         Some(Box::new(BooleanQuery::new(per_field)))
     }
 }
+
+/// What citing a document a query names by number adds to a hit's score: more than text
+/// matches give (a few units to a few dozen), so the citing articles come first, ordered
+/// among themselves by their text.
+const DOC_SCORE: f32 = 1000.0;
 
 /// One term, or a phrase of several.
 fn seq(mut terms: Vec<Term>) -> Box<dyn Query> {
