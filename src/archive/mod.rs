@@ -850,6 +850,7 @@ pub(crate) mod tests {
             tags: vec![],
             images: vec![],
             documents: vec![],
+            tables: vec![],
             language: Some("vi".into()),
             encoding: EncodingReport {
                 label: "utf-8".into(),

@@ -70,6 +70,9 @@ pub struct ArticleRecord {
     /// them; [`crate::archive::documents_of`] then reads them from the text).
     #[serde(default)]
     pub documents: Vec<crate::extract::docnum::DocumentRef>,
+    /// The body's data tables as grids (absent from files written before vnnews read them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<crate::extract::table::Table>,
     pub language: Option<String>,
     /// How the bytes were decoded, and every repair made to the text.
     pub encoding: EncodingReport,
@@ -95,6 +98,7 @@ impl From<extract::Article> for ArticleRecord {
             tags,
             images,
             documents,
+            tables,
             language,
             encoding,
             warnings,
@@ -116,6 +120,7 @@ impl From<extract::Article> for ArticleRecord {
             tags,
             images,
             documents,
+            tables,
             language,
             encoding,
             warnings,

@@ -70,6 +70,8 @@ struct Row<'a> {
     images: usize,
     /// Official document numbers cited, `; `-separated.
     documents: String,
+    /// Data tables in the body.
+    tables: usize,
     fetched_at: &'a str,
     encoding: &'a str,
     repairs: usize,
@@ -106,6 +108,7 @@ const CSV_HEADER: &[&str] = &[
     "body",
     "images",
     "documents",
+    "tables",
     "fetched_at",
     "encoding",
     "repairs",
@@ -347,6 +350,7 @@ pub fn export(
                         .map(|d| d.number.as_str())
                         .collect::<Vec<_>>()
                         .join("; "),
+                    tables: a.tables.len(),
                     fetched_at: &s.fetch.fetched_at,
                     encoding: &a.encoding.label,
                     repairs: a.encoding.repairs.len(),

@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use ego_tree::NodeId;
-use scraper::Html;
+use scraper::{ElementRef, Html};
 use url::Url;
 
 use super::dom::{self, Block, BlockKind};
@@ -106,6 +106,25 @@ impl<'a> Doc<'a> {
             link_chars: blocks.iter().map(|b| b.link_chars).sum(),
             blocks,
         }
+    }
+
+    /// The data tables whose rows made it into the body, in order.
+    pub fn tables(&self, paragraphs: &[&Block]) -> Vec<super::table::Table> {
+        let mut seen = Vec::new();
+        for b in paragraphs.iter().filter(|b| b.kind == BlockKind::Row) {
+            let table = self
+                .html
+                .tree
+                .get(b.owner)
+                .and_then(ElementRef::wrap)
+                .and_then(super::table::of_row);
+            if let Some(t) = table
+                && !seen.iter().any(|s: &ElementRef| s.id() == t.id())
+            {
+                seen.push(t);
+            }
+        }
+        seen.into_iter().map(super::table::read).collect()
     }
 
     /// The sapo: a lead-classed element, or the visible paragraph the page's description
@@ -233,6 +252,7 @@ impl<'a> Doc<'a> {
         &self,
         container: &Container,
         body_paras: &[String],
+        table_chars: usize,
         title: bool,
         published: bool,
         authors: bool,
@@ -244,7 +264,15 @@ impl<'a> Doc<'a> {
         if let Some(t) = url_says {
             return t;
         }
-        let body_chars: usize = body_paras.iter().map(|p| p.chars().count()).sum();
+        // A small data table (a document's record, a box of the latest documents on a home
+        // page) does not make a page an article; a table of substance (results, figures) is
+        // text like any other.
+        let furniture = if table_chars < 1000 { table_chars } else { 0 };
+        let body_chars = body_paras
+            .iter()
+            .map(|p| p.chars().count())
+            .sum::<usize>()
+            .saturating_sub(furniture);
         let title_links = self
             .els
             .anchors()
@@ -296,7 +324,12 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>) 
 /// The container's paragraphs of article text: interface lines, headlines, the title and
 /// the lead, date lines and captions left out; after a "related news" marker, nothing until
 /// the article's own prose resumes.
-pub(super) fn paragraphs<'d>(container: &[&'d Block], title: Option<&str>, lead_text: Option<&str>) -> Vec<&'d Block> {
+pub(super) fn paragraphs<'d>(
+    container: &[&'d Block],
+    title: Option<&str>,
+    lead_text: Option<&str>,
+    captions: &dom::Subtrees,
+) -> Vec<&'d Block> {
     let mut paragraphs: Vec<&Block> = Vec::new();
     // After a "related news" heading, blocks are skipped until the article's own prose
     // resumes: two long, link-free paragraphs in a row (a related box alternates links and
@@ -331,12 +364,32 @@ pub(super) fn paragraphs<'d>(container: &[&'d Block], title: Option<&str>, lead_
         if lead_text.is_some_and(|l| same_text(l, t)) {
             continue;
         }
-        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 250 {
+        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 250 || captions.holds(b) {
             continue;
         }
         paragraphs.push(b);
     }
     paragraphs
+}
+
+/// The caption elements whose text leaves the body — all of them, unless captions are most
+/// of the container's text: then the page is a photo story and its captions are its body.
+pub(super) fn captions_to_leave_out(
+    html: &Html,
+    container: &Container,
+    figures: &super::figure::Figures,
+) -> dom::Subtrees {
+    let captions = dom::Subtrees::of(html, figures.caption_nodes.iter().copied());
+    let caption_chars: usize = container
+        .blocks
+        .iter()
+        .filter(|b| captions.holds(b))
+        .map(|b| b.chars())
+        .sum();
+    if caption_chars * 2 > container.chars {
+        return dom::Subtrees::of(html, []);
+    }
+    captions
 }
 
 /// The lead (the sapo, or a bold first paragraph) and the body's paragraphs, lead first.
@@ -363,6 +416,7 @@ pub(super) struct Repaired {
     pub lead: Option<String>,
     pub body: Vec<String>,
     pub authors: Vec<String>,
+    pub tables: Vec<super::table::Table>,
 }
 
 /// Every text field through the repair pipeline, each change recorded in `report`. A legacy
@@ -376,10 +430,27 @@ pub(super) fn repair(text: &str, fields: Repaired, report: &mut EncodingReport) 
         report.repairs.extend(r.repairs);
         r.text
     };
+    let title = fields.title.map(&mut fix);
+    let lead = fields.lead.map(&mut fix);
+    let body = fields.body.into_iter().map(&mut fix).collect();
+    let authors = fields.authors.into_iter().map(&mut fix).collect();
+    // A table's cells are the body's rows again: repaired alike, their repairs not counted
+    // twice.
+    let cell = |s: &mut String| {
+        if !s.is_empty() {
+            *s = decode::repair_hinted(s, legacy).text;
+        }
+    };
+    let mut tables = fields.tables;
+    for t in &mut tables {
+        t.caption.iter_mut().for_each(cell);
+        t.header.iter_mut().chain(t.rows.iter_mut()).flatten().for_each(cell);
+    }
     Repaired {
-        title: fields.title.map(&mut fix),
-        lead: fields.lead.map(&mut fix),
-        body: fields.body.into_iter().map(&mut fix).collect(),
-        authors: fields.authors.into_iter().map(&mut fix).collect(),
+        title,
+        lead,
+        body,
+        authors,
+        tables,
     }
 }

@@ -2,6 +2,7 @@
 //! (scripts, forms, navigation, boilerplate-classed boxes) and yields paragraphs with the
 //! facts the extractor scores them by.
 
+use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
 use scraper::{ElementRef, Html, Node};
@@ -385,6 +386,8 @@ pub enum BlockKind {
     ListItem,
     Quote,
     Cell,
+    /// A row of a data table ([`super::table`]): its cells joined by ` | `.
+    Row,
 }
 
 /// A paragraph of text with what the extractor needs to judge it.
@@ -408,6 +411,21 @@ pub struct Block {
 }
 
 impl Block {
+    /// A block of one line of text, with its link, bold and italic character counts.
+    fn line(text: String, kind: BlockKind, owner: NodeId, [link_chars, bold_chars, italic_chars]: [usize; 3]) -> Block {
+        Block {
+            char_count: text.chars().count(),
+            visible: text.chars().filter(|c| !c.is_whitespace()).count(),
+            text,
+            link_chars,
+            bold_chars,
+            italic_chars,
+            kind,
+            owner,
+            right_aligned: false,
+        }
+    }
+
     /// The owner's ancestors in `html`, nearest first.
     pub fn ancestors<'h>(&self, html: &'h Html) -> impl Iterator<Item = NodeId> + 'h {
         html.tree
@@ -595,6 +613,21 @@ impl Walk<'_> {
                     if name == "img" {
                         continue;
                     }
+                    if name == "table"
+                        && let Some(t) = ElementRef::wrap(child).filter(|t| super::table::is_data_table(*t))
+                    {
+                        flush(buf, owner, self.out);
+                        let (caption, rows) = super::table::lines(t);
+                        if let Some(c) = caption {
+                            self.out
+                                .push(Block::line(c, BlockKind::Paragraph, child.id(), [0, 0, 0]));
+                        }
+                        for r in rows {
+                            let counts = [r.link_chars, r.bold_chars, r.italic_chars];
+                            self.out.push(Block::line(r.text, BlockKind::Row, r.row.id(), counts));
+                        }
+                        continue;
+                    }
                     if BLOCK.contains(&name) {
                         // Text before this block belongs to the enclosing block.
                         flush(buf, owner, self.out);
@@ -702,6 +735,94 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
         });
     }
     *buf = Buffer::default();
+}
+
+/// Text with the characters of it inside links, bold and italics (white space not counted).
+pub struct Styled {
+    pub text: String,
+    pub link_chars: usize,
+    pub bold_chars: usize,
+    pub italic_chars: usize,
+}
+
+impl Styled {
+    /// Is (nearly) all of it in italics — a caption's look?
+    pub fn is_italic(&self) -> bool {
+        let visible = self.text.chars().filter(|c| !c.is_whitespace()).count();
+        visible > 0 && self.italic_chars * 10 >= visible * 8
+    }
+}
+
+/// Block-level elements whose edges separate words inside a cell.
+fn separates(name: &str) -> bool {
+    matches!(
+        name,
+        "br" | "p" | "div" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "td" | "th"
+    )
+}
+
+/// An element's text, whitespace collapsed, `<br>` and block edges as spaces, scripts and
+/// styles left out; with the characters inside links, bold and italics. An iterative
+/// traversal: deeply nested spans do not recurse.
+pub fn styled_text(el: ElementRef) -> Styled {
+    let mut text = String::new();
+    let (mut links, mut bolds, mut italics, mut skip) = (0usize, 0usize, 0usize, 0usize);
+    let (mut link_chars, mut bold_chars, mut italic_chars) = (0, 0, 0);
+    let mut space = false;
+    for edge in el.traverse().skip(1) {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Element(e) => match e.name() {
+                    "script" | "style" | "noscript" | "template" => skip += 1,
+                    "a" => links += 1,
+                    "b" | "strong" => bolds += 1,
+                    "i" | "em" => italics += 1,
+                    name if separates(name) => space = true,
+                    _ => {}
+                },
+                Node::Text(t) if skip == 0 => {
+                    for c in t.chars() {
+                        if c.is_whitespace() {
+                            space = true;
+                            continue;
+                        }
+                        if space && !text.is_empty() {
+                            text.push(' ');
+                        }
+                        space = false;
+                        text.push(c);
+                        link_chars += usize::from(links > 0);
+                        bold_chars += usize::from(bolds > 0);
+                        italic_chars += usize::from(italics > 0);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if let Node::Element(e) = n.value() {
+                    match e.name() {
+                        "script" | "style" | "noscript" | "template" => skip = skip.saturating_sub(1),
+                        "a" => links = links.saturating_sub(1),
+                        "b" | "strong" => bolds = bolds.saturating_sub(1),
+                        "i" | "em" => italics = italics.saturating_sub(1),
+                        name if separates(name) => space = true,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    Styled {
+        text,
+        link_chars,
+        bold_chars,
+        italic_chars,
+    }
+}
+
+/// Does an element of this name start a block of text?
+pub fn is_block(name: &str) -> bool {
+    BLOCK.contains(&name)
 }
 
 /// The text of an element, whitespace collapsed.

@@ -14,8 +14,10 @@ pub mod date;
 mod doc;
 pub mod docnum;
 mod dom;
+mod figure;
 pub(crate) mod meta;
 pub mod profile;
+pub mod table;
 
 use chrono::{DateTime, FixedOffset};
 use ego_tree::NodeId;
@@ -46,6 +48,9 @@ pub struct Image {
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+    /// Who took the photo (`Ảnh: Minh An` under it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
 }
 
 /// An extracted page: the fields researchers search and cite. All text is NFC.
@@ -71,6 +76,10 @@ pub struct Article {
     pub images: Vec<Image>,
     /// Official documents the title, lead and body cite by number ([`docnum`]).
     pub documents: Vec<docnum::DocumentRef>,
+    /// The data tables of the body, in order ([`table`]); their rows are also lines of the
+    /// body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<table::Table>,
     pub language: Option<String>,
     pub encoding: EncodingReport,
     pub warnings: Vec<String>,
@@ -266,14 +275,23 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let (title, title_when) = doc.title(site_name.as_deref());
     let container = doc.container();
     let lead_text = doc.lead_text();
-    let mut paragraphs = doc::paragraphs(&container.blocks, title.as_deref(), lead_text.as_deref());
+    let figures = figure::read(&html, &doc.m, container.first, &doc.base);
+    let captions = doc::captions_to_leave_out(&html, &container, &figures);
+    let mut paragraphs = doc::paragraphs(&container.blocks, title.as_deref(), lead_text.as_deref(), &captions);
     let credits = doc.credits(&mut paragraphs, site_name.as_deref());
     let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);
+    let tables = doc.tables(&paragraphs);
     let published = doc.published(title_when, &container);
     let modified = doc.modified();
+    let table_chars = paragraphs
+        .iter()
+        .filter(|b| b.kind == BlockKind::Row)
+        .map(|b| b.chars())
+        .sum();
     let page_type = doc.page_type(
         &container,
         &body,
+        table_chars,
         title.is_some(),
         published.is_some(),
         !credits.authors.is_empty(),
@@ -298,6 +316,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             lead,
             body,
             authors: credits.authors,
+            tables,
         },
         &mut report,
     );
@@ -324,10 +343,11 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             lead: fields.lead,
             category: m.section.clone().or_else(|| breadcrumb(&doc.els)),
             tags: tags(&doc.els, m),
-            images: images(&html, m, container.first, base),
+            images: figures.images,
             language: language(m, &fields.body),
             body,
             documents,
+            tables: fields.tables,
             encoding: report,
             warnings,
         },
@@ -682,37 +702,6 @@ fn visible_date(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block], 
         .iter()
         .filter(|b| b.chars() <= 120)
         .find_map(|b| date::parse_text(&b.text))
-}
-
-static FIGCAPTION: LazyLock<Selector> = LazyLock::new(|| sel("figcaption"));
-
-fn images(html: &Html, m: &meta::Meta, container: Option<NodeId>, base: &Option<Url>) -> Vec<Image> {
-    let mut out: Vec<Image> = Vec::new();
-    if let Some(u) = m.image.as_deref().and_then(|i| resolve(base, i)) {
-        out.push(Image {
-            url: u.into(),
-            caption: None,
-        });
-    }
-    let Some(c) = container.and_then(|c| html.tree.get(c)).and_then(ElementRef::wrap) else {
-        return out;
-    };
-    for img in c.select(&IMG) {
-        let Some(u) = img.value().attr("src").and_then(|s| resolve(base, s)) else {
-            continue;
-        };
-        let caption = img
-            .ancestors()
-            .filter_map(ElementRef::wrap)
-            .find(|a| a.value().name() == "figure")
-            .and_then(|f| f.select(&FIGCAPTION).next().map(dom::text_of))
-            .or_else(|| img.value().attr("alt").map(str::to_owned))
-            .filter(|c| !c.trim().is_empty());
-        if !out.iter().any(|i| i.url == u.as_str()) {
-            out.push(Image { url: u.into(), caption });
-        }
-    }
-    out
 }
 
 fn tags(els: &dom::Elements, m: &meta::Meta) -> Vec<String> {

@@ -353,3 +353,58 @@ fn a_saved_page_inflates_only_to_the_page_cap() {
     assert_eq!(bytes.len() as u64, super::MAX_PAGE_BYTES);
     assert!(bytes.starts_with(b"<html>"));
 }
+
+fn extract_html(html: &str) -> Article {
+    extract(
+        &Page {
+            bytes: html.as_bytes(),
+            content_type: Some("text/html; charset=utf-8"),
+            url: "http://example.org/van-ban/77.htm",
+            fetched_at: None,
+            patterns: None,
+        },
+        None,
+    )
+    .article
+}
+
+#[test]
+fn a_documents_record_table_alone_does_not_make_an_article() {
+    // A document's page: its fields as a small table, a date, nothing to read.
+    let rows = [
+        ("Tiêu đề văn bản", "Kế hoạch hoạt động năm học"),
+        ("Số hiệu", "77/KH-THCS"),
+        ("Ngày ban hành", "07/10/2020"),
+        ("Trạng thái", "Đã có hiệu lực"),
+        ("Người ký", "Nguyễn Văn Bình"),
+        ("Tài liệu đính kèm", "Tải về"),
+        ("Cơ quan ban hành", "Trường Trung học cơ sở Nguyễn Du"),
+        (
+            "Trích yếu",
+            "Kế hoạch hoạt động năm học của nhà trường về dạy học, giáo dục đạo đức, kỹ năng sống và phong trào thi đua",
+        ),
+        ("Lĩnh vực", "Giáo dục và đào tạo"),
+    ];
+    let cells: String = rows
+        .iter()
+        .map(|(k, v)| format!("<tr><td>{k}</td><td>{v}</td></tr>"))
+        .collect();
+    let page = |extra: &str| {
+        format!(
+            "<html><head><title>Kế hoạch hoạt động năm học</title><meta property=\"og:type\" content=\"article\"></head>\
+             <body><h1>Kế hoạch hoạt động năm học</h1><div class=\"noi-dung\"><table>{cells}</table>{extra}</div></body></html>"
+        )
+    };
+    let a = extract_html(&page(""));
+    // Long enough that, counted as prose, it would make the page an article.
+    assert!(a.body.chars().count() >= 300, "{}", a.body);
+    assert_ne!(a.page_type, PageType::Article, "{}", a.body);
+    assert!(a.body.contains("Số hiệu | 77/KH-THCS"), "{}", a.body);
+    // With prose beside it, the same table is part of an article.
+    let prose = "<p>Nhà trường xây dựng kế hoạch hoạt động năm học với các mục tiêu về chất lượng dạy và học, cơ sở vật chất, đội ngũ giáo viên và phong trào thi đua.</p>"
+        .repeat(3);
+    let a = extract_html(&page(&prose));
+    assert_eq!(a.page_type, PageType::Article, "{}", a.body);
+    assert_eq!(a.tables.len(), 1);
+    assert_eq!(a.tables[0].rows[1], ["Số hiệu", "77/KH-THCS"]);
+}

@@ -1,0 +1,247 @@
+//! The article's images with their captions and photo credits, and which elements are
+//! those captions (they are kept with their image, not in the body).
+//!
+//! A caption is, for an image: the `<figcaption>` of its `<figure>`; the text cells of a
+//! table that frames it (a legacy portal's `<table class="image">`: an image cell and a
+//! caption cell); or the short italic (or `Ảnh: …`) line directly under it — the rest of
+//! the image's own paragraph, or the element right after it. A photo credit (`Ảnh: Minh
+//! An`, `(Ảnh: TTXVN)`, `Photo: …`) at the end of a caption, or standing as that line, is
+//! the image's `credit`.
+
+use ego_tree::NodeId;
+use regex::Regex;
+use scraper::{ElementRef, Html};
+use std::sync::LazyLock;
+use url::Url;
+
+use super::{CAPTION, IMG, Image, dom, meta, resolve, table};
+
+/// Longer than this, a line under an image is text of its own, not a caption.
+const MAX_CAPTION_CHARS: usize = 300;
+
+/// A photo credit at the end of a caption, or as the whole of it.
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)[(\[]?\s*(?:ảnh|nguồn ảnh|ảnh minh (?:họa|hoạ)|photo|foto|photograph|image)\s*(?::|-|–)\s*([^()\[\]:]{1,60}?)\s*[)\]]?\s*\.?\s*$",
+    )
+    .expect("regex")
+});
+
+/// The images of a page, and the caption elements found for them.
+pub struct Figures {
+    pub images: Vec<Image>,
+    /// Elements that are captions (their blocks leave the body unless the captions are
+    /// the body: see [`super::doc::paragraphs`]).
+    pub caption_nodes: Vec<NodeId>,
+}
+
+/// A caption's text split into what it says and who took the photo.
+fn split_credit(text: &str) -> (Option<String>, Option<String>) {
+    let text = text.trim();
+    let Some(c) = CREDIT.captures(text) else {
+        return (Some(text.to_owned()).filter(|t| !t.is_empty()), None);
+    };
+    let whole = c.get(0).expect("match");
+    let credit = c[1].trim().trim_end_matches('.').trim().to_owned();
+    // "Ảnh minh họa" alone is a note, not a name.
+    if credit.is_empty() {
+        return (Some(text.to_owned()), None);
+    }
+    let caption = text[..whole.start()]
+        .trim()
+        .trim_end_matches(['-', '–', '(', '|'])
+        .trim();
+    (Some(caption.to_owned()).filter(|c| !c.is_empty()), Some(credit))
+}
+
+/// Does this element's text read as a caption: short, and in italics or a photo line?
+fn captionlike(el: ElementRef) -> Option<String> {
+    let t = dom::styled_text(el);
+    let n = t.text.chars().count();
+    (n > 0 && n <= MAX_CAPTION_CHARS && (t.is_italic() || CAPTION.is_match(&t.text) || CREDIT.is_match(&t.text)))
+        .then_some(t.text)
+}
+
+/// Has this element text of its own, besides images?
+fn has_text(el: ElementRef) -> bool {
+    el.text().any(|t| !t.trim().is_empty())
+}
+
+/// The caption of one image, and the element holding it.
+fn caption_of(img: ElementRef) -> Option<(String, NodeId)> {
+    let ancestors = || img.ancestors().filter_map(ElementRef::wrap);
+    if let Some(f) = ancestors().find(|a| a.value().name() == "figure") {
+        let cap = f
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .find(|d| d.value().name() == "figcaption")?;
+        let text = dom::text_of(cap);
+        return (!text.is_empty()).then(|| (text, cap.id()));
+    }
+    // A table framing the image: its cells without an image are the caption.
+    if let Some(t) = ancestors().find(|a| a.value().name() == "table")
+        && !table::is_data_table(t)
+        && t.select(&IMG).count() == 1
+    {
+        let cells: Vec<ElementRef> = t
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|d| matches!(d.value().name(), "td" | "th"))
+            .filter(|d| d.select(&IMG).next().is_none() && has_text(*d))
+            .collect();
+        let text = cells.iter().map(|c| dom::text_of(*c)).collect::<Vec<_>>().join(" ");
+        let n = text.chars().count();
+        if !cells.is_empty() && n <= MAX_CAPTION_CHARS && cells.len() <= 2 {
+            return Some((text, t.id()));
+        }
+        return None;
+    }
+    // The image's own block, when it has text: `<p><img><br><em>…</em></p>` — a caption
+    // only when all of the block's text is one.
+    if let Some(b) = ancestors().find(|a| dom::is_block(a.value().name()))
+        && has_text(b)
+    {
+        return captionlike(b).map(|t| (t, b.id()));
+    }
+    // Else the element right after the image's unit (its ancestors without text).
+    let unit = ancestors().take_while(|a| !has_text(*a)).last().unwrap_or(img);
+    let next = unit.next_siblings().filter_map(ElementRef::wrap).next()?;
+    captionlike(next).map(|t| (t, next.id()))
+}
+
+/// The page's images — its `og:image` first, then those of the article's container — with
+/// their captions and credits.
+pub fn read(html: &Html, m: &meta::Meta, container: Option<NodeId>, base: &Option<Url>) -> Figures {
+    let mut f = Figures {
+        images: Vec::new(),
+        caption_nodes: Vec::new(),
+    };
+    if let Some(u) = m.image.as_deref().and_then(|i| resolve(base, i)) {
+        f.images.push(Image {
+            url: u.into(),
+            caption: None,
+            credit: None,
+        });
+    }
+    let Some(c) = container.and_then(|c| html.tree.get(c)).and_then(ElementRef::wrap) else {
+        return f;
+    };
+    for img in c.select(&IMG) {
+        let Some(u) = img.value().attr("src").and_then(|s| resolve(base, s)) else {
+            continue;
+        };
+        let (caption, credit) = match caption_of(img) {
+            Some((text, node)) => {
+                f.caption_nodes.push(node);
+                split_credit(&text)
+            }
+            None => (
+                img.value()
+                    .attr("alt")
+                    .map(|a| a.trim().to_owned())
+                    .filter(|a| !a.is_empty()),
+                None,
+            ),
+        };
+        match f.images.iter_mut().find(|i| i.url == u.as_str()) {
+            // The og:image is often the first image of the text: it gains its caption.
+            Some(seen) if seen.caption.is_none() && seen.credit.is_none() => {
+                seen.caption = caption;
+                seen.credit = credit;
+            }
+            Some(_) => {}
+            None => f.images.push(Image {
+                url: u.into(),
+                caption,
+                credit,
+            }),
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Selector;
+
+    fn check(body: &str, expected: &[(&str, Option<&str>, Option<&str>)], captions: usize) {
+        let html = Html::parse_document(&format!("<html><body><div id=c>{body}</div></body></html>"));
+        let c = html.select(&Selector::parse("#c").unwrap()).next().unwrap().id();
+        let base = Url::parse("http://example.org/").ok();
+        let f = read(&html, &meta::Meta::default(), Some(c), &base);
+        let got: Vec<(String, Option<String>, Option<String>)> =
+            f.images.into_iter().map(|i| (i.url, i.caption, i.credit)).collect();
+        let want: Vec<(String, Option<String>, Option<String>)> = expected
+            .iter()
+            .map(|(u, c, r)| {
+                (
+                    format!("http://example.org/{u}"),
+                    c.map(String::from),
+                    r.map(String::from),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{body}");
+        assert_eq!(f.caption_nodes.len(), captions, "{body}");
+    }
+
+    #[test]
+    fn captions_and_credits() {
+        check(
+            "<figure><img src=a.jpg><figcaption>Đoàn công tác thăm hỏi. Ảnh: Minh An</figcaption></figure>",
+            &[("a.jpg", Some("Đoàn công tác thăm hỏi."), Some("Minh An"))],
+            1,
+        );
+        check(
+            "<table class=image><tr><td><img src=a.jpg></td></tr><tr><td>Lễ ra quân (Ảnh: TTXVN)</td></tr></table>",
+            &[("a.jpg", Some("Lễ ra quân"), Some("TTXVN"))],
+            1,
+        );
+        check(
+            "<p style='text-align:center'><img src=a.jpg></p><p style='text-align:center'><em>Quang cảnh hội nghị</em></p><p>Sáng nay, hội nghị đã khai mạc.</p>",
+            &[("a.jpg", Some("Quang cảnh hội nghị"), None)],
+            1,
+        );
+        check(
+            "<p><img src=a.jpg><br><i>Người dân nhận quà</i></p>",
+            &[("a.jpg", Some("Người dân nhận quà"), None)],
+            1,
+        );
+        check(
+            "<p><img src=a.jpg></p><p>Ảnh: Hoàng Long</p>",
+            &[("a.jpg", None, Some("Hoàng Long"))],
+            1,
+        );
+        // A paragraph of text under the image is the article's, and the alt text stands in.
+        check(
+            "<p><img src=a.jpg alt='Hội nghị'></p><p>Sáng nay, hội nghị tổng kết công tác năm đã khai mạc tại trụ sở.</p>",
+            &[("a.jpg", Some("Hội nghị"), None)],
+            0,
+        );
+        // An image inside a paragraph of text has no caption from it.
+        check(
+            "<p>Theo báo cáo <img src=a.gif> của <em>Sở</em>, số hộ tăng.</p>",
+            &[("a.gif", None, None)],
+            0,
+        );
+    }
+
+    #[test]
+    fn a_credit_is_split_from_its_caption() {
+        for (text, caption, credit) in [
+            (
+                "Chủ tịch phát biểu. Ảnh: Minh An",
+                Some("Chủ tịch phát biểu."),
+                Some("Minh An"),
+            ),
+            ("Chủ tịch phát biểu (Ảnh: VGP)", Some("Chủ tịch phát biểu"), Some("VGP")),
+            ("Ảnh minh họa", Some("Ảnh minh họa"), None),
+            ("Photo: Reuters", None, Some("Reuters")),
+            ("Cầu Long Biên về đêm", Some("Cầu Long Biên về đêm"), None),
+        ] {
+            let (c, r) = split_credit(text);
+            assert_eq!((c.as_deref(), r.as_deref()), (caption, credit), "{text}");
+        }
+    }
+}
