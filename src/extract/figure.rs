@@ -56,10 +56,31 @@ fn split_credit(text: &str) -> (Option<String>, Option<String>) {
 
 /// Does this element's text read as a caption: short, and in italics or a photo line?
 fn captionlike(el: ElementRef) -> Option<String> {
+    if !within(el, MAX_CAPTION_CHARS, 1) {
+        return None;
+    }
     let t = dom::styled_text(el);
     let n = t.text.chars().count();
     (n > 0 && n <= MAX_CAPTION_CHARS && (t.is_italic() || CAPTION.is_match(&t.text) || CREDIT.is_match(&t.text)))
         .then_some(t.text)
+}
+
+/// Does this element hold at most `chars` characters of text and `imgs` images? It stops
+/// reading as soon as it knows: asked for every image, it must not read a whole page each
+/// time.
+fn within(el: ElementRef, chars: usize, imgs: usize) -> bool {
+    let (mut n, mut i) = (0, 0);
+    for d in el.descendants() {
+        match d.value() {
+            scraper::Node::Text(t) => n += t.chars().filter(|c| !c.is_whitespace()).count(),
+            scraper::Node::Element(e) if e.name() == "img" => i += 1,
+            _ => {}
+        }
+        if n > chars || i > imgs {
+            return false;
+        }
+    }
+    true
 }
 
 /// Has this element text of its own, besides images?
@@ -80,8 +101,8 @@ fn caption_of(img: ElementRef) -> Option<(String, NodeId)> {
     }
     // A table framing the image: its cells without an image are the caption.
     if let Some(t) = ancestors().find(|a| a.value().name() == "table")
+        && within(t, 2 * MAX_CAPTION_CHARS, 1)
         && !table::is_data_table(t)
-        && t.select(&IMG).count() == 1
     {
         let cells: Vec<ElementRef> = t
             .descendants()
