@@ -4,9 +4,10 @@
 //! the seed page and a broken line) and must succeed; every query in the search-syntax
 //! table must run without an error.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+mod common;
 
 const SEED_PAGE: &str = "fixtures/portal/tin-tuc-su-kien/long-bien-trien-khai-thang-hanh-dong-vi-binh-dang-gioi-va-phong-chong-bao-luc-tren-co-so-gioi-c4-2305.html";
 
@@ -72,18 +73,9 @@ fn examples() -> Vec<(String, Vec<String>)> {
 }
 
 fn vnnews(archive: &str, args: &[String], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vnnews"))
-        .arg("--archive")
-        .arg(archive)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    let mut all = vec!["--archive".to_owned(), archive.to_owned()];
+    all.extend_from_slice(args);
+    common::run_vnnews(&all, stdin)
 }
 
 #[test]

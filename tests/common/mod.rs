@@ -59,3 +59,22 @@ pub fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Run the vnnews binary from the repository's root with `args`, `stdin` as its standard
+/// input, and collect what it printed.
+pub fn run_vnnews<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vnnews"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
