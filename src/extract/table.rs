@@ -31,6 +31,10 @@ pub const MAX_CELL_CHARS: usize = 1000;
 /// grid of that size).
 const MAX_SPAN: usize = 1000;
 
+/// The most places a table's grid holds; rows beyond it are left out of `tables` (the body
+/// keeps them). A hostile page of many `colspan=1000` rows would otherwise ask for gigabytes.
+const MAX_GRID_PLACES: usize = 100_000;
+
 /// One row as a line of text, with the counts a block is judged by.
 pub struct RowLine<'a> {
     pub row: ElementRef<'a>,
@@ -201,7 +205,8 @@ pub fn read(table: ElementRef) -> Table {
     let rows = ordered(table);
     let mut grid: Vec<Vec<Option<String>>> = Vec::with_capacity(rows.len());
     let mut is_header = Vec::with_capacity(rows.len());
-    for (r, (_, cs, header)) in rows.iter().enumerate() {
+    let mut placed = 0usize;
+    'rows: for (r, (_, cs, header)) in rows.iter().enumerate() {
         if grid.len() <= r {
             grid.push(Vec::new());
         }
@@ -213,6 +218,12 @@ pub fn read(table: ElementRef) -> Table {
             }
             // A span reaches no further than the table's last row.
             let down = c.rowspan.min(rows.len() - r);
+            placed += down * c.colspan;
+            if placed > MAX_GRID_PLACES {
+                grid.truncate(r);
+                is_header.truncate(r);
+                break 'rows;
+            }
             for rr in r..r + down {
                 if grid.len() <= rr {
                     grid.push(Vec::new());
@@ -229,6 +240,7 @@ pub fn read(table: ElementRef) -> Table {
         }
     }
     let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+    grid.truncate(MAX_GRID_PLACES / width.max(1));
     let mut t = Table {
         caption: caption(table),
         header: Vec::new(),
@@ -378,6 +390,16 @@ mod tests {
         assert_eq!(t.rows, grid(&[&["a", "a", "a", "b", ""], &["a", "a", "a", "c", "d"]]));
         let doc = table("<table><tr><td rowspan=2>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>");
         assert_eq!(read(first(&doc)).rows, grid(&[&["a", "b", ""], &["a", "c", "d"]]));
+    }
+
+    #[test]
+    fn a_hostile_tables_grid_stays_bounded() {
+        let rows = "<tr><td colspan=1000>a</td><td>b</td></tr>".repeat(5000);
+        let doc = table(&format!("<table>{rows}</table>"));
+        let t = read(first(&doc));
+        assert!(t.rows.len() * t.rows[0].len() <= MAX_GRID_PLACES);
+        assert_eq!(t.rows.len(), 99);
+        assert_eq!(lines(first(&doc)).1.len(), 5000);
     }
 
     #[test]
