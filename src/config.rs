@@ -24,6 +24,9 @@ pub struct RawConfig {
     pub connect_timeout_secs: Option<f64>,
     pub timeout_secs: Option<f64>,
     pub max_body_bytes: Option<u64>,
+    /// The largest document (PDF, DOCX, …) fetched whole; larger ones are recorded, not
+    /// fetched. Default 50 MB.
+    pub max_attachment_bytes: Option<u64>,
     pub max_depth: Option<u32>,
     pub max_pages: Option<usize>,
     pub max_query_variants: Option<usize>,
@@ -66,6 +69,10 @@ pub struct RawSite {
     /// Query parameters that do not change the page (session ids, sort orders).
     #[serde(default)]
     pub ignore_params: Vec<String>,
+    /// Other hosts of the same authority whose documents the site's pages link to
+    /// (`vanban.hanoi.gov.vn`): documents there are fetched, pages are not.
+    #[serde(default)]
+    pub attachment_hosts: Vec<String>,
 }
 
 /// A validated configuration.
@@ -77,6 +84,8 @@ pub struct Config {
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub max_body_bytes: u64,
+    /// See [`RawConfig::max_attachment_bytes`].
+    pub max_attachment_bytes: u64,
     pub max_depth: u32,
     pub max_pages: usize,
     pub max_query_variants: usize,
@@ -105,6 +114,8 @@ pub struct Site {
     pub feeds: Vec<Url>,
     pub sitemaps: Vec<Url>,
     pub ignore_params: Vec<String>,
+    /// Host names (lower case, without `www.`) whose documents are in scope.
+    pub attachment_hosts: Vec<String>,
 }
 
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -220,6 +231,11 @@ impl RawConfig {
                     feeds: s.feeds.iter().map(|u| url(u, &what)).collect::<Result<_>>()?,
                     sitemaps: s.sitemaps.iter().map(|u| url(u, &what)).collect::<Result<_>>()?,
                     ignore_params: s.ignore_params,
+                    attachment_hosts: s
+                        .attachment_hosts
+                        .iter()
+                        .map(|h| attachment_host(h, &what))
+                        .collect::<Result<_>>()?,
                     name: s.name,
                     start_urls,
                 })
@@ -232,6 +248,10 @@ impl RawConfig {
             connect_timeout: seconds(self.connect_timeout_secs.unwrap_or(10.0), "connect_timeout_secs")?,
             timeout: seconds(self.timeout_secs.unwrap_or(30.0), "timeout_secs")?,
             max_body_bytes: self.max_body_bytes.unwrap_or(crate::extract::MAX_PAGE_BYTES),
+            max_attachment_bytes: match self.max_attachment_bytes.unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES) {
+                0 => return Err(Error::Config("max_attachment_bytes must be at least 1".into())),
+                n => n,
+            },
             max_depth,
             max_pages,
             max_query_variants: self.max_query_variants.unwrap_or(20),
@@ -249,6 +269,23 @@ impl RawConfig {
             sites,
         })
     }
+}
+
+/// The default `max_attachment_bytes`: 50 MB.
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
+
+/// An `attachment_hosts` entry: a host name (`vanban.hanoi.gov.vn`, or a URL naming one).
+fn attachment_host(entry: &str, what: &str) -> Result<String> {
+    let e = entry.trim();
+    let host = match Url::parse(e) {
+        Ok(u) if u.host_str().is_some() => u.host_str().unwrap_or_default().to_owned(),
+        _ => Url::parse(&format!("http://{e}/"))
+            .ok()
+            .filter(|_| !e.contains('/'))
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .ok_or_else(|| Error::Config(format!("{what} attachment_hosts: {entry:?} is not a host name")))?,
+    };
+    Ok(host.trim_start_matches("www.").to_owned())
 }
 
 /// A PEM file of certificates, read and checked.
@@ -297,6 +334,23 @@ impl Site {
     }
 }
 
+impl Site {
+    /// May a document at this URL be fetched: in the site's scope, or on one of its
+    /// `attachment_hosts` (and not denied)?
+    pub fn document_in_scope(&self, u: &Url) -> bool {
+        if self.in_scope(u) {
+            return true;
+        }
+        let host = u.host_str().map(|h| h.trim_start_matches("www."));
+        matches!(u.scheme(), "http" | "https")
+            && host.is_some_and(|h| self.attachment_hosts.iter().any(|a| a == h))
+            && !self
+                .deny
+                .iter()
+                .any(|p| scope_key(u.as_str()).starts_with(scope_key(p)))
+    }
+}
+
 fn scope_key(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.strip_prefix("www.").unwrap_or(rest)
@@ -329,6 +383,36 @@ start_urls = ["http://127.0.0.2:8080/"]
             c.sites[0].in_scope(&Url::parse("https://127.0.0.2:8080/a").unwrap()),
             "http → https redirects stay in scope"
         );
+    }
+
+    #[test]
+    fn documents_on_attachment_hosts_are_in_scope_and_pages_there_are_not() {
+        let c = Config::from_toml(
+            r#"
+max_attachment_bytes = 1000
+[[site]]
+name = "hanoi"
+start_urls = ["https://hanoi.gov.vn/"]
+attachment_hosts = ["vanban.hanoi.gov.vn", "https://www.files.hanoi.gov.vn/"]
+deny = ["https://vanban.hanoi.gov.vn/private/"]
+"#,
+        )
+        .unwrap();
+        let site = &c.sites[0];
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(c.max_attachment_bytes, 1000);
+        assert_eq!(site.attachment_hosts, ["vanban.hanoi.gov.vn", "files.hanoi.gov.vn"]);
+        assert!(site.document_in_scope(&u("https://vanban.hanoi.gov.vn/qd/12.pdf")));
+        assert!(site.document_in_scope(&u("http://files.hanoi.gov.vn/a.docx")));
+        assert!(site.document_in_scope(&u("https://hanoi.gov.vn/upload/a.pdf")));
+        assert!(!site.in_scope(&u("https://vanban.hanoi.gov.vn/qd/12.pdf")));
+        assert!(!site.document_in_scope(&u("https://vanban.hanoi.gov.vn/private/x.pdf")));
+        assert!(!site.document_in_scope(&u("https://other.gov.vn/a.pdf")));
+        let bad = "[[site]]\nname = \"a\"\nstart_urls = [\"https://a.vn/\"]\nattachment_hosts = [\"a.vn/x\"]";
+        assert!(Config::from_toml(bad).is_err());
+        assert!(Config::from_toml("max_attachment_bytes = 0").is_err());
+        let default = Config::from_toml("[[site]]\nname = \"a\"\nstart_urls = [\"https://a.vn/\"]").unwrap();
+        assert_eq!(default.max_attachment_bytes, 50 * 1024 * 1024);
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub enum Error {
     /// it with a warning and count it (exit 6); `vnnews verify` lists them.
     #[error("unreadable article file {path}: {reason}")]
     UnreadableArticle { path: PathBuf, reason: String },
+    /// A document's text file (`attachments/text/…`, derived) cannot be parsed.
+    #[error("unreadable attachment text {path}: {reason}")]
+    UnreadableAttachmentText { path: PathBuf, reason: String },
     #[error("the archive at {path} is corrupt: {reason}")]
     CorruptArchive { path: PathBuf, reason: String },
     #[error("crawl state {path}: {reason}")]
@@ -84,3 +87,11 @@ impl<T> IoContext<T> for std::result::Result<T, std::io::Error> {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A panic's message, when it gave one (what a caught panic becomes in a page's error).
+pub fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
+}

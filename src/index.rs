@@ -54,6 +54,17 @@ pub struct Fields {
     /// Official document numbers cited ([`crate::extract::docnum`]), upper-case NFC, raw.
     /// `None` in an index an older vnnews made (`vnnews reindex` adds it).
     pub doc: Option<Field>,
+    /// The text of the article's documents (one value per document, in link order), exact
+    /// and folded, and each document's name (same order). `None` in an older index.
+    pub attachment: Option<AttachmentFields>,
+}
+
+/// The index fields of an article's documents' text.
+#[derive(Clone, Copy)]
+pub struct AttachmentFields {
+    pub text: Field,
+    pub text_f: Field,
+    pub name: Field,
 }
 
 fn text(tokenizer: &str, stored: bool) -> TextOptions {
@@ -81,6 +92,9 @@ pub fn schema() -> Schema {
     b.add_u64_field("revision", STORED | FAST);
     b.add_text_field("path", STORED);
     b.add_text_field("doc", STRING);
+    b.add_text_field("attachment", text(EXACT, true));
+    b.add_text_field("attachment_f", text(FOLDED, false));
+    b.add_text_field("attachment_name", STORED);
     b.build()
 }
 
@@ -111,6 +125,14 @@ impl Fields {
             revision: f("revision"),
             path: f("path"),
             doc: s.get_field("doc").ok(),
+            attachment: match (
+                s.get_field("attachment"),
+                s.get_field("attachment_f"),
+                s.get_field("attachment_name"),
+            ) {
+                (Ok(text), Ok(text_f), Ok(name)) => Some(AttachmentFields { text, text_f, name }),
+                _ => None,
+            },
         }
     }
 }
@@ -312,7 +334,9 @@ impl Indexer {
     }
 
     /// Replace the document of this article (by id) with its current revision.
-    pub fn upsert(&mut self, s: &StoredArticle, path: &Path) -> Result<()> {
+    /// Index an article (replacing its document) with the texts of its documents, `(name,
+    /// text)` ([`Archive::attachment_texts`]).
+    pub fn upsert(&mut self, s: &StoredArticle, path: &Path, attachments: &[(String, String)]) -> Result<()> {
         let f = self.fields;
         self.writer.delete_term(Term::from_field_text(f.id, &s.id));
         let a = &s.article;
@@ -351,6 +375,14 @@ impl Indexer {
         if let Some(doc) = f.doc {
             for number in crate::archive::documents_of(a) {
                 d.add_text(doc, crate::extract::docnum::DocumentRef::key(&number.number));
+            }
+        }
+        if let Some(af) = f.attachment {
+            for (name, text) in attachments {
+                let text = decode::nfc(text);
+                d.add_text(af.text, text.as_ref());
+                d.add_text(af.text_f, text.as_ref());
+                d.add_text(af.name, decode::nfc(name).as_ref());
             }
         }
         if let Some(p) = &a.published {
@@ -396,7 +428,7 @@ pub fn rebuild(archive: &Archive) -> Result<(usize, Vec<std::path::PathBuf>)> {
     for s in &mut current {
         let s = s?;
         let path = archive.path_of(&s.id).unwrap_or_default();
-        ix.upsert(&s, &path)?;
+        ix.upsert(&s, &path, &archive.attachment_texts(&s.article))?;
         n += 1;
     }
     ix.commit()?;
@@ -450,7 +482,11 @@ pub fn sync(index: &Index, archive: &Archive, indexer: &mut Indexer) -> Result<u
         }
         match archive.get(&id) {
             Ok(Some(s)) => {
-                indexer.upsert(&s, &archive.path_of(&id).unwrap_or_default())?;
+                indexer.upsert(
+                    &s,
+                    &archive.path_of(&id).unwrap_or_default(),
+                    &archive.attachment_texts(&s.article),
+                )?;
                 n += 1;
             }
             Ok(None) => {}

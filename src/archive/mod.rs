@@ -9,12 +9,15 @@
 //! <archive>/index/                            the search index (rebuildable from the above)
 //! <archive>/lost-records.jsonl                articles whose WARC record a crash cut off
 //! <archive>/removals.jsonl                    articles seen gone from their portal, or back
+//! <archive>/attachments/                      what the documents articles link to gave
+//!                                             (see [`attachments`])
 //! ```
 //!
 //! Every file is written atomically (temporary file, fsync, rename, directory fsync), and a
 //! JSON file is only written after the WARC record it points to is durable, so nothing
 //! half-written is ever visible and nothing visible points to what is not there.
 
+pub mod attachments;
 pub mod cdxj;
 mod lost;
 pub mod removals;
@@ -38,6 +41,7 @@ pub use writer::{Landed, Submitted, Writer, Written};
 pub const RESERVED_DIRS: &[&str] = &[
     "warc",
     "cdxj",
+    "attachments",
     "index",
     "index.new",
     "index.old",
@@ -65,7 +69,8 @@ pub fn documents_of(a: &ArticleRecord) -> Vec<crate::extract::docnum::DocumentRe
     ])
 }
 
-/// Hash of what a reader sees: title, time, authors, source, lead and body.
+/// Hash of what a reader sees: title, time, authors, source, lead and body, and the
+/// documents it links to (an article without any hashes as before they were read).
 pub fn text_hash(a: &ArticleRecord) -> String {
     let mut h = Sha256::new();
     for part in [
@@ -79,7 +84,33 @@ pub fn text_hash(a: &ArticleRecord) -> String {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
+    for link in &a.attachments {
+        h.update(link.url.as_bytes());
+        h.update([1u8]);
+    }
     format!("{:x}", h.finalize())
+}
+
+/// Append one line to a log durably (fsynced). After a torn last line (a crash mid-append)
+/// the new line starts a line of its own; readers skip the torn one.
+pub(crate) fn append_line(path: &Path, mut line: Vec<u8>) -> Result<()> {
+    use std::os::unix::fs::FileExt;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(path)
+        .at(path)?;
+    let len = f.metadata().at(path)?.len();
+    if len > 0 {
+        let mut last = [0u8; 1];
+        f.read_exact_at(&mut last, len - 1).at(path)?;
+        if last[0] != b'\n' {
+            line.insert(0, b'\n');
+        }
+    }
+    f.write_all(&line).at(path)?;
+    f.sync_data().at(path)
 }
 
 /// Write a file so that it is either absent or complete: temp file, fsync, rename, dir fsync.
@@ -265,6 +296,8 @@ pub struct Archive {
     lost_changed: bool,
     /// Articles seen gone from their portals, and back (see [`removals`]).
     removals: removals::Removals,
+    /// What the documents articles link to gave (see [`attachments`]).
+    attachments: attachments::Attachments,
     /// Held while the archive is open for writing, so two runs never write at once.
     _lock: Option<std::fs::File>,
 }
@@ -364,6 +397,7 @@ impl Archive {
             lost: Vec::new(),
             lost_changed: false,
             removals: removals::Removals::load(root),
+            attachments: attachments::Attachments::load(root),
             _lock: Some(lock),
         };
         a.scan()?;
@@ -395,6 +429,7 @@ impl Archive {
             lost: Vec::new(),
             lost_changed: false,
             removals: removals::Removals::load(root),
+            attachments: attachments::Attachments::load(root),
             _lock: None,
         };
         a.scan()?;
@@ -404,6 +439,29 @@ impl Archive {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The last fetch of every document articles link to.
+    pub fn attachments(&self) -> &attachments::Attachments {
+        &self.attachments
+    }
+
+    /// An article's documents, each with what its last fetch found.
+    pub fn attached(&self, a: &ArticleRecord) -> Vec<attachments::Attached> {
+        self.attachments.of(a)
+    }
+
+    /// The texts of an article's documents: `(name, text)`, for the index.
+    pub fn attachment_texts(&self, a: &ArticleRecord) -> Vec<(String, String)> {
+        if a.attachments.is_empty() {
+            return Vec::new();
+        }
+        attachments::texts(&self.root, &self.attached(a))
+    }
+
+    /// A document's fetch landed (see [`attachments::land`]).
+    pub(crate) fn attachment_landed(&mut self, fetch: attachments::Fetch) {
+        self.attachments.landed(fetch);
     }
 
     pub fn warc_dir(&self) -> PathBuf {
@@ -851,6 +909,7 @@ pub(crate) mod tests {
             images: vec![],
             documents: vec![],
             tables: vec![],
+            attachments: vec![],
             language: Some("vi".into()),
             encoding: EncodingReport {
                 label: "utf-8".into(),

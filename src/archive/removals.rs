@@ -8,10 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 
-use crate::error::{IoContext, Result};
+use crate::error::Result;
 
 /// The log's file name, at the archive's root.
 pub const FILE: &str = "removals.jsonl";
@@ -143,27 +142,9 @@ impl Removals {
         if !change {
             return Ok(false);
         }
-        let path = root.join(FILE);
         let mut line = serde_json::to_vec(&mark)?;
         line.push(b'\n');
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(&path)
-            .at(&path)?;
-        // After a torn last line, start a new one.
-        let len = f.metadata().at(&path)?.len();
-        if len > 0 {
-            use std::os::unix::fs::FileExt;
-            let mut last = [0u8; 1];
-            f.read_exact_at(&mut last, len - 1).at(&path)?;
-            if last[0] != b'\n' {
-                line.insert(0, b'\n');
-            }
-        }
-        f.write_all(&line).at(&path)?;
-        f.sync_data().at(&path)?;
+        super::append_line(&root.join(FILE), line)?;
         self.marks.entry(mark.id.clone()).or_default().push(mark);
         Ok(true)
     }

@@ -73,6 +73,10 @@ pub struct ArticleRecord {
     /// The body's data tables as grids (absent from files written before vnnews read them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<crate::extract::table::Table>,
+    /// The documents the article links to (see [`crate::archive::attachments`] for what
+    /// each was when fetched).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::extract::AttachmentLink>,
     pub language: Option<String>,
     /// How the bytes were decoded, and every repair made to the text.
     pub encoding: EncodingReport,
@@ -99,6 +103,7 @@ impl From<extract::Article> for ArticleRecord {
             images,
             documents,
             tables,
+            attachments,
             language,
             encoding,
             warnings,
@@ -121,6 +126,7 @@ impl From<extract::Article> for ArticleRecord {
             images,
             documents,
             tables,
+            attachments,
             language,
             encoding,
             warnings,

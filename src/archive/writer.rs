@@ -14,6 +14,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use tokio::task::JoinSet;
 
+use super::attachments::{self, Pending};
 use super::{Archive, ArticleRecord, FetchInfo, Stage, Staged, StoredArticle, warc, write_all};
 use crate::error::{Error, Result};
 
@@ -36,6 +37,8 @@ pub enum Written {
     Unchanged { id: String },
     /// The exchange's records (no article).
     Records,
+    /// The exchange's records, and what the document it gave is (see [`attachments`]).
+    Document(Box<attachments::Fetch>),
 }
 
 /// A write that finished.
@@ -52,6 +55,8 @@ enum Item {
     Records {
         warc: Option<warc::Durable>,
         unchanged: Option<String>,
+        /// A document's fetch, to record after the records.
+        document: Option<Box<Pending>>,
     },
 }
 
@@ -102,12 +107,38 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
         records: Option<warc::Prepared>,
         tag: T,
     ) -> Submitted<T> {
+        self.write_with(article, records, None, tag).await
+    }
+
+    /// [`Writer::write`], with what a document's fetch found: recorded (pointing to the
+    /// response record) after the records are durable, when it says something new.
+    pub async fn write_with(
+        &mut self,
+        article: Option<(ArticleRecord, FetchInfo)>,
+        records: Option<warc::Prepared>,
+        mut document: Option<Box<Pending>>,
+        tag: T,
+    ) -> Submitted<T> {
         let Some((mut article, mut fetch)) = article else {
+            let response = records.as_ref().is_some_and(|r| !r.is_revisit());
             let warc = match records.map(|r| self.archive.append(r)).transpose() {
-                Ok(at) => at.map(|(_, d)| d),
+                Ok(at) => at.map(|(at, d)| {
+                    if let Some(p) = document.as_mut().filter(|p| response && p.fetch.sha256.is_some()) {
+                        p.fetch.warc = Some(at);
+                    }
+                    d
+                }),
                 Err(error) => return Submitted::Failed { tag, error },
             };
-            return self.push(Item::Records { warc, unchanged: None }, tag);
+            let document = document.filter(|p| self.archive.attachments().is_news(&p.fetch));
+            return self.push(
+                Item::Records {
+                    warc,
+                    unchanged: None,
+                    document,
+                },
+                tag,
+            );
         };
         let mut record = records;
         loop {
@@ -124,6 +155,7 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
                         Item::Records {
                             warc,
                             unchanged: Some(id),
+                            document: None,
                         },
                         tag,
                     );
@@ -139,6 +171,11 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
     /// is closed).
     pub fn append(&mut self, records: warc::Prepared) -> Result<()> {
         self.archive.append(records).map(|_| ())
+    }
+
+    /// The archive, to read from while writing.
+    pub fn archive(&self) -> &Archive {
+        self.archive
     }
 
     /// Record that an article is gone from its portal, or back (see [`Archive::mark`]).
@@ -166,7 +203,8 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
         }
         let group = std::mem::take(&mut self.group);
         self.writing += group.len();
-        self.writes.spawn_blocking(move || write_group(group));
+        let root = self.archive.root().to_owned();
+        self.writes.spawn_blocking(move || write_group(&root, group));
     }
 
     /// Whether writes are under way (or landed and not yet reported): [`Writer::landed`]
@@ -218,6 +256,10 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
                     self.archive.abandon(&id);
                     Err(e)
                 }
+                (None, Ok(Written::Document(fetch))) => {
+                    self.archive.attachment_landed((*fetch).clone());
+                    Ok(Written::Document(fetch))
+                }
                 (_, r) => r,
             };
             self.landed.push_back(Landed { tag, result });
@@ -232,9 +274,9 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
 }
 
 /// Make a group durable: every WARC file it appended to is synced once, then the revisions'
-/// JSON files are written ([`write_all`]). One result per item, in order, with the id of
-/// each revision.
-fn write_group<T>(group: Vec<(Item, T)>) -> Vec<Done<T>> {
+/// JSON files are written ([`write_all`]) and the documents' fetches recorded. One result
+/// per item, in order, with the id of each revision.
+fn write_group<T>(root: &std::path::Path, group: Vec<(Item, T)>) -> Vec<Done<T>> {
     let mut synced: Vec<&warc::Durable> = Vec::new();
     let mut failed = None;
     let durables = group.iter().filter_map(|(item, _)| match item {
@@ -270,11 +312,14 @@ fn write_group<T>(group: Vec<(Item, T)>) -> Vec<Done<T>> {
                     staged.push(*s);
                 }
             }
-            Item::Records { unchanged, .. } => {
-                let r = match (&failed, unchanged) {
-                    (Some(e), _) => Err(not_durable(e)),
-                    (None, Some(id)) => Ok(Written::Unchanged { id }),
-                    (None, None) => Ok(Written::Records),
+            Item::Records {
+                unchanged, document, ..
+            } => {
+                let r = match (&failed, unchanged, document) {
+                    (Some(e), _, _) => Err(not_durable(e)),
+                    (None, Some(id), _) => Ok(Written::Unchanged { id }),
+                    (None, None, Some(p)) => attachments::land(root, &p).map(|()| Written::Document(Box::new(p.fetch))),
+                    (None, None, None) => Ok(Written::Records),
                 };
                 out.push((None, tag, Some(r)));
             }

@@ -174,7 +174,7 @@ async fn serve(State(p): State<Arc<Portal>>, req: Request<Body>) -> Response {
 }
 
 /// Resident memory (`VmRSS`) or its peak (`VmHWM`) of this process, MB.
-fn rss_mb(field: &str) -> f64 {
+pub(crate) fn rss_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -220,6 +220,55 @@ pub fn extract(dirs: &[PathBuf], min: Duration) -> crate::Result<Vec<Measure>> {
     Ok(out)
 }
 
+/// What [`attachments`] measured: each document's reading, and the process's resident
+/// memory before the first and at its peak (MB).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AttachmentBench {
+    pub measures: Vec<Measure>,
+    pub rss_before_mb: f64,
+    pub peak_rss_mb: f64,
+}
+
+/// Read each document's text ([`extract::attachment::read`], repairs included) repeatedly
+/// for at least `min`. Files that are not documents are left out.
+pub fn attachments(files: &[PathBuf], min: Duration) -> crate::Result<AttachmentBench> {
+    use crate::error::IoContext;
+    use extract::attachment;
+    let _ = decode::lm::model();
+    let rss_before_mb = crawl::rss_mb("VmRSS:");
+    let mut measures = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(path).at(path)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let url = url::Url::parse("http://localhost/")
+            .and_then(|u| u.join(&name))
+            .map_err(|e| crate::Error::Url {
+                url: name.clone(),
+                source: e,
+            })?;
+        let Some(format) = attachment::sniff(&bytes, None, &url) else {
+            continue;
+        };
+        measures.push(measure(
+            &format!("read {name} ({})", format.extension()),
+            &[&bytes],
+            |b| b.len(),
+            min,
+            |b| {
+                std::hint::black_box(attachment::read(b, format));
+            },
+        ));
+    }
+    Ok(AttachmentBench {
+        measures,
+        rss_before_mb,
+        peak_rss_mb: crawl::rss_mb("VmHWM:"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +281,11 @@ mod tests {
         let portal = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/portal/tin-tuc-su-kien");
         let e = extract(&[portal], Duration::ZERO).unwrap();
         assert_eq!(e[0].items, 5, "one pass over the five fixture articles");
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents");
+        let files = [docs.join("bao-cao-tong-ket.docx"), docs.join("make.py")];
+        let a = attachments(&files, Duration::ZERO).unwrap();
+        assert_eq!(a.measures.len(), 1, "the script is no document");
+        assert!(a.measures[0].items > 0 && a.peak_rss_mb > 0.0);
         let dir = tempfile::tempdir().unwrap();
         let i = index(dir.path(), 200).unwrap();
         assert_eq!(i.docs, 200);
@@ -327,7 +381,7 @@ pub fn index(dir: &Path, docs: usize) -> crate::Result<IndexBench> {
                 warc: None,
             },
         };
-        ix.upsert(&s, Path::new("bench"))?;
+        ix.upsert(&s, Path::new("bench"), &[])?;
     }
     ix.commit()?;
     let index_seconds = start.elapsed().as_secs_f64();

@@ -517,10 +517,26 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
         Some(n) => get(n)?,
         None => revs.last().expect("an archived article has a revision"),
     };
+    let attached = archive.attached(&current.article);
+    if a.attachments {
+        if a.json {
+            outln!("{}", serde_json::to_string_pretty(&attached)?)?;
+        } else if attached.is_empty() {
+            outln!("article {id} links to no documents")?;
+        } else {
+            for d in &attached {
+                outln!("{}", render_attached(d))?;
+            }
+        }
+        return Ok(ExitCode::Ok);
+    }
     let presence = archive.presence(&id);
     if a.json {
         let mut v = serde_json::to_value(current)?;
         v["presence"] = serde_json::to_value(&presence)?;
+        if !attached.is_empty() {
+            v["attachments"] = serde_json::to_value(&attached)?;
+        }
         outln!("{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(ExitCode::Ok);
     }
@@ -557,7 +573,38 @@ pub(super) fn cmd_show(cli: &Cli, a: &ShowArgs) -> Result<ExitCode> {
         Presence::Present => {}
     }
     outln!("\n{}", art.body)?;
+    if !attached.is_empty() {
+        outln!("\nDocuments:")?;
+        for d in &attached {
+            outln!("  {} — {}", d.name(), d.outcome())?;
+        }
+    }
     Ok(ExitCode::Ok)
+}
+
+/// One document of an article, for people: its name and URL, then what was fetched.
+fn render_attached(d: &crate::archive::attachments::Attached) -> String {
+    let mut lines = vec![d.name().to_owned(), format!("  url      {}", d.url)];
+    if !d.link_text.is_empty() && d.link_text != d.name() {
+        lines.push(format!("  link     {}", d.link_text));
+    }
+    if let Some(m) = &d.media_type {
+        lines.push(format!("  type     {m}"));
+    }
+    if let Some(n) = d.size {
+        lines.push(format!("  size     {n} bytes"));
+    }
+    if let Some(h) = &d.sha256 {
+        lines.push(format!("  sha256   {h}"));
+    }
+    if let Some(w) = &d.warc {
+        lines.push(format!("  warc     {} at {} ({})", w.file, w.offset, w.record_id));
+    }
+    if let Some(t) = &d.fetched_at {
+        lines.push(format!("  fetched  {t}"));
+    }
+    lines.push(format!("  text     {}", d.outcome()));
+    lines.join("\n")
 }
 
 /// A changed paragraph: removed words red and added green on a terminal, else

@@ -156,6 +156,22 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read the text of documents (PDF, DOCX, XLSX, ODT, …), one at a time: documents/s and
+    /// MB/s per file, and the process's peak memory (RSS) before and after.
+    #[command(
+        after_help = "Examples:\n  vnnews bench attachments                     the documents in fixtures/documents/\n  vnnews bench attachments --seconds 10 big.pdf"
+    )]
+    Attachments {
+        /// Documents to read (default: every file of fixtures/documents/).
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Index generated articles, then time searches (docs/s, index size, p50/p99 latency).
     #[command(after_help = "Example:\n  vnnews bench index --docs 100000")]
     Index {
@@ -469,7 +485,8 @@ pub enum CiteFormat {
   vnnews show 1a2b3c --revisions            the list of revisions only
   vnnews show 1a2b3c --diff                 what the last revision changed, word by word
   vnnews show 1a2b3c --diff --from 1 --revision 3
-  vnnews show 1a2b3c --revision 1 --json    the first revision as stored")]
+  vnnews show 1a2b3c --revision 1 --json    the first revision as stored
+  vnnews show 1a2b3c --attachments          its documents: file, type, size, text read")]
 pub struct ShowArgs {
     /// Article id, a unique prefix of it (6+ characters), or its URL.
     #[arg(value_name = "ARTICLE")]
@@ -478,6 +495,10 @@ pub struct ShowArgs {
     /// with --json, every revision as stored.
     #[arg(long, conflicts_with = "diff")]
     pub revisions: bool,
+    /// List the documents the article links to (PDF, DOCX, …): file name, media type,
+    /// size, SHA-256, WARC record and what reading its text gave; with --json, as objects.
+    #[arg(long, conflicts_with_all = ["diff", "revisions"])]
+    pub attachments: bool,
     /// Show what changed, word by word, between the revision before --revision (or
     /// --from) and --revision (default: the last two).
     #[arg(long)]

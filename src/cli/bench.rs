@@ -60,6 +60,44 @@ pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
         }
         return Ok(ExitCode::Ok);
     }
+    if let BenchCommand::Attachments { files, seconds, json } = b {
+        let files = if files.is_empty() {
+            let dir = Path::new("fixtures/documents");
+            let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
+                .with_context(|| format!("reading {} (run from the repository, or name files)", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            all.sort();
+            all
+        } else {
+            files.clone()
+        };
+        let r = crate::bench::attachments(&files, std::time::Duration::from_secs_f64(*seconds))?;
+        for m in &r.measures {
+            if *json {
+                let mut v = serde_json::to_value(m)?;
+                v["mb_per_s"] = m.mb_per_s().into();
+                v["items_per_s"] = m.per_s().into();
+                outln!("{v}")?;
+            } else {
+                outln!(
+                    "{:<50} {:>9.2} MB/s {:>9.1} documents/s",
+                    m.name,
+                    m.mb_per_s(),
+                    m.per_s()
+                )?;
+            }
+        }
+        if *json {
+            outln!(
+                "{}",
+                serde_json::json!({"rss_before_mb": r.rss_before_mb, "peak_rss_mb": r.peak_rss_mb})
+            )?;
+        } else {
+            outln!("RSS before {:.0} MB, peak {:.0} MB", r.rss_before_mb, r.peak_rss_mb)?;
+        }
+        return Ok(ExitCode::Ok);
+    }
     if let BenchCommand::Index { docs, dir, json } = b {
         let r = in_scratch_dir(dir, "index", |target| crate::bench::index(target, *docs))?;
         if *json {
@@ -87,7 +125,9 @@ pub(super) fn cmd_bench(b: &BenchCommand) -> Result<ExitCode> {
             crate::bench::extract(dirs, std::time::Duration::from_secs_f64(*seconds))?,
             *json,
         ),
-        BenchCommand::Index { .. } | BenchCommand::Crawl { .. } => unreachable!("handled above"),
+        BenchCommand::Index { .. } | BenchCommand::Crawl { .. } | BenchCommand::Attachments { .. } => {
+            unreachable!("handled above")
+        }
     };
     for m in &measures {
         if json {

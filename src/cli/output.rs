@@ -95,6 +95,9 @@ pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: 
         } else {
             h.snippet.plain()
         };
+        if let Some(name) = &h.attachment {
+            writeln!(out, "   {dim}in the document {name}:{reset}")?;
+        }
         if !snippet.is_empty() {
             writeln!(out, "   {snippet}")?;
         }

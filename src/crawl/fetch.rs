@@ -141,7 +141,24 @@ impl Fetcher {
     /// GET a URL, reading at most `max_body_bytes` of (decompressed) body: a gzip bomb
     /// stops at the cap like any other oversize body.
     pub async fn get(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.get_limited(url, validators, self.max_body, None).await
+    }
+
+    /// [`Fetcher::get`] with another body cap (a document's `max_attachment_bytes`) and,
+    /// for a large download, a longer time limit for the whole exchange. A body announced
+    /// (`Content-Length`) larger than the cap is not read at all: the answer comes back
+    /// empty and `truncated`.
+    pub async fn get_limited(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        max_body: u64,
+        timeout: Option<Duration>,
+    ) -> Result<Fetched, FetchError> {
         let mut req = self.client.get(url.clone());
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
         // The request as it goes out, for its WARC record: its own headers, then those the
         // client and the connection add, in the order and spelling they go on the wire.
         let mut request_headers = Vec::new();
@@ -174,9 +191,12 @@ impl Fetcher {
             })
             .collect();
         let mut body = Vec::new();
-        let mut truncated = false;
-        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-            let room = (self.max_body as usize).saturating_sub(body.len());
+        let announced = resp
+            .content_length()
+            .filter(|_| resp.headers().get("content-encoding").is_none());
+        let mut truncated = announced.is_some_and(|n| n > max_body);
+        while !truncated && let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            let room = (max_body as usize).saturating_sub(body.len());
             if chunk.len() > room {
                 body.extend_from_slice(&chunk[..room]);
                 truncated = true;

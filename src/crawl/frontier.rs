@@ -216,6 +216,11 @@ impl<'s> Frontier<'s> {
         })
     }
 
+    /// The archived articles that link to a document (whose index entries its text is in).
+    pub fn articles_linking(&self, url: &str) -> Result<Vec<String>> {
+        self.state.articles_linking(url)
+    }
+
     /// The robots.txt stored for a host, if this run fetched it (a resumed run reuses it).
     pub fn robots_of_this_run(&self, host: &str) -> Result<Option<CachedRobots>> {
         Ok(self.state.robots(host)?.filter(|r| r.run == self.state.run()))
@@ -287,14 +292,23 @@ impl Books {
         Ok(())
     }
 
-    /// Queue a URL unless it is out of scope, too deep, not a page, or seen in this run.
+    /// Queue a URL unless it is out of scope, too deep, not a page, or seen in this run. A
+    /// document (a PDF, DOCX, … by its address) is part of the page that links it: it may be
+    /// one link deeper than `max_depth`, on one of the site's `attachment_hosts`, and it
+    /// goes to the front of the queue, so an article's documents follow it.
     fn admit(&mut self, tx: &mut Tx<'_>, site: &Site, url: &Url, depth: u32, front: bool) -> Result<bool> {
         if !matches!(url.scheme(), "http" | "https") {
             tracing::debug!("{url}: not an http(s) URL; dropped");
             return Ok(false);
         }
         let u = urls::normalise(url, &site.ignore_params);
-        if depth > site.max_depth || !site.in_scope(&u) || !urls::is_probably_page(&u) {
+        let document = crate::extract::attachment::document_link(&u).is_some();
+        let admitted = if document {
+            depth <= site.max_depth.saturating_add(1) && site.document_in_scope(&u)
+        } else {
+            depth <= site.max_depth && site.in_scope(&u) && urls::is_probably_page(&u)
+        };
+        if !admitted {
             if front {
                 tracing::debug!("redirect to {u} not followed (out of scope or too deep)");
             }
@@ -312,7 +326,7 @@ impl Books {
             depth,
             path_key.as_deref(),
             self.max_query_variants,
-            front,
+            front || document,
         )?;
         if queued {
             *self.queued.entry(site.name.clone()).or_default() += 1;

@@ -14,6 +14,7 @@ use super::host::Host;
 use super::state::{LastRecord, Previous};
 use crate::archive::{HttpRequest, HttpResponse, warc};
 use crate::config::Config;
+use crate::extract::attachment::{self, DocumentText, Format};
 use crate::extract::{self, Extraction, Page, profile::Profiles};
 
 pub(super) struct Job {
@@ -27,6 +28,9 @@ pub(super) enum JobResult {
     /// A page, with its WARC records; HTML pages with what was extracted from them; when the
     /// URL was an article and is none now, whether it is a not-found page.
     Page(Box<Fetched>, Option<Box<Extraction>>, Captured, Option<Box<NoLonger>>),
+    /// A document's URL answered 2xx (or a body sniffed as a document): what it is, and its
+    /// text when it was read.
+    Document(Box<Fetched>, Captured, Box<DocumentRead>),
     /// A conditional request answered 304.
     NotModified(u16, Captured),
     /// The same body as the last fetch of this article: nothing to extract.
@@ -45,6 +49,23 @@ pub(super) enum JobResult {
     /// No answer (or none that could be recorded).
     Failed(String),
 }
+
+/// What a document's answer is.
+pub(super) struct DocumentRead {
+    /// Sniffed from the bytes; `None`: not a document (an HTML page at a `.pdf` address).
+    pub format: Option<Format>,
+    /// Its text, unless it was cut off at `max_attachment_bytes` (or is not a document).
+    pub text: Option<DocumentText>,
+}
+
+/// Whether a job is for a document: by its address, or because it gave one before.
+pub(super) fn is_document(job: &Job) -> bool {
+    job.previous.document || attachment::document_link(&job.url).is_some()
+}
+
+/// A document's download may take this long (a 50 MB file at 100 kB/s), against the page
+/// limit of twice `timeout_secs`.
+const DOCUMENT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A URL that gave an article gives another page now.
 pub(super) struct NoLonger {
@@ -150,10 +171,16 @@ pub(super) async fn fetch_job(
     } else {
         Validators::default()
     };
+    let document = is_document(job);
+    let (max_body, timeout) = if document {
+        (cfg.max_attachment_bytes, Some(DOCUMENT_TIMEOUT.max(cfg.timeout * 2)))
+    } else {
+        (cfg.max_body_bytes, None)
+    };
     let mut attempt = 0;
     let fetched = loop {
         host.acquire().await;
-        match fetcher.get(&job.url, &validators).await {
+        match fetcher.get_limited(&job.url, &validators, max_body, timeout).await {
             Ok(f) if f.status == 429 || f.status == 503 => {
                 let wait = f
                     .header("retry-after")
@@ -182,18 +209,26 @@ pub(super) async fn fetch_job(
         .contains(&fetched.status)
         .then(|| fetched.header("location").and_then(|l| fetched.url.join(l).ok()))
         .flatten();
-    let html = (200..300).contains(&fetched.status) && fetched.is_html();
+    let ok = (200..300).contains(&fetched.status);
     let same_body = job.previous.conditional()
         && !fetched.truncated
         && job.previous.content_sha256.as_deref() == Some(fetched.body_sha256.as_str());
-    let give_up = html && !same_body && job.previous.gives_up_on(&fetched.body_sha256);
+    // A document: a 2xx at a document's address, or bytes that are one whatever the label.
+    let format = ok
+        .then(|| attachment::sniff(&fetched.body, fetched.header("content-type"), &fetched.url))
+        .flatten();
+    let as_document = ok && (document || format.is_some());
+    let html = ok && !as_document && fetched.is_html();
+    let give_up = (html || as_document) && !same_body && job.previous.gives_up_on(&fetched.body_sha256);
     let extract_it = html && !same_body && !give_up;
+    let read_it = as_document && !same_body && !give_up && !fetched.truncated;
     // The records, and the extraction of an HTML page, on the blocking pool: compressing
     // and parsing are the costly parts of a page, and run in parallel with other pages.
     let previous = job.previous.clone();
     let site = job.site;
     let done = tokio::task::spawn_blocking(move || {
         let mut captured = capture(&fetched, &previous);
+        let text = format.filter(|_| read_it).map(|f| attachment::read(&fetched.body, f));
         let x = extract_it.then(|| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let url = fetched.url.as_str();
@@ -214,10 +249,10 @@ pub(super) async fn fetch_job(
         if matches!(&x, Some(Ok(x)) if archivable(x)) && captured.as_ref().is_ok_and(|c| c.records.is_revisit()) {
             captured = capture(&fetched, &Previous::default());
         }
-        (fetched, captured, x)
+        (fetched, captured, x, text)
     })
     .await;
-    let (fetched, captured, x) = match done {
+    let (fetched, captured, x, text) = match done {
         Ok(d) => d,
         Err(e) => return JobResult::Failed(format!("recording the answer failed: {}", panic_message(e))),
     };
@@ -243,6 +278,9 @@ pub(super) async fn fetch_job(
             fetched: Box::new(fetched),
             captured,
         };
+    }
+    if as_document {
+        return JobResult::Document(Box::new(fetched), captured, Box::new(DocumentRead { format, text }));
     }
     match x {
         None => JobResult::Page(Box::new(fetched), None, captured, None),
@@ -297,10 +335,4 @@ pub(super) fn panic_message(e: tokio::task::JoinError) -> String {
     panic_text(e.into_panic().as_ref())
 }
 
-/// A panic's message, when it gave one.
-pub(super) fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_owned())
-}
+pub(super) use crate::error::panic_text;

@@ -73,6 +73,11 @@ pub struct SiteStats {
     /// Archived articles seen gone from their portal in this run, and back.
     pub gone: usize,
     pub restored: usize,
+    /// Documents (PDF, DOCX, …) fetched: in all, whose text was read, and those larger than
+    /// `max_attachment_bytes` (recorded, not downloaded).
+    pub documents: usize,
+    pub documents_read: usize,
+    pub documents_too_large: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -107,6 +112,9 @@ impl CrawlReport {
             t.redirects += s.redirects;
             t.gone += s.gone;
             t.restored += s.restored;
+            t.documents += s.documents;
+            t.documents_read += s.documents_read;
+            t.documents_too_large += s.documents_too_large;
         }
         t
     }
@@ -118,9 +126,16 @@ impl CrawlReport {
                 0 => String::new(),
                 n => format!(" ({n} on unreachable hosts)"),
             };
+            let documents = match s.documents {
+                0 => String::new(),
+                n => format!(
+                    "; documents {n} (text read {}, too large {})",
+                    s.documents_read, s.documents_too_large
+                ),
+            };
             format!(
                 "fetched {}: articles new {}, updated {}, unchanged {}, gone {}, restored {}; listings {}, other {}, \
-                 redirects {}; failed {}{unreachable}, skipped by robots {}",
+                 redirects {}; failed {}{unreachable}, skipped by robots {}{documents}",
                 s.fetched,
                 s.new,
                 s.updated,

@@ -8,10 +8,13 @@ use super::discover;
 use super::fetch::Fetched;
 use super::frontier::Link;
 use super::job::{Captured, Job, JobResult, NoLonger, fetch_date};
+use super::job::{DocumentRead, is_document};
 use super::state::{Outcome, UrlState};
+use crate::archive::attachments::{self, Extraction, NotFetched};
 use crate::archive::removals::{Change, Mark};
 use crate::archive::{FetchInfo, warc};
 use crate::config::{Config, Site};
+use crate::extract::attachment;
 use crate::extract::{self, PageType};
 
 /// The outcomes a fetch gives (see [`handle`]).
@@ -61,6 +64,8 @@ pub(super) struct Handled {
     pub archive: Option<Box<ToArchive>>,
     /// The article the URL gave is gone from it, or back.
     pub mark: Option<Mark>,
+    /// What a document's fetch found, to record once its records are durable.
+    pub attachment: Option<Box<attachments::Pending>>,
 }
 
 impl From<Outcome> for Handled {
@@ -72,6 +77,7 @@ impl From<Outcome> for Handled {
             extra: Vec::new(),
             archive: None,
             mark: None,
+            attachment: None,
         }
     }
 }
@@ -184,8 +190,104 @@ pub(super) fn handle(cfg: &Config, site: &Site, job: &Job, result: JobResult, st
             .with(captured)
         }
         JobResult::Page(f, x, captured, no_longer) => {
-            page(cfg, site, job, *f, x, no_longer.map(|n| *n), stats).with(captured)
+            let mut handled = page(cfg, site, job, *f, x, no_longer.map(|n| *n), stats);
+            // A document's address that answers with an error: said of the document.
+            if is_document(job)
+                && let (Some(status), true) = (handled.recorded.status, handled.recorded.state == UrlState::Failed)
+            {
+                handled.attachment = Some(Box::new(failed_document(job, status)));
+            }
+            handled.with(captured)
         }
+        JobResult::Document(f, captured, read) => document(cfg, job, *f, *read, stats).with(captured),
+    }
+}
+
+/// A document answered: its outcome (text read, too large, not a document), to record; its
+/// URL is one to check again, conditionally.
+fn document(cfg: &Config, job: &Job, f: Fetched, read: DocumentRead, stats: &mut SiteStats) -> Handled {
+    stats.fetched += 1;
+    stats.documents += 1;
+    let extraction = match (&read.format, &read.text) {
+        _ if f.truncated => {
+            stats.documents_too_large += 1;
+            tracing::warn!(
+                "{}: larger than max_attachment_bytes ({}); recorded, not downloaded",
+                job.url,
+                cfg.max_attachment_bytes
+            );
+            Extraction::Fetch(NotFetched::TooLarge {
+                limit: cfg.max_attachment_bytes,
+            })
+        }
+        (None, _) => {
+            tracing::info!("{}: a document's address answered with something else", job.url);
+            Extraction::Fetch(NotFetched::NotADocument)
+        }
+        (Some(_), Some(t)) => {
+            if matches!(t.outcome, attachment::TextOutcome::Text { .. }) {
+                stats.documents_read += 1;
+            }
+            Extraction::Read(t.outcome.clone())
+        }
+        (Some(_), None) => Extraction::Read(attachment::TextOutcome::NotExtracted),
+    };
+    let size = if f.truncated {
+        f.header("content-length").and_then(|n| n.trim().parse().ok())
+    } else {
+        Some(f.body.len() as u64)
+    };
+    let sha256 = (!f.truncated).then(|| f.body_sha256.clone());
+    let text = match (read.format, read.text, &sha256) {
+        // (Only a text is kept: the outcome of one without text is in the line.)
+        (Some(format), Some(t), Some(sha)) if !t.text.is_empty() => Some(attachments::TextFile {
+            sha256: sha.clone(),
+            format,
+            outcome: t.outcome,
+            text: t.text,
+            repairs: t.repairs,
+        }),
+        _ => None,
+    };
+    let fetch = attachments::Fetch {
+        url: job.url.to_string(),
+        fetched_at: fetch_date(&f),
+        status: Some(f.status),
+        file_name: attachment::file_name(f.header("content-disposition"), &f.url),
+        media_type: read.format.map(|m| m.media_type().to_owned()),
+        content_type: f.header("content-type").map(str::to_owned),
+        size,
+        sha256,
+        warc: None,
+        extraction,
+    };
+    let mut recorded = Outcome::fetched(UrlState::Done, &f);
+    recorded.page_type = Some(PageType::Other);
+    recorded.document = read.format.is_some();
+    Handled {
+        attachment: Some(Box::new(attachments::Pending { fetch, text })),
+        ..recorded.into()
+    }
+}
+
+/// A document's address answered with an error status.
+fn failed_document(job: &Job, status: u16) -> attachments::Pending {
+    attachments::Pending {
+        fetch: attachments::Fetch {
+            url: job.url.to_string(),
+            fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            status: Some(status),
+            file_name: attachment::file_name(None, &job.url),
+            media_type: None,
+            content_type: None,
+            size: None,
+            sha256: None,
+            warc: None,
+            extraction: Extraction::Fetch(NotFetched::Failed {
+                reason: format!("HTTP {status}"),
+            }),
+        },
+        text: None,
     }
 }
 
@@ -286,6 +388,14 @@ fn page(
                 r.error = Some("article page without text".into());
                 return Handled { links, ..r.into() };
             }
+            // The documents as the frontier knows their URLs (normalised), to find the article
+            // again when one of them is read.
+            for link in &mut article.attachments {
+                if let Ok(u) = url::Url::parse(&link.url) {
+                    link.url = super::urls::normalise(&u, &site.ignore_params).to_string();
+                }
+            }
+            recorded.attachments = article.attachments.iter().map(|l| l.url.clone()).collect();
             let fetch = FetchInfo {
                 fetched_at: fetch_date(&f),
                 status: f.status,

@@ -363,6 +363,7 @@ impl<'a> Crawl<'a> {
         if handled.records.is_none() && handled.archive.is_none() {
             return self.settle(job.site, url, &handled.recorded, &handled.links);
         }
+        let document = handled.attachment;
         let article = handled.archive.map(|a| {
             let ToArchive { article, fetch } = *a;
             (article.into(), fetch)
@@ -373,7 +374,11 @@ impl<'a> Crawl<'a> {
             recorded: handled.recorded,
             links: handled.links,
         };
-        match self.writer.write(article, handled.records, writing).await {
+        match self
+            .writer
+            .write_with(article, handled.records, document, writing)
+            .await
+        {
             Submitted::Staged => Ok(()),
             Submitted::Failed { tag, error } => self.write_failed(tag, &error),
         }
@@ -428,7 +433,8 @@ impl<'a> Crawl<'a> {
                 } else {
                     stats.updated += 1;
                 }
-                self.indexer.upsert(&stored, &path)?;
+                let texts = self.writer.archive().attachment_texts(&stored.article);
+                self.indexer.upsert(&stored, &path, &texts)?;
                 self.since_commit += 1;
                 tracing::info!(
                     "archived {} ({})",
@@ -445,11 +451,34 @@ impl<'a> Crawl<'a> {
                 recorded.article_id = Some(id);
             }
             Ok(Written::Records) => {}
+            Ok(Written::Document(fetch)) => self.document_landed(&fetch)?,
             Err(e) => {
                 return self.write_failed(Writing { recorded, ..tag }, &e);
             }
         }
         self.settle(tag.site, &tag.url, &recorded, &tag.links)
+    }
+
+    /// A document's fetch is recorded: the articles that link to it are indexed again, with
+    /// its text.
+    fn document_landed(&mut self, fetch: &archive::attachments::Fetch) -> Result<()> {
+        tracing::info!("{}: {}", fetch.url, fetch.extraction.describe());
+        for id in self.frontier.articles_linking(&fetch.url)? {
+            let archive = self.writer.archive();
+            let stored = match archive.get(&id) {
+                Ok(Some(s)) => s,
+                Ok(None) => continue,
+                Err(e) => {
+                    tracing::warn!("{id}: not indexed again with {}: {e}", fetch.url);
+                    continue;
+                }
+            };
+            let path = archive.path_of(&id).unwrap_or_default();
+            let texts = archive.attachment_texts(&stored.article);
+            self.indexer.upsert(&stored, &path, &texts)?;
+            self.since_commit += 1;
+        }
+        Ok(())
     }
 
     /// The URL answered with the article: if it was gone, it is back.

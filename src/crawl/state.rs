@@ -59,10 +59,18 @@ CREATE TABLE IF NOT EXISTS urls (
     panics         INTEGER NOT NULL DEFAULT 0, -- fetches in a row whose handling panicked
     record_id      TEXT,   -- the URL's last WARC response record: its id,
     record_date    TEXT,   -- WARC-Date,
-    record_sha256  TEXT    -- and payload (what a revisit of the same payload refers to)
+    record_sha256  TEXT,   -- and payload (what a revisit of the same payload refers to)
+    document       INTEGER NOT NULL DEFAULT 0 -- 1: its last 2xx answer was a document (PDF, DOCX, …)
 );
 CREATE INDEX IF NOT EXISTS urls_queue ON urls (run, state, priority, seq);
 CREATE INDEX IF NOT EXISTS urls_path ON urls (run, path_key) WHERE path_key IS NOT NULL;
+-- The documents each archived article links to: whose index entry a document's new text
+-- changes.
+CREATE TABLE IF NOT EXISTS attachment_links (
+    url        TEXT NOT NULL,   -- the document's normalised URL
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (url, article_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS robots (
     host       TEXT PRIMARY KEY,       -- host[:port]
     run        INTEGER NOT NULL,
@@ -205,6 +213,8 @@ pub struct Previous {
     pub status: Option<u16>,
     /// The URL's last WARC response record.
     pub record: Option<LastRecord>,
+    /// Its last 2xx answer was a document.
+    pub document: bool,
 }
 
 /// A URL's last WARC response record: what a revisit refers to.
@@ -227,10 +237,11 @@ impl Previous {
         self.panics >= MAX_PANICS && self.content_sha256.as_deref() == Some(body_sha256)
     }
 
-    /// Re-fetch conditionally only pages that were articles: listings and start pages are
-    /// where new links appear, so they are always fetched (and parsed) in full.
+    /// Re-fetch conditionally only pages that were articles, and documents: listings and
+    /// start pages are where new links appear, so they are always fetched (and parsed) in
+    /// full.
     pub fn conditional(&self) -> bool {
-        self.page_type == Some(PageType::Article)
+        self.page_type == Some(PageType::Article) || self.document
     }
 }
 
@@ -250,6 +261,10 @@ pub struct Outcome {
     /// A response record was written for this fetch (not a revisit): it becomes the URL's
     /// last record.
     pub record: Option<LastRecord>,
+    /// The answer was a document.
+    pub document: bool,
+    /// The documents the archived article links to (normalised URLs).
+    pub attachments: Vec<String>,
 }
 
 impl Outcome {
@@ -266,6 +281,8 @@ impl Outcome {
             error: None,
             panicked: false,
             record: None,
+            document: false,
+            attachments: Vec::new(),
         }
     }
 }
@@ -316,6 +333,7 @@ impl State {
             ("record_id", "TEXT"),
             ("record_date", "TEXT"),
             ("record_sha256", "TEXT"),
+            ("document", "INTEGER NOT NULL DEFAULT 0"),
         ] {
             let has: i64 = conn
                 .query_row(
@@ -417,6 +435,20 @@ impl State {
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(self.err())?;
         Ok(rows)
+    }
+
+    /// The archived articles that link to a document.
+    pub fn articles_linking(&self, url: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT article_id FROM attachment_links WHERE url = ?1 ORDER BY article_id")
+            .map_err(self.err())?;
+        let ids = stmt
+            .query_map([url], |r| r.get(0))
+            .map_err(self.err())?
+            .collect::<std::result::Result<Vec<String>, _>>()
+            .map_err(self.err())?;
+        Ok(ids)
     }
 
     /// The robots.txt cached for a host.
@@ -696,7 +728,7 @@ impl Tx<'_> {
             .tx
             .prepare_cached(
                 "SELECT url, site, depth, etag, last_modified, content_sha256, page_type, panics,
-                    record_id, record_date, record_sha256, article_id, fetched_at, status FROM urls
+                    record_id, record_date, record_sha256, article_id, fetched_at, status, document FROM urls
                  WHERE run = ?1 AND state = ?3 ORDER BY priority, seq LIMIT ?2",
             )
             .map_err(&e)?;
@@ -719,6 +751,7 @@ impl Tx<'_> {
                             (Some(id), Some(date), Some(sha256)) => Some(LastRecord { id, date, sha256 }),
                             _ => None,
                         },
+                        document: r.get(14)?,
                     },
                 })
             })
@@ -739,7 +772,7 @@ impl Tx<'_> {
         let mut stmt = self
             .tx
             .prepare_cached(
-                "SELECT url, depth FROM urls WHERE site = ?1 AND page_type = 'article' AND run != ?2
+                "SELECT url, depth FROM urls WHERE site = ?1 AND (page_type = 'article' OR document = 1) AND run != ?2
                     AND (fetched_at IS NULL OR fetched_at <= ?3)",
             )
             .map_err(&e)?;
@@ -801,7 +834,8 @@ impl Tx<'_> {
                     error = ?10,
                     panics = CASE WHEN ?11 THEN panics + 1 WHEN ?2 = 'skipped' THEN panics ELSE 0 END,
                     record_id = COALESCE(?12, record_id), record_date = COALESCE(?13, record_date),
-                    record_sha256 = COALESCE(?14, record_sha256)
+                    record_sha256 = COALESCE(?14, record_sha256),
+                    document = CASE WHEN ?15 THEN 1 ELSE document END
                  WHERE url = ?1",
             )
             .map_err(self.err())?
@@ -819,9 +853,19 @@ impl Tx<'_> {
                 o.panicked,
                 o.record.as_ref().map(|r| &r.id),
                 o.record.as_ref().map(|r| &r.date),
-                o.record.as_ref().map(|r| &r.sha256)
+                o.record.as_ref().map(|r| &r.sha256),
+                o.document
             ])
             .map_err(self.err())?;
+        if let Some(id) = o.article_id.as_deref().filter(|_| !o.attachments.is_empty()) {
+            let mut link = self
+                .tx
+                .prepare_cached("INSERT OR IGNORE INTO attachment_links (url, article_id) VALUES (?1, ?2)")
+                .map_err(self.err())?;
+            for url in &o.attachments {
+                link.execute(params![url, id]).map_err(self.err())?;
+            }
+        }
         Ok(())
     }
 
@@ -989,20 +1033,23 @@ mod tests {
     }
 
     #[test]
-    fn a_store_made_before_the_panics_column_gets_it() {
+    fn a_store_made_before_the_panics_and_document_columns_gets_them() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.sqlite");
         let old = SCHEMA.replace(
             ",\n    panics         INTEGER NOT NULL DEFAULT 0, -- fetches in a row whose handling panicked
     record_id      TEXT,   -- the URL's last WARC response record: its id,
     record_date    TEXT,   -- WARC-Date,
-    record_sha256  TEXT    -- and payload (what a revisit of the same payload refers to)",
+    record_sha256  TEXT,   -- and payload (what a revisit of the same payload refers to)
+    document       INTEGER NOT NULL DEFAULT 0 -- 1: its last 2xx answer was a document (PDF, DOCX, …)",
             "",
         );
-        assert!(!old.contains("panics"));
+        assert!(!old.contains("panics") && !old.contains("document  "));
         Connection::open(&path).unwrap().execute_batch(&old).unwrap();
         let mut s = State::open(&path).unwrap();
         assert!(admit(&mut s, "http://a/1", 0, None, 10, false).unwrap());
-        assert_eq!(pop(&mut s, 1).unwrap()[0].previous.panics, 0);
+        let q = pop(&mut s, 1).unwrap();
+        assert_eq!(q[0].previous.panics, 0);
+        assert!(!q[0].previous.document);
     }
 }

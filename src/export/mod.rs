@@ -72,6 +72,9 @@ struct Row<'a> {
     documents: String,
     /// Data tables in the body.
     tables: usize,
+    /// The documents linked, `NAME <URL>; …` (the file name once fetched, else the link's
+    /// text).
+    attachments: String,
     fetched_at: &'a str,
     encoding: &'a str,
     repairs: usize,
@@ -109,6 +112,7 @@ const CSV_HEADER: &[&str] = &[
     "images",
     "documents",
     "tables",
+    "attachments",
     "fetched_at",
     "encoding",
     "repairs",
@@ -276,6 +280,10 @@ pub fn export(
                         // The article as archived, and whether it is still on its portal.
                         let mut v = serde_json::to_value(&s)?;
                         v["presence"] = serde_json::to_value(archive.presence(&s.id))?;
+                        // Each document with what its last fetch found.
+                        if !s.article.attachments.is_empty() {
+                            v["attachments"] = serde_json::to_value(archive.attached(&s.article))?;
+                        }
                         serde_json::to_writer(&mut out, &v)?;
                     }
                     out.write_all(b"\n").map_err(output)?;
@@ -351,6 +359,12 @@ pub fn export(
                         .collect::<Vec<_>>()
                         .join("; "),
                     tables: a.tables.len(),
+                    attachments: archive
+                        .attached(a)
+                        .iter()
+                        .map(|d| format!("{} <{}>", d.name(), d.url))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     fetched_at: &s.fetch.fetched_at,
                     encoding: &a.encoding.label,
                     repairs: a.encoding.repairs.len(),

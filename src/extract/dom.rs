@@ -347,6 +347,11 @@ fn is_boilerplate_token(w: &str) -> bool {
     !is_descriptive_token(w) && (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w)
 }
 
+/// Is this element a layout box by its class/id (a sidebar, a menu, a footer)?
+pub fn is_layout(el: &scraper::node::Element) -> bool {
+    is_layout_with(el, &attr_words(el))
+}
+
 fn is_layout_with(el: &scraper::node::Element, words: &str) -> bool {
     !is_content_container(el)
         && words

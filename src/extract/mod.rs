@@ -9,6 +9,7 @@
 //! paragraph, anchors inside a date line, a class-named title, the container's images), each
 //! with a selector compiled once.
 
+pub mod attachment;
 pub mod byline;
 pub mod date;
 mod doc;
@@ -80,9 +81,23 @@ pub struct Article {
     /// body.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<table::Table>,
+    /// The documents the article links to (the full text of a decision, a report), as the
+    /// page gives them; what each turned out to be when fetched is the archive's
+    /// (`archive::attachments`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentLink>,
     pub language: Option<String>,
     pub encoding: EncodingReport,
     pub warnings: Vec<String>,
+}
+
+/// A link from an article to a document ([`attachment::document_link`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentLink {
+    pub url: String,
+    /// The link's text (or its `title`), NFC; `Tải về` as often as a name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
 }
 
 impl Article {
@@ -348,6 +363,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             body,
             documents,
             tables: fields.tables,
+            attachments: attachment_links(&html, &doc.els, container.first, base),
             encoding: report,
             warnings,
         },
@@ -404,6 +420,66 @@ fn links(els: &dom::Elements, base: &Option<Url>) -> Vec<Url> {
         .filter(|h| hrefs.insert(*h))
         .filter_map(|h| resolve(base, h))
         .filter(|u| seen.insert(u.clone()))
+        .collect()
+}
+
+/// The document links of the article: those in the region around its text's container —
+/// the container and up to three of its ancestors, while an ancestor adds no more text than
+/// the container holds (plus a box's worth), never `<body>` — where a portal puts its "Tệp
+/// đính kèm" box, leaving out those in navigation, headers, footers, and boilerplate or
+/// layout boxes (a sidebar's "Văn bản mới"). Each URL once, in document order.
+fn attachment_links(
+    html: &Html,
+    els: &dom::Elements,
+    container: Option<NodeId>,
+    base: &Option<Url>,
+) -> Vec<AttachmentLink> {
+    let Some(first) = container.and_then(|c| html.tree.get(c)).and_then(ElementRef::wrap) else {
+        return Vec::new();
+    };
+    let chars = |e: ElementRef| e.text().map(|t| t.trim().chars().count()).sum::<usize>();
+    let own = chars(first);
+    let mut region = first;
+    for _ in 0..3 {
+        let Some(parent) = region.parent().and_then(ElementRef::wrap) else {
+            break;
+        };
+        if matches!(parent.value().name(), "body" | "html") || chars(parent) > 2 * own + 2000 {
+            break;
+        }
+        region = parent;
+    }
+    let around = region.id();
+    let furniture = |a: &ElementRef| {
+        a.ancestors()
+            .take_while(|n| n.id() != around)
+            .filter_map(ElementRef::wrap)
+            .any(|e| {
+                matches!(e.value().name(), "nav" | "header" | "footer" | "aside")
+                    || dom::is_boilerplate(e.value())
+                    || dom::is_layout(e.value())
+            })
+    };
+    let mut seen = HashSet::new();
+    els.anchors()
+        .filter(|a| a.ancestors().any(|n| n.id() == around) && !furniture(a))
+        .filter_map(|a| {
+            let url = resolve(base, a.value().attr("href")?)?;
+            attachment::document_link(&url)?;
+            if !seen.insert(url.clone()) {
+                return None;
+            }
+            let text = normalise_text(&a.text().collect::<String>());
+            let text = if text.is_empty() {
+                normalise_text(a.value().attr("title").unwrap_or(""))
+            } else {
+                text
+            };
+            Some(AttachmentLink {
+                url: url.into(),
+                text: decode::nfc_owned(text),
+            })
+        })
         .collect()
 }
 

@@ -140,7 +140,11 @@ pub fn reextract(
                 } else {
                     done.changed += 1;
                 }
-                indexer.upsert(&n, &archive.path_of(&n.id).unwrap_or_default())?;
+                indexer.upsert(
+                    &n,
+                    &archive.path_of(&n.id).unwrap_or_default(),
+                    &archive.attachment_texts(&n.article),
+                )?;
             }
         }
     }

@@ -63,6 +63,11 @@ pub enum PresenceFilter {
 pub struct Snippet(pub Vec<(String, bool)>);
 
 impl Snippet {
+    /// Whether a piece matched the query.
+    pub fn has_hits(&self) -> bool {
+        self.0.iter().any(|(_, hit)| *hit)
+    }
+
     pub fn plain(&self) -> String {
         self.0.iter().map(|(t, _)| t.as_str()).collect()
     }
@@ -96,6 +101,10 @@ pub struct Hit {
     /// When it was first seen gone, if it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gone_since: Option<String>,
+    /// The document whose text matched, when the article's own text does not (the snippet
+    /// is then from the document).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<String>,
 }
 
 fn plain_snippet<S: serde::Serializer>(s: &Snippet, ser: S) -> std::result::Result<S::Ok, S::Error> {
@@ -295,6 +304,24 @@ fn hit(searcher: &Searcher, addr: DocAddress, score: f32, rank: usize, words: &H
     let body = s(f.body).unwrap_or_default();
     let lead = s(f.lead).unwrap_or_default();
     let snippet_source = if body.is_empty() { &lead } else { &body };
+    let mut snippet = snippet(snippet_source, words, 32);
+    let title_hit = s(f.title).is_some_and(|t| self::snippet(&t, words, 32).has_hits());
+    let mut attachment = None;
+    if !snippet.has_hits()
+        && !title_hit
+        && let Some(af) = f.attachment
+    {
+        let names = d.get_all(af.name).filter_map(|v| v.as_str());
+        let texts = d.get_all(af.text).filter_map(|v| v.as_str());
+        if let Some((name, s)) = names
+            .zip(texts)
+            .map(|(name, text)| (name, self::snippet(text, words, 32)))
+            .find(|(_, s)| s.has_hits())
+        {
+            attachment = Some(name.to_owned());
+            snippet = s;
+        }
+    }
     Ok(Hit {
         rank,
         score,
@@ -307,10 +334,11 @@ fn hit(searcher: &Searcher, addr: DocAddress, score: f32, rank: usize, words: &H
             .get_all(f.authors)
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect(),
-        snippet: snippet(snippet_source, words, 32),
+        snippet,
         path: s(f.path).unwrap_or_default(),
         status: "present".to_owned(),
         gone_since: None,
+        attachment,
     })
 }
 
@@ -469,7 +497,7 @@ mod tests {
                 article: a,
                 fetch: crate::archive::tests::fetch(),
             };
-            ix.upsert(&s, std::path::Path::new("x")).unwrap();
+            ix.upsert(&s, std::path::Path::new("x"), &[]).unwrap();
         }
         ix.commit().unwrap();
         (dir, index)

@@ -64,6 +64,8 @@ pub const FIELD_NAMES: &[(&str, &str)] = &[
     ("tag", "tags"),
     ("tags", "tags"),
     ("doc", "doc"),
+    ("attachment", "attachment"),
+    ("file", "attachment"),
 ];
 
 /// The field names, for messages.
@@ -84,10 +86,12 @@ fn targets(f: &Fields, field: Option<&str>) -> Vec<Target> {
     let lead = t(f.lead, f.lead_f, 3.0, 1.0);
     let body = t(f.body, f.body_f, 2.0, 0.7);
     let authors = t(f.authors, f.authors_f, 3.0, 1.0);
+    // A document's text counts for less than the article's own.
+    let attachment = f.attachment.map(|a| t(a.text, a.text_f, 0.8, 0.3));
     match field {
         // The body holds the lead as its first paragraph, so unprefixed words search title,
-        // body and authors; fewer fields make every query cheaper.
-        None => vec![title, body, authors],
+        // body, authors and the documents' text; fewer fields make every query cheaper.
+        None => [title, body, authors].into_iter().chain(attachment).collect(),
         Some("title") => vec![title],
         Some("lead") => vec![lead],
         Some("body") => vec![body],
@@ -97,6 +101,7 @@ fn targets(f: &Fields, field: Option<&str>) -> Vec<Target> {
         Some("tags") => vec![t(f.tags, f.tags_f, 2.0, 0.7)],
         // Document numbers are matched whole, not through text fields (`Builder::doc`).
         Some("doc") => Vec::new(),
+        Some("attachment") => attachment.into_iter().collect(),
         Some(other) => unreachable!("field {other} is not in FIELD_NAMES"),
     }
 }
