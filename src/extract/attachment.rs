@@ -134,7 +134,11 @@ pub fn sniff(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Option<Form
         .and_then(Format::from_media_type)
         .or_else(|| document_link(url));
     let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
+    // A PDF starts with `%PDF-`; readers accept junk before it, so when the address or the
+    // label says PDF it may stand anywhere in the first kilobyte (a page quoting `%PDF-` is
+    // no PDF).
+    let at = head.windows(5).position(|w| w == b"%PDF-");
+    if at == Some(0) || at.is_some() && hinted == Some(Format::Pdf) {
         return Some(Format::Pdf);
     }
     if head.starts_with(b"{\\rtf") {
@@ -832,6 +836,16 @@ mod tests {
             Some(Format::Pdf)
         );
         assert_eq!(sniff(b"<html>not found</html>", Some("application/pdf"), &u), None);
+        let quoting = b"<html><body><p>A PDF begins with %PDF-1.4</p></body></html>";
+        assert_eq!(
+            sniff(quoting, Some("text/html"), &url("https://x.gov.vn/tin.html")),
+            None
+        );
+        assert_eq!(
+            sniff(b"\r\n%PDF-1.4 ...", None, &u),
+            Some(Format::Pdf),
+            "junk before it, at a .pdf address"
+        );
         let any = url("https://x.gov.vn/get?id=1");
         assert_eq!(sniff(&fixture("bao-cao-tong-ket.docx"), None, &any), Some(Format::Docx));
         assert_eq!(
