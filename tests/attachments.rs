@@ -177,21 +177,22 @@ attachment_hosts = ["localhost"]
             "ban-chup.pdf",
         ]
     );
-    let outcome = |i: usize| attached[i].extraction.clone().unwrap();
+    let found = |i: usize| attached[i].found.clone().unwrap();
+    let outcome = |i: usize| found(i).extraction;
     assert!(matches!(
         outcome(0),
         Extraction::Read(TextOutcome::Text { pages: Some(1), .. })
     ));
     assert_eq!(
-        attached[1].media_type.as_deref(),
+        found(1).media_type.as_deref(),
         Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         "sniffed from the bytes, not the octet-stream label"
     );
     assert_eq!(outcome(4), Extraction::Fetch(NotFetched::TooLarge { limit: 60000 }));
-    assert_eq!(attached[4].size, Some(document("bao-cao-50-trang.pdf").len() as u64));
+    assert_eq!(found(4).size, Some(document("bao-cao-50-trang.pdf").len() as u64));
     assert_eq!(outcome(5), Extraction::Read(TextOutcome::NoTextLayer { pages: 1 }));
     assert_eq!(attached[0].link_text, "Tải về");
-    assert!(attached[0].warc.is_some() && attached[0].sha256.is_some());
+    assert!(found(0).warc.is_some() && found(0).sha256.is_some());
     // Text read and repaired like a page's: the TCVN3 PDF reads in Unicode.
     let texts = archive.attachment_texts(&stored.article);
     let cong_van = &texts.iter().find(|(n, _)| n == "Công văn 567.pdf").unwrap().1;

@@ -24,10 +24,17 @@ use crate::extract::attachment::{Format, TextOutcome};
 pub const DIR: &str = "attachments";
 const LOG: &str = "fetches.jsonl";
 
-/// What a fetch of a document's URL found.
+/// What a fetch of a document's URL found: one line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fetch {
     pub url: String,
+    #[serde(flatten)]
+    pub found: Found,
+}
+
+/// What one fetch of a document found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Found {
     pub fetched_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
@@ -131,51 +138,25 @@ pub struct Attached {
     /// The link's text on the page.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub link_text: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warc: Option<WarcRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fetched_at: Option<String>,
-    /// What became of it; absent while it has not been fetched.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extraction: Option<Extraction>,
+    #[serde(flatten)]
+    pub found: Option<Found>,
 }
 
 impl Attached {
-    fn new(url: &str, link_text: &str, fetch: Option<&Fetch>) -> Attached {
-        Attached {
-            url: url.to_owned(),
-            link_text: link_text.to_owned(),
-            file_name: fetch.and_then(|f| f.file_name.clone()),
-            media_type: fetch.and_then(|f| f.media_type.clone()),
-            size: fetch.and_then(|f| f.size),
-            sha256: fetch.and_then(|f| f.sha256.clone()),
-            warc: fetch.and_then(|f| f.warc.clone()),
-            fetched_at: fetch.map(|f| f.fetched_at.clone()),
-            extraction: fetch.map(|f| f.extraction.clone()),
-        }
-    }
-
     /// The name to show: the file name, else the link's text, else the URL.
     pub fn name(&self) -> &str {
-        self.file_name
-            .as_deref()
+        self.found
+            .as_ref()
+            .and_then(|f| f.file_name.as_deref())
             .or((!self.link_text.is_empty()).then_some(self.link_text.as_str()))
             .unwrap_or(&self.url)
     }
 
     /// What became of it, in words.
     pub fn outcome(&self) -> String {
-        self.extraction
+        self.found
             .as_ref()
-            .map_or_else(|| "not fetched yet".to_owned(), Extraction::describe)
+            .map_or_else(|| "not fetched yet".to_owned(), |f| f.extraction.describe())
     }
 }
 
@@ -230,7 +211,8 @@ impl Attachments {
     /// Whether this fetch says something the log does not: new bytes, or another outcome.
     pub fn is_news(&self, fetch: &Fetch) -> bool {
         self.last.get(&fetch.url).is_none_or(|last| {
-            last.sha256 != fetch.sha256 || last.extraction != fetch.extraction || last.file_name != fetch.file_name
+            let (last, new) = (&last.found, &fetch.found);
+            last.sha256 != new.sha256 || last.extraction != new.extraction || last.file_name != new.file_name
         })
     }
 
@@ -238,7 +220,11 @@ impl Attachments {
     pub fn of(&self, a: &ArticleRecord) -> Vec<Attached> {
         a.attachments
             .iter()
-            .map(|l| Attached::new(&l.url, &l.text, self.last.get(&l.url)))
+            .map(|l| Attached {
+                url: l.url.clone(),
+                link_text: l.text.clone(),
+                found: self.last.get(&l.url).map(|f| f.found.clone()),
+            })
             .collect()
     }
 }
@@ -271,7 +257,7 @@ pub fn texts(root: &Path, attached: &[Attached]) -> Vec<(String, String)> {
     attached
         .iter()
         .filter_map(|a| {
-            let sha = a.sha256.as_deref()?;
+            let sha = a.found.as_ref()?.sha256.as_deref()?;
             match read_text(root, sha) {
                 Ok(Some(t)) if !t.text.is_empty() => Some((a.name().to_owned(), t.text)),
                 Ok(_) => None,
@@ -315,15 +301,17 @@ mod tests {
     fn fetch(url: &str, sha: &str, extraction: Extraction) -> Fetch {
         Fetch {
             url: url.into(),
-            fetched_at: "2026-12-02T10:00:00Z".into(),
-            status: Some(200),
-            file_name: Some("Quyết định.pdf".into()),
-            media_type: Some("application/pdf".into()),
-            content_type: None,
-            size: Some(10),
-            sha256: Some(sha.into()),
-            warc: None,
-            extraction,
+            found: Found {
+                fetched_at: "2026-12-02T10:00:00Z".into(),
+                status: Some(200),
+                file_name: Some("Quyết định.pdf".into()),
+                media_type: Some("application/pdf".into()),
+                content_type: None,
+                size: Some(10),
+                sha256: Some(sha.into()),
+                warc: None,
+                extraction,
+            },
         }
     }
 
@@ -373,12 +361,34 @@ mod tests {
         .unwrap();
         let a = Attachments::load(dir.path());
         assert_eq!(a.len(), 2);
-        assert_eq!(a.get("http://a/qd.pdf").unwrap().extraction, too_large);
-        assert_eq!(a.get("http://a/bc.docx").unwrap().extraction, text);
+        assert_eq!(a.get("http://a/qd.pdf").unwrap().found.extraction, too_large);
+        assert_eq!(a.get("http://a/bc.docx").unwrap().found.extraction, text);
         assert!(!a.is_news(&fetch("http://a/bc.docx", "cc", text.clone())));
         assert!(a.is_news(&fetch("http://a/bc.docx", "dd", text)));
         assert_eq!(read_text(dir.path(), "aa").unwrap().unwrap().text, "Điều 1");
         assert_eq!(read_text(dir.path(), "zz").unwrap(), None);
+    }
+
+    #[test]
+    fn an_attached_document_is_one_flat_object() {
+        let text = Extraction::Read(TextOutcome::NotExtracted);
+        let fetched = Attached {
+            url: "http://a/qd.pdf".into(),
+            link_text: "Tải về".into(),
+            found: Some(fetch("http://a/qd.pdf", "aa", text).found),
+        };
+        let v = serde_json::to_value(&fetched).unwrap();
+        assert_eq!(v["file_name"], "Quyết định.pdf");
+        assert_eq!(v["extraction"]["outcome"], "not-extracted");
+        assert!(v.get("found").is_none());
+        assert_eq!(serde_json::from_value::<Attached>(v).unwrap(), fetched);
+        let waiting = Attached { found: None, ..fetched };
+        assert_eq!(
+            serde_json::to_string(&waiting).unwrap(),
+            r#"{"url":"http://a/qd.pdf","link_text":"Tải về"}"#
+        );
+        assert_eq!(waiting.outcome(), "not fetched yet");
+        assert_eq!(waiting.name(), "Tải về");
     }
 
     #[test]

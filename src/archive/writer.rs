@@ -123,8 +123,8 @@ impl<'a, T: Send + 'static> Writer<'a, T> {
             let response = records.as_ref().is_some_and(|r| !r.is_revisit());
             let warc = match records.map(|r| self.archive.append(r)).transpose() {
                 Ok(at) => at.map(|(at, d)| {
-                    if let Some(p) = document.as_mut().filter(|p| response && p.fetch.sha256.is_some()) {
-                        p.fetch.warc = Some(at);
+                    if let Some(p) = document.as_mut().filter(|p| response && p.fetch.found.sha256.is_some()) {
+                        p.fetch.found.warc = Some(at);
                     }
                     d
                 }),

@@ -588,20 +588,20 @@ fn render_attached(d: &crate::archive::attachments::Attached) -> String {
     if !d.link_text.is_empty() && d.link_text != d.name() {
         lines.push(format!("  link     {}", d.link_text));
     }
-    if let Some(m) = &d.media_type {
-        lines.push(format!("  type     {m}"));
-    }
-    if let Some(n) = d.size {
-        lines.push(format!("  size     {n} bytes"));
-    }
-    if let Some(h) = &d.sha256 {
-        lines.push(format!("  sha256   {h}"));
-    }
-    if let Some(w) = &d.warc {
-        lines.push(format!("  warc     {} at {} ({})", w.file, w.offset, w.record_id));
-    }
-    if let Some(t) = &d.fetched_at {
-        lines.push(format!("  fetched  {t}"));
+    if let Some(f) = &d.found {
+        if let Some(m) = &f.media_type {
+            lines.push(format!("  type     {m}"));
+        }
+        if let Some(n) = f.size {
+            lines.push(format!("  size     {n} bytes"));
+        }
+        if let Some(h) = &f.sha256 {
+            lines.push(format!("  sha256   {h}"));
+        }
+        if let Some(w) = &f.warc {
+            lines.push(format!("  warc     {} at {} ({})", w.file, w.offset, w.record_id));
+        }
+        lines.push(format!("  fetched  {}", f.fetched_at));
     }
     lines.push(format!("  text     {}", d.outcome()));
     lines.join("\n")

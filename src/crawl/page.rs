@@ -251,15 +251,17 @@ fn document(cfg: &Config, job: &Job, f: Fetched, read: DocumentRead, stats: &mut
     };
     let fetch = attachments::Fetch {
         url: job.url.to_string(),
-        fetched_at: fetch_date(&f),
-        status: Some(f.status),
-        file_name: attachment::file_name(f.header("content-disposition"), &f.url),
-        media_type: read.format.map(|m| m.media_type().to_owned()),
-        content_type: f.header("content-type").map(str::to_owned),
-        size,
-        sha256,
-        warc: None,
-        extraction,
+        found: attachments::Found {
+            fetched_at: fetch_date(&f),
+            status: Some(f.status),
+            file_name: attachment::file_name(f.header("content-disposition"), &f.url),
+            media_type: read.format.map(|m| m.media_type().to_owned()),
+            content_type: f.header("content-type").map(str::to_owned),
+            size,
+            sha256,
+            warc: None,
+            extraction,
+        },
     };
     let mut recorded = Outcome::fetched(UrlState::Done, &f);
     recorded.page_type = Some(PageType::Other);
@@ -275,17 +277,19 @@ fn failed_document(job: &Job, status: u16) -> attachments::Pending {
     attachments::Pending {
         fetch: attachments::Fetch {
             url: job.url.to_string(),
-            fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            status: Some(status),
-            file_name: attachment::file_name(None, &job.url),
-            media_type: None,
-            content_type: None,
-            size: None,
-            sha256: None,
-            warc: None,
-            extraction: Extraction::Fetch(NotFetched::Failed {
-                reason: format!("HTTP {status}"),
-            }),
+            found: attachments::Found {
+                fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                status: Some(status),
+                file_name: attachment::file_name(None, &job.url),
+                media_type: None,
+                content_type: None,
+                size: None,
+                sha256: None,
+                warc: None,
+                extraction: Extraction::Fetch(NotFetched::Failed {
+                    reason: format!("HTTP {status}"),
+                }),
+            },
         },
         text: None,
     }

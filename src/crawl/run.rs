@@ -462,7 +462,7 @@ impl<'a> Crawl<'a> {
     /// A document's fetch is recorded: the articles that link to it are indexed again, with
     /// its text.
     fn document_landed(&mut self, fetch: &archive::attachments::Fetch) -> Result<()> {
-        tracing::info!("{}: {}", fetch.url, fetch.extraction.describe());
+        tracing::info!("{}: {}", fetch.url, fetch.found.extraction.describe());
         for id in self.frontier.articles_linking(&fetch.url)? {
             let archive = self.writer.archive();
             let stored = match archive.get(&id) {
