@@ -351,6 +351,46 @@ impl Site {
     }
 }
 
+/// Query parameters that only track where a visitor came from.
+const TRACKING: &[&str] = &[
+    "fbclid", "gclid", "dclid", "msclkid", "zarsrc", "zx", "_ga", "mc_cid", "mc_eid", "igshid",
+];
+
+/// One page, one URL: fragment and tracking parameters removed, and the site's
+/// `ignore_params` (see `crawl::urls`).
+pub fn normalise_url(u: &Url, ignore: &[String]) -> Url {
+    let mut u = u.clone();
+    u.set_fragment(None);
+    if u.query().is_some() {
+        let kept: Vec<(String, String)> = u
+            .query_pairs()
+            .filter(|(k, _)| {
+                let k = k.to_ascii_lowercase();
+                !k.starts_with("utm_")
+                    && !TRACKING.contains(&k.as_str())
+                    && !ignore.iter().any(|i| i.eq_ignore_ascii_case(&k))
+            })
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        if kept.is_empty() {
+            u.set_query(None);
+        } else {
+            u.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    u
+}
+
+/// An article's document links as the crawl knows their URLs ([`normalise_url`]), so a
+/// document's fetch finds the articles linking it.
+pub fn normalise_attachments(links: &mut [crate::extract::AttachmentLink], ignore: &[String]) {
+    for link in links {
+        if let Ok(u) = Url::parse(&link.url) {
+            link.url = normalise_url(&u, ignore).to_string();
+        }
+    }
+}
+
 fn scope_key(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     rest.strip_prefix("www.").unwrap_or(rest)

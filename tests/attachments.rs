@@ -238,4 +238,27 @@ attachment_hosts = ["localhost"]
     assert_eq!(requests(&log1, "/files/so-lieu-thiet-hai.xlsx").len(), 2);
     assert_eq!(std::fs::read_to_string(&fetches).unwrap().lines().count(), lines);
     assert_eq!(texts_dir(), text_files);
+
+    // What the documents gave is derived from WARC: with `attachments/` and the index gone,
+    // `reextract` reads the documents' responses again, indexes the article linking them,
+    // and the search finds the TCVN3 words again.
+    std::fs::remove_dir_all(dir.path().join("attachments")).unwrap();
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let out = common::run_vnnews(&["--archive", dir_s, "reextract"], b"");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    // The oversize PDF's response holds no body to read.
+    assert!(said.contains("5 documents read again"), "{said}");
+    assert_eq!(texts_dir(), text_files);
+    let archive = Archive::open_read_only(dir.path()).unwrap();
+    let attached = archive.attached(&stored.article);
+    assert_eq!(attached[3].name(), "Công văn 567.pdf");
+    assert_eq!(
+        attached[5].found.as_ref().unwrap().extraction,
+        Extraction::Read(TextOutcome::NoTextLayer { pages: 1 })
+    );
+    let out = common::run_vnnews(&["--archive", dir_s, "search", "--json", "sốt xuất huyết"], b"");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let hit: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(hit["attachment"], "Công văn 567.pdf", "{text}");
 }

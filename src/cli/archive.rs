@@ -631,13 +631,14 @@ pub(super) fn cmd_reextract(cli: &Cli) -> Result<ExitCode> {
     let mut indexer = index::Indexer::new(&index)?;
     let done = reextract::reextract(&mut archive, &mut indexer, &profiles, cfg.as_ref())?;
     outln!(
-        "re-extracted {} archived HTML responses: {} new articles, {} changed (new revision), {} unchanged, {} not articles, {} unreadable",
+        "re-extracted {} archived HTML responses: {} new articles, {} changed (new revision), {} unchanged, {} not articles, {} unreadable; {} documents read again",
         done.responses,
         done.new,
         done.changed,
         done.unchanged,
         done.not_articles,
-        done.unreadable
+        done.unreadable,
+        done.documents
     )?;
     Ok(if done.unreadable > 0 {
         ExitCode::Error

@@ -394,11 +394,7 @@ fn page(
             }
             // The documents as the frontier knows their URLs (normalised), to find the article
             // again when one of them is read.
-            for link in &mut article.attachments {
-                if let Ok(u) = url::Url::parse(&link.url) {
-                    link.url = super::urls::normalise(&u, &site.ignore_params).to_string();
-                }
-            }
+            crate::config::normalise_attachments(&mut article.attachments, &site.ignore_params);
             recorded.attachments = article.attachments.iter().map(|l| l.url.clone()).collect();
             let fetch = FetchInfo {
                 fetched_at: fetch_date(&f),

@@ -1,36 +1,11 @@
 //! URL normalisation, so that one page is one URL: fragments and tracking parameters
 //! removed, per-site ignored parameters removed, scheme/host case and default ports unified
-//! (the `url` crate does the last two).
+//! (the `url` crate does the last two) — `config::normalise_url`, which `reextract` shares —
+//! and which links are pages at all.
 
 use url::Url;
 
-/// Query parameters that only track where a visitor came from.
-const TRACKING: &[&str] = &[
-    "fbclid", "gclid", "dclid", "msclkid", "zarsrc", "zx", "_ga", "mc_cid", "mc_eid", "igshid",
-];
-
-pub fn normalise(u: &Url, ignore: &[String]) -> Url {
-    let mut u = u.clone();
-    u.set_fragment(None);
-    if u.query().is_some() {
-        let kept: Vec<(String, String)> = u
-            .query_pairs()
-            .filter(|(k, _)| {
-                let k = k.to_ascii_lowercase();
-                !k.starts_with("utm_")
-                    && !TRACKING.contains(&k.as_str())
-                    && !ignore.iter().any(|i| i.eq_ignore_ascii_case(&k))
-            })
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if kept.is_empty() {
-            u.set_query(None);
-        } else {
-            u.query_pairs_mut().clear().extend_pairs(kept);
-        }
-    }
-    u
-}
+pub use crate::config::normalise_url as normalise;
 
 /// Links that are never pages (documents and media are not crawled).
 pub fn is_probably_page(u: &Url) -> bool {
