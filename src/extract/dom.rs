@@ -273,24 +273,28 @@ fn is_boilerplate_with(el: &scraper::node::Element, words: &str) -> bool {
     if is_content_container(el) {
         return false;
     }
-    if el.attr("hidden").is_some() || el.attr("aria-hidden") == Some("true") {
+    if is_hidden(el) {
         return true;
-    }
-    if let Some(style) = el.attr("style") {
-        let s: String = style
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
-        }
     }
     if words.is_empty() {
         return false;
     }
     // Judge each class/id token on its own: "content-detail tags" has a boilerplate token.
     words.split_whitespace().any(is_boilerplate_token)
+}
+
+/// Hidden by an attribute or an inline style.
+fn is_hidden(el: &scraper::node::Element) -> bool {
+    el.attr("hidden").is_some()
+        || el.attr("aria-hidden") == Some("true")
+        || el.attr("style").is_some_and(|style| {
+            let s: String = style
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
 }
 
 /// Semantic content containers are never boilerplate, whatever their classes say
@@ -345,6 +349,36 @@ fn is_boilerplate_token(w: &str) -> bool {
         return true;
     }
     !is_descriptive_token(w) && (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w)
+}
+
+/// class/id words of small widgets — sharing and print buttons, social links, ratings, ads,
+/// tag lists — that never hold a run of paragraphs of their own. A box so named that does
+/// hold one carries the article too (`entry themeform share`, `entry-content no-share`): the
+/// word describes a button row inside it, and the box is pruned only when it holds no prose,
+/// as layout boxes are. Comments, related news, pop-ups and sign-up or cookie boxes hold
+/// prose or teasers of their own and stay pruned whatever they hold.
+static WIDGET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)(^|[-_ ])(
+          share|sharing|sharebox|socialshare|social|socials|sns|like|print|rating|vote|bookmark|fb|facebook|
+          zalo|twitter|hotline|weather|player|video-?player|tags?|tag-?list|keywords?|adv|advs|ads|adsense|
+          advert|advertisement
+        )([-_ ]|$)",
+    )
+    .expect("regex")
+});
+
+/// Is this element a box to prune only when it holds no run of paragraphs: a widget by its
+/// words ([`WIDGET`]), and not boilerplate for any other word or for being hidden?
+fn is_widget_with(el: &scraper::node::Element, words: &str) -> bool {
+    let mut any_widget = false;
+    for w in words.split_whitespace().filter(|w| is_boilerplate_token(w)) {
+        if !WIDGET.is_match(w) || BOILERPLATE_PART.is_match(w) && !w.contains("share") {
+            return false;
+        }
+        any_widget = true;
+    }
+    any_widget && !is_hidden(el)
 }
 
 /// Is this element a layout box by its class/id (a sidebar, a menu, a footer)?
@@ -605,7 +639,7 @@ impl Walk<'_> {
                         continue;
                     }
                     let words = attr_words(el);
-                    if is_boilerplate_with(el, &words)
+                    if (is_boilerplate_with(el, &words) && !(is_widget_with(el, &words) && holds_paragraphs(child)))
                         || (name == "form" && self.is_small_form(child))
                         || (is_layout_with(el, &words) && !holds_paragraphs(child))
                     {

@@ -284,6 +284,32 @@ fn a_paginated_articles_text_is_not_taken_for_a_pager() {
 }
 
 #[test]
+fn an_article_inside_a_box_named_for_its_share_buttons_is_kept() {
+    // WordPress themes name the article's wrapper after a button row inside it.
+    for class in ["entry themeform share", "entry-content no-share", "post-body social-ready print"] {
+        check_body(
+            &format!(
+                "<div class=\"{class}\"><div class=\"share\"><a href=\"/fb\">Facebook</a> <a href=\"/x\">Tweet this story</a></div><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div>"
+            ),
+            "Health authorities traced",
+            "Tweet this story",
+        );
+    }
+    // A pop-up or a comment box keeps being pruned, however much prose it holds.
+    let popup = "Become a member to read every story without advertisements and support our newsroom. ".repeat(10);
+    check_body(
+        &format!("<div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div><div class=\"popup share\"><p>{popup}</p></div>"),
+        "Health authorities traced",
+        "Become a member",
+    );
+    check_body(
+        &format!("<div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div><div class=\"comments share\"><p>{popup}</p></div>"),
+        "Health authorities traced",
+        "Become a member",
+    );
+}
+
+#[test]
 fn microdata_article_body_wins_over_a_longer_footer_text() {
     let footer = "The Customer Service Center can be contacted with any questions or requests, by telephone, fax or e-mail, on weekdays. ".repeat(6);
     check_body(
