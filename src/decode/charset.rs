@@ -66,11 +66,6 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
         .map(|c| String::from_utf8_lossy(&c[1]).to_ascii_lowercase())
 }
 
-/// Is this encoding one whose label is commonly slapped on UTF-8 (or other) bytes by mistake?
-fn is_single_byte_latin(enc: &'static Encoding) -> bool {
-    enc == WINDOWS_1252 || enc == encoding_rs::WINDOWS_1258 || enc == encoding_rs::ISO_8859_15
-}
-
 fn is_utf16(enc: &'static Encoding) -> bool {
     enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
 }
@@ -135,7 +130,11 @@ pub fn decode_document(bytes: &[u8], content_type: Option<&str>) -> (String, Enc
     let as_utf8 = std::str::from_utf8(bytes).ok();
     let valid_utf8 = as_utf8.is_some();
     let (enc, from) = match declared {
-        Some((e, _)) if e != UTF_8 && is_single_byte_latin(e) && valid_utf8 && has_non_ascii(bytes) => {
+        // Valid UTF-8 that is not ASCII is UTF-8, whatever the label: text in any other
+        // encoding (a Latin or Cyrillic code page, GB2312, Shift_JIS, Big5) almost never
+        // forms valid multi-byte sequences throughout, while a template's stale label on a
+        // page re-saved as UTF-8 is common.
+        Some((e, _)) if e != UTF_8 && !is_utf16(e) && valid_utf8 && has_non_ascii(bytes) => {
             report.disagreement = Some(format!("labelled {} but the bytes are valid UTF-8", e.name()));
             (UTF_8, EncodingSource::Utf8Validation)
         }
@@ -315,6 +314,26 @@ mod tests {
         assert_eq!(text, "Việt Nam");
         assert_eq!(report.from, EncodingSource::Utf8Validation);
         assert!(report.disagreement.is_some());
+    }
+
+    #[test]
+    fn utf8_under_a_stale_cjk_or_cyrillic_label_is_read_as_utf8() {
+        // A template's `<meta charset=gb2312>` left on a page saved as UTF-8: obeyed, the
+        // page read as Chinese garbage.
+        for label in ["gb2312", "shift_jis", "big5", "euc-kr", "windows-1251", "koi8-r"] {
+            let page = format!("<meta charset=\"{label}\"><p>Thành phố Hà Nội – 北京 – Москва</p>");
+            let (text, report) = decode_document(page.as_bytes(), None);
+            assert_eq!(text, page, "{label}");
+            assert_eq!(report.from, EncodingSource::Utf8Validation, "{label}");
+        }
+        // Bytes in the labelled encoding still follow it.
+        let (bytes, _, _) = encoding_rs::GBK.encode("<meta charset=\"gb2312\"><p>北京市人民政府</p>");
+        let (text, report) = decode_document(&bytes, None);
+        assert_eq!(text, "<meta charset=\"gb2312\"><p>北京市人民政府</p>");
+        assert_eq!(report.label, "gbk");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("<p>Правительство Москвы</p>");
+        let (text, _) = decode_document(&bytes, Some("text/html; charset=windows-1251"));
+        assert_eq!(text, "<p>Правительство Москвы</p>");
     }
 
     #[test]

@@ -138,7 +138,8 @@ fn parse_offset(s: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
-fn floor_char(s: &str, mut i: usize) -> usize {
+/// The largest character boundary at or before `i` (`i` within the text).
+pub(crate) fn floor_char(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
     }

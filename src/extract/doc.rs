@@ -18,7 +18,7 @@ use url::Url;
 use super::dom::{self, Block, BlockKind};
 use super::{
     ANCHOR_ANY, CAPTION, CLASSED, END_MARKERS, PARAGRAPH_LIKE, Page, PageType, SiteProfile, UI_LINES, UrlPatterns,
-    byline, containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text, normalise_when,
+    byline, containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text,
     published, same_text,
 };
 use crate::decode::{self, EncodingReport};
@@ -243,7 +243,6 @@ impl<'a> Doc<'a> {
             .iter()
             .filter_map(|d| date::parse_text(d))
             .find(|w| !w.is_after(self.now))
-            .map(normalise_when)
     }
 
     /// Article, listing or other: URL patterns (the configuration's, then the profile's)

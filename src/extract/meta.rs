@@ -223,6 +223,12 @@ fn read_ld(v: &Value, m: &mut Meta) {
             }
             let types = ld_types(v);
             if !types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
+                // A `WebPage` (Yoast's `@graph` puts the dates there too) or any other typed
+                // node: its dates count after the page's meta tags, its other fields not.
+                if !types.is_empty() {
+                    m.published.extend(o.get("datePublished").and_then(Value::as_str).and_then(clean));
+                    m.modified.extend(o.get("dateModified").and_then(Value::as_str).and_then(clean));
+                }
                 return;
             }
             m.ld_article = true;

@@ -282,7 +282,7 @@ pub const MAX_PAGE_BYTES: u64 = 10 * 1024 * 1024;
 /// Extract from already-decoded text (the report says how it was decoded): the stages of
 /// [`doc`], in order.
 pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
-    let html = Html::parse_document(text);
+    let html = Html::parse_document(document_part(text));
     let doc = Doc::new(&html, page, profile);
     let mut warnings = Vec::new();
 
@@ -370,6 +370,30 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         links: links(&doc.els, base),
         feeds: m.feeds.iter().filter_map(|f| resolve(base, f)).collect(),
     }
+}
+
+static DOCUMENT_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<(?:!doctype|html)[\s>]").expect("regex"));
+static DOCUMENT_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)</html\s*>").expect("regex"));
+static TAG_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[A-Za-z]").expect("regex"));
+
+/// The part of a file that is the HTML document: text before its `<!DOCTYPE>` or `<html>`
+/// (a server-side template directive, `<%@ Page … %>`, `@model …`) and after its `</html>`
+/// is no part of it, but a parser puts it into the body as a paragraph. Cut only where no
+/// element stands in that text; markup outside `<html>` is the parser's to place.
+fn document_part(text: &str) -> &str {
+    let head = &text[..date::floor_char(text, text.len().min(64 * 1024))];
+    let start = DOCUMENT_START
+        .find(head)
+        .map(|m| m.start())
+        .filter(|&s| !TAG_START.is_match(&text[..s]))
+        .unwrap_or(0);
+    let end = DOCUMENT_END
+        .find_iter(&text[start..])
+        .last()
+        .map(|m| start + m.end())
+        .filter(|&e| !TAG_START.is_match(&text[e..]))
+        .unwrap_or(text.len());
+    &text[start..end]
 }
 
 static FONT_FACE: LazyLock<Regex> = LazyLock::new(|| {
@@ -706,12 +730,6 @@ fn is_date_line(t: &str) -> bool {
     date::parse_text(t).is_some() && t.chars().filter(|c| c.is_alphabetic()).count() < 25
 }
 
-fn normalise_when(w: When) -> When {
-    match w {
-        When::DateTime(t) => When::DateTime(t.with_timezone(&crate::time::vn_offset())),
-        d => d,
-    }
-}
 
 /// The publication time: the profile's date element, else the first of metadata, the
 /// title, a visible date and the URL (a date alone completed by a time of the same day from
@@ -725,7 +743,7 @@ fn published(doc: &Doc, date_els: &[ElementRef], title_when: Option<When>, conta
         .and_then(|t| date::parse_text(&t))
         .filter(ok)
     {
-        return Some(normalise_when(w));
+        return Some(w);
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
     let visible = visible_date(els, date_els, blocks, container).filter(ok);
@@ -739,11 +757,11 @@ fn published(doc: &Doc, date_els: &[ElementRef], title_when: Option<When>, conta
         .flatten()
         .find(|w| w.has_time() && w.date() == first.date())
         .copied();
-    Some(normalise_when(if first.has_time() {
+    Some(if first.has_time() {
         first
     } else {
         with_time.unwrap_or(first)
-    }))
+    })
 }
 
 /// The date shown near the headline: a `<time>` element, a date-classed element, or a date

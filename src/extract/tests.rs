@@ -223,6 +223,23 @@ fn date_lines() {
         Some("2019-11-05T13:01:00+07:00"),
     );
     check_date("<div class=\"date\">05/11/2099 13:01</div>", None);
+    // The offset a page states is kept: converted to +07:00, an evening in New York became
+    // the next day.
+    check_date(
+        "<meta property=\"article:published_time\" content=\"2021-11-03T20:00:00-05:00\">",
+        Some("2021-11-03T20:00:00-05:00"),
+    );
+    check_date(
+        "<time datetime=\"2021-11-03T23:30:00+01:00\">3. November 2021</time>",
+        Some("2021-11-03T23:30:00+01:00"),
+    );
+    // Yoast's JSON-LD: the dates stand on the WebPage of an @graph with no Article in it.
+    check_date(
+        r#"<script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"X"},{"@type":"WebPage","datePublished":"2021-11-03T09:15:00+00:00","dateModified":"2021-11-04T10:00:00+00:00"}]}</script>"#,
+        Some("2021-11-03T09:15:00+00:00"),
+    );
+    // A visible German date line.
+    check_date("<p class=\"meta\">Datum: 03.11.2021</p>", Some("2021-11-03"));
 }
 
 #[test]
@@ -433,4 +450,19 @@ fn a_documents_record_table_alone_does_not_make_an_article() {
     assert_eq!(a.page_type, PageType::Article, "{}", a.body);
     assert_eq!(a.tables.len(), 1);
     assert_eq!(a.tables[0].rows[1], ["Số hiệu", "77/KH-THCS"]);
+}
+
+#[test]
+fn text_outside_the_html_element_is_not_a_paragraph() {
+    let prose = format!("<p>{PROSE}</p>").repeat(3);
+    let html = format!(
+        "<%@ Page Language=\"C#\" Inherits=\"Portal.Article\" %>\n<!DOCTYPE html><html><head><title>Ba ca dịch hạch</title></head><body><h1>Ba ca dịch hạch</h1>{prose}</body></html>\n<!-- served in 12 ms --> cache: HIT node-07"
+    );
+    let a = extract_html(&html);
+    assert!(a.body.starts_with("Three cases of plague"), "{}", a.body);
+    assert!(!a.body.contains("Page Language") && !a.body.contains("cache: HIT"), "{}", a.body);
+    // Markup before <html> stays the parser's to place: a page that opens with its body
+    // and only then says <html> keeps that text.
+    let html = format!("<div><p>{PROSE}</p></div><html><body><p>{PROSE}</p></body></html>");
+    assert_eq!(extract_html(&html).body.matches("Three cases").count(), 2);
 }
