@@ -106,8 +106,60 @@ pub fn is_agency(s: &str) -> bool {
         || l.starts_with("sở ")
         || l.starts_with("ubnd")
         || l.starts_with("ủy ban")
+        || is_organisation(&l)
         || l.contains(".vn")
         || l.contains(".com")
+}
+
+/// Vietnamese names of institutions — a school, an office, a department, a party or mass
+/// organisation's committee — by the words they open with. Only heads no personal or pen
+/// name starts with: `Trường` alone is a given name (`Trường Giang`), so a school needs its
+/// level after it (`Trường THCS …`, `Trường Tiểu học …`).
+fn is_organisation(lower: &str) -> bool {
+    const HEADS: &[&str] = &[
+        "trường thcs",
+        "trường thpt",
+        "trường th ",
+        "trường tiểu học",
+        "trường trung học",
+        "trường mầm non",
+        "trường mn ",
+        "trường đại học",
+        "trường cao đẳng",
+        "trường phổ thông",
+        "trường ptdt",
+        "trường th&thcs",
+        "trường liên cấp",
+        "phòng gd",
+        "phòng giáo dục",
+        "phòng văn hóa",
+        "sở gd",
+        "bộ giáo dục",
+        "văn phòng ",
+        "trung tâm ",
+        "chi cục ",
+        "tổng cục ",
+        "học viện ",
+        "bệnh viện ",
+        "công ty ",
+        "đảng ủy",
+        "đảng bộ",
+        "huyện ủy",
+        "tỉnh ủy",
+        "thành ủy",
+        "quận ủy",
+        "công đoàn ",
+        "liên đoàn ",
+        "hội đồng ",
+        "thư viện ",
+        "ban biên tập",
+        "ban quản lý",
+        "ban tuyên giáo",
+        "ban chỉ đạo",
+        "mttq",
+        "mặt trận tổ quốc",
+    ];
+    HEADS.iter().any(|h| lower.starts_with(h))
 }
 
 /// A person's name as bylines write it: 1–5 capitalised words (initials like `P.T.` allowed),

@@ -218,7 +218,7 @@ impl<'a> Doc<'a> {
             }
         }
         if authors.is_empty() {
-            authors = people(self.m.meta_authors.iter(), site_name);
+            authors = people(self.m.meta_authors.iter(), site_name, &self.m.owners);
         }
         if let Some(p) = self.profile
             && let Some(a) = p.author(self.html)
@@ -232,8 +232,10 @@ impl<'a> Doc<'a> {
     }
 
     /// When the article was published.
-    pub fn published(&self, title_when: Option<When>, container: &Container) -> Option<When> {
-        published(self, &self.els.classed[2], title_when, &container.blocks)
+    /// When the article was published; where the page's visible time and its metadata
+    /// disagree by minutes, the visible one, with a warning naming both.
+    pub fn published(&self, title_when: Option<When>, container: &Container, warnings: &mut Vec<String>) -> Option<When> {
+        published(self, &self.els.classed[2], title_when, &container.blocks, warnings)
     }
 
     /// When the page says it was modified.
@@ -303,15 +305,36 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// The first candidate byline that names people other than the site itself.
-fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>) -> Vec<String> {
+/// The first candidate byline that names people other than the site itself or the
+/// organisation that owns it (a portal's `<meta name="author">` often repeats its
+/// `copyright`: the school, the office, the company). A blogger's own name is both owner
+/// and author, so an owner's name is dropped only when it reads as an organisation's: four
+/// words or more, or a company's form (`GmbH`, `Ltd`).
+fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, owners: &[String]) -> Vec<String> {
     let site_lower = site_name.map(str::to_lowercase);
+    let owners: Vec<String> = owners
+        .iter()
+        .map(|o| o.trim_start_matches(['©', ' ']).to_lowercase())
+        .collect();
+    let organisation = |a: &str| {
+        a.split_whitespace().count() >= 4
+            || a.split(|c: char| !c.is_alphanumeric() && c != '.').any(|w| {
+                matches!(
+                    w,
+                    "gmbh" | "ag" | "kg" | "e.v." | "ltd" | "ltd." | "inc" | "inc." | "llc" | "plc" | "verlag" | "s.a." | "srl" | "bv" | "jsc"
+                )
+            })
+    };
     for cand in cands {
         let Some(b) = byline::parse(cand) else { continue };
         let names: Vec<String> = b
             .authors
             .into_iter()
-            .filter(|a| site_lower.as_deref() != Some(a.to_lowercase().as_str()))
+            .filter(|a| {
+                let a = a.to_lowercase();
+                site_lower.as_deref() != Some(a.as_str())
+                    && !(organisation(&a) && owners.iter().any(|o| *o == a || o.ends_with(&format!(" {a}"))))
+            })
             .collect();
         if !names.is_empty() {
             return names;

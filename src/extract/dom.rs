@@ -368,6 +368,12 @@ static WIDGET: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// Is this element a small widget's box by its class/id ([`WIDGET`]): a share bar, which
+/// often carries the article's date line too?
+pub fn is_widget(el: &scraper::node::Element) -> bool {
+    is_widget_with(el, &attr_words(el))
+}
+
 /// Is this element a box to prune only when it holds no run of paragraphs: a widget by its
 /// words ([`WIDGET`]), and not boilerplate for any other word or for being hidden?
 fn is_widget_with(el: &scraper::node::Element, words: &str) -> bool {

@@ -21,6 +21,9 @@ pub struct Meta {
     /// JSON-LD authors that are people.
     pub ld_authors: Vec<String>,
     pub publisher: Option<String>,
+    /// Names the page gives its owner: `copyright`, `publisher`, `DC.Publisher`,
+    /// `og:site_name`, JSON-LD's publisher. An "author" among them is the organisation.
+    pub owners: Vec<String>,
     pub description: Option<String>,
     pub section: Option<String>,
     pub keywords: Vec<String>,
@@ -114,7 +117,13 @@ pub fn read(els: &Elements) -> Meta {
         };
         match key.as_str() {
             "og:title" | "twitter:title" if m.og_title.is_none() => m.og_title = Some(content),
-            "og:site_name" | "application-name" if m.site_name.is_none() => m.site_name = Some(content),
+            "og:site_name" | "application-name" if m.site_name.is_none() => {
+                m.owners.push(content.clone());
+                m.site_name = Some(content)
+            }
+            "copyright" | "publisher" | "dc.publisher" | "dc.rights" | "owner" | "dcterms.publisher" => {
+                m.owners.push(content)
+            }
             "og:type" => m.og_type = Some(content.to_ascii_lowercase()),
             "og:url" if m.canonical.is_none() => m.canonical = Some(content),
             "article:published_time"
@@ -250,6 +259,7 @@ fn read_ld(v: &Value, m: &mut Meta) {
             }
             if let Some(p) = o.get("publisher").and_then(|p| p.get("name")).and_then(Value::as_str) {
                 m.publisher = clean(p);
+                m.owners.extend(clean(p));
             }
             if let Some(s) = o.get("articleSection") {
                 let s = match s {

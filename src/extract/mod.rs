@@ -296,7 +296,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let credits = doc.credits(&mut paragraphs, site_name.as_deref());
     let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);
     let tables = doc.tables(&paragraphs);
-    let published = doc.published(title_when, &container);
+    let published = doc.published(title_when, &container, &mut warnings);
     let modified = doc.modified();
     let table_chars = paragraphs
         .iter()
@@ -734,7 +734,13 @@ fn is_date_line(t: &str) -> bool {
 /// The publication time: the profile's date element, else the first of metadata, the
 /// title, a visible date and the URL (a date alone completed by a time of the same day from
 /// another of them). Never after the fetch, never before 1991.
-fn published(doc: &Doc, date_els: &[ElementRef], title_when: Option<When>, container: &[&Block]) -> Option<When> {
+fn published(
+    doc: &Doc,
+    date_els: &[ElementRef],
+    title_when: Option<When>,
+    container: &[&Block],
+    warnings: &mut Vec<String>,
+) -> Option<When> {
     let (els, m, blocks, now) = (&doc.els, &doc.m, &doc.blocks[..], doc.now);
     let ok = |w: &When| !w.is_after(now) && w.date().format("%Y").to_string().as_str() > "1990";
     if let Some(w) = doc
@@ -746,8 +752,28 @@ fn published(doc: &Doc, date_els: &[ElementRef], title_when: Option<When>, conta
         return Some(w);
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
-    let visible = visible_date(els, date_els, blocks, container).filter(ok);
+    let shown = visible_dates(els, date_els, blocks, container);
+    let visible = shown.first().map(|&(w, _)| w).filter(ok);
     let from_url = date::from_url(doc.url).filter(ok);
+    // The time a page shows its readers is the one researchers cite: when metadata gives
+    // a time minutes away from it (a CMS stamps the record when saved, the line when
+    // published), the visible one is taken.
+    let from_meta = match from_meta {
+        Some(When::DateTime(m)) => match shown.iter().find(|(w, written)| {
+            *written && matches!(w, When::DateTime(v) if (m - *v).num_minutes() != 0 && (m - *v).num_minutes().abs() <= 30)
+        }) {
+            Some(&(shown, _)) => {
+                warnings.push(format!(
+                    "published: the page shows {}, its metadata says {}",
+                    shown.to_rfc3339(),
+                    When::DateTime(m).to_rfc3339()
+                ));
+                Some(shown)
+            }
+            None => from_meta,
+        },
+        _ => from_meta,
+    };
     let candidates = [from_meta, title_when.filter(ok), visible, from_url];
     // The first source that has a time wins; a date alone is completed by a time of the
     // same day from another source.
@@ -764,27 +790,27 @@ fn published(doc: &Doc, date_els: &[ElementRef], title_when: Option<When>, conta
     })
 }
 
-/// The date shown near the headline: a `<time>` element, a date-classed element, or a date
-/// line before the body text.
-fn visible_date(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Option<When> {
-    for t in &els.time {
-        if let Some(w) = t.value().attr("datetime").and_then(date::parse_text) {
-            return Some(w);
-        }
-    }
+/// The dates shown on the page, most telling first: `<time datetime>` elements, date-classed
+/// elements (not in a box of related news or comments; a share bar often holds the date
+/// line), and date lines just before the article text; each with whether a reader sees it
+/// written (`<time datetime>` is machine-readable, its text may say anything).
+fn visible_dates(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Vec<(When, bool)> {
+    let mut out: Vec<(When, bool)> = els
+        .time
+        .iter()
+        .filter_map(|t| t.value().attr("datetime").and_then(date::parse_text))
+        .map(|w| (w, false))
+        .collect();
     for el in date_els {
         if el
             .ancestors()
-            .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
+            .any(|a| a.value().as_element().is_some_and(|e| dom::is_boilerplate(e) && !dom::is_widget(e)))
         {
             continue;
         }
         let t = dom::text_of(*el);
-        if t.chars().count() > 120 {
-            continue;
-        }
-        if let Some(w) = date::parse_text(&t) {
-            return Some(w);
+        if t.chars().count() <= 120 {
+            out.extend(date::parse_text(&t).map(|w| (w, true)));
         }
     }
     // A date line just before the article text (within a few blocks of it).
@@ -792,10 +818,14 @@ fn visible_date(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block], 
     let idx = first_body
         .and_then(|o| blocks.iter().position(|b| b.owner == o))
         .unwrap_or(0);
-    blocks[idx.saturating_sub(8)..(idx + 3).min(blocks.len())]
-        .iter()
-        .filter(|b| b.chars() <= 120)
-        .find_map(|b| date::parse_text(&b.text))
+    out.extend(
+        blocks[idx.saturating_sub(8)..(idx + 3).min(blocks.len())]
+            .iter()
+            .filter(|b| b.chars() <= 120)
+            .find_map(|b| date::parse_text(&b.text))
+            .map(|w| (w, true)),
+    );
+    out
 }
 
 fn tags(els: &dom::Elements, m: &meta::Meta) -> Vec<String> {
