@@ -85,19 +85,22 @@ def score_set(label, s, keep=lambda site: True):
     se, sn = scorer("score_extract"), scorer("score_snippets")
     if s == "traf-dev":
         tp = fp = fn = 0
-        n = 0
+        n = not_article = 0
         for name, _, _, site, it in pages(s):
             if not keep(site):
                 continue
             n += 1
-            text = sn.norm(load(label, s, name).get("body"))
+            out = load(label, s, name)
+            not_article += out.get("page_type", "article") != "article"
+            text = sn.norm(out.get("body"))
             t = sum(sn.norm(w) in text for w in it["with"]) if text else 0
             f = sum(sn.norm(w) in text for w in it["without"]) if text else 0
             tp, fp, fn = tp + t, fp + f, fn + len(it["with"]) - t
         P = tp / (tp + fp) if tp + fp else 0.0
         R = tp / (tp + fn) if tp + fn else 0.0
-        return {"pages": n, "P": P, "R": R, "F1": 2 * P * R / (P + R) if P + R else 0.0}
+        return {"pages": n, "P": P, "R": R, "F1": 2 * P * R / (P + R) if P + R else 0.0, "not_art": not_article / max(1, n)}
     arts, lst, acc = [], [], {"title": [], "date": [], "day": [], "authors": []}
+    not_article = 0
     for name, _, _, site, exp in pages(s):
         if not keep(site):
             continue
@@ -107,6 +110,7 @@ def score_set(label, s, keep=lambda site: True):
             continue
         gold = exp["body"] if isinstance(exp["body"], str) else "\n\n".join(exp["body"])
         arts.append(se.prf(out.get("body") or "", gold))
+        not_article += out.get("page_type", "article") != "article"
         if exp.get("title"):
             acc["title"].append(se.norm(out.get("title")) == se.norm(exp.get("title")))
         if "published" in exp:
@@ -118,6 +122,7 @@ def score_set(label, s, keep=lambda site: True):
     r = {"pages": len(arts) + len(lst), "P": mean(0), "R": mean(1), "F1": mean(2)}
     for k, v in acc.items():
         r[k] = sum(v) / len(v) if v else None
+    r["not_art"] = not_article / len(arts) if arts else None
     r["listing"] = (sum(lst) / len(lst)) if lst else None
     r["listing_n"] = len(lst)
     return r
@@ -128,7 +133,8 @@ def fmt(v):
 
 
 def score(labels, sets):
-    cols = ["F1", "P", "R", "title", "date", "day", "authors", "listing"]
+    # not_art: share of the articles (every page of sh-dev and traf-dev) not called articles.
+    cols = ["F1", "P", "R", "title", "date", "day", "authors", "listing", "not_art"]
     print(f"{'set':<22}{'build':<14}" + "".join(f"{c:>9}" for c in cols))
     for s in sets:
         for part, keep in [("", lambda site: True), (" A", lambda site: half(site) == "A"), (" B", lambda site: half(site) == "B")]:

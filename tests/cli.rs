@@ -47,6 +47,51 @@ fn extract_prints_the_seed_article_fields() {
 }
 
 #[test]
+fn extract_explain_says_why_a_page_got_its_type() {
+    let o = vnnews(
+        &[
+            "extract",
+            "--explain",
+            "--url",
+            "https://example.org/tin-tuc/a-c4-2305.htm",
+            SEED_PAGE,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["explain"]["page_type"], "article");
+    assert_eq!(v["explain"]["rule"], "a titled run of prose with few links");
+    assert!(v["explain"]["evidence"]["prose_run"].as_u64().unwrap() > 1000);
+    assert_eq!(v["explain"]["evidence"]["published"], true);
+    // The same page at a site's root is its home page: a listing, and it says so.
+    let o = vnnews(
+        &["extract", "--explain", "--url", "https://example.org/", SEED_PAGE],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["page_type"], "listing");
+    assert_eq!(v["explain"]["rule"], "a home page: the URL is the site's root");
+    // Site knowledge first: the Hanoi portal's profile names its article URLs.
+    let o = vnnews(
+        &[
+            "extract",
+            "--explain",
+            "--url",
+            "https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm",
+            SEED_PAGE,
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["explain"]["rule"], "the site's URL patterns say so");
+    // Without --explain, no explain.
+    let o = vnnews(&["extract", SEED_PAGE], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v.get("explain").is_none());
+}
+
+#[test]
 fn extract_reads_gzip_and_keeps_going_after_a_bad_file() {
     let dir = tempfile::tempdir().unwrap();
     let gz = dir.path().join("seed.html.gz");

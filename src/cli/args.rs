@@ -281,6 +281,9 @@ pub struct ExtractArgs {
     /// Also print links found on the page.
     #[arg(long)]
     pub links: bool,
+    /// Also print why the page got its type: the rule and the evidence (`explain`).
+    #[arg(long)]
+    pub explain: bool,
     /// Saved pages (any charset; .gz accepted); `-` reads one from standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,

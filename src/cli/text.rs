@@ -72,6 +72,9 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
         if a.links {
             v["links"] = x.links.iter().map(|l| l.as_str()).collect::<Vec<_>>().into();
         }
+        if a.explain {
+            v["explain"] = serde_json::to_value(&x.page_type)?;
+        }
         serde_json::to_writer(&mut out, &v)?;
         writeln!(out)?;
     }

@@ -17,9 +17,9 @@ use url::Url;
 
 use super::dom::{self, Block, BlockKind};
 use super::{
-    ANCHOR_ANY, CAPTION, CLASSED, END_MARKERS, PARAGRAPH_LIKE, Page, PageType, SiteProfile, UI_LINES, UrlPatterns,
-    byline, containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text,
-    published, same_text,
+    ANCHOR_ANY, CAPTION, CLASSED, END_MARKERS, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns, byline,
+    containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text, page_type, published,
+    same_text,
 };
 use crate::decode::{self, EncodingReport};
 use crate::time::When;
@@ -234,7 +234,12 @@ impl<'a> Doc<'a> {
     /// When the article was published.
     /// When the article was published; where the page's visible time and its metadata
     /// disagree by minutes, the visible one, with a warning naming both.
-    pub fn published(&self, title_when: Option<When>, container: &Container, warnings: &mut Vec<String>) -> Option<When> {
+    pub fn published(
+        &self,
+        title_when: Option<When>,
+        container: &Container,
+        warnings: &mut Vec<String>,
+    ) -> Option<When> {
         published(self, &self.els.classed[2], title_when, &container.blocks, warnings)
     }
 
@@ -247,24 +252,23 @@ impl<'a> Doc<'a> {
             .find(|w| !w.is_after(self.now))
     }
 
-    /// Article, listing or other: URL patterns (the configuration's, then the profile's)
-    /// first, then the page's evidence.
+    /// Article, listing, home or other, and why: URL patterns (the configuration's, then
+    /// the profile's) first, then the page's evidence ([`super::page_type`]).
+    #[allow(clippy::too_many_arguments)]
     pub fn page_type(
         &self,
         container: &Container,
         body_paras: &[String],
         table_chars: usize,
+        links: &[Url],
         title: bool,
         published: bool,
         authors: bool,
-    ) -> PageType {
-        let url_says = self
+    ) -> page_type::Decision {
+        let url_pattern = self
             .patterns
             .and_then(|p| p.page_type_for(self.url))
             .or_else(|| self.profile.and_then(|p| p.page_type_for(self.url)));
-        if let Some(t) = url_says {
-            return t;
-        }
         // A small data table (a document's record, a box of the latest documents on a home
         // page) does not make a page an article; a table of substance (results, figures) is
         // text like any other.
@@ -279,9 +283,6 @@ impl<'a> Doc<'a> {
             .anchors()
             .filter(|a| a.text().flat_map(str::split_whitespace).nth(4).is_some())
             .count();
-        let m = &self.m;
-        let article_signals = m.ld_article || m.og_type.as_deref() == Some("article") || published || authors;
-        let container_ld = container.link_chars as f64 / container.chars.max(1) as f64;
         // A listing alternates headline links and short summaries; an article is a run of
         // paragraphs (perhaps followed by a list of related links).
         let is_headline = |b: &Block| b.link_density() >= 0.5 && b.text.split_whitespace().count() >= 4;
@@ -291,17 +292,34 @@ impl<'a> Doc<'a> {
             .windows(2)
             .filter(|w| is_headline(w[0]) != is_headline(w[1]))
             .count();
-        if headlines >= 3 && alternations >= 4 {
-            PageType::Listing
-        } else if title && body_chars >= 300 && container_ld < 0.35 && (article_signals || body_chars >= 1200) {
-            PageType::Article
-        } else if title_links >= 8 {
-            PageType::Listing
-        } else if title && body_chars >= 500 && article_signals && container_ld < 0.5 {
-            PageType::Article
-        } else {
-            PageType::Other
+        let mut prose_run = 0;
+        let mut run = 0;
+        for b in &container.blocks {
+            if is_headline(b) {
+                run = 0;
+            } else if b.link_density() < 0.3 && !matches!(b.kind, BlockKind::Heading(_)) {
+                run += b.chars();
+                prose_run = prose_run.max(run);
+            }
         }
+        let page_url = Url::parse(self.url).ok();
+        page_type::Evidence {
+            url_pattern,
+            url_is_root: page_url.as_ref().is_some_and(page_type::is_root),
+            links_below: page_url.as_ref().map_or(0, |u| page_type::links_below(u, links)),
+            og_type: self.m.og_type.clone(),
+            ld_types: self.m.ld_types.clone(),
+            body_chars,
+            prose_run,
+            link_density: container.link_chars as f64 / container.chars.max(1) as f64,
+            headlines,
+            alternations,
+            title_links,
+            title,
+            published,
+            authors,
+        }
+        .decide(self.m.ld_article)
     }
 }
 
@@ -321,7 +339,21 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, 
             || a.split(|c: char| !c.is_alphanumeric() && c != '.').any(|w| {
                 matches!(
                     w,
-                    "gmbh" | "ag" | "kg" | "e.v." | "ltd" | "ltd." | "inc" | "inc." | "llc" | "plc" | "verlag" | "s.a." | "srl" | "bv" | "jsc"
+                    "gmbh"
+                        | "ag"
+                        | "kg"
+                        | "e.v."
+                        | "ltd"
+                        | "ltd."
+                        | "inc"
+                        | "inc."
+                        | "llc"
+                        | "plc"
+                        | "verlag"
+                        | "s.a."
+                        | "srl"
+                        | "bv"
+                        | "jsc"
                 )
             })
     };

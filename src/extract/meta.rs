@@ -14,6 +14,8 @@ pub struct Meta {
     pub og_type: Option<String>,
     /// JSON-LD says this is an article (`NewsArticle`, `Article`, `BlogPosting`, …).
     pub ld_article: bool,
+    /// Every JSON-LD `@type` on the page, lower case, in order.
+    pub ld_types: Vec<String>,
     pub published: Vec<String>,
     pub modified: Vec<String>,
     /// Author names from `<meta name="author">` and `article:author` (unchecked).
@@ -231,12 +233,19 @@ fn read_ld(v: &Value, m: &mut Meta) {
                 read_ld(g, m);
             }
             let types = ld_types(v);
+            for t in &types {
+                if !m.ld_types.contains(t) {
+                    m.ld_types.push(t.clone());
+                }
+            }
             if !types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
                 // A `WebPage` (Yoast's `@graph` puts the dates there too) or any other typed
                 // node: its dates count after the page's meta tags, its other fields not.
                 if !types.is_empty() {
-                    m.published.extend(o.get("datePublished").and_then(Value::as_str).and_then(clean));
-                    m.modified.extend(o.get("dateModified").and_then(Value::as_str).and_then(clean));
+                    m.published
+                        .extend(o.get("datePublished").and_then(Value::as_str).and_then(clean));
+                    m.modified
+                        .extend(o.get("dateModified").and_then(Value::as_str).and_then(clean));
                 }
                 return;
             }

@@ -17,6 +17,7 @@ pub mod docnum;
 mod dom;
 mod figure;
 pub(crate) mod meta;
+pub mod page_type;
 pub mod profile;
 pub mod table;
 
@@ -35,11 +36,14 @@ use doc::Doc;
 use dom::{Block, BlockKind};
 pub use profile::{SiteProfile, UrlPatterns};
 
-/// What kind of page this is. Only articles are archived as articles; listings feed the crawler.
+/// What kind of page this is ([`page_type`] decides, and says why). Only articles are
+/// archived as articles; listings feed the crawler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageType {
     Article,
+    /// Many items, each a link: a section, tag, search or document list, a gallery index,
+    /// a site's home page.
     Listing,
     Other,
 }
@@ -116,6 +120,8 @@ pub struct Extraction {
     pub links: Vec<Url>,
     /// RSS/Atom feeds the page advertises.
     pub feeds: Vec<Url>,
+    /// Why the page got its type.
+    pub page_type: page_type::Decision,
 }
 
 /// A page to extract: raw bytes plus what HTTP said about them.
@@ -303,14 +309,17 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
         .filter(|b| b.kind == BlockKind::Row)
         .map(|b| b.chars())
         .sum();
-    let page_type = doc.page_type(
+    let links = links(&doc.els, &doc.base);
+    let decision = doc.page_type(
         &container,
         &body,
         table_chars,
+        &links,
         title.is_some(),
         published.is_some(),
         !credits.authors.is_empty(),
     );
+    let page_type = decision.page_type;
 
     if title.is_none() {
         warnings.push("no title found".to_owned());
@@ -367,8 +376,9 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             encoding: report,
             warnings,
         },
-        links: links(&doc.els, base),
+        links,
         feeds: m.feeds.iter().filter_map(|f| resolve(base, f)).collect(),
+        page_type: decision,
     }
 }
 
@@ -730,7 +740,6 @@ fn is_date_line(t: &str) -> bool {
     date::parse_text(t).is_some() && t.chars().filter(|c| c.is_alphabetic()).count() < 25
 }
 
-
 /// The publication time: the profile's date element, else the first of metadata, the
 /// title, a visible date and the URL (a date alone completed by a time of the same day from
 /// another of them). Never after the fetch, never before 1991.
@@ -760,7 +769,8 @@ fn published(
     // published), the visible one is taken.
     let from_meta = match from_meta {
         Some(When::DateTime(m)) => match shown.iter().find(|(w, written)| {
-            *written && matches!(w, When::DateTime(v) if (m - *v).num_minutes() != 0 && (m - *v).num_minutes().abs() <= 30)
+            *written
+                && matches!(w, When::DateTime(v) if (m - *v).num_minutes() != 0 && (m - *v).num_minutes().abs() <= 30)
         }) {
             Some(&(shown, _)) => {
                 warnings.push(format!(
@@ -794,7 +804,12 @@ fn published(
 /// elements (not in a box of related news or comments; a share bar often holds the date
 /// line), and date lines just before the article text; each with whether a reader sees it
 /// written (`<time datetime>` is machine-readable, its text may say anything).
-fn visible_dates(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Vec<(When, bool)> {
+fn visible_dates(
+    els: &dom::Elements,
+    date_els: &[ElementRef],
+    blocks: &[Block],
+    container: &[&Block],
+) -> Vec<(When, bool)> {
     let mut out: Vec<(When, bool)> = els
         .time
         .iter()
@@ -802,10 +817,11 @@ fn visible_dates(els: &dom::Elements, date_els: &[ElementRef], blocks: &[Block],
         .map(|w| (w, false))
         .collect();
     for el in date_els {
-        if el
-            .ancestors()
-            .any(|a| a.value().as_element().is_some_and(|e| dom::is_boilerplate(e) && !dom::is_widget(e)))
-        {
+        if el.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| dom::is_boilerplate(e) && !dom::is_widget(e))
+        }) {
             continue;
         }
         let t = dom::text_of(*el);

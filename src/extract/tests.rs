@@ -350,7 +350,11 @@ fn a_paginated_articles_text_is_not_taken_for_a_pager() {
 #[test]
 fn an_article_inside_a_box_named_for_its_share_buttons_is_kept() {
     // WordPress themes name the article's wrapper after a button row inside it.
-    for class in ["entry themeform share", "entry-content no-share", "post-body social-ready print"] {
+    for class in [
+        "entry themeform share",
+        "entry-content no-share",
+        "post-body social-ready print",
+    ] {
         check_body(
             &format!(
                 "<div class=\"{class}\"><div class=\"share\"><a href=\"/fb\">Facebook</a> <a href=\"/x\">Tweet this story</a></div><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div>"
@@ -362,12 +366,16 @@ fn an_article_inside_a_box_named_for_its_share_buttons_is_kept() {
     // A pop-up or a comment box keeps being pruned, however much prose it holds.
     let popup = "Become a member to read every story without advertisements and support our newsroom. ".repeat(10);
     check_body(
-        &format!("<div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div><div class=\"popup share\"><p>{popup}</p></div>"),
+        &format!(
+            "<div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div><div class=\"popup share\"><p>{popup}</p></div>"
+        ),
         "Health authorities traced",
         "Become a member",
     );
     check_body(
-        &format!("<div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div><div class=\"comments share\"><p>{popup}</p></div>"),
+        &format!(
+            "<div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div><div class=\"comments share\"><p>{popup}</p></div>"
+        ),
         "Health authorities traced",
         "Become a member",
     );
@@ -507,7 +515,11 @@ fn text_outside_the_html_element_is_not_a_paragraph() {
     );
     let a = extract_html(&html);
     assert!(a.body.starts_with("Three cases of plague"), "{}", a.body);
-    assert!(!a.body.contains("Page Language") && !a.body.contains("cache: HIT"), "{}", a.body);
+    assert!(
+        !a.body.contains("Page Language") && !a.body.contains("cache: HIT"),
+        "{}",
+        a.body
+    );
     // Markup before <html> stays the parser's to place: a page that opens with its body
     // and only then says <html> keeps that text.
     let html = format!("<div><p>{PROSE}</p></div><html><body><p>{PROSE}</p></body></html>");
