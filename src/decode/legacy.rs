@@ -198,7 +198,9 @@ fn suspicious(c: char) -> bool {
     }
 }
 
-/// (accented words, accented words the model knows).
+/// (accented words, accented words the model knows). A word of one letter does not count:
+/// Vietnamese has a few (`ở`, `ý`), but text that is not Vietnamese turns into nothing but
+/// those when read as a legacy font (Mac-Roman Hebrew `◊ë◊î◊ï` gives `◊ẻ◊ĩ◊ỉ`).
 fn coverage(text: &str, m: &Model) -> (usize, usize) {
     let mut n = 0;
     let mut known = 0;
@@ -206,7 +208,7 @@ fn coverage(text: &str, m: &Model) -> (usize, usize) {
     // ASCII and Vietnamese letters are settled without the Unicode tables.
     let letter = |c: char| super::codepage::is_vietnamese_letter(c) || (!c.is_ascii() && c.is_alphabetic());
     for w in text.split(|c: char| !letter(c)) {
-        if w.is_ascii() {
+        if w.is_ascii() || w.chars().nth(1).is_none() {
             continue;
         }
         n += 1;

@@ -15,8 +15,10 @@ impl Repairer for DoubleEncoding {
             return None;
         }
         let mut current: Option<String> = None;
-        // Twice: text that was double-encoded twice exists in the wild.
-        for _ in 0..2 {
+        // Layer by layer until none is left: text double-encoded two and three times exists
+        // in the wild (`doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t`). Every layer undone shortens the text, so
+        // this ends; the bound only caps the work on a hostile input.
+        for _ in 0..MAX_LAYERS {
             let mut changed = false;
             for cp in [CodePage::Either, CodePage::Cp437] {
                 let input = current.as_deref().unwrap_or(text);
@@ -36,6 +38,9 @@ impl Repairer for DoubleEncoding {
         current
     }
 }
+
+/// The most layers of double encoding undone in one text.
+const MAX_LAYERS: usize = 6;
 
 /// The cheap test that keeps clean text fast: mojibake always has a character that was a
 /// UTF-8 lead byte (0xC2..=0xF4) followed by one that was a continuation byte (0x80..=0xBF)
@@ -197,7 +202,72 @@ fn decode_run(run: &str, cp: CodePage, bytes: &mut Vec<u8>) -> Option<String> {
     if !plausible(&decoded) {
         return None;
     }
+    // Valid UTF-8 is not evidence enough: the bytes of clean text sometimes form it by
+    // chance (`5×£35` is D7 A3 = `ף`). The decoded text must read better than the input.
+    let after = oddities(&decoded);
+    if after > 0 && after >= mojibake_signs(run) {
+        return None;
+    }
     Some(decoded)
+}
+
+/// How many characters of a text no one writes that way: a combining mark on no letter
+/// (`4288ׅ`), a lone letter of another script among Latin letters, digits or symbols
+/// (`5ף35`), letters hardly any language uses (`ſ`, `Ġ`, `ŀ`), which is what decoding
+/// clean text as UTF-8 by chance produces.
+fn oddities(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    let mut n = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        if is_combining(c) {
+            if !prev.is_some_and(|p| p.is_alphabetic()) {
+                n += 1;
+            }
+        } else if let Some(script) = other_script(c) {
+            let same = |x: Option<char>| x.is_some_and(|x| other_script(x) == Some(script) || is_combining(x));
+            if !same(prev) && !same(next) {
+                n += 1;
+            }
+        } else if matches!(
+            c,
+            'ſ' | 'ĸ' | 'ŉ' | 'Ŀ' | 'ŀ' | 'Ġ' | 'ġ' | 'Ħ' | 'ħ' | 'Ĳ' | 'ĳ' | 'Ŋ' | 'ŋ' | 'Ŧ' | 'ŧ' | 'ƒ'
+        ) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// How many characters of a text look like the debris of a misread UTF-8 sequence: a
+/// symbol, punctuation or control right after a letter, inside a word (`Ã©`, `â€™`,
+/// `Ð¿`) — apostrophes, hyphens, dots and the like excepted.
+fn mojibake_signs(text: &str) -> usize {
+    let mut n = 0;
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        let debris = !c.is_alphanumeric() && !c.is_whitespace() && !"'’-‐.,:;!?&/()\"«»".contains(c);
+        if debris && prev.is_some_and(|p| p.is_alphabetic()) || ('\u{80}'..='\u{9F}').contains(&c) {
+            n += 1;
+        }
+        prev = Some(c);
+    }
+    n
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05C7 | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670
+        | 0x06D6..=0x06ED | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// The script of a letter written neither in Latin nor in CJK (whose single characters are
+/// words): Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana, NKo… by block.
+fn other_script(c: char) -> Option<u32> {
+    let u = c as u32;
+    (c.is_alphabetic() && (0x0370..=0x08FF).contains(&u)).then_some(u >> 7)
 }
 
 /// Text that mojibake decodes to is ordinary writing: letters of Latin-based (and other)

@@ -94,6 +94,53 @@ mod tests {
     }
 
     #[test]
+    fn clean_text_of_other_languages_and_symbols_is_unchanged() {
+        // Each line is already right; some happen to be valid UTF-8 when read back through a
+        // code page, or to look like a legacy font's bytes.
+        for text in [
+            "Die Straße über der Brücke ist gesperrt, sagte Müller.",
+            "Le garçon a mangé une crème brûlée à l'hôtel.",
+            "Zażółć gęślą jaźń — ćwiczenie pisowni.",
+            "Příliš žluťoučký kůň úpěl ďábelské ódy.",
+            "Pijamalı hasta yağız şoföre çabucak güvendi.",
+            "Árvíztűrő tükörfúrógép, öt szép szűzlány.",
+            "SELKÄ\u{a0}EDELLÄ ja pää edellä: hyvää yötä!",
+            "Съешь же ещё этих мягких французских булок.",
+            "Γαζέες καὶ μυρτιὲς δὲν θὰ βρῶ πιὰ στὸ χρυσαφὶ ξέφωτο.",
+            "שלום עולם, מה שלומך היום?",
+            "مرحبا بالعالم، كيف حالك اليوم؟",
+            "北京市人民政府今天发布了新的规定。",
+            "東京都は本日、新しい規則を発表しました。",
+            "서울특별시는 오늘 새로운 규정을 발표했다.",
+            "กรุงเทพมหานครประกาศกฎใหม่ในวันนี้",
+            "नई दिल्ली में आज नए नियम घोषित किए गए।",
+            "4288×… and 5×£35 and 3×€20 = 60 €",
+            "├┤a┼┐a┼┐a └── src/main.rs",
+            "◊ë◊î◊ï◊ê ◊©◊ú◊ï◊ù",
+            "Price: £5, ¥300, ©2024 Acme™, 25°C ±2, ½ cup, §3 ¶2",
+            "naïve coöperate façade jalapeño smörgåsbord",
+            "Ĳsselmeer and Ġgantija and Ħamrun",
+        ] {
+            check(text, text);
+        }
+    }
+
+    #[test]
+    fn mojibake_of_other_languages_is_undone_layer_by_layer() {
+        check("cafÃ© crÃ¨me brÃ»lÃ©e", "café crème brûlée");
+        check("ÄŒeskÃ¡ republika", "Česká republika");
+        check("ZaÅ¼Ã³Å‚Ä‡ gÄ™Å›lÄ… jaÅºÅ„", "Zażółć gęślą jaźń");
+        check("Î“ÎµÎ¹Î¬ ÏƒÎ¿Ï…", "Γειά σου");
+        // Two and three layers.
+        check(
+            "The Mona Lisa doesnÃ¢â‚¬â„¢t have eyebrows.",
+            "The Mona Lisa doesn’t have eyebrows.",
+        );
+        check("doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t", "doesn’t");
+        check("ViÃƒÂ¡Ã‚Â»Ã¢â‚¬Â¡t Nam", "Việt Nam");
+    }
+
+    #[test]
     fn decomposed_text_is_composed() {
         check("Ha\u{300} N\u{1ED9}i", "Hà Nội");
         check("Vie\u{302}\u{323}t Nam", "Việt Nam");
