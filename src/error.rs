@@ -64,6 +64,11 @@ pub enum Error {
     State { path: PathBuf, reason: String },
     #[error("{task} task failed: {reason}")]
     Task { task: &'static str, reason: String },
+    #[error("cannot fetch {url}: {reason}")]
+    Fetch { url: String, reason: String },
+    /// A page robots.txt keeps vnnews from (`vnnews check` fetches only what a crawl may).
+    #[error("{url}: robots.txt ({robots}) disallows it for this user agent; not fetched")]
+    RobotsDisallowed { url: String, robots: String },
     #[error("language model: {0}")]
     Model(String),
     #[error(

@@ -57,6 +57,15 @@ pub enum Command {
   curl -s https://example.vn/a.htm | vnnews extract --url https://example.vn/a.htm -
   vnnews extract saved/*.html.gz | jq .title")]
     Extract(ExtractArgs),
+    /// Show how vnnews sees one page before a long crawl: fetched politely (robots.txt, the
+    /// configured user agent and rate) or read from a file — charset evidence and repairs,
+    /// page type with its evidence, the fields, the profile and patterns that applied, and
+    /// every link as the crawl would classify and queue it.
+    #[command(after_help = "Examples:
+  vnnews check https://longbien.hanoi.gov.vn/tin-tuc-su-kien/a-c4-2305.htm
+  vnnews check --site longbien --url https://longbien.hanoi.gov.vn/tin-tuc-su-kien saved.html
+  vnnews check --json https://example.gov.vn/ | jq '.links[] | select(.admission == \"page\") | .url'")]
+    Check(CheckArgs),
     /// Repair broken Vietnamese text, one line in, one line out.
     #[command(after_help = "Examples:
   echo 'L?y l?i m\u{fffd} b?o m?t' | vnnews repair
@@ -287,6 +296,27 @@ pub struct ExtractArgs {
     /// Saved pages (any charset; .gz accepted); `-` reads one from standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// An http(s) URL to fetch, or a saved page (any charset, .gz accepted; - for standard
+    /// input).
+    #[arg(value_name = "URL|FILE")]
+    pub target: String,
+    /// The configured site to judge the page and its links by (default: the site whose
+    /// scope holds the URL).
+    #[arg(long, value_name = "NAME")]
+    pub site: Option<String>,
+    /// For a saved page: the URL it was fetched from.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// For a saved page: the HTTP Content-Type it was served with.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

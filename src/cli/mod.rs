@@ -7,6 +7,7 @@
 mod archive;
 mod args;
 mod bench;
+mod check;
 mod crawl;
 mod exit;
 mod output;
@@ -80,6 +81,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Extract(a) => text::cmd_extract(&cli, a),
         Command::Repair(a) => text::cmd_repair(a),
+        Command::Check(a) => check::cmd_check(&cli, a),
         Command::Search(a) => archive::cmd_search(&cli, a),
         Command::Reindex => archive::cmd_reindex(&cli),
         Command::Export(a) => archive::cmd_export(&cli, a),

@@ -16,6 +16,66 @@ use crate::error::Result;
 /// URLs the frontier remembers as seen in this run, at most.
 const SEEN_CACHE: usize = 50_000;
 
+/// What the frontier does with a link of a site's page, by the site's rules alone (scope,
+/// depth, what the address says it is); whether it was seen in this run is the state's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Admission {
+    /// Queued as a page.
+    Page,
+    /// Queued as a document (PDF, DOCX, …): one link deeper than `max_depth` allowed, on
+    /// the site's `attachment_hosts` too, at the front of the queue.
+    Document,
+    NotHttp,
+    OutOfScope,
+    TooDeep,
+    /// An image, a script, an archive: nothing to read.
+    NotAPage,
+}
+
+impl Admission {
+    pub fn is_queued(self) -> bool {
+        matches!(self, Admission::Page | Admission::Document)
+    }
+
+    pub fn reason(self) -> &'static str {
+        match self {
+            Admission::Page => "a page",
+            Admission::Document => "a document",
+            Admission::NotHttp => "not an http(s) URL",
+            Admission::OutOfScope => "out of the site's scope",
+            Admission::TooDeep => "deeper than max_depth",
+            Admission::NotAPage => "not a page (an image, a script, a file)",
+        }
+    }
+}
+
+/// The URL as the frontier keeps it (normalised), and what it does with it at `depth`.
+pub fn admission(site: &Site, url: &Url, depth: u32) -> (Url, Admission) {
+    if !matches!(url.scheme(), "http" | "https") {
+        return (url.clone(), Admission::NotHttp);
+    }
+    let u = urls::normalise(url, &site.ignore_params);
+    let verdict = if crate::extract::attachment::document_link(&u).is_some() {
+        if !site.document_in_scope(&u) {
+            Admission::OutOfScope
+        } else if depth > site.max_depth.saturating_add(1) {
+            Admission::TooDeep
+        } else {
+            Admission::Document
+        }
+    } else if !site.in_scope(&u) {
+        Admission::OutOfScope
+    } else if !urls::is_probably_page(&u) {
+        Admission::NotAPage
+    } else if depth > site.max_depth {
+        Admission::TooDeep
+    } else {
+        Admission::Page
+    };
+    (u, verdict)
+}
+
 /// A link found on a page (or in a sitemap, robots.txt, a redirect), to queue.
 pub(super) struct Link {
     pub url: Url,
@@ -297,23 +357,15 @@ impl Books {
     /// one link deeper than `max_depth`, on one of the site's `attachment_hosts`, and it
     /// goes to the front of the queue, so an article's documents follow it.
     fn admit(&mut self, tx: &mut Tx<'_>, site: &Site, url: &Url, depth: u32, front: bool) -> Result<bool> {
-        if !matches!(url.scheme(), "http" | "https") {
-            tracing::debug!("{url}: not an http(s) URL; dropped");
-            return Ok(false);
-        }
-        let u = urls::normalise(url, &site.ignore_params);
-        let document = crate::extract::attachment::document_link(&u).is_some();
-        let admitted = if document {
-            depth <= site.max_depth.saturating_add(1) && site.document_in_scope(&u)
-        } else {
-            depth <= site.max_depth && site.in_scope(&u) && urls::is_probably_page(&u)
-        };
-        if !admitted {
-            if front {
-                tracing::debug!("redirect to {u} not followed (out of scope or too deep)");
+        let (u, admission) = admission(site, url, depth);
+        let document = match admission {
+            Admission::Page => false,
+            Admission::Document => true,
+            refused => {
+                tracing::debug!("{url}: not queued ({})", refused.reason());
+                return Ok(false);
             }
-            return Ok(false);
-        }
+        };
         if self.seen_cache.contains(u.as_str()) {
             return Ok(false);
         }

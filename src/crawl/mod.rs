@@ -9,6 +9,7 @@
 //! and reports it durable, and the frontier records the URL with its links in one
 //! transaction of the [`state`] store.
 
+pub mod check;
 pub mod discover;
 pub mod fetch;
 mod frontier;
@@ -34,6 +35,8 @@ use crate::error::Result;
 use crate::extract::profile::Profiles;
 use crate::index::Indexer;
 use state::State;
+
+pub use frontier::{Admission, admission};
 
 /// Limits for one run, on top of the configuration.
 #[derive(Debug, Clone, Default)]

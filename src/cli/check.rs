@@ -1,0 +1,246 @@
+//! `check`: one page as vnnews sees it, for people (sections of `label  value` lines) or as
+//! one JSON object.
+
+use anyhow::{Context, Result};
+
+use super::args::{CheckArgs, Cli};
+use super::exit::ExitCode;
+use super::output::outln;
+use crate::config::Config;
+use crate::crawl::Admission;
+use crate::crawl::check::{self, Report};
+use crate::extract::PageType;
+
+pub(super) fn cmd_check(cli: &Cli, a: &CheckArgs) -> Result<ExitCode> {
+    let profiles = super::profiles(cli)?;
+    let cfg = match super::config_if_any(cli)? {
+        Some(c) => c,
+        None => Config::from_toml("")?,
+    };
+    let web = url::Url::parse(&a.target)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    let report = match web {
+        Some(url) => {
+            let site = check::site_for(&cfg, &url, a.site.as_deref())?;
+            super::runtime()?.block_on(check::fetch_and_check(&cfg, &profiles, &url, site))?
+        }
+        None => {
+            let path = std::path::Path::new(&a.target);
+            let bytes = if a.target == "-" {
+                let mut b = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b).context("reading standard input")?;
+                crate::extract::inflate_saved_page(b, std::path::Path::new("<stdin>"))?
+            } else {
+                crate::extract::read_saved_page(path)?
+            };
+            let url = match &a.url {
+                Some(u) => url::Url::parse(u).with_context(|| format!("--url {u:?} is not a URL"))?,
+                None => url::Url::from_file_path(std::path::absolute(path)?)
+                    .map_err(|_| anyhow::anyhow!("{}: give the page's address with --url", path.display()))?,
+            };
+            let site = check::site_for(&cfg, &url, a.site.as_deref())?;
+            check::check_page(&profiles, &bytes, a.content_type.as_deref(), &url, site, None, None)
+        }
+    };
+    if a.json {
+        serde_json::to_writer(std::io::stdout().lock(), &report)?;
+        outln!()?;
+    } else {
+        print_report(&report)?;
+    }
+    Ok(ExitCode::Ok)
+}
+
+fn print_report(r: &Report) -> Result<()> {
+    let line = |label: &str, value: &str| outln!("{label:<11}{value}");
+    line("page", &r.url)?;
+    if let Some(f) = &r.fetch {
+        for (status, to) in &f.redirects {
+            line("redirect", &format!("{status} → {to}"))?;
+        }
+        line(
+            "fetched",
+            &format!(
+                "{} {}, {} bytes{} as {}",
+                f.status,
+                f.content_type.as_deref().unwrap_or("(no content type)"),
+                f.bytes,
+                if f.truncated { " (cut at max_body_bytes)" } else { "" },
+                f.user_agent
+            ),
+        )?;
+        let delay = f
+            .robots
+            .crawl_delay_ms
+            .map(|d| format!(", Crawl-delay {d} ms"))
+            .unwrap_or_default();
+        line(
+            "robots.txt",
+            &format!("{}: the page is allowed{delay}", f.robots.status),
+        )?;
+    }
+    line(
+        "site",
+        &format!(
+            "{} · profile {} · URL patterns: {}",
+            r.site.as_deref().unwrap_or("(none configured covers it)"),
+            r.profile.as_deref().unwrap_or("(none)"),
+            r.url_patterns.map_or("say nothing", type_word)
+        ),
+    )?;
+    let e = &r.encoding;
+    let mut charset = format!(
+        "{} from {}",
+        e.label,
+        serde_json::to_value(e.from)?.as_str().unwrap_or("")
+    );
+    for (what, v) in [("HTTP", &e.http), ("meta", &e.meta)] {
+        if let Some(v) = v {
+            charset.push_str(&format!("; {what} says {v}"));
+        }
+    }
+    if let Some(d) = &e.disagreement {
+        charset.push_str(&format!("; {d}"));
+    }
+    line("charset", &charset)?;
+    if !e.repairs.is_empty() {
+        line("repairs", &format!("{} made", e.repairs.len()))?;
+        for rep in e.repairs.iter().take(10) {
+            let kind = serde_json::to_value(rep.kind)?;
+            line(
+                "",
+                &format!(
+                    "{}: {:?} → {:?}",
+                    kind.as_str().unwrap_or(""),
+                    clip(&rep.before, 60),
+                    clip(&rep.after, 60)
+                ),
+            )?;
+        }
+    }
+    let d = &r.page_type;
+    line("page type", &format!("{} — {}", type_word(d.page_type), d.rule))?;
+    let ev = &d.evidence;
+    line(
+        "evidence",
+        &format!(
+            "body {} chars, longest run of prose {}, link density {:.2}, {} headline links in the text \
+             ({} switches), {} on the page, {} links below this address{}{}{}",
+            ev.body_chars,
+            ev.prose_run,
+            ev.link_density,
+            ev.headlines,
+            ev.alternations,
+            ev.title_links,
+            ev.links_below,
+            if ev.url_is_root { ", the site's root" } else { "" },
+            ev.og_type
+                .as_deref()
+                .map(|t| format!(", og:type {t}"))
+                .unwrap_or_default(),
+            if ev.ld_types.is_empty() {
+                String::new()
+            } else {
+                format!(", JSON-LD {}", ev.ld_types.join("/"))
+            },
+        ),
+    )?;
+    let art = &r.article;
+    line("title", art.title.as_deref().unwrap_or("(none)"))?;
+    line("published", art.published.as_deref().unwrap_or("(none)"))?;
+    if let Some(m) = &art.modified {
+        line("modified", m)?;
+    }
+    line(
+        "authors",
+        &if art.authors.is_empty() {
+            "(none)".to_owned()
+        } else {
+            art.authors.join("; ")
+        },
+    )?;
+    if let Some(s) = &art.source {
+        line("source", s)?;
+    }
+    if let Some(l) = &art.lead {
+        line("lead", &clip(l, 200))?;
+    }
+    let paragraphs = art.body.split("\n\n").filter(|p| !p.trim().is_empty()).count();
+    line(
+        "body",
+        &format!(
+            "{paragraphs} paragraphs, {} characters, language {}",
+            art.body.chars().count(),
+            art.language.as_deref().unwrap_or("?")
+        ),
+    )?;
+    for p in art.body.split("\n\n").filter(|p| !p.trim().is_empty()).take(3) {
+        line("", &clip(p, 160))?;
+    }
+    line(
+        "also",
+        &format!(
+            "{} images, {} tables, {} cited documents, {} attached documents, {} tags",
+            art.images.len(),
+            art.tables.len(),
+            art.documents.len(),
+            art.attachments.len(),
+            art.tags.len()
+        ),
+    )?;
+    for w in &art.warnings {
+        line("warning", w)?;
+    }
+    for f in &r.feeds {
+        line("feed", f)?;
+    }
+    let queued = r
+        .links
+        .iter()
+        .filter(|l| l.admission.is_some_and(Admission::is_queued))
+        .count();
+    line(
+        "links",
+        &format!(
+            "{} distinct{}",
+            r.links.len(),
+            if r.site.is_some() {
+                format!(", {queued} would be queued")
+            } else {
+                " (no configured site: scope not judged)".to_owned()
+            }
+        ),
+    )?;
+    for l in &r.links {
+        let admission = match l.admission {
+            Some(Admission::Page) => "queue as a page",
+            Some(Admission::Document) => "queue as a document",
+            Some(a) => a.reason(),
+            None => "",
+        };
+        let patterns = l.url_patterns.map(type_word).unwrap_or("");
+        let robots = match l.robots_allowed {
+            Some(false) => " robots.txt disallows",
+            _ => "",
+        };
+        outln!("  {admission:<24} {patterns:<8}{robots} {}", l.url)?;
+    }
+    Ok(())
+}
+
+fn type_word(t: PageType) -> &'static str {
+    match t {
+        PageType::Article => "article",
+        PageType::Listing => "listing",
+        PageType::Other => "other",
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().nth(n).is_some() {
+        out.push('…');
+    }
+    out
+}
