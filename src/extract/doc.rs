@@ -426,14 +426,20 @@ pub(super) fn paragraphs<'d>(
     paragraphs
 }
 
-/// The caption elements whose text leaves the body — all of them, unless captions are most
-/// of the container's text: then the page is a photo story and its captions are its body.
+/// The caption elements whose text leaves the body — the images' captions and every
+/// `<figcaption>` (of a video, a chart, a lazy-loaded picture) — unless captions are most of
+/// the container's text: then the page is a photo story and its captions are its body.
 pub(super) fn captions_to_leave_out(
     html: &Html,
     container: &Container,
     figures: &super::figure::Figures,
 ) -> dom::Subtrees {
-    let captions = dom::Subtrees::of(html, figures.caption_nodes.iter().copied());
+    let figcaptions = html
+        .tree
+        .nodes()
+        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "figcaption"))
+        .map(|n| n.id());
+    let captions = dom::Subtrees::of(html, figures.caption_nodes.iter().copied().chain(figcaptions));
     let caption_chars: usize = container
         .blocks
         .iter()

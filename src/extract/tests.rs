@@ -525,3 +525,35 @@ fn text_outside_the_html_element_is_not_a_paragraph() {
     let html = format!("<div><p>{PROSE}</p></div><html><body><p>{PROSE}</p></body></html>");
     assert_eq!(extract_html(&html).body.matches("Three cases").count(), 2);
 }
+
+#[test]
+fn a_photo_storys_figcaptions_are_its_body_and_other_figcaptions_are_not() {
+    let caption = |i: usize| {
+        format!(
+            "<figure><img src=\"/anh/{i}.jpg\"><figcaption>Ảnh số {i}: người dân dạo bộ dưới hàng cây đang chuyển màu lá, phố phường rực rỡ trong nắng chiều cuối thu.</figcaption></figure>"
+        )
+    };
+    let figures: String = (1..=6).map(caption).collect();
+    let story = format!(
+        "<html><head><title>Phố mùa thu</title></head><body><article><h1>Phố mùa thu</h1>\
+         <p class=\"date\">08/11/2023 15:58</p><p>Những ngày cuối thu, phố phường khoác màu vàng.</p>{figures}</article></body></html>"
+    );
+    let a = extract_html(&story);
+    assert_eq!(a.page_type, PageType::Article, "{}", a.body);
+    for i in 1..=6 {
+        assert!(
+            a.body.contains(&format!("Ảnh số {i}:")),
+            "caption {i} missing: {}",
+            a.body
+        );
+    }
+    // In an article of prose, a figcaption (of a video, a chart) stays out of the body.
+    let prose = format!("<p>{PROSE}</p>").repeat(4);
+    let article = format!(
+        "<html><head><title>Ba ca dịch hạch</title></head><body><article><h1>Ba ca dịch hạch</h1>{prose}\
+         <figure><video src=\"/v.mp4\"></video><figcaption>A nurse walks past the ward where the patients are treated.</figcaption></figure>{prose}</article></body></html>"
+    );
+    let a = extract_html(&article);
+    assert!(a.body.contains("Health authorities traced"), "{}", a.body);
+    assert!(!a.body.contains("A nurse walks past"), "{}", a.body);
+}
