@@ -15,7 +15,7 @@ static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\(?\s*(?:theo|nguồn|nguồn tin|nguồn ảnh|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
 });
 static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:tác giả|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh)\s*[:\-–]\s*(.+)$")
+    Regex::new(r"(?i)^(?:tác giả|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]\s*(.+)$")
         .expect("regex")
 });
 /// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`.
