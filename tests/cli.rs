@@ -47,6 +47,18 @@ fn extract_prints_the_seed_article_fields() {
 }
 
 #[test]
+fn restore_puts_the_marks_back_line_by_line() {
+    let o = vnnews(&["restore"], Some("binh dang gioi\nUBND TP Ha Noi\n"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(stdout(&o), "bình đẳng giới\nUBND TP Hà Nội\n");
+    let o = vnnews(&["restore", "--explain"], Some("binh dang\n"));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["output"], "bình đẳng");
+    assert_eq!(v["words"][0]["input"], "binh");
+    assert!(v["words"][0]["confidence"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
 fn extract_explain_says_why_a_page_got_its_type() {
     let o = vnnews(
         &[
@@ -138,8 +150,13 @@ fn demo_then_search_json_and_exit_codes() {
     let out = stdout(&o);
     for q in ["$ vnnews search 'bình đẳng giới'", "$ vnnews search 'binh dang gioi'"] {
         let after = &out[out.find(q).unwrap_or_else(|| panic!("{q} missing in {out}"))..];
-        // The command, the query as understood, then the hits.
-        let first_hit = after.lines().nth(2).unwrap();
+        // The command, the query as understood (and for a query without marks, the
+        // suggestion with its marks restored), then the hits.
+        let skip = if q.contains("binh") { 3 } else { 2 };
+        if q.contains("binh") {
+            assert_eq!(after.lines().nth(2), Some("Gợi ý: bình đẳng giới"));
+        }
+        let first_hit = after.lines().nth(skip).unwrap();
         assert!(
             first_hit.starts_with("1. Long Biên triển khai Tháng hành động vì bình đẳng giới"),
             "{first_hit}"
@@ -157,9 +174,20 @@ fn demo_then_search_json_and_exit_codes() {
     let head = lines.remove(0);
     assert_eq!(head["total"], lines.len());
     assert_eq!(head["query"]["words"][0]["mode"], "folded");
+    // Typed without marks: the restored query is suggested.
+    assert_eq!(head["suggestion"], "bình đẳng giới");
     assert!(!lines.is_empty());
     assert_eq!(lines[0]["published"], "2019-11-05T13:01:00+07:00");
     assert_eq!(lines[0]["rank"], 1);
+
+    let o = vnnews(&["--archive", archive, "search", "binh dang gioi"], None);
+    assert!(stdout(&o).contains("Gợi ý: bình đẳng giới"), "{}", stdout(&o));
+    let o = vnnews(&["--archive", archive, "search", "--json", "bình đẳng giới"], None);
+    let head: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert!(
+        head.get("suggestion").is_none(),
+        "a query with marks gets no suggestion: {head}"
+    );
 
     let o = vnnews(&["--archive", archive, "search", "tàu vũ trụ"], None);
     assert_eq!(o.status.code(), Some(1), "nothing found is exit 1");

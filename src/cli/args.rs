@@ -71,6 +71,11 @@ pub enum Command {
   echo 'L?y l?i m\u{fffd} b?o m?t' | vnnews repair
   vnnews repair --explain broken.txt | jq .repairs")]
     Repair(RepairArgs),
+    /// Put the marks back on Vietnamese typed without them, one line in, one line out.
+    #[command(after_help = "Examples:
+  echo 'binh dang gioi' | vnnews restore
+  vnnews restore --explain notes.txt | jq '.words[] | select(.confidence < 0.6)'")]
+    Restore(RestoreArgs),
     /// Search the archive.
     Search(SearchArgs),
     /// Rebuild the search index from the archive alone.
@@ -317,6 +322,15 @@ pub struct CheckArgs {
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    /// Print a JSON line per input line: each word with its confidence and alternatives.
+    #[arg(long)]
+    pub explain: bool,
+    /// Input file (default: standard input).
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -81,6 +81,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Extract(a) => text::cmd_extract(&cli, a),
         Command::Repair(a) => text::cmd_repair(a),
+        Command::Restore(a) => text::cmd_restore(a),
         Command::Check(a) => check::cmd_check(&cli, a),
         Command::Search(a) => archive::cmd_search(&cli, a),
         Command::Reindex => archive::cmd_reindex(&cli),

@@ -48,12 +48,15 @@ pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: 
     let u = &results.understood;
     if json {
         // First the query as understood and the total, then one hit per line.
-        let head = serde_json::json!({
+        let mut head = serde_json::json!({
             "query": u,
             "total": results.total,
             "hits": results.hits.len(),
             "offset": results.hits.first().map_or(0, |h| h.rank - 1),
         });
+        if let Some(s) = &results.suggestion {
+            head["suggestion"] = s.as_str().into();
+        }
         serde_json::to_writer(&mut *out, &head)?;
         writeln!(out)?;
         for h in &results.hits {
@@ -70,6 +73,9 @@ pub(super) fn print_hits(out: &mut impl Write, results: &search::Results, json: 
     writeln!(out, "{dim}query: {}{reset}", u.describe())?;
     for n in &u.notes {
         writeln!(out, "{dim}note: {n}{reset}")?;
+    }
+    if let Some(s) = &results.suggestion {
+        writeln!(out, "Gợi ý: {s}")?;
     }
     for h in &results.hits {
         writeln!(

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use std::io::{BufRead, Write};
 
-use super::args::{Cli, ExtractArgs, LexiconArgs, RepairArgs};
+use super::args::{Cli, ExtractArgs, LexiconArgs, RepairArgs, RestoreArgs};
 use super::exit::ExitCode;
 use super::output::outln;
 use crate::archive::Archive;
@@ -82,7 +82,45 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
 }
 
 pub(super) fn cmd_repair(a: &RepairArgs) -> Result<ExitCode> {
-    let input: Box<dyn BufRead> = match &a.file {
+    each_line(a.file.as_deref(), |text, mut repairs, out| {
+        let r = decode::repair(text);
+        repairs.extend(r.repairs);
+        if a.explain {
+            serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({"input": text, "output": r.text, "repairs": repairs}),
+            )?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", r.text)?;
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn cmd_restore(a: &RestoreArgs) -> Result<ExitCode> {
+    each_line(a.file.as_deref(), |text, _, out| {
+        let r = decode::restore::restore(text);
+        if a.explain {
+            serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({"input": text, "output": r.text, "words": r.words}),
+            )?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", r.text)?;
+        }
+        Ok(())
+    })
+}
+
+/// One line in, one line out: each line of the file (or standard input) as text — invalid
+/// UTF-8 read as windows-1252, recorded — handed to `each` with a writer flushed after it.
+fn each_line(
+    file: Option<&std::path::Path>,
+    mut each: impl FnMut(&str, Vec<decode::Repair>, &mut std::io::BufWriter<std::io::StdoutLock>) -> Result<()>,
+) -> Result<ExitCode> {
+    let input: Box<dyn BufRead> = match file {
         Some(p) => Box::new(std::io::BufReader::new(
             std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?,
         )),
@@ -97,17 +135,7 @@ pub(super) fn cmd_repair(a: &RepairArgs) -> Result<ExitCode> {
         }
         let mut repairs = Vec::new();
         let text = decode::decode_utf8_recovering(&line, &mut repairs);
-        let r = decode::repair(&text);
-        repairs.extend(r.repairs);
-        if a.explain {
-            serde_json::to_writer(
-                &mut out,
-                &serde_json::json!({"input": text, "output": r.text, "repairs": repairs}),
-            )?;
-            writeln!(out)?;
-        } else {
-            writeln!(out, "{}", r.text)?;
-        }
+        each(&text, repairs, &mut out)?;
         out.flush()?;
     }
     Ok(ExitCode::Ok)

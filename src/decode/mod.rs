@@ -18,6 +18,7 @@ mod lost;
 mod mojibake;
 mod pipeline;
 mod repair;
+pub mod restore;
 
 pub use charset::{EncodingReport, EncodingSource, decode_document, decode_utf8_recovering, http_charset};
 pub use codepage::is_vietnamese_letter;

@@ -188,7 +188,11 @@ fn bylines_at_the_end() {
     // School and office portals: the one who wrote or collected it, after a label.
     check_byline("<p><strong>ST: Nguyễn Văn An</strong></p>", &["Nguyễn Văn An"], None);
     check_byline("<p><b>Người viết: Trần Thị Bình</b></p>", &["Trần Thị Bình"], None);
-    check_byline("<p><strong>Sưu tầm: Phạm Văn Cường</strong></p>", &["Phạm Văn Cường"], None);
+    check_byline(
+        "<p><strong>Sưu tầm: Phạm Văn Cường</strong></p>",
+        &["Phạm Văn Cường"],
+        None,
+    );
 }
 
 #[test]

@@ -117,6 +117,19 @@ pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
     pub understood: Understood,
+    /// The query with its marks restored, when it was typed without any and restoring
+    /// changes it (`binh dang gioi` → `bình đẳng giới`): what the user likely meant.
+    pub suggestion: Option<String>,
+}
+
+/// The query with its marks restored ([`crate::decode::restore`]), for a query typed
+/// without any that restoring changes.
+pub fn suggestion(query: &str) -> Option<String> {
+    if !query.is_ascii() || !query.chars().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let restored = crate::decode::restore::restore(query).text;
+    (restored != query).then_some(restored)
 }
 
 fn day_start(d: NaiveDate) -> tantivy::DateTime {
@@ -294,6 +307,7 @@ pub fn search_with(index: &Index, searcher: &Searcher, query: &str, opts: &Searc
         total,
         hits,
         understood,
+        suggestion: suggestion(query),
     })
 }
 
