@@ -397,10 +397,12 @@ fn document_part(text: &str) -> &str {
         .map(|m| m.start())
         .filter(|&s| !TAG_START.is_match(&text[..s]))
         .unwrap_or(0);
+    // Only the tail is searched: what follows `</html>` is short when it is anything.
+    let tail = date::floor_char(text, text.len().saturating_sub(64 * 1024)).max(start);
     let end = DOCUMENT_END
-        .find_iter(&text[start..])
+        .find_iter(&text[tail..])
         .last()
-        .map(|m| start + m.end())
+        .map(|m| tail + m.end())
         .filter(|&e| !TAG_START.is_match(&text[e..]))
         .unwrap_or(text.len());
     &text[start..end]
