@@ -21,6 +21,49 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
 static GMT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?").expect("regex"));
 
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(\d{1,3})\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|hrs?|days?|weeks?)\s*(?:trước|ago)\b|\b(vừa xong|vừa đăng|just now|hôm qua|yesterday)\b",
+    )
+    .expect("regex")
+});
+static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:cập nhật|cập nhập|sửa đổi|chỉnh sửa|updated?|last updated|modified|aktualisiert|mis à jour)\b",
+    )
+    .expect("regex")
+});
+
+/// A time given relative to the fetch (`2 giờ trước`, `15 phút trước`, `hôm qua`,
+/// `3 hours ago`): minutes and hours to the minute; days and weeks as the day alone
+/// (the page does not say the time), in the fetch's offset.
+pub fn parse_relative(text: &str, now: chrono::DateTime<FixedOffset>) -> Option<When> {
+    let c = RELATIVE.captures(text)?;
+    if let Some(word) = c.get(3) {
+        let days = match word.as_str().to_lowercase().as_str() {
+            "hôm qua" | "yesterday" => 1,
+            _ => return Some(When::DateTime(now)),
+        };
+        return Some(When::Date((now - chrono::Duration::days(days)).date_naive()));
+    }
+    let n: i64 = c[1].parse().ok()?;
+    let unit = c[2].to_lowercase();
+    let minutes = match unit.as_str() {
+        "phút" | "minute" | "minutes" | "min" | "mins" => n,
+        "giờ" | "tiếng" | "hour" | "hours" | "hr" | "hrs" => n * 60,
+        "ngày" | "day" | "days" => return Some(When::Date((now - chrono::Duration::days(n)).date_naive())),
+        _ => return Some(When::Date((now - chrono::Duration::weeks(n)).date_naive())),
+    };
+    let t = now - chrono::Duration::minutes(minutes);
+    Some(When::DateTime(t - chrono::Duration::seconds(t.timestamp() % 60)))
+}
+
+/// Does this date line say when the page was updated rather than published (`Cập nhật:`,
+/// `Updated`)?
+pub fn is_update_line(text: &str) -> bool {
+    UPDATED.is_match(text)
+}
+
 /// How far (in bytes) a time of day may stand from the date it belongs to.
 const TIME_WINDOW: usize = 24;
 
@@ -213,6 +256,22 @@ mod tests {
             Some("2019-12-18T08:45:00+07:00"),
         );
         check("31/02/2019", None);
+    }
+
+    #[test]
+    fn times_relative_to_the_fetch() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-06T10:30:45+07:00").unwrap();
+        let f = |t: &str| parse_relative(t, now).map(When::to_rfc3339);
+        assert_eq!(f("2 giờ trước").as_deref(), Some("2026-12-06T08:30:00+07:00"));
+        assert_eq!(f("15 phút trước").as_deref(), Some("2026-12-06T10:15:00+07:00"));
+        assert_eq!(f("3 ngày trước").as_deref(), Some("2026-12-03"));
+        assert_eq!(f("Hôm qua").as_deref(), Some("2026-12-05"));
+        assert_eq!(f("posted 5 hours ago").as_deref(), Some("2026-12-06T05:30:00+07:00"));
+        assert_eq!(f("1 tuần trước").as_deref(), Some("2026-11-29"));
+        assert_eq!(f("Giá vàng tăng 2 giờ liền"), None);
+        assert!(is_update_line("Cập nhật: 05/11/2019 14:00"));
+        assert!(is_update_line("Updated Nov 5, 2019"));
+        assert!(!is_update_line("Thứ Ba, 05/11/2019 - 13:01"));
     }
 
     #[test]

@@ -763,7 +763,7 @@ fn published(
         return Some(w);
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
-    let shown = visible_dates(els, date_els, blocks, container);
+    let shown = visible_dates(els, date_els, blocks, container, now);
     let visible = shown.first().map(|&(w, _)| w).filter(ok);
     let from_url = date::from_url(doc.url).filter(ok);
     // The time a page shows its readers is the one researchers cite: when metadata gives
@@ -811,6 +811,7 @@ fn visible_dates(
     date_els: &[ElementRef],
     blocks: &[Block],
     container: &[&Block],
+    now: DateTime<FixedOffset>,
 ) -> Vec<(When, bool)> {
     let mut out: Vec<(When, bool)> = els
         .time
@@ -818,6 +819,7 @@ fn visible_dates(
         .filter_map(|t| t.value().attr("datetime").and_then(date::parse_text))
         .map(|w| (w, false))
         .collect();
+    let mut updates = Vec::new();
     for el in date_els {
         if el.ancestors().any(|a| {
             a.value()
@@ -828,7 +830,14 @@ fn visible_dates(
         }
         let t = dom::text_of(*el);
         if t.chars().count() <= 120 {
-            out.extend(date::parse_text(&t).map(|w| (w, true)));
+            let when = date::parse_text(&t).or_else(|| date::parse_relative(&t, now));
+            // An update line says when the page was last changed: the publication time
+            // only when the page shows no other.
+            if date::is_update_line(&t) {
+                updates.extend(when);
+            } else {
+                out.extend(when.map(|w| (w, true)));
+            }
         }
     }
     // A date line just before the article text (within a few blocks of it).
@@ -839,10 +848,11 @@ fn visible_dates(
     out.extend(
         blocks[idx.saturating_sub(8)..(idx + 3).min(blocks.len())]
             .iter()
-            .filter(|b| b.chars() <= 120)
+            .filter(|b| b.chars() <= 120 && !date::is_update_line(&b.text))
             .find_map(|b| date::parse_text(&b.text))
             .map(|w| (w, true)),
     );
+    out.extend(updates.into_iter().map(|w| (w, true)));
     out
 }
 

@@ -293,6 +293,11 @@ fn date_lines() {
         "<meta property=\"article:published_time\" content=\"2018-03-06T16:07:33+0700\"><div class=\"news-date\">06/03/2018 - 16:07</div>",
         Some("2018-03-06T16:07:33+07:00"),
     );
+    // An update line is the publication time only when the page shows no other.
+    check_date(
+        "<div class=\"meta\">Cập nhật: 06/11/2019 09:00</div><div class=\"date\">Đăng lúc 13:01, 05/11/2019</div>",
+        Some("2019-11-05T13:01:00+07:00"),
+    );
     // A visible German date line.
     check_date("<p class=\"meta\">Datum: 03.11.2021</p>", Some("2021-11-03"));
 }
