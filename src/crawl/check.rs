@@ -65,7 +65,8 @@ pub struct RobotsReport {
     pub crawl_delay_ms: Option<u64>,
 }
 
-/// One link of the page and what a crawl of the site would do with it.
+/// One link of the page and what a crawl of the site would do with it, the page taken as a
+/// start page (its links at depth 1).
 #[derive(Debug, Serialize)]
 pub struct LinkReport {
     /// The URL as the frontier keeps it (fragment and tracking parameters removed).

@@ -45,7 +45,7 @@ pub struct Evidence {
     pub headlines: usize,
     /// How often the container switches between headline links and other text.
     pub alternations: usize,
-    /// Links of four words or more anywhere on the page.
+    /// Links of five words or more anywhere on the page.
     pub title_links: usize,
     pub title: bool,
     pub published: bool,
