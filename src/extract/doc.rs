@@ -292,6 +292,22 @@ impl<'a> Doc<'a> {
             .windows(2)
             .filter(|w| is_headline(w[0]) != is_headline(w[1]))
             .count();
+        // Teasers in one piece, counted only when alike in size: a listing repeats one
+        // shape of item, an article's paragraphs with links in them vary.
+        let is_teaser = |b: &Block| b.link_chars >= 20 && b.chars() <= 500 && (0.1..0.5).contains(&b.link_density());
+        let mut sizes: Vec<usize> = container
+            .blocks
+            .iter()
+            .filter(|b| is_teaser(b))
+            .map(|b| b.chars())
+            .collect();
+        sizes.sort_unstable();
+        let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+        let alike: Vec<usize> = sizes
+            .into_iter()
+            .filter(|&n| n * 10 >= median * 7 && n * 10 <= median * 13)
+            .collect();
+        let (teasers, teaser_chars) = (alike.len(), alike.iter().sum::<usize>());
         let mut prose_run = 0;
         let mut run = 0;
         for b in &container.blocks {
@@ -314,6 +330,8 @@ impl<'a> Doc<'a> {
             link_density: container.link_chars as f64 / container.chars.max(1) as f64,
             headlines,
             alternations,
+            teasers,
+            teaser_share: teaser_chars as f64 / container.chars.max(1) as f64,
             title_links,
             title,
             published,

@@ -45,6 +45,13 @@ pub struct Evidence {
     pub headlines: usize,
     /// How often the container switches between headline links and other text.
     pub alternations: usize,
+    /// Blocks of the container that read as a teaser in one piece — a headline-sized link
+    /// (20 characters or more) with a short text beside it (the link a tenth to a half of
+    /// at most 500 characters), as legacy portals list their news in table cells — and are
+    /// alike in size (within 30 % of their median).
+    pub teasers: usize,
+    /// Share of the container's text in such blocks.
+    pub teaser_share: f64,
     /// Links of five words or more anywhere on the page.
     pub title_links: usize,
     pub title: bool,
@@ -99,6 +106,12 @@ impl Evidence {
         }
         if self.headlines >= 3 && self.alternations >= 4 && !dominant_prose {
             return (PageType::Listing, "headline links alternate with short texts (teasers)");
+        }
+        if self.teasers >= 5 && self.teaser_share >= 0.6 && !ld_article {
+            return (
+                PageType::Listing,
+                "most of the text is items each with a link and a short text (teasers)",
+            );
         }
         let article_signals = self.article_signals(ld_article);
         if self.title

@@ -570,3 +570,49 @@ fn a_photo_storys_figcaptions_are_its_body_and_other_figcaptions_are_not() {
     assert!(a.body.contains("Health authorities traced"), "{}", a.body);
     assert!(!a.body.contains("A nurse walks past"), "{}", a.body);
 }
+
+#[test]
+fn a_legacy_portals_listing_of_teasers_in_table_cells_is_no_article() {
+    // Ten items, each one cell: a headline link, a date in brackets, a summary ending "...".
+    let items: String = (0..10)
+        .map(|i| {
+            format!(
+                "<tr><td><img src=\"/img/{i}.jpg\"></td><td><a href=\"/tin-tuc/bai-{i}.htm\">Ủy ban nhân dân quận tổ chức hội nghị số {i} về công tác cải cách hành chính</a> \
+                 <span>({:02}/11/2019)</span><br>Sáng nay, Ủy ban nhân dân quận đã tổ chức hội nghị tổng kết công tác cải cách hành chính năm 2019, triển khai nhiệm vụ năm 2020 với sự tham dự của các đơn vị...</td></tr>",
+                i + 1
+            )
+        })
+        .collect();
+    let page = format!(
+        "<html><head><title>Tin tức - Sự kiện</title></head><body><table><tr><td><h1>Tin tức - Sự kiện</h1><table>{items}</table>\
+         <div>Trang: <a href=\"?page=2\">2</a> <a href=\"?page=3\">3</a></div></td></tr></table></body></html>"
+    );
+    let x = extract(
+        &Page {
+            bytes: page.as_bytes(),
+            content_type: None,
+            url: "http://quan.example.vn/tin-tuc/danh-sach.htm",
+            fetched_at: None,
+            patterns: None,
+        },
+        None,
+    );
+    assert_eq!(x.article.page_type, PageType::Listing, "{:?}", x.page_type);
+    assert!(x.page_type.rule.contains("teasers"), "{}", x.page_type.rule);
+    // An article whose paragraphs each hold a link of their own is still an article: its
+    // paragraphs differ in size.
+    let paragraphs: String = [120, 340, 200, 460, 260, 150]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "<p>Theo <a href=\"/van-ban/{i}.htm\">Quyết định số {i} của Ủy ban nhân dân</a>, {}</p>",
+                "quận triển khai nhiều hoạt động thiết thực ".repeat(n / 40)
+            )
+        })
+        .collect();
+    let article = format!(
+        "<html><head><title>Quận triển khai</title></head><body><h1>Quận triển khai</h1><div class=\"date\">05/11/2019 13:01</div><div>{paragraphs}</div></body></html>"
+    );
+    assert_eq!(extract_html(&article).page_type, PageType::Article);
+}
