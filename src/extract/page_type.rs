@@ -104,7 +104,10 @@ impl Evidence {
         if self.links_below >= 6 && !dominant_prose && !ld_article {
             return (PageType::Listing, "it links to many pages below its own address");
         }
-        if self.headlines >= 3 && self.alternations >= 4 && !dominant_prose {
+        // A page that says in JSON-LD it is an article, whose text is mostly not links, is
+        // one: its alternation is a box of related headlines beside the text.
+        let declared_article = ld_article && self.link_density < 0.2;
+        if self.headlines >= 3 && self.alternations >= 4 && !dominant_prose && !declared_article {
             return (PageType::Listing, "headline links alternate with short texts (teasers)");
         }
         if self.teasers >= 5 && self.teaser_share >= 0.6 && !ld_article {
@@ -250,6 +253,19 @@ mod tests {
                 ..article.clone()
             },
             false,
+            PageType::Article,
+        );
+        // Said in JSON-LD to be an article, and mostly not links: the teasers beside its
+        // text are a related box.
+        check(
+            Evidence {
+                headlines: 7,
+                alternations: 14,
+                prose_run: 800,
+                link_density: 0.13,
+                ..article.clone()
+            },
+            true,
             PageType::Article,
         );
         // Teasers: headline, summary, headline, summary…
