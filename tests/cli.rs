@@ -59,6 +59,30 @@ fn restore_puts_the_marks_back_line_by_line() {
 }
 
 #[test]
+fn extract_counts_relative_times_from_the_fetch_time_given() {
+    let page = "<html><head><title>Tin mới</title></head><body><h1>Tin mới</h1><div class=\"date\">2 giờ trước</div>\
+        <div><p>Ủy ban nhân dân quận vừa ban hành kế hoạch triển khai tháng hành động, với nhiều hoạt động tại các phường trong tháng tới.</p>\
+        <p>Các phòng, ban, đơn vị và ủy ban nhân dân các phường có trách nhiệm phối hợp thực hiện và báo cáo kết quả trước cuối năm.</p>\
+        <p>Kế hoạch nêu rõ các mốc thời gian, các đơn vị chủ trì và kết quả dự kiến của từng hoạt động trong tháng hành động.</p></div></body></html>";
+    let o = vnnews(
+        &[
+            "extract",
+            "--fetched-at",
+            "2019-11-05T15:01:30+07:00",
+            "--url",
+            "http://example.org/tin.htm",
+            "-",
+        ],
+        Some(page),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["published"], "2019-11-05T13:01:00+07:00");
+    let o = vnnews(&["extract", "--fetched-at", "yesterday", "-"], Some(page));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
 fn extract_explain_says_why_a_page_got_its_type() {
     let o = vnnews(
         &[

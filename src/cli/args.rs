@@ -292,6 +292,10 @@ pub struct ExtractArgs {
     /// The HTTP Content-Type it was served with.
     #[arg(long)]
     pub content_type: Option<String>,
+    /// When it was fetched (RFC 3339): relative times (`2 giờ trước`) count from it, and
+    /// later dates are not publication dates. Default: now.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub fetched_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Also print links found on the page.
     #[arg(long)]
     pub links: bool,
@@ -319,6 +323,9 @@ pub struct CheckArgs {
     /// For a saved page: the HTTP Content-Type it was served with.
     #[arg(long)]
     pub content_type: Option<String>,
+    /// For a saved page: when it was fetched (RFC 3339; default: now).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub fetched_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -641,6 +648,11 @@ impl FormatArg {
             FormatArg::Wacz => None,
         }
     }
+}
+
+/// An RFC 3339 time (`2026-12-06T08:00:00+07:00`).
+fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    chrono::DateTime::parse_from_rfc3339(s).map_err(|e| format!("{s:?} is not an RFC 3339 time ({e})"))
 }
 
 #[cfg(test)]

@@ -40,7 +40,15 @@ pub(super) fn cmd_check(cli: &Cli, a: &CheckArgs) -> Result<ExitCode> {
                     .map_err(|_| anyhow::anyhow!("{}: give the page's address with --url", path.display()))?,
             };
             let site = check::site_for(&cfg, &url, a.site.as_deref())?;
-            check::check_page(&profiles, &bytes, a.content_type.as_deref(), &url, site, None, None)
+            check::check_page(
+                &profiles,
+                &bytes,
+                a.content_type.as_deref(),
+                &url,
+                site,
+                a.fetched_at,
+                None,
+            )
         }
     };
     if a.json {

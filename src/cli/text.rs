@@ -51,7 +51,7 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
             bytes: &bytes,
             content_type: a.content_type.as_deref(),
             url: &url,
-            fetched_at: None,
+            fetched_at: a.fetched_at,
             patterns: None,
         };
         // Extraction never fails on input; a panic would be a bug — report it and go on.
