@@ -284,8 +284,9 @@ pub struct CrawlArgs {
     pub json: bool,
 }
 
+/// What a saved page's file does not say about it: where, how and when it was fetched.
 #[derive(Args, Debug)]
-pub struct ExtractArgs {
+pub struct SavedPageArgs {
     /// The URL the page was fetched from (for its site, links and URL dates).
     #[arg(long)]
     pub url: Option<String>,
@@ -296,6 +297,12 @@ pub struct ExtractArgs {
     /// later dates are not publication dates. Default: now.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub fetched_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub saved: SavedPageArgs,
     /// Also print links found on the page.
     #[arg(long)]
     pub links: bool,
@@ -317,15 +324,9 @@ pub struct CheckArgs {
     /// scope holds the URL).
     #[arg(long, value_name = "NAME")]
     pub site: Option<String>,
-    /// For a saved page: the URL it was fetched from.
-    #[arg(long)]
-    pub url: Option<String>,
-    /// For a saved page: the HTTP Content-Type it was served with.
-    #[arg(long)]
-    pub content_type: Option<String>,
-    /// For a saved page: when it was fetched (RFC 3339; default: now).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
-    pub fetched_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// For a saved page: where, how and when it was fetched.
+    #[command(flatten)]
+    pub saved: SavedPageArgs,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use super::args::{CheckArgs, Cli};
 use super::exit::ExitCode;
 use super::output::outln;
+use super::text::page_url;
 use crate::config::Config;
 use crate::crawl::Admission;
 use crate::crawl::check::{self, Report};
@@ -27,26 +28,17 @@ pub(super) fn cmd_check(cli: &Cli, a: &CheckArgs) -> Result<ExitCode> {
         }
         None => {
             let path = std::path::Path::new(&a.target);
-            let bytes = if a.target == "-" {
-                let mut b = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b).context("reading standard input")?;
-                crate::extract::inflate_saved_page(b, std::path::Path::new("<stdin>"))?
-            } else {
-                crate::extract::read_saved_page(path)?
-            };
-            let url = match &a.url {
-                Some(u) => url::Url::parse(u).with_context(|| format!("--url {u:?} is not a URL"))?,
-                None => url::Url::from_file_path(std::path::absolute(path)?)
-                    .map_err(|_| anyhow::anyhow!("{}: give the page's address with --url", path.display()))?,
-            };
+            let bytes = super::text::read_page(path)?;
+            let given = page_url(a.saved.url.as_deref(), path)?;
+            let url = url::Url::parse(&given).with_context(|| format!("--url {given:?} is not a URL"))?;
             let site = check::site_for(&cfg, &url, a.site.as_deref())?;
             check::check_page(
                 &profiles,
                 &bytes,
-                a.content_type.as_deref(),
+                a.saved.content_type.as_deref(),
                 &url,
                 site,
-                a.fetched_at,
+                a.saved.fetched_at,
                 None,
             )
         }

@@ -19,20 +19,12 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
     let mut stdin_read = false;
     for file in &a.files {
         let is_stdin = file.as_os_str() == "-";
-        let read = if is_stdin {
-            if std::mem::replace(&mut stdin_read, true) {
-                eprintln!("vnnews: error: `-` (standard input) can be given once");
-                code = ExitCode::Error;
-                continue;
-            }
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
-                .map_err(anyhow::Error::from)
-                .and_then(|_| Ok(extract::inflate_saved_page(bytes, std::path::Path::new("<stdin>"))?))
-        } else {
-            extract::read_saved_page(file).map_err(anyhow::Error::from)
-        };
-        let bytes = match read {
+        if is_stdin && std::mem::replace(&mut stdin_read, true) {
+            eprintln!("vnnews: error: `-` (standard input) can be given once");
+            code = ExitCode::Error;
+            continue;
+        }
+        let bytes = match read_page(file) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("vnnews: error: {}", super::error_text(&e));
@@ -40,18 +32,12 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let url = match &a.url {
-            Some(u) if !u.is_empty() => u.clone(),
-            _ if is_stdin => "file:///dev/stdin".to_owned(),
-            _ => url::Url::from_file_path(std::path::absolute(file)?)
-                .map(String::from)
-                .unwrap_or_else(|_| file.display().to_string()),
-        };
+        let url = page_url(a.saved.url.as_deref(), file)?;
         let page = Page {
             bytes: &bytes,
-            content_type: a.content_type.as_deref(),
+            content_type: a.saved.content_type.as_deref(),
             url: &url,
-            fetched_at: a.fetched_at,
+            fetched_at: a.saved.fetched_at,
             patterns: None,
         };
         // Extraction never fails on input; a panic would be a bug — report it and go on.
@@ -79,6 +65,27 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
         writeln!(out)?;
     }
     Ok(code)
+}
+
+/// A saved page's bytes: the file's, or standard input's for `-`; gunzipped either way.
+pub(super) fn read_page(path: &std::path::Path) -> Result<Vec<u8>> {
+    if path.as_os_str() != "-" {
+        return Ok(extract::read_saved_page(path)?);
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).context("reading standard input")?;
+    Ok(extract::inflate_saved_page(bytes, std::path::Path::new("<stdin>"))?)
+}
+
+/// The address a saved page stands for: the one given, else the file's own (`file:…`).
+pub(super) fn page_url(given: Option<&str>, path: &std::path::Path) -> Result<String> {
+    Ok(match given {
+        Some(u) if !u.is_empty() => u.to_owned(),
+        _ if path.as_os_str() == "-" => "file:///dev/stdin".to_owned(),
+        _ => url::Url::from_file_path(std::path::absolute(path)?)
+            .map(String::from)
+            .unwrap_or_else(|_| path.display().to_string()),
+    })
 }
 
 pub(super) fn cmd_repair(a: &RepairArgs) -> Result<ExitCode> {

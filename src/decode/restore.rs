@@ -88,12 +88,6 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// Does this separator end a sentence (the next word starts one)?
-fn ends_sentence(sep: &str) -> bool {
-    sep.chars()
-        .any(|c| matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '"' | '(' | ')'))
-}
-
 /// Restore the marks of every unmarked Vietnamese word of a line.
 pub fn restore(text: &str) -> Restored {
     let m = model();
@@ -118,11 +112,12 @@ pub fn restore(text: &str) -> Restored {
             i += 1;
             continue;
         }
-        // A chain: words with candidates joined by plain separators (spaces, hyphens).
+        // A chain: words with candidates joined by plain separators (spaces, hyphens);
+        // punctuation ends it.
         let mut chain = vec![i];
         let mut j = i + 1;
         while j + 1 < toks.len()
-            && matches!(toks[j], Token::Other(s) if !ends_sentence(s) && s.chars().all(|c| c == ' ' || c == '-'))
+            && matches!(toks[j], Token::Other(s) if s.chars().all(|c| c == ' ' || c == '-'))
             && cands[j + 1].is_some()
         {
             chain.push(j + 1);

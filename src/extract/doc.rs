@@ -325,6 +325,7 @@ impl<'a> Doc<'a> {
             links_below: page_url.as_ref().map_or(0, |u| page_type::links_below(u, links)),
             og_type: self.m.og_type.clone(),
             ld_types: self.m.ld_types.clone(),
+            ld_article: self.m.ld_article,
             body_chars,
             prose_run,
             link_density: container.link_chars as f64 / container.chars.max(1) as f64,
@@ -337,7 +338,7 @@ impl<'a> Doc<'a> {
             published,
             authors,
         }
-        .decide(self.m.ld_article)
+        .decide()
     }
 }
 
@@ -449,14 +450,11 @@ pub(super) fn paragraphs<'d>(
 /// the container's text: then the page is a photo story and its captions are its body.
 pub(super) fn captions_to_leave_out(
     html: &Html,
+    els: &dom::Elements,
     container: &Container,
     figures: &super::figure::Figures,
 ) -> dom::Subtrees {
-    let figcaptions = html
-        .tree
-        .nodes()
-        .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "figcaption"))
-        .map(|n| n.id());
+    let figcaptions = els.figcaption.iter().map(|e| e.id());
     let captions = dom::Subtrees::of(html, figures.caption_nodes.iter().copied().chain(figcaptions));
     let caption_chars: usize = container
         .blocks

@@ -110,6 +110,7 @@ pub struct Elements<'a> {
     pub h1: Vec<ElementRef<'a>>,
     pub a: Vec<ElementRef<'a>>,
     pub time: Vec<ElementRef<'a>>,
+    pub figcaption: Vec<ElementRef<'a>>,
     /// Links inside a tag/keyword box (`[class*=tag] a`, `keyword`, `tu-khoa`).
     pub tag_links: Vec<ElementRef<'a>>,
     /// Links and items of a breadcrumb trail (`[class*=breadcrumb] a, li`, `duong-dan a`).
@@ -162,6 +163,7 @@ impl<'a> Elements<'a> {
                     "script" => e.script.push(el),
                     "h1" => e.h1.push(el),
                     "time" => e.time.push(el),
+                    "figcaption" => e.figcaption.push(el),
                     "a" => {
                         e.a.push(el);
                         if around.tags {

@@ -297,7 +297,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let container = doc.container();
     let lead_text = doc.lead_text();
     let figures = figure::read(&html, &doc.m, container.first, &doc.base);
-    let captions = doc::captions_to_leave_out(&html, &container, &figures);
+    let captions = doc::captions_to_leave_out(&html, &doc.els, &container, &figures);
     let mut paragraphs = doc::paragraphs(&container.blocks, title.as_deref(), lead_text.as_deref(), &captions);
     let credits = doc.credits(&mut paragraphs, site_name.as_deref());
     let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);

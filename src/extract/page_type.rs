@@ -35,6 +35,8 @@ pub struct Evidence {
     /// Every JSON-LD `@type` on the page, lower case.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ld_types: Vec<String>,
+    /// JSON-LD describes the page as an article (`NewsArticle`, `BlogPosting`, …).
+    pub ld_article: bool,
     /// Characters of the body's paragraphs (small data tables left out).
     pub body_chars: usize,
     /// The longest run of the container's paragraphs not interrupted by a headline link.
@@ -72,13 +74,12 @@ pub struct Decision {
 const LISTING_TYPES: &[&str] = &["collectionpage", "searchresultspage", "itemlist", "profilepage"];
 
 impl Evidence {
-    fn article_signals(&self, ld_article: bool) -> bool {
-        ld_article || self.og_type.as_deref() == Some("article") || self.published || self.authors
+    fn article_signals(&self) -> bool {
+        self.ld_article || self.og_type.as_deref() == Some("article") || self.published || self.authors
     }
 
-    /// Decide. `ld_article`: JSON-LD names an article type.
-    pub fn decide(self, ld_article: bool) -> Decision {
-        let (page_type, rule) = self.rule(ld_article);
+    pub fn decide(self) -> Decision {
+        let (page_type, rule) = self.rule();
         Decision {
             page_type,
             rule,
@@ -86,7 +87,8 @@ impl Evidence {
         }
     }
 
-    fn rule(&self, ld_article: bool) -> (PageType, &'static str) {
+    fn rule(&self) -> (PageType, &'static str) {
+        let ld_article = self.ld_article;
         if let Some(t) = self.url_pattern {
             return (t, "the site's URL patterns say so");
         }
@@ -116,7 +118,7 @@ impl Evidence {
                 "most of the text is items each with a link and a short text (teasers)",
             );
         }
-        let article_signals = self.article_signals(ld_article);
+        let article_signals = self.article_signals();
         if self.title
             && self.body_chars >= 300
             && self.link_density < 0.35
@@ -229,7 +231,8 @@ mod tests {
     }
 
     fn check(e: Evidence, ld_article: bool, expected: PageType) {
-        let d = e.clone().decide(ld_article);
+        let e = Evidence { ld_article, ..e };
+        let d = e.clone().decide();
         assert_eq!(d.page_type, expected, "{e:?}: {}", d.rule);
     }
 
