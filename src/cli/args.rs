@@ -572,20 +572,22 @@ pub struct ShowArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum LexiconCommand {
-    /// Count syllables and write a model (default: <archive>/lexicon/vi-syllables.tsv.gz,
-    /// which repairs then use in place of the built-in model). Give at least one source:
-    /// --from-archive, --text or --counts.
+    /// Count syllables and write a model (default: <archive>/lexicon/vi-syllables.vnlm,
+    /// which every command on that archive then uses in place of the built-in model). Give at
+    /// least one source: --from-archive, --text or --counts.
     #[command(after_help = "Examples:
   vnnews lexicon build --from-archive
   vnnews lexicon build --counts ../shared/lm --text corpus.txt --text-weight 3
-  vnnews lexicon build --out model.tsv.gz    the built-in model, written out")]
+  vnnews lexicon build --out model.vnlm      the built-in model, written out
+  vnnews lexicon build --counts ../shared/lm --out counts.tsv.gz    counts, not an image")]
     Build(LexiconArgs),
 }
 
 #[derive(Args, Debug)]
 pub struct LexiconArgs {
-    /// Start from count files (vi-syllable-unigrams.tsv, vi-syllable-bigrams.tsv) in DIR
-    /// instead of the built-in model.
+    /// Start from count files in DIR (vi-syllable-unigrams.tsv, vi-syllable-bigrams.tsv, and
+    /// where present vi-syllable-trigrams.tsv, vi-context-bigrams.tsv,
+    /// vi-context-trigrams.tsv) instead of the built-in model's counts.
     #[arg(long, value_name = "DIR")]
     pub counts: Option<PathBuf>,
     /// Add the syllables of a text file (repeatable).
@@ -601,10 +603,13 @@ pub struct LexiconArgs {
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub min_unigram: u64,
     /// Drop syllable pairs counted fewer times than this.
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    #[arg(long, default_value_t = 3, value_name = "N")]
     pub min_bigram: u64,
-    /// Write the model here (default: <archive>/lexicon/vi-syllables.tsv.gz, which repairs
-    /// in that archive then use).
+    /// Drop syllable triples counted fewer times than this.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub min_trigram: u64,
+    /// Write the model here (default: <archive>/lexicon/vi-syllables.vnlm, which commands
+    /// on that archive then use). A name ending in .gz gets gzip counts instead of an image.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

@@ -163,7 +163,7 @@ pub(super) fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<ExitCode> {
     let out = a
         .out
         .clone()
-        .unwrap_or_else(|| cli.archive.join("lexicon").join("vi-syllables.tsv.gz"));
+        .unwrap_or_else(|| decode::lm::archive_model_path(&cli.archive));
     let built = lexicon::build(
         &lexicon::Sources {
             counts: a.counts.as_deref(),
@@ -172,14 +172,16 @@ pub(super) fn cmd_lexicon(cli: &Cli, a: &LexiconArgs) -> Result<ExitCode> {
             archive: archive.as_ref(),
             min_unigram: a.min_unigram,
             min_bigram: a.min_bigram,
+            min_trigram: a.min_trigram,
         },
         &out,
     )?;
     outln!(
-        "wrote {} ({} syllables, {} bigrams, {} bytes)",
+        "wrote {} ({} syllables, {} bigrams, {} trigrams, {} bytes)",
         out.display(),
         built.syllables,
         built.bigrams,
+        built.trigrams,
         built.bytes
     )?;
     Ok(ExitCode::Ok)

@@ -4,8 +4,12 @@
 //! code page lacks becomes `?`; when windows-1252 bytes are then read as UTF-8, the letters it
 //! *could* hold become `�`. Each damaged word therefore constrains its own letters: a `?`
 //! stands for a letter outside the code page, a `�` for one inside it. Candidates are the
-//! syllables of the language model that fit those constraints; a Viterbi search over each
-//! phrase picks the sequence the bigram model finds most likely.
+//! syllables of the language model that fit those constraints; each phrase (words in one
+//! segment, framed by the model's context tokens: `<s>` after punctuation, `<num>` for a
+//! number — `100.000 ??ng` is `đồng`) is a lattice the trigram model's best path decides.
+//! Lost capitals follow the evidence around them: a sentence start, an abbreviation
+//! (`Q?-UBND`), or a name (a capitalised neighbour the syllable stands together with, by the
+//! model's counts: `Ấn ?ộ`, but not `Hà Nội ?ã`).
 //!
 //! Evidence rule: a text is only touched when some word has a `?`/`�` *inside* it (a letter
 //! on both sides, or a word-initial `?` followed by letters). A `?` at the end of a word that
@@ -13,7 +17,8 @@
 //! letter.
 
 use super::codepage::{is_vietnamese_letter, latin_holds, push_lowercase};
-use super::lm::{Model, Successors, model, push_shape};
+use super::lm::context::{Gap, gap, left_context, right_context};
+use super::lm::{Model, PathScratch, Slot, Successors, model, push_shape};
 use super::repair::{Repair, RepairKind, Repairer};
 
 pub struct LostLetters;
@@ -44,7 +49,11 @@ impl Repairer for LostLetters {
         } else {
             Lossy::Ascii
         };
+        // Did the code page lose dashes too? Not when the text still has them or the
+        // typographic punctuation of windows-1252, nor when its bytes were read as UTF-8 (`�`).
+        let dashes_lost = !text.contains([REPLACEMENT, '–', '—', '“', '”', '…']);
         LATTICE.with_borrow_mut(|lattice| {
+            lattice.dashes_lost = dashes_lost;
             let out = lattice.repair(text, &words, hyp, model(), log);
             lattice.release();
             out
@@ -60,11 +69,14 @@ thread_local! {
 /// Does a syllable fit the damaged word? Both have the same shape, so only the letters at
 /// the shape's `*` positions are compared: the damaged word's (`?`, `�` or a letter the code
 /// page kept) against the syllable's.
-fn fits(damaged: &[char], syllable: &[char], hyp: Lossy) -> bool {
+fn fits(damaged: &[u32], syllable: &[u32], hyp: Lossy) -> bool {
+    const QUESTION: u32 = '?' as u32;
+    const LOST: u32 = REPLACEMENT as u32;
+    let holds = |c: u32| char::from_u32(c).is_some_and(latin_holds);
     damaged.len() == syllable.len()
         && damaged.iter().zip(syllable).all(|(&p, &c)| match p {
-            '?' => hyp == Lossy::Ascii || !latin_holds(c),
-            REPLACEMENT => latin_holds(c),
+            QUESTION => hyp == Lossy::Ascii || !holds(c),
+            LOST => holds(c),
             _ => p == c,
         })
 }
@@ -129,6 +141,16 @@ fn words(text: &str) -> Vec<Word> {
             end: text.len(),
         });
     }
+    // `?` before a capitalised word (`?Con`, `?Tr?ng`) is punctuation a code page lost (an
+    // opening quote): no Vietnamese word has a lower-case letter before an upper-case one.
+    for w in &mut out {
+        let t = &text[w.start..w.end];
+        let lead = t.len() - t.trim_start_matches('?').len();
+        let mut rest = t[lead..].chars();
+        if lead > 0 && rest.next().is_some_and(char::is_uppercase) && rest.next().is_some_and(char::is_lowercase) {
+            w.start += lead;
+        }
+    }
     out
 }
 
@@ -151,6 +173,8 @@ enum Written {
     Syllable,
     /// An abbreviation's `?` read as `Đ` (see [`is_abbreviation`]).
     Abbreviation,
+    /// A `?` standing alone between words read as the punctuation that stands so, a dash.
+    Punctuation,
 }
 
 /// The candidates of one text, kept in flat tables (one allocation per table per text, not
@@ -164,16 +188,16 @@ struct Lattice {
     /// per position plus the end).
     phrase: Vec<Candidate>,
     bounds: Vec<usize>,
-    /// Viterbi scores and back-pointers, parallel to `phrase`.
-    score: Vec<f64>,
-    back: Vec<usize>,
+    /// Whether a `?` standing alone may be a lost dash (see [`Written::Punctuation`]).
+    dashes_lost: bool,
+    /// The phrase's candidates as the model's search takes them, and its tables.
+    slots: Vec<Slot>,
+    scratch: PathScratch,
     /// Scratch: a word in lower case, its shape, its `*` letters, ranking keys.
     lower: String,
     shape: String,
-    pattern: Vec<char>,
+    pattern: Vec<u32>,
     keys: Vec<(std::cmp::Reverse<i64>, usize)>,
-    order: Vec<(f64, f64, Option<u32>, usize)>,
-    among: Vec<Successors>,
 }
 
 impl Lattice {
@@ -225,7 +249,7 @@ impl Lattice {
         self.lower(original);
         self.pattern.clear();
         self.pattern
-            .extend(self.lower.chars().filter(|c| !c.is_ascii_alphabetic()));
+            .extend(self.lower.chars().filter(|c| !c.is_ascii_alphabetic()).map(u32::from));
         let start = self.all.len();
 
         // The word as written, with trailing `?` read as punctuation.
@@ -240,26 +264,37 @@ impl Lattice {
         }
         // A beam: the most frequent candidates carry the decision; the long tail only costs time.
         // The model lists each shape's syllables most frequent first.
-        self.shape.clear();
-        push_shape(&self.lower, &mut self.shape);
         let before = self.all.len();
-        let pattern = &self.pattern;
-        let shape = m.with_shape(&self.shape);
-        let syllable = |id| Candidate {
-            id: Some(id),
-            text: Written::Syllable,
-            penalty: 0.0,
-        };
-        if hyp == Lossy::Ascii && pattern.iter().all(|&c| c == '?') {
-            // Every letter outside ASCII was lost: every syllable of the shape fits.
-            self.all.extend(shape.ids().take(BEAM).map(syllable));
-        } else {
-            let fitting = shape.entries(m).filter(|(_, s)| fits(pattern, s, hyp)).take(BEAM);
-            self.all.extend(fitting.map(|(id, _)| syllable(id)));
+        self.push_fitting(0, 0.0, hyp, m);
+        // Trailing `?` may be punctuation a lossy code page also lost (`…`, `”`) after a
+        // damaged word: the stem's syllables too, at the cost of reading it so.
+        let trailing = self.lower.len() - self.lower.trim_end_matches('?').len();
+        if trailing > 0 && trailing < self.pattern.len() {
+            self.push_fitting(trailing, (0.2f64).ln(), hyp, m);
         }
         let fits_some = self.all.len() > before;
 
-        if !self.pattern.contains(&REPLACEMENT) && is_abbreviation(text, w) {
+        // A `?` standing alone may be punctuation a code page lost (a dash, a bullet): read
+        // so, the words either side are in different segments — the candidate is a segment
+        // start, which the model scores as it scores one after punctuation.
+        if original == "?"
+            && self.dashes_lost
+            && let Some(bos) = m.bos()
+        {
+            self.all.push(Candidate {
+                id: Some(bos),
+                text: Written::Punctuation,
+                penalty: LOST_DASH.ln(),
+            });
+        }
+        let known_upper = {
+            let mut known = original.chars().filter(|c| c.is_alphabetic()).peekable();
+            known.peek().is_some() && known.all(|c| c.is_ascii_uppercase())
+        };
+        let short = original.chars().count() <= 5;
+        if !self.pattern.contains(&(REPLACEMENT as u32))
+            && (is_abbreviation(text, w) || (!fits_some && known_upper && short))
+        {
             self.all.truncate(start);
             self.all.push(Candidate {
                 id: None,
@@ -274,6 +309,28 @@ impl Lattice {
             });
         }
         fits_some
+    }
+
+    /// Append the syllables that fit the word in `self.lower` without its last `cut` letters
+    /// (the word's shape and `*` letters as `self.lower` and `self.pattern` hold them).
+    fn push_fitting(&mut self, cut: usize, penalty: f64, hyp: Lossy, m: &Model) {
+        let stem = &self.lower[..self.lower.len() - cut];
+        let pattern = &self.pattern[..self.pattern.len() - cut];
+        self.shape.clear();
+        push_shape(stem, &mut self.shape);
+        let shape = m.with_shape(&self.shape);
+        let syllable = |id| Candidate {
+            id: Some(id),
+            text: Written::Syllable,
+            penalty,
+        };
+        if hyp == Lossy::Ascii && pattern.iter().all(|&c| c == '?' as u32) {
+            // Every letter outside ASCII was lost: every syllable of the shape fits.
+            self.all.extend(shape.ids().take(BEAM).map(syllable));
+        } else {
+            let fitting = shape.entries(m).filter(|(_, s)| fits(pattern, s, hyp)).take(BEAM);
+            self.all.extend(fitting.map(|(id, _)| syllable(id)));
+        }
     }
 
     /// Append an undamaged word's one candidate, itself, to `all`.
@@ -298,33 +355,83 @@ impl Lattice {
         m: &Model,
         log: &mut Vec<Repair>,
     ) -> Option<String> {
-        // Split words into phrases: runs separated by whitespace only.
         let mut out = String::with_capacity(text.len() + 16);
         let mut last = 0;
         let mut changed = false;
         let mut best = Vec::new();
         let mut i = 0;
         while i < words.len() {
+            // A phrase: words with nothing but spaces, or a number between spaces, between them
+            // (a segment as the model's counts were made, see `lm::Counts::add_text`).
             let mut j = i + 1;
-            while j < words.len() && text[words[j - 1].end..words[j].start].bytes().all(|c| c == b' ') {
+            while j < words.len() && !matches!(gap(&text[words[j - 1].end..words[j].start]), Gap::Break) {
                 j += 1;
             }
-            let phrase = &words[i..j];
             if spans[i..j].iter().any(Option::is_some) {
                 for k in i..j {
                     if spans[k].is_none() {
                         spans[k] = Some(self.as_written(text, &words[k], m));
                     }
                 }
-                let phrase_spans: Vec<_> = spans[i..j].iter().flatten().cloned().collect();
-                self.narrow_in_context(&phrase_spans, m);
-                self.viterbi(m, &mut best);
-                for (k, (w, &c)) in phrase.iter().zip(&best).enumerate() {
-                    let chosen = self.phrase[self.bounds[k] + c];
+                // The lattice's positions: context tokens, and each word's candidates.
+                let before = if i == 0 {
+                    &text[..words[0].start]
+                } else {
+                    &text[words[i - 1].end..words[i].start]
+                };
+                let after = match words.get(j) {
+                    Some(next) => &text[words[j - 1].end..next.start],
+                    None => &text[words[j - 1].end..],
+                };
+                let mut positions = Vec::with_capacity(2 * (j - i) + 4);
+                let mut owners = Vec::with_capacity(positions.capacity());
+                for token in left_context(before, false, m) {
+                    positions.push(self.context(token));
+                    owners.push(None);
+                }
+                for k in i..j {
+                    if k > i && matches!(gap(&text[words[k - 1].end..words[k].start]), Gap::Number) {
+                        positions.push(self.context(m.num()));
+                        owners.push(None);
+                    }
+                    positions.push(spans[k].clone().expect("every word of the phrase has candidates"));
+                    owners.push(Some(k));
+                }
+                for token in right_context(after, false, m) {
+                    positions.push(self.context(token));
+                    owners.push(None);
+                }
+                self.narrow_in_context(&positions, m);
+                self.slots.clear();
+                self.slots.extend(self.phrase.iter().map(|c| Slot {
+                    id: c.id,
+                    cost: c.penalty,
+                }));
+                m.best_path(&self.bounds, &self.slots, &mut self.scratch, &mut best);
+                // Each word's chosen syllable, for the case of its neighbours' lost letters.
+                let mut chosen_ids = vec![None; j - i];
+                for (t, owner) in owners.iter().enumerate() {
+                    if let Some(k) = *owner {
+                        chosen_ids[k - i] = self.phrase[self.bounds[t] + best[t]].id;
+                    }
+                }
+                for (t, owner) in owners.iter().enumerate() {
+                    let Some(k) = *owner else { continue };
+                    let w = &words[k];
+                    let chosen = self.phrase[self.bounds[t] + best[t]];
                     let original = w.text(text);
                     let chosen_text = match (chosen.text, chosen.id) {
                         (Written::Abbreviation, _) => original.replace('?', "Đ"),
-                        (Written::Syllable, Some(id)) => write_in_case(text, phrase, k, w, m.word(id)),
+                        (Written::Punctuation, _) if k + 1 < j => "–".to_owned(),
+                        (Written::Punctuation, _) => continue,
+                        (Written::Syllable, Some(id)) => {
+                            let phrase = Phrase {
+                                text,
+                                words: &words[i..j],
+                                ids: &chosen_ids,
+                            };
+                            write_in_case(&phrase, k - i, m.word(id), m)
+                        }
                         (Written::Original | Written::Syllable, _) => continue,
                     };
                     if chosen_text != original {
@@ -355,6 +462,16 @@ impl Lattice {
         }
         out.push_str(&text[last..]);
         Some(out)
+    }
+
+    /// A context token's one candidate, appended to `all`.
+    fn context(&mut self, id: Option<u32>) -> std::ops::Range<usize> {
+        self.all.push(Candidate {
+            id,
+            text: Written::Original,
+            penalty: 0.0,
+        });
+        self.all.len() - 1..self.all.len()
     }
 
     /// Build the phrase lattice from the words' candidates, keeping each position's
@@ -402,83 +519,17 @@ impl Lattice {
                 let at = keys.partition_point(|k| *k < key);
                 keys.insert(at, key);
             }
-            self.phrase
-                .extend(self.keys[..CONTEXT_BEAM].iter().map(|&(_, i)| cands[i]));
+            // Those far below the best cannot win once the search weighs them either.
+            let from_order = |k: i64| f64::from_bits(total_order_bits(k) as u64);
+            let floor = from_order(self.keys[0].0.0) - CONTEXT_MARGIN;
+            self.phrase.extend(
+                self.keys[..CONTEXT_BEAM]
+                    .iter()
+                    .filter(|k| from_order(k.0.0) >= floor)
+                    .map(|&(_, i)| cands[i]),
+            );
         }
         self.bounds.push(self.phrase.len());
-    }
-
-    /// Best candidate index per position of the phrase lattice under the bigram model.
-    fn viterbi(&mut self, m: &Model, best: &mut Vec<usize>) {
-        let n = self.bounds.len() - 1;
-        let (cands, bounds) = (&self.phrase, &self.bounds);
-        let (score, back, order, among) = (&mut self.score, &mut self.back, &mut self.order, &mut self.among);
-        score.clear();
-        back.clear();
-        score.extend(cands[..bounds[1]].iter().map(|c| m.log_unigram(c.id) + c.penalty));
-        back.resize(bounds[1], 0);
-        for t in 1..n {
-            let prev = bounds[t - 1]..bounds[t];
-            // Previous states best first: (score, score plus the most any bigram after it
-            // can add, syllable, index). Once a state's score plus the most any bigram can
-            // add falls below the best path found, no later state can win (exact, fewer
-            // lookups).
-            order.clear();
-            order.extend(
-                cands[prev.clone()]
-                    .iter()
-                    .zip(&score[prev])
-                    .enumerate()
-                    .map(|(i, (c, &p))| (p, p + m.max_log_after(c.id), c.id, i)),
-            );
-            order.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.3.cmp(&y.3)));
-            // Every pair scores at least the back-off of its first syllable times P(second),
-            // and an unseen pair exactly that: the best path through any unseen pair is known
-            // before a single pair is looked up, and only pairs that could beat it are.
-            let cands_t = &cands[bounds[t]..bounds[t + 1]];
-            among.clear();
-            among.resize(order.len(), between(cands_t));
-            let (through_backoff, backoff_arg) = order
-                .iter()
-                .map(|&(p, _, id, i)| (p + m.log_backoff(id), i))
-                .fold((f64::NEG_INFINITY, 0), |acc, x| if x.0 > acc.0 { x } else { acc });
-            for c in cands_t {
-                let into_c = m.max_log_before(c.id);
-                let (mut arg, mut best) = match c.id {
-                    // An unknown syllable scores the same after every state.
-                    None => (order[0].3, order[0].0 + m.log_unigram(None)),
-                    Some(_) => (backoff_arg, through_backoff + m.log_unigram(c.id)),
-                };
-                for &(p, after, id, i) in order.iter() {
-                    if p + into_c < best {
-                        break;
-                    }
-                    if after < best {
-                        continue;
-                    }
-                    let v = p + m.log_bigram_among(id, c.id, &mut among[i]);
-                    if v > best || (v == best && i < arg) {
-                        (arg, best) = (i, v);
-                    }
-                }
-                score.push(best + c.penalty);
-                back.push(arg);
-            }
-        }
-        best.clear();
-        best.resize(n, 0);
-        let last = &score[bounds[n - 1]..bounds[n]];
-        best[n - 1] = last
-            .iter()
-            .enumerate()
-            .fold(
-                (0, f64::NEG_INFINITY),
-                |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc },
-            )
-            .0;
-        for t in (1..n).rev() {
-            best[t - 1] = back[bounds[t] + best[t]];
-        }
     }
 }
 
@@ -491,25 +542,59 @@ fn between(cands: &[Candidate]) -> Successors {
     Successors::Between(lo, hi)
 }
 
+/// How far below the best fit with its neighbours (in nats) a candidate may fall and still be
+/// weighed by the search.
+const CONTEXT_MARGIN: f64 = 8.0;
+
+/// How likely a `?` standing alone is a lost dash rather than a word, before the words
+/// around it are weighed.
+const LOST_DASH: f64 = 0.3;
+
 /// Candidates kept per damaged word, by frequency.
-const BEAM: usize = 24;
+const BEAM: usize = 32;
 
 /// Candidates kept per damaged word for the Viterbi search, by their fit with the words
 /// around them: the search costs the product of neighbouring candidate counts.
-const CONTEXT_BEAM: usize = 8;
+const CONTEXT_BEAM: usize = 16;
 
 /// An integer that orders like `f64::total_cmp`.
 fn total_order(x: f64) -> i64 {
-    let bits = x.to_bits() as i64;
+    total_order_bits(x.to_bits() as i64)
+}
+
+/// The map between a float's bits and [`total_order`]'s integer, both ways (it undoes itself).
+fn total_order_bits(bits: i64) -> i64 {
     bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// A phrase of the text with the syllables chosen for its words.
+struct Phrase<'a> {
+    text: &'a str,
+    words: &'a [Word],
+    ids: &'a [Option<u32>],
+}
+
+impl Phrase<'_> {
+    fn word(&self, k: usize) -> &str {
+        self.words[k].text(self.text)
+    }
+
+    fn capitalised(&self, k: usize) -> bool {
+        self.word(k).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    fn all_caps(&self, k: usize) -> bool {
+        let t = self.word(k);
+        t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !t.chars().any(char::is_lowercase)
+    }
 }
 
 /// A syllable written into a damaged word: its known letters keep their case; lost letters
 /// take the case [`lost_case`] decides.
-fn write_in_case(text: &str, phrase: &[Word], k: usize, w: &Word, syllable: &str) -> String {
-    let case = lost_case(text, phrase, k, w);
+fn write_in_case(phrase: &Phrase, k: usize, syllable: &str, m: &Model) -> String {
+    let case = lost_case(phrase, k, m);
     let mut out = String::with_capacity(syllable.len() + 2);
-    for (i, (o, c)) in w.text(text).chars().zip(syllable.chars()).enumerate() {
+    for (i, (o, c)) in phrase.word(k).chars().zip(syllable.chars()).enumerate() {
         let lost = o == '?' || o == REPLACEMENT;
         if (lost && (case.all || (i == 0 && case.initial))) || (!lost && o.is_uppercase()) {
             out.push(c.to_uppercase().next().unwrap_or(c));
@@ -517,6 +602,8 @@ fn write_in_case(text: &str, phrase: &[Word], k: usize, w: &Word, syllable: &str
             out.push(c);
         }
     }
+    // A stem's syllable: the word's trailing punctuation stays.
+    out.extend(phrase.word(k).chars().skip(syllable.chars().count()));
     out
 }
 
@@ -533,40 +620,57 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Case of a word's lost letters: `all` when the rest of the word (or, for a one-letter
-/// remainder, its neighbourhood) is upper case; `initial` for a word-initial loss at the start
-/// of a sentence or after a capitalised word inside one (a name: `Trung ?ông`, `H? N?i`).
+/// remainder, every neighbour) is upper case; `initial` for a word-initial loss at the start
+/// of a sentence, or in a name: next to a capitalised word it forms a collocation with (`Ấn
+/// Độ`, `Đà Lạt`; not `Hà Nội đã`, where a name is followed by a word).
 struct LostCase {
     all: bool,
     initial: bool,
 }
 
-fn lost_case(text: &str, phrase: &[Word], k: usize, w: &Word) -> LostCase {
-    let word = w.text(text);
+/// Two syllables that stand together much more than apart (Dice coefficient of their counts):
+/// the parts of a name, not a name and the word after it.
+const COLLOCATION: f64 = 0.1;
+
+fn lost_case(phrase: &Phrase, k: usize, m: &Model) -> LostCase {
+    let word = phrase.word(k);
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
     let (first, count) = (letters.next(), 1 + letters.count());
-    let all_caps = |word: &Word| {
-        let t = word.text(text);
-        t.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !t.chars().any(|c| c.is_lowercase())
-    };
+    let n = phrase.words.len();
     let all = match first {
         None => false,
         Some(_) if count >= 2 => word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase),
         Some(letter) => {
+            let neighbours = [k.checked_sub(1), (k + 1 < n).then_some(k + 1)];
             letter.is_uppercase()
-                && (k > 0 && all_caps(&phrase[k - 1]) || k + 1 < phrase.len() && all_caps(&phrase[k + 1]))
+                && neighbours.iter().any(Option::is_some)
+                && neighbours.iter().flatten().all(|&x| phrase.all_caps(x))
         }
     };
     let mut initial = all;
     if !all && word.starts_with(['?', REPLACEMENT]) {
-        let sentence_start = k == 0 && sentence_start_of(text, &phrase[0]);
-        let capitalised = |word: &Word| word.text(text).chars().next().is_some_and(|c| c.is_uppercase());
-        let prev_cap = k > 0 && capitalised(&phrase[k - 1]) && !(k == 1 && sentence_start_of(text, &phrase[0]));
-        initial = sentence_start || prev_cap;
+        let sentence_start = k == 0 && sentence_start_of(phrase.text, &phrase.words[0]);
+        let together = |a: Option<u32>, b: Option<u32>| match (a, b) {
+            (Some(a), Some(b)) => m.dice(a, b) >= COLLOCATION,
+            _ => false,
+        };
+        // A capitalised word that starts a sentence says nothing of a name (`Quyết ?ịnh`).
+        let first_of_sentence = |x: usize| x == 0 && sentence_start_of(phrase.text, &phrase.words[0]);
+        let after_name = k > 0
+            && phrase.capitalised(k - 1)
+            && !first_of_sentence(k - 1)
+            && together(phrase.ids[k - 1], phrase.ids[k]);
+        let before_name = k + 1 < n && phrase.capitalised(k + 1) && together(phrase.ids[k], phrase.ids[k + 1]);
+        // Between two capitalised words (the first not capitalised for starting a
+        // sentence): inside a name (`Hồ ?ức Phớc`).
+        let inside_name =
+            k > 0 && k + 1 < n && phrase.capitalised(k - 1) && phrase.capitalised(k + 1) && !first_of_sentence(k - 1);
+        initial = sentence_start || after_name || before_name || inside_name;
     }
     LostCase { all, initial }
 }
 
-/// An upper-case abbreviation joined by `-` or `/` to another (`N?-CP`, `Q?-UBND`): its lost
+/// An upper-case abbreviation joined by `-`, `/` or `&` to another (`N?-CP`, `Q?-UBND`, `GD&?T`): its lost
 /// letter is `Đ`, the only non-ASCII letter such abbreviations use.
 fn is_abbreviation(text: &str, w: &Word) -> bool {
     let t = w.text(text);
@@ -575,12 +679,17 @@ fn is_abbreviation(text: &str, w: &Word) -> bool {
         return false;
     }
     let joined = |around: &mut dyn Iterator<Item = char>| {
-        around.next().is_some_and(|s| s == '-' || s == '/') && around.next().is_some_and(|c| c.is_ascii_uppercase())
+        around.next().is_some_and(|s| matches!(s, '-' | '/' | '&'))
+            && around.next().is_some_and(|c| c.is_ascii_uppercase())
     };
     joined(&mut text[..w.start].chars().rev()) || joined(&mut text[w.end..].chars())
 }
 
 fn sentence_start_of(text: &str, w: &Word) -> bool {
     let before = text[..w.start].trim_end_matches(' ');
-    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '"', '“', '(', '-', '–'])
+    // A dash starts a sentence at the start of a line (a list or a reply), not inside one.
+    let dash_line = before
+        .strip_suffix(['-', '–', '—'])
+        .is_some_and(|b| b.trim_end_matches(' ').is_empty() || b.ends_with('\n'));
+    before.is_empty() || dash_line || before.ends_with(['.', '!', '?', ':', '\n', '"', '“', '('])
 }

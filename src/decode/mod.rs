@@ -13,6 +13,7 @@
 mod charset;
 mod codepage;
 pub mod legacy;
+mod letters;
 pub mod lm;
 mod lost;
 mod mojibake;

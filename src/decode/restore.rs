@@ -1,9 +1,12 @@
 //! `restore` puts the marks back on Vietnamese typed without them (`binh dang gioi` →
-//! `bình đẳng giới`): every run of unmarked words is a lattice of the syllables the model
-//! knows that fold to each word, and the best path under the syllable bigram model (Viterbi)
-//! is the restoration; punctuation ends a lattice. Casing comes from the input
-//! (`Ha Noi` → `Hà Nội`, `HA NOI` → `HÀ NỘI`); words already marked, numbers and words that
-//! fold to no syllable the model knows (`UBND`, `TP`) are kept as they are and end a lattice.
+//! `bình đẳng giới`): every run of words in one segment (spaces between them, or a number:
+//! `gia 100.000 dong`) is a lattice of the syllables the model knows that fold to each word,
+//! framed by the context tokens the model was counted with (`<s>` after punctuation or at the
+//! start, `</s>` before punctuation or at the end, `<num>` for a number), and the best path
+//! under the trigram model is the restoration. Words already marked that the model knows stay
+//! as they are and give the words around them context; casing comes from the input
+//! (`Ha Noi` → `Hà Nội`, `HA NOI` → `HÀ NỘI`); words that fold to no syllable the model knows
+//! (`UBND`, `TP`) are kept and end a lattice.
 //!
 //! Its users: `vnnews restore`, and search, which suggests the restored query for one typed
 //! without marks.
@@ -12,7 +15,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::lm::{Model, model};
+use super::lm::context::{Gap, gap, left_context, right_context};
+use super::lm::{Model, PathScratch, Slot, model};
 
 /// At most this many candidates per word, the most frequent first (a word folds to at most
 /// a few dozen syllables; the tail never wins).
@@ -88,69 +92,148 @@ fn tokens(text: &str) -> Vec<Token<'_>> {
     out
 }
 
+/// What the lattice offers for a word.
+#[derive(Clone, Copy)]
+enum Offer<'a> {
+    /// An unmarked word: the syllables that fold to it, most frequent first.
+    Choose(&'a [u32]),
+    /// A word already marked that the model knows: itself.
+    Fixed(u32),
+}
+
 /// Restore the marks of every unmarked Vietnamese word of a line.
 pub fn restore(text: &str) -> Restored {
     let m = model();
     let index = by_fold(m);
     let toks = tokens(text);
-    // Each word's candidates (`None`: keep the word as it is; it also breaks the chain).
-    let cands: Vec<Option<&Vec<u32>>> = toks
+    // What each word offers (`None`: kept as it is, and the model sees a gap there).
+    let offers: Vec<Option<Offer>> = toks
         .iter()
         .map(|t| match t {
-            Token::Word(w) if w.is_ascii() => index.get(&w.to_ascii_lowercase()),
-            _ => None,
+            Token::Word(w) if w.is_ascii() => index.get(&w.to_ascii_lowercase()).map(|ids| Offer::Choose(ids)),
+            Token::Word(w) => m.id(&super::nfc(&w.to_lowercase())).map(Offer::Fixed),
+            Token::Other(_) => None,
         })
         .collect();
+    let text_of = |k: usize| match toks[k] {
+        Token::Word(w) | Token::Other(w) => w,
+    };
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let mut words = Vec::new();
+    let mut scratch = PathScratch::default();
     let mut i = 0;
     while i < toks.len() {
-        if cands[i].is_none() {
-            out.push_str(match toks[i] {
-                Token::Word(w) | Token::Other(w) => w,
-            });
+        if offers[i].is_none() {
+            out.push_str(text_of(i));
             i += 1;
             continue;
         }
-        // A chain: words with candidates joined by plain separators (spaces, hyphens);
-        // punctuation ends it.
+        // A chain: words with nothing but spaces, or a number between spaces, between them.
         let mut chain = vec![i];
-        let mut j = i + 1;
-        while j + 1 < toks.len()
-            && matches!(toks[j], Token::Other(s) if s.chars().all(|c| c == ' ' || c == '-'))
-            && cands[j + 1].is_some()
+        let mut j = i;
+        while j + 2 < toks.len()
+            && matches!(toks[j + 1], Token::Other(s) if gap(s) != Gap::Break)
+            && offers[j + 2].is_some()
         {
-            chain.push(j + 1);
+            chain.push(j + 2);
             j += 2;
         }
-        let ids: Vec<&Vec<u32>> = chain.iter().map(|&k| cands[k].expect("candidates")).collect();
-        let best = viterbi(m, &ids);
+        let (before, after_word) = match i.checked_sub(1) {
+            Some(p) if matches!(toks[p], Token::Other(_)) => (text_of(p), p > 0),
+            Some(_) => ("", true),
+            None => ("", false),
+        };
+        let (after, before_word) = match toks.get(j + 1) {
+            Some(Token::Other(s)) => (*s, j + 2 < toks.len()),
+            Some(Token::Word(_)) => ("", true),
+            None => ("", false),
+        };
+        // The lattice: context tokens, each word's offer, a `<num>` where a number stands.
+        let mut bounds = vec![0];
+        let mut slots = Vec::new();
+        let mut owners = Vec::new();
+        let mut push = |ids: &mut dyn Iterator<Item = Option<u32>>, owner: Option<usize>| {
+            slots.extend(ids.map(|id| Slot { id, cost: 0.0 }));
+            bounds.push(slots.len());
+            owners.push(owner);
+        };
+        for token in left_context(before, after_word, m) {
+            push(&mut std::iter::once(token), None);
+        }
         for (n, &k) in chain.iter().enumerate() {
-            if n > 0 {
-                let Token::Other(sep) = toks[k - 1] else {
-                    unreachable!("chains alternate")
-                };
-                out.push_str(sep);
+            if n > 0 && matches!(toks[k - 1], Token::Other(s) if gap(s) == Gap::Number) {
+                push(&mut std::iter::once(m.num()), None);
             }
-            let Token::Word(input) = toks[k] else {
-                unreachable!("chains hold words")
-            };
-            let (choice, confidence, alternatives) = &best[n];
-            let restored = with_case(input, m.word(*choice));
-            out.push_str(&restored);
+            match offers[k].expect("chains hold words with offers") {
+                Offer::Choose(ids) => push(&mut ids.iter().map(|&id| Some(id)), Some(k)),
+                Offer::Fixed(id) => push(&mut std::iter::once(Some(id)), None),
+            }
+        }
+        for token in right_context(after, before_word, m) {
+            push(&mut std::iter::once(token), None);
+        }
+        let mut path = Vec::new();
+        m.best_path(&bounds, &slots, &mut scratch, &mut path);
+        let chosen: Vec<Option<u32>> = (0..path.len()).map(|t| slots[bounds[t] + path[t]].id).collect();
+        let mut restored_at = std::collections::HashMap::new();
+        for (t, owner) in owners.iter().enumerate() {
+            let Some(k) = *owner else { continue };
+            let input = text_of(k);
+            let cands = &slots[bounds[t]..bounds[t + 1]];
+            let (confidence, alternatives) = weigh(m, &chosen, t, cands);
+            let restored = with_case(input, m.word(chosen[t].expect("offers are known syllables")));
             words.push(Word {
                 input: input.to_owned(),
-                output: restored,
-                confidence: *confidence,
+                output: restored.clone(),
+                confidence,
                 alternatives: alternatives.iter().map(|&a| with_case(input, m.word(a))).collect(),
             });
+            restored_at.insert(k, restored);
         }
-        i = *chain.last().expect("a chain") + 1;
+        for k in i..=j {
+            match restored_at.remove(&k) {
+                Some(r) => out.push_str(&r),
+                None => out.push_str(text_of(k)),
+            }
+        }
+        i = j + 1;
     }
     Restored {
         text: super::nfc_owned(out),
         words,
     }
+}
+
+/// The chosen candidate's share of the probability at position `t` against the others, each
+/// scored with the chosen path around it (the trigrams it takes part in), and the others,
+/// most likely first (at most four).
+fn weigh(m: &Model, chosen: &[Option<u32>], t: usize, cands: &[Slot]) -> (f64, Vec<u32>) {
+    let mut path = chosen.to_vec();
+    let local: Vec<(u32, f64)> = cands
+        .iter()
+        .filter_map(|c| c.id)
+        .map(|c| {
+            path[t] = Some(c);
+            let score = (t..(t + 3).min(path.len()))
+                .map(|u| match u {
+                    0 => m.log_unigram(path[0]),
+                    1 => m.log_bigram(path[0], path[1]),
+                    _ => m.log_trigram(path[u - 2], path[u - 1], path[u]),
+                })
+                .sum::<f64>();
+            (c, score)
+        })
+        .collect();
+    let top = local.iter().map(|&(_, s)| s).fold(f64::NEG_INFINITY, f64::max);
+    let total: f64 = local.iter().map(|&(_, s)| (s - top).exp()).sum();
+    let pick = chosen[t].expect("a word's position holds a syllable");
+    let pick_score = local.iter().find(|&&(c, _)| c == pick).map_or(top, |&(_, s)| s);
+    let mut others: Vec<(u32, f64)> = local.into_iter().filter(|&(c, _)| c != pick).collect();
+    others.sort_by(|a, b| b.1.total_cmp(&a.1));
+    (
+        (pick_score - top).exp() / total,
+        others.into_iter().take(4).map(|(c, _)| c).collect(),
+    )
 }
 
 /// The restored syllable in the input's casing, letter by letter (`Ha` → `Hà`, `HA` → `HÀ`,
@@ -166,73 +249,6 @@ fn with_case(input: &str, restored: &str) -> String {
         }
     }
     out
-}
-
-/// The best syllable of each position under the bigram model, with its confidence and the
-/// other candidates in order.
-fn viterbi(m: &Model, cands: &[&Vec<u32>]) -> Vec<(u32, f64, Vec<u32>)> {
-    // score[n][c]: the best log probability of a path ending in candidate c at position n.
-    let mut score: Vec<Vec<f64>> = Vec::with_capacity(cands.len());
-    let mut back: Vec<Vec<usize>> = Vec::with_capacity(cands.len());
-    for (n, ids) in cands.iter().enumerate() {
-        let mut row = Vec::with_capacity(ids.len());
-        let mut from = Vec::with_capacity(ids.len());
-        for &c in ids.iter() {
-            if n == 0 {
-                row.push(m.log_unigram(Some(c)));
-                from.push(0);
-            } else {
-                let (best_prev, s) = cands[n - 1]
-                    .iter()
-                    .enumerate()
-                    .map(|(p, &prev)| (p, score[n - 1][p] + m.log_bigram(Some(prev), Some(c))))
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .expect("candidates");
-                row.push(s);
-                from.push(best_prev);
-            }
-        }
-        score.push(row);
-        back.push(from);
-    }
-    // Follow the best path back.
-    let last = cands.len() - 1;
-    let mut pick = vec![0usize; cands.len()];
-    pick[last] = (0..cands[last].len())
-        .max_by(|&a, &b| score[last][a].total_cmp(&score[last][b]))
-        .expect("candidates");
-    for n in (1..cands.len()).rev() {
-        pick[n - 1] = back[n][pick[n]];
-    }
-    // Each position's candidates scored with the chosen neighbours on both sides.
-    (0..cands.len())
-        .map(|n| {
-            let prev = (n > 0).then(|| cands[n - 1][pick[n - 1]]);
-            let next = cands.get(n + 1).map(|ids| ids[pick[n + 1]]);
-            let local: Vec<(u32, f64)> = cands[n]
-                .iter()
-                .map(|&c| {
-                    let left = match prev {
-                        Some(p) => m.log_bigram(Some(p), Some(c)),
-                        None => m.log_unigram(Some(c)),
-                    };
-                    let right = next.map_or(0.0, |x| m.log_bigram(Some(c), Some(x)));
-                    (c, left + right)
-                })
-                .collect();
-            let top = local.iter().map(|&(_, s)| s).fold(f64::NEG_INFINITY, f64::max);
-            let total: f64 = local.iter().map(|&(_, s)| (s - top).exp()).sum();
-            let chosen = cands[n][pick[n]];
-            let chosen_score = local.iter().find(|&&(c, _)| c == chosen).map_or(top, |&(_, s)| s);
-            let mut others: Vec<(u32, f64)> = local.into_iter().filter(|&(c, _)| c != chosen).collect();
-            others.sort_by(|a, b| b.1.total_cmp(&a.1));
-            (
-                chosen,
-                (chosen_score - top).exp() / total,
-                others.into_iter().take(4).map(|(c, _)| c).collect(),
-            )
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! Build the syllable model lost-letter repair uses: from count files or the built-in model,
-//! plus the syllables of texts and, to adapt it to a user's portals, of every archived
-//! article; pruned, written atomically (by default into the archive, where repairs then
-//! pick it up in place of the built-in one).
+//! Build the syllable model lost-letter and mark restoration use: from count files or the
+//! built-in model's counts, plus the syllables of texts and, to adapt it to a user's portals,
+//! of every archived article; pruned, and written atomically — as a model image (by default
+//! into the archive, where every command then reads it in place of the built-in one), or as
+//! gzip counts (the form the built-in model's counts are kept in, `*.tsv.gz`).
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +13,8 @@ use crate::error::{IoContext, Result};
 /// Where the counts come from.
 #[derive(Clone)]
 pub struct Sources<'a> {
-    /// A directory with `vi-syllable-unigrams.tsv` and `vi-syllable-bigrams.tsv`; the
-    /// built-in model when `None`.
+    /// A directory of count files (see [`lm::Counts::add_count_dir`]); the built-in model's
+    /// counts when `None`.
     pub counts: Option<&'a Path>,
     /// Text files whose syllables are added, each occurrence `text_weight` times.
     pub texts: &'a [PathBuf],
@@ -22,6 +23,7 @@ pub struct Sources<'a> {
     pub archive: Option<&'a Archive>,
     pub min_unigram: u64,
     pub min_bigram: u64,
+    pub min_trigram: u64,
 }
 
 /// What was written.
@@ -29,25 +31,28 @@ pub struct Sources<'a> {
 pub struct Built {
     pub syllables: usize,
     pub bigrams: usize,
+    pub trigrams: usize,
     pub bytes: usize,
+}
+
+/// What a model file holds, by its name: gzip counts (`*.gz`) or an image (anything else).
+pub fn writes_counts(out: &Path) -> bool {
+    out.extension().is_some_and(|e| e == "gz")
 }
 
 /// Count, prune and write the model to `out`.
 pub fn build(src: &Sources, out: &Path) -> Result<Built> {
-    let mut provenance = vec!["vnnews syllable model v1".to_owned()];
+    let mut provenance = vec!["vnnews syllable model v2 (trigrams with <s>, </s>, <num> context)".to_owned()];
     let mut counts = match src.counts {
         Some(dir) => {
             let mut c = lm::Counts::default();
-            c.add_count_files(
-                &dir.join("vi-syllable-unigrams.tsv"),
-                &dir.join("vi-syllable-bigrams.tsv"),
-            )?;
-            provenance.push("source: syllable unigram/bigram counts (see src/decode/model/README.md)".into());
+            let files = c.add_count_dir(dir)?;
+            provenance.push(format!("source: {} (see src/decode/model/README.md)", files.join(", ")));
             c
         }
         None => {
             provenance.push("source: the built-in vnnews model".into());
-            lm::Counts::read_model(lm::Model::embedded_bytes())?
+            lm::Counts::from_model(&lm::embedded())
         }
     };
     for t in src.texts {
@@ -78,15 +83,23 @@ pub fn build(src: &Sources, out: &Path) -> Result<Built> {
         provenance.push(format!("plus: {n} articles of the archive"));
     }
     provenance.push(format!(
-        "pruned: unigrams >= {}, bigrams >= {}",
-        src.min_unigram, src.min_bigram
+        "pruned: unigrams >= {}, bigrams >= {}, trigrams >= {}",
+        src.min_unigram, src.min_bigram, src.min_trigram
     ));
+    let counts = counts.pruned(src.min_unigram, src.min_bigram, src.min_trigram);
+    let provenance = provenance.join("\n");
     let mut buf = Vec::new();
-    let (syllables, bigrams) = counts.write_model(&mut buf, &provenance.join("\n"), src.min_unigram, src.min_bigram)?;
+    if writes_counts(out) {
+        counts.write_gzip(&mut buf, &provenance)?;
+    } else {
+        buf = counts.image_bytes(&provenance);
+    }
     archive::write_atomic(out, &buf)?;
+    let (syllables, bigrams, trigrams) = counts.sizes();
     Ok(Built {
         syllables,
         bigrams,
+        trigrams,
         bytes: buf.len(),
     })
 }
