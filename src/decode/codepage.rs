@@ -19,6 +19,8 @@ pub enum CodePage {
     Either,
     /// The DOS code page 437 (consoles, old tools): `Tiß║┐ng Viß╗çt`.
     Cp437,
+    /// Mac OS Roman (files from old Macs, their mail): `Gr√∂√üe`.
+    MacRoman,
 }
 
 impl CodePage {
@@ -28,6 +30,7 @@ impl CodePage {
             CodePage::Windows1258 => "windows-1258",
             CodePage::Either => "windows-1252/windows-1258/windows-1250",
             CodePage::Cp437 => "IBM437",
+            CodePage::MacRoman => "macintosh",
         }
     }
 
@@ -42,6 +45,7 @@ impl CodePage {
             CodePage::Windows1258 => &CP1258,
             CodePage::Either => &EITHER,
             CodePage::Cp437 => &CP437,
+            CodePage::MacRoman => &MAC_ROMAN,
         };
         table.get(c)
     }
@@ -65,7 +69,8 @@ impl CodePage {
 }
 
 /// Characters up to this code point have a slot in a [`Table`]; every character of the
-/// code pages here is below it (the highest is IBM437's `■`, U+25A0).
+/// code pages here is below it (the highest is IBM437's `■`, U+25A0, and Mac OS Roman's
+/// `◊`, U+25CA), but for three of Mac OS Roman's.
 const TABLE_SIZE: usize = 0x2600;
 
 /// A code page backwards: the byte of each character (0: none; ASCII is handled before).
@@ -99,9 +104,12 @@ impl Table {
         }
     }
 
+    /// (Mac OS Roman's ligatures `ﬁ` `ﬂ` and Apple logo lie beyond the table: as lead bytes
+    /// of mojibake they are too rare to be worth a larger one.)
     fn add_char(&mut self, c: char, b: u8) {
-        let slot = &mut self.0[c as usize];
-        if *slot == 0 {
+        if let Some(slot) = self.0.get_mut(c as usize)
+            && *slot == 0
+        {
             *slot = b;
         }
     }
@@ -125,6 +133,7 @@ static EITHER: LazyLock<Table> = LazyLock::new(|| {
         (encoding_rs::WINDOWS_1250, false),
     ])
 });
+static MAC_ROMAN: LazyLock<Table> = LazyLock::new(|| Table::of(&[(encoding_rs::MACINTOSH, false)]));
 static CP437: LazyLock<Table> = LazyLock::new(|| {
     let mut t = Table::new();
     for (c, b) in CP437_HIGH.chars().zip(0x80u8..=0xFF) {

@@ -4,6 +4,8 @@
 //! back to bytes that form *valid* UTF-8 containing multi-byte sequences. Clean Latin text
 //! (`São Paulo`, `AÇÃO`) does not survive that test, so it is never touched.
 
+use std::sync::LazyLock;
+
 use super::codepage::CodePage;
 use super::repair::{Repair, RepairKind, Repairer};
 
@@ -20,7 +22,7 @@ impl Repairer for DoubleEncoding {
         // this ends; the bound only caps the work on a hostile input.
         for _ in 0..MAX_LAYERS {
             let mut changed = false;
-            for cp in [CodePage::Either, CodePage::Cp437] {
+            for cp in PAGES {
                 let input = current.as_deref().unwrap_or(text);
                 // What one pass fixed usually leaves nothing for the next to look at.
                 if current.is_some() && !has_lead_pair(input) {
@@ -42,40 +44,56 @@ impl Repairer for DoubleEncoding {
 /// The most layers of double encoding undone in one text.
 const MAX_LAYERS: usize = 6;
 
+/// The code pages UTF-8 is found read through, most common first.
+const PAGES: [CodePage; 3] = [CodePage::Either, CodePage::Cp437, CodePage::MacRoman];
+
 /// The cheap test that keeps clean text fast: mojibake always has a character that was a
 /// UTF-8 lead byte (0xC2..=0xF4) followed by one that was a continuation byte (0x80..=0xBF)
-/// in some code page this step knows.
+/// in the same code page, one of [`PAGES`] (`đá` is no such pair: `đ` is a lead byte only in
+/// windows-1258, `á` a continuation byte only in Mac OS Roman).
 fn has_lead_pair(text: &str) -> bool {
-    let mut prev_lead = false;
+    let mut prev_lead = 0u8;
     for c in text.chars() {
-        let u = c as u32;
-        if u < 0x80 {
-            prev_lead = false;
+        if c.is_ascii() {
+            prev_lead = 0;
             continue;
         }
-        if prev_lead && is_continuation(c) {
+        let (lead, continuation) = byte_roles(c);
+        if prev_lead & continuation != 0 {
             return true;
         }
-        prev_lead = match u {
-            0xC2..=0xF4 => true,
-            0x80..=0xC1 | 0xF5..=0xFF | 0x1EA0..=0x1EF9 => false,
-            _ => [CodePage::Either, CodePage::Cp437]
-                .iter()
-                .any(|cp| matches!(cp.byte(c), Some(0xC2..=0xF4))),
-        };
+        prev_lead = lead;
     }
     false
 }
 
-fn is_continuation(c: char) -> bool {
-    match c as u32 {
-        0x80..=0xBF => true,
-        0xC0..=0xFF | 0x1EA0..=0x1EF9 => false,
-        _ => [CodePage::Either, CodePage::Cp437]
-            .iter()
-            .any(|cp| matches!(cp.byte(c), Some(0x80..=0xBF))),
-    }
+/// In which of [`PAGES`] (a bit each) this character is a UTF-8 lead byte, and in which a
+/// continuation byte: one table lookup, for every character the code pages hold.
+fn byte_roles(c: char) -> (u8, u8) {
+    static ROLES: LazyLock<Vec<(u8, u8)>> = LazyLock::new(|| {
+        (0..ROLES_SIZE)
+            .map(|u| {
+                let Some(c) = char::from_u32(u) else {
+                    return (0, 0);
+                };
+                let mut roles = (0, 0);
+                for (i, cp) in PAGES.iter().enumerate() {
+                    match cp.byte(c) {
+                        Some(0xC2..=0xF4) => roles.0 |= 1 << i,
+                        Some(0x80..=0xBF) => roles.1 |= 1 << i,
+                        _ => {}
+                    }
+                }
+                roles
+            })
+            .collect()
+    });
+    ROLES.get(c as usize).copied().unwrap_or((0, 0))
 }
+
+/// Characters below this have their roles in [`byte_roles`]'s table (every character of
+/// the code pages but Mac OS Roman's ligatures and Apple logo, which it leaves out).
+const ROLES_SIZE: u32 = 0x2600;
 
 /// Is this character a plausible part of UTF-8-read-as-single-byte mojibake? Such runs
 /// always contain a lead byte character in U+00C2..U+00F4 (or a cp1258 equivalent).
@@ -199,7 +217,27 @@ fn decode_run(run: &str, cp: CodePage, bytes: &mut Vec<u8>) -> Option<String> {
     if decoded == run || decoded.is_ascii() {
         return None;
     }
+    // A run read through the same code page more than once: undo every layer before judging
+    // the text (a middle layer may hold the C1 controls of bytes windows-1252 lacks:
+    // `â€\u{9d}` is `”` read once, `Ã¢â‚¬Â\u{9d}` twice).
+    let mut decoded = decoded;
+    for _ in 1..MAX_LAYERS {
+        bytes.clear();
+        if !cp.encode(&decoded, bytes) {
+            break;
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(next) if next != decoded && !next.is_ascii() => decoded = next.to_owned(),
+            _ => break,
+        }
+    }
     if !plausible(&decoded) {
+        return None;
+    }
+    // Mac OS Roman was the code page of Western Macs (Hebrew, Greek or Cyrillic Macs had
+    // their own): read through it, UTF-8 was Latin-script text, and a reading in another
+    // script is chance (`◊ë◊î◊ï` stays).
+    if cp == CodePage::MacRoman && decoded.chars().any(|c| c.is_alphabetic() && !is_latin(c)) {
         return None;
     }
     // Valid UTF-8 is not evidence enough: the bytes of clean text sometimes form it by
@@ -288,11 +326,19 @@ fn plausible(decoded: &str) -> bool {
             .all(one_script)
 }
 
+/// A letter of the Latin script (ASCII, Latin-1, Extended-A/B, Extended Additional, ligatures).
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c as u32, 0xAA | 0xBA | 0xC0..=0x24F | 0x1E00..=0x1EFF | 0xFB00..=0xFB06)
+}
+
 /// Does this word keep to one script? Latin letters beside Greek, Cyrillic, Hebrew, Arabic,
-/// NKo … or CJK characters (letters or symbols) in one word are no writing anyone typed.
+/// NKo … in one word are no writing anyone typed. (Chinese and Japanese, written without
+/// spaces, do hold Latin words: `Kindle書籍`.)
 fn one_script(word: &str) -> bool {
     let latin = |c: char| c.is_ascii_alphabetic() || matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF);
-    let other = |c: char| matches!(c as u32, 0x370..=0x1DFF | 0x2E80..=0xFFEF);
+    let cjk = |c: char| matches!(c as u32, 0x3000..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF);
+    // (The Latin ligatures U+FB00..U+FB06, `ﬁ` `ﬂ`, are Latin.)
+    let other = |c: char| matches!(c as u32, 0x370..=0x1DFF | 0x2E80..=0xFAFF | 0xFB07..=0xFFEF) && !cjk(c);
     !(word.chars().any(latin) && word.chars().any(other))
 }
 

@@ -138,6 +138,20 @@ mod tests {
         );
         check("doesnÃƒÂ¢Ã¢â€šÂ¬Ã¢â€žÂ¢t", "doesn’t");
         check("ViÃƒÂ¡Ã‚Â»Ã¢â‚¬Â¡t Nam", "Việt Nam");
+        // A middle layer holds the C1 control of a byte windows-1252 lacks (`”` is E2 80 9D).
+        check("Ã¢â‚¬Å“TonyÃ¢â‚¬Â\u{9d} HernÃƒÂ¡ndez", "“Tony” Hernández");
+        check("ÃŽâ€˜ÃŽÂ³ÃŽÂ±Ã\u{8f}â‚¬ÃŽÂ·Ã\u{8f}â€žÃŽÂ\u{ad}", "Αγαπητέ");
+        // Read through Mac OS Roman, or IBM437 (whose Latin-1 letters are continuation bytes).
+        check(
+            "Die Stra√üe f√ºhrt nach Z√ºrich ‚Äì sch√∂n!",
+            "Die Straße führt nach Zürich – schön!",
+        );
+        check("Gr├╢├ƒe und Ma├ƒ", "Größe und Maß");
+        // Japanese holds Latin words without spaces.
+        check(
+            "Kindleæ\u{9b}¸ç±\u{8d}ã\u{82}\u{92}èª\u{ad}ã\u{82}\u{80}",
+            "Kindle書籍を読む",
+        );
     }
 
     #[test]
