@@ -109,3 +109,60 @@ pub fn right_context(after: &str, before_word: bool, m: &Model) -> Vec<Option<u3
     };
     tokens.into_iter().filter(Option::is_some).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::model;
+    use super::*;
+
+    /// The context tokens as words: `<s>`, `</s>`, `<num>`.
+    fn words(tokens: Vec<Option<u32>>) -> Vec<&'static str> {
+        tokens.into_iter().flatten().map(|t| model().word(t)).collect()
+    }
+
+    #[test]
+    fn what_stands_between_two_words() {
+        for (between, expected) in [
+            (" ", Gap::Join),
+            ("  ", Gap::Join),
+            (" 100.000 ", Gap::Number),
+            (" 3,5 ", Gap::Number),
+            (", ", Gap::Break),
+            (" 5/11 ", Gap::Break),
+            ("100 ", Gap::Break),
+            (" 1.000. ", Gap::Break),
+        ] {
+            assert_eq!(gap(between), expected, "{between:?}");
+        }
+    }
+
+    #[test]
+    fn a_phrase_is_framed_as_the_counts_were_made() {
+        let m = model();
+        for (before, after_word, expected) in [
+            ("", false, vec!["<s>"]),
+            ("", true, vec![]),
+            (", ", false, vec!["<s>"]),
+            ("ngày 5/", false, vec!["<s>"]),
+            (" 2019 ", false, vec!["<s>", "<num>"]),
+            ("giá 100.000 ", true, vec!["<num>"]),
+            ("10h30 ", false, vec![]),
+            ("u23 ", false, vec![]),
+        ] {
+            assert_eq!(
+                words(left_context(before, after_word, m)),
+                expected,
+                "before {before:?}"
+            );
+        }
+        for (after, before_word, expected) in [
+            ("", false, vec!["</s>"]),
+            (".", false, vec!["</s>"]),
+            (" 100.000 đồng", true, vec!["<num>"]),
+            (" 2019.", false, vec!["<num>", "</s>"]),
+            (" 10h", false, vec![]),
+        ] {
+            assert_eq!(words(right_context(after, before_word, m)), expected, "after {after:?}");
+        }
+    }
+}
