@@ -2,10 +2,11 @@
 //!
 //! [`Counts`] gathers unigram, bigram and trigram counts of syllables and of the context
 //! tokens `<s>`, `</s>` and `<num>` (segment start and end, a number), read from the count
-//! file format or added one by one. [`Counts::image`] computes every score the decoder needs
-//! — interpolated absolute discounting from trigrams down to unigrams — and lays the tables
-//! out as one little-endian byte image, 8-byte aligned sections behind a header, that
-//! [`super::Model`] reads in place: no parsing, no allocation, pages touched only when used.
+//! file format or added one by one. [`Counts::image_bytes`] computes every score the decoder
+//! needs — interpolated absolute discounting from trigrams down to Kneser-Ney's unigram (how
+//! many syllables a syllable follows) — and lays the tables out as one little-endian byte
+//! image, 8-byte aligned sections behind a header, that `Model` reads in place: no parsing,
+//! no allocation, pages touched only when used.
 //!
 //! This file depends on `std` alone: the build script compiles the built-in model with it
 //! (into the binary), and `vnnews lexicon build` writes an archive's model with it.
@@ -440,16 +441,16 @@ fn layout(counts: &Counts, provenance: &str) -> Vec<u8> {
             unigram[i] = first.max(second);
         }
     }
-    let total: f64 = words
-        .iter()
-        .zip(&unigram)
-        .filter(|(w, _)| !is_context_token(w))
-        .map(|(_, &c)| c as f64)
-        .sum::<f64>()
-        .max(1.0);
-    // P(w): add-half smoothed; an unknown syllable gets the probability of a half count.
-    let denominator = total + 0.5 * n as f64;
-    let p_unigram = |c: u64| (c as f64 + 0.5) / denominator;
+    // The lowest order is Kneser-Ney's: not how often a syllable occurs but how many different
+    // syllables it follows (`kông` occurs mostly after `hồng`: it is rarely the best guess
+    // after anything else), add-half smoothed; an unknown syllable gets a half.
+    let mut followed = vec![0u64; n];
+    for &(_, b, _) in &bigrams {
+        followed[b as usize] += 1;
+    }
+    let cont_total = followed.iter().sum::<u64>() as f64 + 0.5 * n as f64;
+    let p_unigram_of = |i: usize| (followed[i] as f64 + 0.5) / cont_total;
+    let p_unknown = 0.5 / cont_total;
 
     // Bigrams: interpolated absolute discounting.
     let mut kept_mass = vec![0f64; n];
@@ -463,7 +464,7 @@ fn layout(counts: &Counts, provenance: &str) -> Vec<u8> {
         .collect();
     let p_bigram_seen = |a: u32, b: u32, c: u64| {
         (c as f64 - DISCOUNT_BIGRAM).max(0.0) / unigram[a as usize].max(1) as f64
-            + gamma[a as usize] * p_unigram(unigram[b as usize])
+            + gamma[a as usize] * p_unigram_of(b as usize)
     };
     let successor_scores: Vec<f32> = bigrams
         .iter()
@@ -486,7 +487,7 @@ fn layout(counts: &Counts, provenance: &str) -> Vec<u8> {
     };
     let p_bigram = |a: u32, b: u32| match bigram_index(a, b) {
         Some(i) => (successor_scores[i] as f64).exp(),
-        None => gamma[a as usize] * p_unigram(unigram[b as usize]),
+        None => gamma[a as usize] * p_unigram_of(b as usize),
     };
 
     // Trigrams, by their first bigram.
@@ -593,7 +594,7 @@ fn layout(counts: &Counts, provenance: &str) -> Vec<u8> {
     );
     out.f32s(
         Section::LogUnigram,
-        &unigram.iter().map(|&c| p_unigram(c).ln() as f32).collect::<Vec<_>>(),
+        &(0..n).map(|i| p_unigram_of(i).ln() as f32).collect::<Vec<_>>(),
     );
     out.f32s(
         Section::LogBackoff,
@@ -636,7 +637,7 @@ fn layout(counts: &Counts, provenance: &str) -> Vec<u8> {
     out.u32s(
         Section::Scalars,
         &[
-            (p_unigram(0).ln() as f32).to_bits(),
+            (p_unknown.ln() as f32).to_bits(),
             id_or_none(BOS),
             id_or_none(EOS),
             id_or_none(NUM),

@@ -3,9 +3,10 @@
 //! A trigram model with context: syllables, and the tokens `<s>` (a segment starts: the line
 //! starts, or punctuation stood before), `</s>` (a segment ends) and `<num>` (a number), each
 //! scored by interpolated absolute discounting — P(c | a b) falls back on P(c | b), which
-//! falls back on P(c). The scores are computed once, from counts, by [`image`] into a
-//! binary image; a [`Model`] reads that image in place, so a process starts repairing as soon
-//! as it runs, touching only the pages its lookups need.
+//! falls back on Kneser-Ney's unigram (how many different syllables `c` follows). The scores
+//! are computed once, from counts, by [`image`] into a binary image; a [`Model`] reads that
+//! image in place, so a process starts repairing as soon as it runs, touching only the pages
+//! its lookups need.
 //!
 //! The built-in model is compiled into the binary: `build.rs` runs [`image`] over the counts
 //! in `model/vi-syllables.tsv.gz` (their provenance in `model/README.md`). A user's own model
