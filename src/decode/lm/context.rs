@@ -29,7 +29,7 @@ pub fn gap(between: &str) -> Gap {
 }
 
 /// Digits, or runs of digits joined by single `.` or `,` (`2019`, `100.000`, `3,5`).
-fn is_number(s: &str) -> bool {
+pub(super) fn is_number(s: &str) -> bool {
     !s.is_empty()
         && s.split(['.', ','])
             .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit()))

@@ -903,7 +903,7 @@ fn segments(line: &str) -> Vec<Vec<Option<String>>> {
             }
             let end = chars.get(j).map_or(token.len(), |&(at, _)| at);
             let piece = &token[start..end];
-            current.push(if piece.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+            current.push(if context::is_number(piece) {
                 Some(NUM.to_owned())
             } else if piece.chars().all(is_vietnamese_letter) {
                 Some(super::nfc(&piece.to_lowercase()).into_owned())
