@@ -175,7 +175,8 @@ pub fn restore(text: &str) -> Restored {
         let mut path = Vec::new();
         m.best_path(&bounds, &slots, &mut scratch, &mut path);
         let chosen: Vec<Option<u32>> = (0..path.len()).map(|t| slots[bounds[t] + path[t]].id).collect();
-        let mut restored_at = std::collections::HashMap::new();
+        // Each token of the chain as restored (`None`: kept as typed).
+        let mut restored_at: Vec<Option<String>> = vec![None; j + 1 - i];
         for (t, owner) in owners.iter().enumerate() {
             let Some(k) = *owner else { continue };
             let input = text_of(k);
@@ -188,13 +189,10 @@ pub fn restore(text: &str) -> Restored {
                 confidence,
                 alternatives: alternatives.iter().map(|&a| with_case(input, m.word(a))).collect(),
             });
-            restored_at.insert(k, restored);
+            restored_at[k - i] = Some(restored);
         }
-        for k in i..=j {
-            match restored_at.remove(&k) {
-                Some(r) => out.push_str(&r),
-                None => out.push_str(text_of(k)),
-            }
+        for (k, restored) in (i..=j).zip(&restored_at) {
+            out.push_str(restored.as_deref().unwrap_or(text_of(k)));
         }
         i = j + 1;
     }

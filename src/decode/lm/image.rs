@@ -43,7 +43,7 @@ pub const NONE: u32 = u32::MAX;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(usize)]
 pub enum Section {
-    /// UTF-8: where the counts came from.
+    /// UTF-8: where the counts came from (for whoever opens the file; lookups never read it).
     Provenance,
     /// u32 × (syllables + 1): where each syllable's bytes are in `WordBytes`.
     WordOffsets,

@@ -60,7 +60,6 @@ fn archive_counts_path(archive: &Path) -> PathBuf {
 /// the candidates of one damaged word are neighbours in every per-syllable table and in
 /// every successor list.
 pub struct Model<'a> {
-    provenance: &'a str,
     word_offsets: &'a [u32],
     word_bytes: &'a [u8],
     counts: &'a [u32],
@@ -213,8 +212,6 @@ impl<'a> Model<'a> {
         };
         let id = |x: u32| (x != NONE).then_some(x);
         let m = Model {
-            provenance: std::str::from_utf8(raw(Section::Provenance))
-                .map_err(|_| bad("model provenance is not UTF-8"))?,
             word_offsets: u32s(Section::WordOffsets)?,
             word_bytes: raw(Section::WordBytes),
             counts: u32s(Section::Counts)?,
@@ -305,10 +302,6 @@ impl<'a> Model<'a> {
     /// Index counts into a model image (for tests and for models made on the fly).
     pub fn image_of(counts: &Counts) -> Image {
         Image::from_bytes(&counts.image_bytes("made from counts"))
-    }
-
-    pub fn provenance(&self) -> &'a str {
-        self.provenance
     }
 
     /// Syllables (and context tokens).
