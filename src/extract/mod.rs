@@ -638,7 +638,8 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
     let Some(top) = pick_best(&scores, order) else {
         return Vec::new();
     };
-    let top_score = scores[&top];
+    let top = enclosing_article(html, blocks, top);
+    let top_score = scores.get(&top).copied().unwrap_or(0.0);
     let mut out = vec![top];
     let Some(parent) = html.tree.get(top).and_then(|n| n.parent()) else {
         return out;
@@ -664,6 +665,88 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
         }
     }
     out
+}
+
+/// The element that holds the whole article when the best-scored container holds only part
+/// of it (an article split into sections, each scored on its own): from the best container,
+/// step up to the nearest ancestor that adds text while what it adds is mostly prose, not
+/// navigation, as long as each step adds a real share of prose.
+fn enclosing_article(html: &Html, blocks: &[Block], top: NodeId) -> NodeId {
+    let Some(top_node) = html.tree.get(top) else {
+        return top;
+    };
+    // The container and its ancestors, innermost first; a block counts at the innermost of
+    // them that holds it. Each element's answer is remembered, so the walks up stay linear
+    // in the page however deep it nests.
+    let chain: Vec<NodeId> = std::iter::once(top)
+        .chain(top_node.ancestors().map(|a| a.id()))
+        .collect();
+    let mut level: HashMap<NodeId, usize> = chain.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    // Prose (as the scores weigh it) and noise (link lists, interface lines) at each level.
+    let (mut prose, mut noise) = (vec![0.0; chain.len()], vec![0.0; chain.len()]);
+    let mut path = Vec::new();
+    for b in blocks {
+        if matches!(b.kind, BlockKind::Heading(_)) {
+            continue;
+        }
+        path.clear();
+        let mut node = html.tree.get(b.owner);
+        let at = loop {
+            match node {
+                None => break None,
+                Some(n) => match level.get(&n.id()) {
+                    Some(&i) => break Some(i),
+                    None => {
+                        path.push(n.id());
+                        node = n.parent();
+                    }
+                },
+            }
+        };
+        let Some(at) = at else { continue };
+        level.extend(path.iter().map(|&id| (id, at)));
+        let n = b.chars();
+        if n < 25 || b.link_density() > 0.5 {
+            noise[at] += n as f64;
+        } else {
+            prose[at] += prose_score(b);
+        }
+    }
+    // Over each level's whole subtree.
+    for i in 1..chain.len() {
+        prose[i] += prose[i - 1];
+        noise[i] += noise[i - 1];
+    }
+    let mut cur = 0;
+    for (i, a) in top_node.ancestors().enumerate().map(|(i, a)| (i + 1, a)) {
+        if a.value()
+            .as_element()
+            .is_none_or(|e| matches!(e.name(), "body" | "html"))
+        {
+            break;
+        }
+        let (gain, added_noise) = (prose[i] - prose[cur], noise[i] - noise[cur]);
+        if gain <= 0.0 && added_noise <= 0.0 {
+            // A wrapper: the same text.
+            continue;
+        }
+        if gain >= ENCLOSING_GAIN * prose[cur] && added_noise <= ENCLOSING_NOISE * gain {
+            cur = i;
+        } else {
+            break;
+        }
+    }
+    chain[cur]
+}
+
+/// How much more prose (a share of what the container holds) a step up must add.
+const ENCLOSING_GAIN: f64 = 0.2;
+/// How much navigation per unit of added prose a step up may bring.
+const ENCLOSING_NOISE: f64 = 0.25;
+
+/// A block's weight as prose: its unlinked characters, and a bonus for sentence punctuation.
+fn prose_score(b: &Block) -> f64 {
+    b.chars() as f64 * (1.0 - b.link_density()) + 20.0 * b.text.matches([',', '.']).count().min(10) as f64
 }
 
 /// A sibling `<p>` of the main container that reads as a sentence of the article (the intro
@@ -716,7 +799,7 @@ fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec
         if n < 25 || b.link_density() > 0.5 {
             continue;
         }
-        let s = n as f64 * (1.0 - b.link_density()) + 20.0 * b.text.matches([',', '.']).count().min(10) as f64;
+        let s = prose_score(b);
         add(b.owner, s, &mut scores);
         for (i, a) in b.ancestors(html).take(3).enumerate() {
             add(a, s * [1.0, 0.5, 0.25][i], &mut scores);

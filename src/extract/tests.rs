@@ -420,6 +420,40 @@ fn the_intro_sentence_before_a_list_shaped_story_is_kept() {
 }
 
 #[test]
+fn an_article_split_into_sections_is_read_whole() {
+    // A page builder wraps each part of the text in its own section: the best-scored part
+    // is one of them, and the article is all of them (but not the link list beside them).
+    let section = |text: &str| {
+        format!(
+            "<section class=\"richtext\"><div class=\"text\"><div class=\"cmp\"><p>{text}</p></div></div></section>"
+        )
+    };
+    let nav = "<ul class=\"latest\"><li><a href=\"/a\">Another story about the weather today</a></li><li><a href=\"/b\">Yet another story about the weather</a></li></ul>";
+    let first = PROSE.repeat(3);
+    let second = "Doctors in the region were told to report every case of fever with swollen glands at once. ";
+    check_body(
+        &format!(
+            "<main><div class=\"grid\">{}{}{}</div><aside>{nav}</aside></main>",
+            section(&first),
+            section(second),
+            section(&PROSE.replace("Three cases", "Four cases"))
+        ),
+        "Doctors in the region",
+        "Yet another story",
+    );
+    check_body(
+        &format!(
+            "<main><div class=\"grid\">{}{}{}</div><aside>{nav}</aside></main>",
+            section(&first),
+            section(second),
+            section(&PROSE.replace("Three cases", "Four cases"))
+        ),
+        "Four cases of plague",
+        "Another story",
+    );
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
