@@ -428,7 +428,9 @@ pub(super) fn paragraphs<'d>(
         if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) {
             continue;
         }
-        if b.link_density() > 0.5 && !matches!(b.kind, BlockKind::Heading(_)) {
+        // A heading that is a link is another page's headline (a teaser), not a heading of
+        // this text.
+        if b.link_density() > 0.5 {
             continue;
         }
         if matches!(b.kind, BlockKind::Heading(1)) || title.is_some_and(|ti| same_text(ti, t)) {

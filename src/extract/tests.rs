@@ -454,6 +454,18 @@ fn an_article_split_into_sections_is_read_whole() {
 }
 
 #[test]
+fn a_linked_headline_under_the_article_is_not_a_subheading() {
+    // A box of other stories: each headline a heading that is a link.
+    check_body(
+        &format!(
+            "<div class=\"post\"><p>{PROSE}</p><h2>What happens next</h2><p>{PROSE}</p><div class=\"more\"><h3><a href=\"/other\">Heat wave expected to last until the weekend</a></h3></div></div>"
+        ),
+        "What happens next",
+        "Heat wave expected",
+    );
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
