@@ -442,7 +442,22 @@ pub(super) fn paragraphs<'d>(
         if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 250 || captions.holds(b) {
             continue;
         }
+        // A short line with a copyright sign is a picture's credit, wherever the layout put it.
+        if t.contains('©') && t.chars().count() < 200 {
+            continue;
+        }
         paragraphs.push(b);
+    }
+    // A heading with nothing of the text after it, only links, titled a box of links.
+    while let Some(last) = paragraphs.last()
+        && matches!(last.kind, BlockKind::Heading(_))
+    {
+        let at = container.iter().position(|b| std::ptr::eq(*b, *last));
+        let links_after = at.is_some_and(|i| container[i + 1..].iter().any(|b| b.link_density() > 0.5));
+        if !links_after {
+            break;
+        }
+        paragraphs.pop();
     }
     paragraphs
 }

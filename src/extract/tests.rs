@@ -466,6 +466,35 @@ fn a_linked_headline_under_the_article_is_not_a_subheading() {
 }
 
 #[test]
+fn the_title_of_a_box_of_links_after_the_text_is_not_part_of_it() {
+    let more = "<div class=\"box\"><h2>You might also like</h2><ul><li><a href=\"/x\">Heat wave expected to last until the weekend</a></li><li><a href=\"/y\">Storm warning lifted for the coast tonight</a></li></ul></div>";
+    check_body(
+        &format!("<div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p>{more}</div>"),
+        "Health authorities traced",
+        "You might also like",
+    );
+    // A heading the text ends with, over a picture and no links, stays.
+    check_body(
+        &format!(
+            "<div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p><h3>What comes next</h3><p><img src=\"/a.jpg\"></p></div>"
+        ),
+        "What comes next",
+        "You might also like",
+    );
+}
+
+#[test]
+fn a_pictures_credit_line_is_not_a_paragraph() {
+    check_body(
+        &format!(
+            "<div class=\"post\"><p>{PROSE}</p><div>The hospital in the capital. © Jane Doe / Example Photo Agency</div><p>{PROSE}</p></div>"
+        ),
+        "Health authorities traced",
+        "Example Photo Agency",
+    );
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
