@@ -492,7 +492,7 @@ struct Buffer {
 impl Buffer {
     fn push(&mut self, s: &str, in_link: bool, in_bold: bool, in_italic: bool) {
         let mut n = 0;
-        for c in s.chars() {
+        for c in s.chars().filter(|&c| c != SOFT_HYPHEN) {
             if c.is_whitespace() {
                 if !self.text.is_empty() && !self.text.ends_with([' ', '\n']) {
                     self.text.push(' ');
@@ -849,11 +849,14 @@ pub fn is_block(name: &str) -> bool {
     BLOCK.contains(&name)
 }
 
-/// The text of an element, whitespace collapsed.
+/// A hyphenation hint (`&shy;`), invisible unless a line breaks there: no part of the text.
+const SOFT_HYPHEN: char = '\u{ad}';
+
+/// The text of an element, whitespace collapsed (hyphenation hints left out).
 pub fn text_of(el: ElementRef) -> String {
     let mut s = String::new();
     for t in el.text() {
-        for c in t.chars() {
+        for c in t.chars().filter(|&c| c != SOFT_HYPHEN) {
             if c.is_whitespace() {
                 if !s.is_empty() && !s.ends_with(' ') {
                     s.push(' ');

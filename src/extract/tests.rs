@@ -495,6 +495,17 @@ fn a_pictures_credit_line_is_not_a_paragraph() {
 }
 
 #[test]
+fn hyphenation_hints_are_no_part_of_the_text() {
+    check_body(
+        &format!(
+            "<div class=\"post\"><p>{PROSE}</p><p>The Kon&shy;zept&shy;papier was published on Monday by the ministry of health.</p></div>"
+        ),
+        "The Konzeptpapier was published",
+        "\u{ad}",
+    );
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
