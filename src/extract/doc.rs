@@ -127,10 +127,22 @@ impl<'a> Doc<'a> {
         seen.into_iter().map(super::table::read).collect()
     }
 
-    /// The sapo: a lead-classed element, or the visible paragraph the page's description
+    /// The sapo: a lead-classed element between the headline and the end of the text (one
+    /// elsewhere is another story's teaser), or the visible paragraph the page's description
     /// repeats.
-    pub fn lead_text(&self) -> Option<String> {
-        lead_element(&self.els.classed[0])
+    pub fn lead_text(&self, container: &Container) -> Option<String> {
+        // Nodes are numbered in document order.
+        let (first, last) = (
+            container.blocks.first().map(|b| b.owner),
+            container.blocks.last().map(|b| b.owner),
+        );
+        let headline = first.and_then(|f| self.els.h1.iter().map(|h| h.id()).filter(|&h| h <= f).last());
+        let near: Vec<ElementRef> = self.els.classed[0]
+            .iter()
+            .copied()
+            .filter(|el| headline.is_none_or(|h| el.id() > h) && last.is_none_or(|l| el.id() <= l))
+            .collect();
+        lead_element(&near)
             .map(dom::text_of)
             .filter(|t| t.chars().count() >= 30)
             .or_else(|| {

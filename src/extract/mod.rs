@@ -295,7 +295,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let site_name = doc.site_name();
     let (title, title_when) = doc.title(site_name.as_deref());
     let container = doc.container();
-    let lead_text = doc.lead_text();
+    let lead_text = doc.lead_text(&container);
     let figures = figure::read(&html, &doc.m, container.first, &doc.base);
     let captions = doc::captions_to_leave_out(&html, &doc.els, &container, &figures);
     let mut paragraphs = doc::paragraphs(&container.blocks, title.as_deref(), lead_text.as_deref(), &captions);

@@ -506,6 +506,27 @@ fn hyphenation_hints_are_no_part_of_the_text() {
 }
 
 #[test]
+fn another_storys_teaser_is_not_the_lead() {
+    let teaser = |text: &str| format!("<div class=\"teaser\"><p>{text}</p></div>");
+    let page = |before: &str, after: &str| {
+        format!(
+            "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body>{before}<h1>Ba ca dịch hạch được chẩn đoán</h1><div class=\"sapo\">Three cases of plague were confirmed in the north of the country on Monday.</div><div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div>{after}</body></html>"
+        )
+    };
+    // A box of other stories above the headline, or below the text: the sapo under the
+    // headline is the lead.
+    let other = teaser("A heat wave is expected to last until the weekend across the south.");
+    for html in [page(&other, ""), page("", &other)] {
+        let a = extract_html(&html);
+        assert_eq!(
+            a.lead.as_deref(),
+            Some("Three cases of plague were confirmed in the north of the country on Monday.")
+        );
+        assert!(!a.body.contains("heat wave"), "{:?}", a.body);
+    }
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
