@@ -812,7 +812,9 @@ fn lead_element<'a>(candidates: &[ElementRef<'a>]) -> Option<ElementRef<'a>> {
     candidates.iter().copied().find(|el| {
         !el.ancestors()
             .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
-            && !matches!(el.value().name(), "meta" | "a" | "img" | "ul" | "ol")
+            && !matches!(el.value().name(), "meta" | "a" | "img" | "ul" | "ol" | "figcaption")
+            // A picture's caption (`…-desc`) is no sapo.
+            && !el.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "figure"))
             && (30..1500).contains(&dom::text_of(*el).chars().count())
     })
 }

@@ -527,6 +527,15 @@ fn another_storys_teaser_is_not_the_lead() {
 }
 
 #[test]
+fn a_pictures_caption_is_not_the_lead() {
+    let a = extract_html(&format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1><figure><img src=\"/a.jpg\"><figcaption class=\"image-desc\">The district hospital where the patients are being treated.</figcaption></figure><div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    ));
+    assert_eq!(a.lead, None);
+    assert!(!a.body.contains("district hospital"), "{:?}", a.body);
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
