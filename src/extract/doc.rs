@@ -136,7 +136,7 @@ impl<'a> Doc<'a> {
             container.blocks.first().map(|b| b.owner),
             container.blocks.last().map(|b| b.owner),
         );
-        let headline = first.and_then(|f| self.els.h1.iter().map(|h| h.id()).filter(|&h| h <= f).last());
+        let headline = first.and_then(|f| self.els.h1.iter().map(|h| h.id()).rfind(|&h| h <= f));
         let near: Vec<ElementRef> = self.els.classed[0]
             .iter()
             .copied()
