@@ -1,5 +1,6 @@
-//! Vietnamese dates and times: day-first, Asia/Ho_Chi_Minh (+07:00) unless the text says
-//! otherwise, the time of day kept when given.
+//! Dates and times in text: Vietnamese first (day-first, Asia/Ho_Chi_Minh +07:00 unless the
+//! text says otherwise), month names of the other languages most met on the web, the time of
+//! day kept when given.
 
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
@@ -15,6 +16,83 @@ static DMY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b").expect("regex"));
 static WORDS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,)\s*(\d{4})").expect("regex"));
+/// `5 March 2021`, `5. März 2021`, `5 de marzo de 2021`, `5th Mar. 2021`: day, month name, year.
+static DAY_MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(\p{L}{3,10})\.?,?\s+(?:de\s+)?(\d{4})\b")
+        .expect("regex")
+});
+/// `March 5, 2021`, `Mar. 5th 2021`: month name, day, year.
+static MONTH_NAME_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(\p{L}{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b").expect("regex"));
+
+/// The month a name (or its usual abbreviation) stands for in the languages of the web's
+/// news most often met beside Vietnamese: English, German, French, Spanish, Italian,
+/// Portuguese, Dutch.
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&[&str]; 12] = [
+        &[
+            "january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen", "janeiro",
+            "januari",
+        ],
+        &[
+            "february",
+            "feb",
+            "februar",
+            "feber",
+            "février",
+            "févr",
+            "fevrier",
+            "febrero",
+            "febbraio",
+            "fevereiro",
+            "fev",
+            "februari",
+        ],
+        &[
+            "march", "mar", "märz", "maerz", "mrz", "mars", "marzo", "março", "marco", "maart", "mrt",
+        ],
+        &["april", "apr", "avril", "avr", "abril", "abr", "aprile"],
+        &["may", "mai", "mayo", "maggio", "mag", "maio", "mei"],
+        &["june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho"],
+        &[
+            "july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho",
+        ],
+        &["august", "aug", "août", "aout", "agosto", "ago", "augustus"],
+        &[
+            "september",
+            "sep",
+            "sept",
+            "septembre",
+            "septiembre",
+            "settembre",
+            "set",
+            "setembro",
+        ],
+        &[
+            "october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out",
+        ],
+        &["november", "nov", "novembre", "noviembre", "novembro"],
+        &[
+            "december",
+            "dec",
+            "dezember",
+            "dez",
+            "décembre",
+            "déc",
+            "decembre",
+            "diciembre",
+            "dic",
+            "dicembre",
+            "dezembro",
+        ],
+    ];
+    let name = name.to_lowercase();
+    MONTHS
+        .iter()
+        .position(|names| names.contains(&name.as_str()))
+        .map(|i| i as u32 + 1)
+}
+
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH))?").expect("regex")
 });
@@ -106,7 +184,15 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
             WORDS
                 .captures_iter(text)
                 .map(|c| (c.get(0).expect("match").range(), num(&c, 1), num(&c, 2), num(&c, 3))),
-        );
+        )
+        .chain(DAY_MONTH_NAME.captures_iter(text).filter_map(|c| {
+            let m = month_number(&c[2])?;
+            Some((c.get(0).expect("match").range(), num(&c, 1), m as i32, num(&c, 3)))
+        }))
+        .chain(MONTH_NAME_DAY.captures_iter(text).filter_map(|c| {
+            let m = month_number(&c[1])?;
+            Some((c.get(0).expect("match").range(), num(&c, 2), m as i32, num(&c, 3)))
+        }));
     for (range, d, m, y) in day_first {
         if found.iter().any(|(s, _)| *s == range.start) {
             continue;
@@ -256,6 +342,20 @@ mod tests {
             Some("2019-12-18T08:45:00+07:00"),
         );
         check("31/02/2019", None);
+    }
+
+    #[test]
+    fn month_names_of_other_languages() {
+        check("Published: March 5, 2021", Some("2021-03-05"));
+        check("Mar. 5th, 2021 10:30 am", Some("2021-03-05T10:30:00+07:00"));
+        check("5 March 2021", Some("2021-03-05"));
+        check("Veröffentlicht am 5. März 2021", Some("2021-03-05"));
+        check("le 1er décembre 2020", Some("2020-12-01"));
+        check("5 de marzo de 2021", Some("2021-03-05"));
+        check("23 ottobre 2019, 14:05", Some("2019-10-23T14:05:00+07:00"));
+        // A word that is no month, and a month with no day, are no date.
+        check("5 apples 2021", None);
+        check("March 2021", None);
     }
 
     #[test]
