@@ -209,6 +209,27 @@ impl<'a> Doc<'a> {
         }
         if authors.is_empty() {
             for &el in &self.els.classed[1] {
+                // A form's field (`comment-form-author`: "Name") or a comment's signature
+                // names no author of the article (a form around the element says nothing:
+                // ASP.NET portals wrap the whole page in one).
+                // (The page's and the post's own boxes say `comments-open` on WordPress.)
+                let names_comment = |e: &scraper::node::Element| {
+                    !matches!(e.name(), "html" | "body" | "article" | "main")
+                        && [e.attr("class"), e.attr("id")]
+                            .into_iter()
+                            .flatten()
+                            .any(|v| v.to_ascii_lowercase().contains("comment"))
+                };
+                let in_comments = names_comment(el.value())
+                    || el.ancestors().filter_map(|a| a.value().as_element()).any(names_comment);
+                let a_field = el.descendants().any(|d| {
+                    d.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "input" | "label" | "textarea" | "select"))
+                });
+                if in_comments || a_field {
+                    continue;
+                }
                 // Several linked names in one byline box are several authors.
                 let linked: Vec<String> = el
                     .select(&ANCHOR_ANY)

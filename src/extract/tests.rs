@@ -536,6 +536,24 @@ fn a_pictures_caption_is_not_the_lead() {
 }
 
 #[test]
+fn a_commenters_name_and_a_comment_forms_label_are_no_authors() {
+    let page = |extra: &str| {
+        format!(
+            "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body class=\"single comments-open\"><h1>Ba ca dịch hạch được chẩn đoán</h1><div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div>{extra}</body></html>"
+        )
+    };
+    for extra in [
+        "<ul class=\"recentcomments\"><li><span class=\"comment-author-link\">Martin Weber</span> on <a href=\"/x\">Another post</a></li></ul>",
+        "<form><p class=\"comment-form-author\"><label for=\"author\">Name</label> <input id=\"author\"></p></form>",
+    ] {
+        assert_eq!(extract_html(&page(extra)).authors, Vec::<String>::new(), "{extra}");
+    }
+    // The post's own byline, on a page that takes comments, is read.
+    let byline = "<div class=\"post-author\"><a href=\"/author/jd\">Jane Doe</a></div>";
+    assert_eq!(extract_html(&page(byline)).authors, vec!["Jane Doe".to_owned()]);
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
