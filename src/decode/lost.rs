@@ -654,8 +654,13 @@ fn lost_case(phrase: &Phrase, k: usize, m: &Model) -> LostCase {
             (Some(a), Some(b)) => m.dice(a, b) >= COLLOCATION,
             _ => false,
         };
-        // A capitalised word that starts a sentence says nothing of a name (`Quyết ?ịnh`).
-        let first_of_sentence = |x: usize| x == 0 && sentence_start_of(phrase.text, &phrase.words[0]);
+        // A capitalised word that starts a sentence, or the part of a line after a spaced
+        // dash (`TT - Trao ?ổi`, a dateline), says nothing of a name (`Quyết ?ịnh`).
+        let first_of_sentence = |x: usize| {
+            x == 0
+                && (sentence_start_of(phrase.text, &phrase.words[0])
+                    || after_spaced_dash(phrase.text, &phrase.words[0]))
+        };
         let after_name = k > 0
             && phrase.capitalised(k - 1)
             && !first_of_sentence(k - 1)
@@ -683,6 +688,15 @@ fn is_abbreviation(text: &str, w: &Word) -> bool {
             && around.next().is_some_and(|c| c.is_ascii_uppercase())
     };
     joined(&mut text[..w.start].chars().rev()) || joined(&mut text[w.end..].chars())
+}
+
+/// Does the word stand right after a dash with a space on either side (`TT - Trao`)?
+fn after_spaced_dash(text: &str, w: &Word) -> bool {
+    let before = &text[..w.start];
+    before
+        .strip_suffix(' ')
+        .and_then(|b| b.strip_suffix(['-', '–', '—']))
+        .is_some_and(|b| b.ends_with(' '))
 }
 
 fn sentence_start_of(text: &str, w: &Word) -> bool {

@@ -208,6 +208,13 @@ mod tests {
     }
 
     #[test]
+    fn a_capital_after_a_spaced_dash_starts_the_line_and_names_nothing() {
+        // A dateline: `Trao` is capitalised for starting the text after `TT - `, so the
+        // next word's lost capital is not read as part of a name.
+        check("TT - Trao ??i v?i ph?ng vi?n", "TT - Trao đổi với phóng viên");
+    }
+
+    #[test]
     fn an_abbreviation_keeps_its_capital_d() {
         // Under the ASCII reading (`ó` lost too) `N?-CP` became `Nó-CP`; only the Latin-1
         // reading knew that such abbreviations lose nothing but `Đ`.
