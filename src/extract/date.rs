@@ -197,6 +197,8 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
         if found.iter().any(|(s, _)| *s == range.start) {
             continue;
         }
+        // Day first; a "month" above 12 says the writer put the month first (`11/23/2021`).
+        let (d, m) = if m > 12 && d <= 12 { (m, d) } else { (d, m) };
         let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) else {
             continue;
         };
@@ -356,6 +358,9 @@ mod tests {
         // A word that is no month, and a month with no day, are no date.
         check("5 apples 2021", None);
         check("March 2021", None);
+        // Day first unless the numbers say otherwise.
+        check("03/11/2021", Some("2021-11-03"));
+        check("11/23/2021 4:05 PM", Some("2021-11-23T16:05:00+07:00"));
     }
 
     #[test]
