@@ -210,9 +210,9 @@ impl<'a> Doc<'a> {
         if authors.is_empty() {
             for &el in &self.els.classed[1] {
                 // A form's field (`comment-form-author`: "Name") or a comment's signature
-                // names no author of the article (a form around the element says nothing:
-                // ASP.NET portals wrap the whole page in one).
-                // (The page's and the post's own boxes say `comments-open` on WordPress.)
+                // names no author of the article. A form around the element says nothing
+                // (ASP.NET portals wrap the whole page in one), nor do the page's and the
+                // post's own boxes (`comments-open` on WordPress).
                 let names_comment = |e: &scraper::node::Element| {
                     !matches!(e.name(), "html" | "body" | "article" | "main")
                         && [e.attr("class"), e.attr("id")]
