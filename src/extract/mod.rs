@@ -987,8 +987,24 @@ fn language(m: &meta::Meta, paras: &[String]) -> Option<String> {
     if let Some(l) = &m.lang {
         return Some(l.split(['-', '_']).next().unwrap_or(l).to_owned());
     }
-    (letters >= 50 && sample.is_ascii()).then(|| "en".into())
+    // Unlabelled text in plain ASCII is English only when it reads so: its commonest words
+    // make up a good share of it (German or Dutch is ASCII often enough).
+    let words: Vec<&str> = sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let english = words
+        .iter()
+        .filter(|w| ENGLISH_COMMON.contains(&w.to_ascii_lowercase().as_str()))
+        .count();
+    (letters >= 50 && sample.is_ascii() && english * 10 >= words.len()).then(|| "en".into())
 }
+
+/// The commonest English words, a tenth of any English text.
+const ENGLISH_COMMON: &[&str] = &[
+    "the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "was", "on", "with", "as", "be", "by", "at", "are",
+    "this", "from", "have", "has", "an", "not", "or", "which", "were", "they", "their", "said",
+];
 
 #[cfg(test)]
 mod tests;

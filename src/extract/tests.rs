@@ -554,6 +554,18 @@ fn a_commenters_name_and_a_comment_forms_label_are_no_authors() {
 }
 
 #[test]
+fn unlabelled_ascii_text_is_english_only_when_it_reads_so() {
+    let page = |text: &str| {
+        format!(
+            "<html><head><title>Ein Titel</title></head><body><h1>Ein Titel</h1><div class=\"post\"><p>{text}</p><p>{text}</p></div></body></html>"
+        )
+    };
+    let german = "Die Stadt hat heute neue Regeln beschlossen, die ab Montag gelten. Der Rat stimmte mit grosser Mehrheit dafuer.";
+    assert_eq!(extract_html(&page(german)).language, None);
+    assert_eq!(extract_html(&page(PROSE)).language.as_deref(), Some("en"));
+}
+
+#[test]
 fn a_deeply_nested_page_does_not_overflow_the_stack() {
     // The DOM walk recursed once per element: 5,000 nested <div>s (a 30 KB page) aborted a
     // crawl's worker thread, 20,000 nested <span>s `vnnews extract`. Test threads have small
