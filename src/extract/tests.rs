@@ -431,26 +431,14 @@ fn an_article_split_into_sections_is_read_whole() {
     let nav = "<ul class=\"latest\"><li><a href=\"/a\">Another story about the weather today</a></li><li><a href=\"/b\">Yet another story about the weather</a></li></ul>";
     let first = PROSE.repeat(3);
     let second = "Doctors in the region were told to report every case of fever with swollen glands at once. ";
-    check_body(
-        &format!(
-            "<main><div class=\"grid\">{}{}{}</div><aside>{nav}</aside></main>",
-            section(&first),
-            section(second),
-            section(&PROSE.replace("Three cases", "Four cases"))
-        ),
-        "Doctors in the region",
-        "Yet another story",
+    let page = format!(
+        "<main><div class=\"grid\">{}{}{}</div><aside>{nav}</aside></main>",
+        section(&first),
+        section(second),
+        section(&PROSE.replace("Three cases", "Four cases"))
     );
-    check_body(
-        &format!(
-            "<main><div class=\"grid\">{}{}{}</div><aside>{nav}</aside></main>",
-            section(&first),
-            section(second),
-            section(&PROSE.replace("Three cases", "Four cases"))
-        ),
-        "Four cases of plague",
-        "Another story",
-    );
+    check_body(&page, "Doctors in the region", "Yet another story");
+    check_body(&page, "Four cases of plague", "Another story");
 }
 
 #[test]
