@@ -168,7 +168,8 @@ impl<'a> Doc<'a> {
         let mut source: Option<String> = None;
         for _ in 0..3 {
             let Some(last) = paragraphs.last() else { break };
-            if last.chars() > 80 {
+            // A heading titles what follows it (`Themen`, `Topics`): it signs nothing.
+            if last.chars() > 80 || matches!(last.kind, BlockKind::Heading(_)) {
                 break;
             }
             let Some(b) = byline::parse(&last.text) else { break };
@@ -188,6 +189,7 @@ impl<'a> Doc<'a> {
         // A short emphasised byline right at the top of the text.
         if let Some(first) = paragraphs.first()
             && first.chars() <= 60
+            && !matches!(first.kind, BlockKind::Heading(_))
             && (first.is_bold() || first.right_aligned || first.is_italic())
             && let Some(b) = byline::parse(&first.text)
             && !b.authors.is_empty()

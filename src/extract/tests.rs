@@ -185,6 +185,8 @@ fn bylines_at_the_end() {
         Some("TTXVN"),
     );
     check_byline("<p>Quận sẽ tổng kết vào cuối năm.</p>", &[], None);
+    // A heading titles what follows it; it signs nothing.
+    check_byline("<h3>Hoạt Động Chung</h3>", &[], None);
     // School and office portals: the one who wrote or collected it, after a label.
     check_byline("<p><strong>ST: Nguyễn Văn An</strong></p>", &["Nguyễn Văn An"], None);
     check_byline("<p><b>Người viết: Trần Thị Bình</b></p>", &["Trần Thị Bình"], None);
