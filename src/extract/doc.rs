@@ -174,7 +174,10 @@ impl<'a> Doc<'a> {
             }
             let Some(b) = byline::parse(&last.text) else { break };
             let emphasised = last.is_bold() || last.right_aligned || last.is_italic();
-            if b.authors.is_empty() || emphasised || last.chars() <= 40 {
+            // A lone plain word at the end is a label as often as a name (`Anzeige`,
+            // `Loading`); an abbreviation or initials (`PV`, `P.T.`) sign.
+            let lone_word = matches!(&b.authors[..], [a] if !a.contains(' ') && !a.contains('.') && a.chars().any(char::is_lowercase));
+            if b.authors.is_empty() || emphasised || (last.chars() <= 40 && !lone_word) {
                 if authors.is_empty() && !b.authors.is_empty() {
                     authors = b.authors;
                 }

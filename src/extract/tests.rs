@@ -187,6 +187,9 @@ fn bylines_at_the_end() {
     check_byline("<p>Quận sẽ tổng kết vào cuối năm.</p>", &[], None);
     // A heading titles what follows it; it signs nothing.
     check_byline("<h3>Hoạt Động Chung</h3>", &[], None);
+    // A lone plain word is a label as often as a name; an abbreviation signs.
+    check_byline("<p>Loading</p>", &[], None);
+    check_byline("<p>PV</p>", &["PV"], None);
     // School and office portals: the one who wrote or collected it, after a label.
     check_byline("<p><strong>ST: Nguyễn Văn An</strong></p>", &["Nguyễn Văn An"], None);
     check_byline("<p><b>Người viết: Trần Thị Bình</b></p>", &["Trần Thị Bình"], None);
