@@ -18,6 +18,8 @@ static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:tác giả|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]\s*(.+)$")
         .expect("regex")
 });
+/// English bylines put no colon after the word: `By Jane Doe`, `Posted by Jane Doe`.
+static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:written by|posted by|by)\s+(.+)$").expect("regex"));
 /// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`.
 static TRAILING_AGENCY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([A-Za-zĐđ+.\s]{2,20}))$").expect("regex"));
@@ -238,6 +240,7 @@ pub fn parse(text: &str) -> Option<Byline> {
     };
     let body = AUTHOR_PREFIX
         .captures(&body)
+        .or_else(|| BY.captures(&body))
         .map(|c| c[1].trim().to_owned())
         .unwrap_or(body);
     let names: Vec<String> = body
@@ -294,6 +297,8 @@ mod tests {
         check("VnEconomy", &[], Some("VnEconomy"));
         check("TTXVN", &[], Some("TTXVN"));
         check("NHẬT XUÂN - NGHI VŨ", &["NHẬT XUÂN", "NGHI VŨ"], None);
+        check("By Jane Doe", &["Jane Doe"], None);
+        check("by Jane Doe, John Roe", &["Jane Doe", "John Roe"], None);
         check("TUOI TRE ONLINE", &[], Some("TUOI TRE ONLINE"));
     }
 
