@@ -198,6 +198,32 @@ fn suspicious(c: char) -> bool {
     }
 }
 
+/// Does the text hold a [`suspicious`] character? Only characters whose UTF-8 lead byte
+/// could start one are decoded (`C2`/`C3` for Latin-1, `C5`, `C6`, `CB`, `E2` for the
+/// windows-1252 extras): clean text is settled in one pass over its bytes.
+fn any_suspicious(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        if matches!(b, 0xC2 | 0xC3 | 0xC5 | 0xC6 | 0xCB | 0xE2)
+            && text[i..].chars().next().is_some_and(suspicious)
+        {
+            return true;
+        }
+        i += match b {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            _ => 2,
+        };
+    }
+    false
+}
+
 /// (accented words, accented words the model knows). A word of one letter does not count:
 /// Vietnamese has a few (`ở`, `ý`), but text that is not Vietnamese turns into nothing but
 /// those when read as a legacy font (Mac-Roman Hebrew `◊ë◊î◊ï` gives `◊ẻ◊ĩ◊ỉ`).
@@ -233,7 +259,7 @@ pub struct LegacyFont {
 impl LegacyFont {
     /// The encoding this text is in, judged by the model, with the converted text.
     pub fn detect(text: &str, hint: Option<Legacy>) -> Option<(Legacy, String)> {
-        if hint.is_none() && !text.chars().any(suspicious) {
+        if hint.is_none() && !any_suspicious(text) {
             return None;
         }
         let m = model();
@@ -315,6 +341,15 @@ pub(super) const VISCII_C0: [(u8, char); 6] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte scan finds exactly the characters the char test names.
+    #[test]
+    fn the_byte_scan_agrees_with_the_char_test() {
+        for c in (0..0x1_0000).filter_map(char::from_u32) {
+            let text = format!("Việt {c} Nam");
+            assert_eq!(any_suspicious(&text), text.chars().any(suspicious), "{c:?}");
+        }
+    }
 
     #[test]
     fn decodes_each_legacy_encoding() {

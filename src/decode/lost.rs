@@ -34,7 +34,8 @@ enum Lossy {
 
 impl Repairer for LostLetters {
     fn repair(&self, text: &str, log: &mut Vec<Repair>) -> Option<String> {
-        if !text.contains(['?', REPLACEMENT]) {
+        // Two byte searches (memchr) settle clean text faster than one pass over its chars.
+        if !text.as_bytes().contains(&b'?') && !text.contains(REPLACEMENT) {
             return None;
         }
         let words = words(text);

@@ -485,6 +485,52 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// [`Model::bigram_among`] for every candidate of `here` after `w1` at once, pushed to
+    /// `out` in `here`'s order: `by_id` holds `here`'s known candidates as sorted
+    /// (id, index), with ids in `lo..=hi`. The seen pairs are found by walking `w1`'s
+    /// successors in that range once.
+    fn bigrams_into(
+        &self,
+        w1: Option<u32>,
+        here: &[Slot],
+        by_id: &[(u32, usize)],
+        lo: u32,
+        hi: u32,
+        out: &mut Vec<(f64, u32)>,
+    ) {
+        let row = out.len();
+        let Some(a) = w1 else {
+            out.extend(here.iter().map(|c| (self.log_unigram(c.id), NONE)));
+            return;
+        };
+        let backoff = self.log_backoff[a as usize];
+        out.extend(here.iter().map(|c| match c.id {
+            Some(b) => ((backoff + self.log_unigram[b as usize]) as f64, NONE),
+            None => (self.log_unigram(None), NONE),
+        }));
+        if by_id.is_empty() {
+            return;
+        }
+        let end = self.successor_start[a as usize + 1] as usize;
+        let mut x = 0;
+        for i in self.lower_bound(a, lo)..end {
+            let b = self.successors[i];
+            if b > hi {
+                break;
+            }
+            while by_id.get(x).is_some_and(|&(c, _)| c < b) {
+                x += 1;
+            }
+            let mut y = x;
+            while let Some(&(c, at)) = by_id.get(y)
+                && c == b
+            {
+                out[row + at] = (self.successor_scores[i] as f64, i as u32);
+                y += 1;
+            }
+        }
+    }
+
     /// log P(w3 | w1 w2), backing off to [`Model::log_bigram`]`(w2, w3)` through the weight
     /// the trigrams of `w1 w2` leave (all of it when the pair was not seen).
     pub fn log_trigram(&self, w1: Option<u32>, w2: Option<u32>, w3: Option<u32>) -> f64 {
@@ -557,6 +603,7 @@ impl<'a> Model<'a> {
             score_at,
             back,
             live,
+            by_id,
         } = scratch;
         pairs.clear();
         pair_at.clear();
@@ -576,11 +623,18 @@ impl<'a> Model<'a> {
             let (kp, k) = (prev_slots.len(), here.len());
             let prev_scores = score_at[t - 1];
             let floor = score[prev_scores..].iter().copied().fold(f64::NEG_INFINITY, f64::max) - PATH_BEAM;
+            // The known candidates here by id: a seen bigram or trigram names an id, and the
+            // lists of them are walked once rather than searched once per candidate.
+            by_id.clear();
+            by_id.extend(here.iter().enumerate().filter_map(|(x, s)| s.id.map(|id| (id, x))));
+            by_id.sort_unstable();
+            let (lo, hi) = match (by_id.first(), by_id.last()) {
+                (Some(&(lo, _)), Some(&(hi, _))) => (lo, hi),
+                _ => (0, 0),
+            };
             // Bigrams of the live candidates at t - 1 with every candidate at t.
             pair_at.push(pairs.len());
             let pair_base = pairs.len();
-            let lo = here.iter().filter_map(|s| s.id).min().unwrap_or(0);
-            let hi = here.iter().filter_map(|s| s.id).max().unwrap_or(0);
             score_at.push(score.len());
             for (i, prev) in prev_slots.iter().enumerate() {
                 // States (h, i): those still in the beam, each with the weight its unseen
@@ -607,13 +661,12 @@ impl<'a> Model<'a> {
                             let p = pair as usize;
                             // Its trigrams that end in one of the candidates at t (neighbouring
                             // ids: they share a shape).
-                            let list =
-                                &self.trigram_next[self.trigram_start[p] as usize..self.trigram_start[p + 1] as usize];
+                            let (start, end) = (self.trigram_start[p] as usize, self.trigram_start[p + 1] as usize);
+                            let list = &self.trigram_next[start..end];
                             let from = list.partition_point(|&c| c < lo);
-                            let to = from + list[from..].partition_point(|&c| c <= hi);
-                            if from < to {
-                                let start = self.trigram_start[p];
-                                live.push((h, v, start + from as u32, start + to as u32));
+                            let to = from + list[from..].iter().take_while(|&&c| c <= hi).count();
+                            if from < to && !by_id.is_empty() {
+                                live.push((h, v, (start + from) as u32, (start + to) as u32));
                             }
                             v + self.trigram_backoff[p] as f64
                         };
@@ -629,24 +682,31 @@ impl<'a> Model<'a> {
                     back.extend(std::iter::repeat_n(0, k));
                     continue;
                 }
-                let mut among = Successors::Between(lo, hi);
-                for c in here {
-                    let (bigram, pair) = self.bigram_among(prev.id, c.id, &mut among);
-                    pairs.push((bigram, pair));
-                    let (mut best, mut arg) = (base + bigram, base_arg);
-                    for &(h, v, s, e) in live.iter() {
-                        let (s, e) = (s as usize, e as usize);
-                        if let Some(id) = c.id
-                            && let Ok(x) = self.trigram_next[s..e].binary_search(&id)
+                let row = pairs.len();
+                self.bigrams_into(prev.id, here, by_id, lo, hi, pairs);
+                // The best way into each candidate: through an unseen trigram…
+                let srow = score.len();
+                score.extend(pairs[row..].iter().map(|&(bigram, _)| base + bigram));
+                back.extend(std::iter::repeat_n(base_arg, k));
+                // …or through a seen one.
+                for &(h, v, s, e) in live.iter() {
+                    let (s, e) = (s as usize, e as usize);
+                    for (j, &id) in self.trigram_next[s..e].iter().enumerate() {
+                        let mut x = by_id.partition_point(|&(c, _)| c < id);
+                        while let Some(&(c, at_x)) = by_id.get(x)
+                            && c == id
                         {
-                            let v = v + self.trigram_scores[s + x] as f64;
-                            if v > best || (v == best && h < arg) {
-                                (best, arg) = (v, h);
+                            let w = v + self.trigram_scores[s + j] as f64;
+                            let (best, arg) = (&mut score[srow + at_x], &mut back[srow + at_x]);
+                            if w > *best || (w == *best && h < *arg) {
+                                (*best, *arg) = (w, h);
                             }
+                            x += 1;
                         }
                     }
-                    score.push(best + c.cost);
-                    back.push(arg);
+                }
+                for (v, c) in score[srow..].iter_mut().zip(here) {
+                    *v += c.cost;
                 }
             }
             debug_assert_eq!(pairs.len(), pair_base + kp * k);
@@ -700,6 +760,8 @@ pub struct PathScratch {
     /// Live states into the current candidate with seen trigrams: (h, score, the range of
     /// their trigrams that could end in a candidate here).
     live: Vec<(usize, f64, u32, u32)>,
+    /// The known candidates of the current position as (id, index), sorted.
+    by_id: Vec<(u32, usize)>,
 }
 
 /// Which of a first syllable's successors a lookup searches (see [`Model::log_bigram_among`]).
@@ -1023,6 +1085,59 @@ mod tests {
         let mut bytes = image.bytes().to_vec();
         bytes[0] ^= 1;
         assert!(Model::from_image(Image::from_bytes(&bytes).bytes()).is_err());
+    }
+
+    /// Regression: the search walks each seen bigram's and trigram's list once against the
+    /// candidates sorted by id; candidates out of id order, an id offered twice and an
+    /// unknown syllable must score as the plain sum of the model's log-probabilities does.
+    #[test]
+    fn the_best_path_is_the_best_of_all_paths() {
+        let m = embedded();
+        let slot = |w: &str, cost: f64| Slot { id: m.id(w), cost };
+        let positions: Vec<Vec<Slot>> = vec![
+            vec![slot("lay", 0.0), slot("lấy", -0.3), slot("láy", 0.0), slot("lây", -1.0)],
+            vec![slot("lài", 0.0), slot("lại", -2.0), slot("lai", 0.0), slot("lái", -0.2), slot("lại", 0.0)],
+            vec![slot("ma", 0.0), slot("mà", 0.0), slot("xqzv", 0.0), slot("mã", -0.4), slot("má", 0.0)],
+            vec![slot("bão", 0.0), slot("bao", 0.0), slot("báo", -0.1), slot("bảo", -0.5)],
+            vec![slot("mật", -3.0), slot("mặt", 0.0), slot("mất", -0.2), slot("mật", -0.6), slot("mắt", 0.0)],
+        ];
+        let mut bounds = vec![0];
+        let slots: Vec<Slot> = positions.iter().flatten().copied().collect();
+        for p in &positions {
+            bounds.push(bounds.last().unwrap() + p.len());
+        }
+        let score = |path: &[usize]| {
+            let w = |t: usize| positions[t][path[t]];
+            (0..path.len())
+                .map(|t| {
+                    w(t).cost
+                        + match t {
+                            0 => m.log_unigram(w(0).id),
+                            1 => m.log_bigram(w(0).id, w(1).id),
+                            _ => m.log_trigram(w(t - 2).id, w(t - 1).id, w(t).id),
+                        }
+                })
+                .sum::<f64>()
+        };
+        let mut best = f64::NEG_INFINITY;
+        let mut path = vec![0; positions.len()];
+        loop {
+            best = best.max(score(&path));
+            // The next path, as an odometer.
+            let Some(t) = (0..path.len()).rev().find(|&t| path[t] + 1 < positions[t].len()) else {
+                break;
+            };
+            path[t] += 1;
+            path[t + 1..].iter_mut().for_each(|x| *x = 0);
+        }
+        let mut found = Vec::new();
+        for n in 1..=positions.len() {
+            m.best_path(&bounds[..=n], &slots, &mut PathScratch::default(), &mut found);
+            assert_eq!(found.len(), n);
+            if n == positions.len() {
+                assert!((score(&found) - best).abs() < 1e-9, "{found:?}: {} < {best}", score(&found));
+            }
+        }
     }
 
     #[test]
