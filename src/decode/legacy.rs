@@ -210,9 +210,7 @@ fn any_suspicious(text: &str) -> bool {
             i += 1;
             continue;
         }
-        if matches!(b, 0xC2 | 0xC3 | 0xC5 | 0xC6 | 0xCB | 0xE2)
-            && text[i..].chars().next().is_some_and(suspicious)
-        {
+        if matches!(b, 0xC2 | 0xC3 | 0xC5 | 0xC6 | 0xCB | 0xE2) && text[i..].chars().next().is_some_and(suspicious) {
             return true;
         }
         i += match b {

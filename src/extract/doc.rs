@@ -364,6 +364,12 @@ impl<'a> Doc<'a> {
             og_type: self.m.og_type.clone(),
             ld_types: self.m.ld_types.clone(),
             ld_article: self.m.ld_article,
+            ld_headline_is_title: self.m.ld_headline.as_deref().is_some_and(|h| {
+                [&self.m.og_title, &self.m.title_tag]
+                    .into_iter()
+                    .flatten()
+                    .any(|t| super::words_overlap(h, t) >= 0.6)
+            }),
             body_chars,
             prose_run,
             link_density: container.link_chars as f64 / container.chars.max(1) as f64,

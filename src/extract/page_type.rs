@@ -13,7 +13,9 @@
 //! - the text's shape: teasers (headline links alternating with short summaries) against
 //!   one dominant run of sentences, the share of text inside links, the headline links of
 //!   the whole page;
-//! - what an article carries: a title, a publication time, authors.
+//! - what an article carries: a title, a publication time, authors; a JSON-LD article
+//!   whose headline is the page's own title is one even when little of its text is in
+//!   the HTML.
 
 use serde::Serialize;
 use url::Url;
@@ -37,6 +39,9 @@ pub struct Evidence {
     pub ld_types: Vec<String>,
     /// JSON-LD describes the page as an article (`NewsArticle`, `BlogPosting`, …).
     pub ld_article: bool,
+    /// The JSON-LD article's headline is the page's own title (`og:title` or `<title>`), not
+    /// that of a story the page features.
+    pub ld_headline_is_title: bool,
     /// Characters of the body's paragraphs (small data tables left out).
     pub body_chars: usize,
     /// The longest run of the container's paragraphs not interrupted by a headline link.
@@ -125,6 +130,11 @@ impl Evidence {
             && (article_signals || self.body_chars >= 1200)
         {
             return (PageType::Article, "a titled run of prose with few links");
+        }
+        // The page names itself in JSON-LD as the article its title is, though little of
+        // its text stands in the HTML (a paywall, a body drawn by script, a product sheet).
+        if ld_article && self.ld_headline_is_title && self.title {
+            return (PageType::Article, "JSON-LD says it is the article its title names");
         }
         if self.title_links >= 8 && !dominant_prose {
             return (PageType::Listing, "many headline links and no dominant prose");

@@ -755,3 +755,44 @@ fn a_legacy_portals_listing_of_teasers_in_table_cells_is_no_article() {
     );
     assert_eq!(extract_html(&article).page_type, PageType::Article);
 }
+
+#[test]
+fn a_json_ld_article_with_little_text_on_the_page_is_still_an_article() {
+    // A paywalled story: its JSON-LD names it, one teaser paragraph stands in the HTML, and a
+    // menu and a box of other stories bring many headline links.
+    let other: String = (0..12)
+        .map(|i| format!("<li><a href=\"/tin/{i}.htm\">Một tin khác của chuyên mục kinh tế số {i}</a></li>"))
+        .collect();
+    let page = |headline: &str| {
+        format!(
+            "<html><head><title>Giá điện tăng từ tháng sau - Báo Mẫu</title>\
+             <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"{headline}\",\"datePublished\":\"2023-05-08T15:58:00+07:00\"}}</script></head>\
+             <body><ul>{other}</ul><h1>Giá điện tăng từ tháng sau</h1><p>Bộ Công Thương vừa công bố mức giá điện mới.</p>\
+             <div class=\"paywall\">Đăng nhập để đọc tiếp</div></body></html>"
+        )
+    };
+    let x = extract(
+        &Page {
+            bytes: page("Giá điện tăng từ tháng sau").as_bytes(),
+            content_type: None,
+            url: "http://bao.example.vn/kinh-te/gia-dien-tang.htm",
+            fetched_at: None,
+            patterns: None,
+        },
+        None,
+    );
+    assert_eq!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
+    assert!(x.page_type.rule.contains("JSON-LD"), "{}", x.page_type.rule);
+    // JSON-LD of another story (a page featuring it) says nothing about this page.
+    let x = extract(
+        &Page {
+            bytes: page("Xăng dầu giảm giá lần thứ ba").as_bytes(),
+            content_type: None,
+            url: "http://bao.example.vn/kinh-te/gia-dien-tang.htm",
+            fetched_at: None,
+            patterns: None,
+        },
+        None,
+    );
+    assert_ne!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
+}

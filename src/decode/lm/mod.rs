@@ -1096,10 +1096,28 @@ mod tests {
         let slot = |w: &str, cost: f64| Slot { id: m.id(w), cost };
         let positions: Vec<Vec<Slot>> = vec![
             vec![slot("lay", 0.0), slot("lấy", -0.3), slot("láy", 0.0), slot("lây", -1.0)],
-            vec![slot("lài", 0.0), slot("lại", -2.0), slot("lai", 0.0), slot("lái", -0.2), slot("lại", 0.0)],
-            vec![slot("ma", 0.0), slot("mà", 0.0), slot("xqzv", 0.0), slot("mã", -0.4), slot("má", 0.0)],
+            vec![
+                slot("lài", 0.0),
+                slot("lại", -2.0),
+                slot("lai", 0.0),
+                slot("lái", -0.2),
+                slot("lại", 0.0),
+            ],
+            vec![
+                slot("ma", 0.0),
+                slot("mà", 0.0),
+                slot("xqzv", 0.0),
+                slot("mã", -0.4),
+                slot("má", 0.0),
+            ],
             vec![slot("bão", 0.0), slot("bao", 0.0), slot("báo", -0.1), slot("bảo", -0.5)],
-            vec![slot("mật", -3.0), slot("mặt", 0.0), slot("mất", -0.2), slot("mật", -0.6), slot("mắt", 0.0)],
+            vec![
+                slot("mật", -3.0),
+                slot("mặt", 0.0),
+                slot("mất", -0.2),
+                slot("mật", -0.6),
+                slot("mắt", 0.0),
+            ],
         ];
         let mut bounds = vec![0];
         let slots: Vec<Slot> = positions.iter().flatten().copied().collect();
@@ -1135,7 +1153,11 @@ mod tests {
             m.best_path(&bounds[..=n], &slots, &mut PathScratch::default(), &mut found);
             assert_eq!(found.len(), n);
             if n == positions.len() {
-                assert!((score(&found) - best).abs() < 1e-9, "{found:?}: {} < {best}", score(&found));
+                assert!(
+                    (score(&found) - best).abs() < 1e-9,
+                    "{found:?}: {} < {best}",
+                    score(&found)
+                );
             }
         }
     }
