@@ -70,9 +70,11 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Fragments that mark boilerplate even inside a longer class/id/type word
-/// (`kbwscwl-relatedbox`, `VCObjectBoxRelatedNewsItemSapo`, `fb-commentbox`).
+/// (`kbwscwl-relatedbox`, `VCObjectBoxRelatedNewsItemSapo`, `fb-commentbox`). A
+/// `commentary` is a kind of article (an opinion piece), not its comments.
 static BOILERPLATE_PART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"related|comment|lienquan|tinlienquan|quangcao|advert|sharebox|socialshare|binhluan").expect("regex")
+    Regex::new(r"related|comment($|[^a]|a$|a[^r])|lienquan|tinlienquan|quangcao|advert|sharebox|socialshare|binhluan")
+        .expect("regex")
 });
 
 /// class/id words of page layout (menus, sidebars, headers, footers, pagination): usually
@@ -872,6 +874,25 @@ pub fn text_of(el: ElementRef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: an opinion piece's box (`sect_article commentary`) was pruned as comments.
+    #[test]
+    fn boilerplate_tokens() {
+        for (w, boilerplate) in [
+            ("comments", true),
+            ("comment", true),
+            ("fb-commentbox", true),
+            ("commentaires", true),
+            ("commentlist", true),
+            ("commentary", false),
+            ("commentaries", false),
+            ("relatedposts", true),
+            ("content", false),
+            ("tag-comment", false),
+        ] {
+            assert_eq!(is_boilerplate_token(w), boilerplate, "{w}");
+        }
+    }
 
     #[test]
     fn elements_come_in_document_order_with_the_boxes_around_them() {
