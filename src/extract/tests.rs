@@ -796,3 +796,45 @@ fn a_json_ld_article_with_little_text_on_the_page_is_still_an_article() {
     );
     assert_ne!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
 }
+
+#[test]
+fn a_few_related_headlines_inside_an_article_make_no_listing() {
+    let para = |i: usize| {
+        format!(
+            "<p>Đoạn {i}: Ủy ban nhân dân quận tổ chức hội nghị tổng kết công tác cải cách hành chính, \
+             đánh giá kết quả đạt được và đề ra nhiệm vụ trọng tâm cho năm tới.</p>"
+        )
+    };
+    let headline = |i: usize| {
+        format!("<p><a href=\"/tin/{i}.htm\">Quận công bố kết quả chỉ số cải cách hành chính số {i}</a></p>")
+    };
+    let page = |items: &str| {
+        format!(
+            "<html><head><title>Quận tổng kết cải cách hành chính</title></head><body><h1>Quận tổng kết cải cách hành chính</h1>\
+             <div class=\"date\">05/11/2019 13:01</div><div>{items}</div></body></html>"
+        )
+    };
+    let type_of = |html: &str| {
+        extract(
+            &Page {
+                bytes: html.as_bytes(),
+                content_type: None,
+                url: "http://quan.example.vn/tin/tong-ket.htm",
+                fetched_at: None,
+                patterns: None,
+            },
+            None,
+        )
+    };
+    // Five paragraphs in a row, then three related headlines each between paragraphs.
+    let article: String = (0..5)
+        .map(para)
+        .chain((5..8).flat_map(|i| [headline(i), para(i)]))
+        .collect();
+    let x = type_of(&page(&article));
+    assert_eq!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
+    // Four headlines each with a one-paragraph summary is a small listing still.
+    let listing: String = (0..4).flat_map(|i| [headline(i), para(i)]).collect();
+    let x = type_of(&page(&listing));
+    assert_eq!(x.article.page_type, PageType::Listing, "{:?}", x.page_type);
+}
