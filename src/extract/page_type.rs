@@ -159,6 +159,15 @@ impl Evidence {
         if dominant_prose && self.title && self.link_density < 0.35 {
             return (PageType::Article, "one dominant run of prose");
         }
+        // A short post (a few lines of a blog, a notice): dated, and on a page that links to
+        // hardly any other story — every listing, section and home page of the evaluation
+        // sets links to 11 or more.
+        if self.title && self.published && self.body_chars >= 50 && self.title_links <= 3 && self.link_density < 0.35 {
+            return (
+                PageType::Article,
+                "a short dated text on a page that links to no other stories",
+            );
+        }
         (PageType::Other, "neither an article's prose nor a listing's teasers")
     }
 }

@@ -838,3 +838,24 @@ fn a_few_related_headlines_inside_an_article_make_no_listing() {
     let x = type_of(&page(&listing));
     assert_eq!(x.article.page_type, PageType::Listing, "{:?}", x.page_type);
 }
+
+#[test]
+fn a_short_dated_post_is_an_article_unless_the_page_lists_other_stories() {
+    let page = |menu: &str| {
+        format!(
+            "<html><head><title>Lịch tiếp dân tháng 12</title>\
+             <meta property=\"article:published_time\" content=\"2023-12-01T08:00:00+07:00\"></head>\
+             <body>{menu}<h1>Lịch tiếp dân tháng 12</h1><p>Lãnh đạo phường tiếp công dân vào sáng thứ Năm hằng tuần tại trụ sở.</p></body></html>"
+        )
+    };
+    let x = extract_html(&page(""));
+    assert_eq!(x.page_type, PageType::Article, "{}", x.body);
+    assert!(x.body.contains("sáng thứ Năm"), "{}", x.body);
+    let menu: String = (0..12)
+        .map(|i| format!("<li><a href=\"/tin/{i}.htm\">Thông báo của Ủy ban nhân dân phường số {i}</a></li>"))
+        .collect();
+    assert_ne!(
+        extract_html(&page(&format!("<ul>{menu}</ul>"))).page_type,
+        PageType::Article
+    );
+}
