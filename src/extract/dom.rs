@@ -60,7 +60,7 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)(^|[-_ ])(
           comments?|binh-?luan|y-?kien|related|relate|lien-?quan|tin-?khac|othernews|other-?news|more-?news|
           same-?cate|cung-?chuyen-?muc|share|sharing|social|socials|sns|like|tags?|tag-?list|keywords?|
-          breadcrumbs?|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|captcha|print|
+          breadcrumbs?|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|dialog|captcha|print|
           rating|vote|newsletter|subscribe|cookie|most-?view|xem-?nhieu|doc-?nhieu|
           top-?news|hot-?news|tin-?moi|tin-?cu|video-?player|player|bookmark|fb|
           facebook|zalo|twitter|login|register|hotline|weather|copyright|copy-?right
@@ -887,6 +887,9 @@ mod tests {
             ("commentary", false),
             ("commentaries", false),
             ("relatedposts", true),
+            // A dialog (a privacy notice, a sign-up form) is a pop-up: never the article.
+            ("dialog", true),
+            ("newsletter_small_dialog", true),
             ("content", false),
             ("tag-comment", false),
         ] {
