@@ -816,6 +816,8 @@ fn lead_element<'a>(candidates: &[ElementRef<'a>]) -> Option<ElementRef<'a>> {
             // A picture's caption (`…-desc`) is no sapo.
             && !el.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "figure"))
             && (30..1500).contains(&dom::text_of(*el).chars().count())
+            // Nor is a line of metadata (`VON … am 21. April 2020` in a `teaser__metadata`).
+            && !is_date_line(&dom::text_of(*el))
     })
 }
 

@@ -529,6 +529,21 @@ fn a_pictures_caption_is_not_the_lead() {
 }
 
 #[test]
+fn a_teaser_classed_date_line_is_not_the_lead() {
+    let a = extract_html(&format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <div class=\"teaser-small__metadata\">VON MAX MUSTER am 21. April 2020</div>\
+         <p class=\"lead\">Three cases of plague were confirmed in the north of the country on Monday.</p>\
+         <div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    ));
+    assert_eq!(
+        a.lead.as_deref(),
+        Some("Three cases of plague were confirmed in the north of the country on Monday.")
+    );
+    assert!(!a.body.contains("MAX MUSTER"), "{:?}", a.body);
+}
+
+#[test]
 fn a_commenters_name_and_a_comment_forms_label_are_no_authors() {
     let page = |extra: &str| {
         format!(
