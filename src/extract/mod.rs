@@ -150,8 +150,11 @@ static IMG: LazyLock<Selector> = LazyLock::new(|| sel("img[src]"));
 static CLASSED: LazyLock<regex::RegexSet> = LazyLock::new(|| {
     regex::RegexSet::new([LEAD_CLASS.as_str(), AUTHOR_CLASS.as_str(), DATE_CLASS.as_str()]).expect("regex set")
 });
+/// The trade's words for the sapo: `sapo`/`chapeau`/`chapo` (Vietnamese and French),
+/// `standfirst`, `dek`/`deck`, `lede` (English), `sommario` (Italian), `vorspann` (German),
+/// `entradilla`/`bajada` (Spanish), and the plain ones.
 static LEAD_CLASS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(^|[-_ ])(sapo|lead|summary|description|desc|chapeau|excerpt|intro|tom-?tat|tomtat|mo-?ta|teaser|abstract|subtitle|sub-?title|article-?sapo|detail-?sapo)([-_ ]|$)")
+    Regex::new(r"(^|[-_ ])(sapo|lead|lede|summary|description|desc|chapeau|chapo|standfirst|dek|deck|sommario|vorspann|entradilla|bajada|excerpt|intro|tom-?tat|tomtat|mo-?ta|teaser|abstract|subtitle|sub-?title|article-?sapo|detail-?sapo)([-_ ]|$)")
         .expect("regex")
 });
 static AUTHOR_CLASS: LazyLock<Regex> = LazyLock::new(|| {

@@ -529,6 +529,30 @@ fn a_pictures_caption_is_not_the_lead() {
 }
 
 #[test]
+fn the_trades_words_for_the_sapo_mark_the_lead() {
+    for class in [
+        "sapo",
+        "content__standfirst",
+        "article__dek",
+        "chapo",
+        "sommario",
+        "vorspann",
+        "entradilla",
+    ] {
+        let a = extract_html(&format!(
+            "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+             <div class=\"{class}\">Three cases of plague were confirmed in the north of the country on Monday.</div>\
+             <div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        ));
+        assert_eq!(
+            a.lead.as_deref(),
+            Some("Three cases of plague were confirmed in the north of the country on Monday."),
+            "{class}"
+        );
+    }
+}
+
+#[test]
 fn a_teaser_classed_date_line_is_not_the_lead() {
     let a = extract_html(&format!(
         "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
