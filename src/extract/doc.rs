@@ -127,16 +127,27 @@ impl<'a> Doc<'a> {
         seen.into_iter().map(super::table::read).collect()
     }
 
-    /// The sapo: a lead-classed element between the headline and the end of the text (one
-    /// elsewhere is another story's teaser), or the visible paragraph the page's description
-    /// repeats.
+    /// The sapo: the headline's subtitle (a sentence-long heading right under it), else a
+    /// lead-classed element between the headline and the end of the text (one elsewhere is
+    /// another story's teaser), else the visible paragraph the page's description repeats.
     pub fn lead_text(&self, container: &Container) -> Option<String> {
         // Nodes are numbered in document order.
         let (first, last) = (
             container.blocks.first().map(|b| b.owner),
             container.blocks.last().map(|b| b.owner),
         );
-        let headline = first.and_then(|f| self.els.h1.iter().map(|h| h.id()).rfind(|&h| h <= f));
+        let headline_el = first.and_then(|f| self.els.h1.iter().copied().rfind(|h| h.id() <= f));
+        let headline = headline_el.map(|h| h.id());
+        // A heading of a sentence's length right under the headline (`<hgroup><h1>…<h2>…`)
+        // is its subtitle: the standfirst, whatever its class.
+        let subtitle = headline_el
+            .and_then(|h| h.next_siblings().find_map(ElementRef::wrap))
+            .filter(|e| matches!(e.value().name(), "h2" | "h3" | "h4"))
+            .map(dom::text_of)
+            .filter(|t| (60..1500).contains(&t.chars().count()));
+        if subtitle.is_some() {
+            return subtitle;
+        }
         let near: Vec<ElementRef> = self.els.classed[0]
             .iter()
             .copied()

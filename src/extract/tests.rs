@@ -553,6 +553,32 @@ fn the_trades_words_for_the_sapo_mark_the_lead() {
 }
 
 #[test]
+fn a_sentence_long_heading_under_the_headline_is_the_lead() {
+    let page = |sub: &str| {
+        format!(
+            "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><header><hgroup><h1>Ba ca dịch hạch được chẩn đoán</h1>{sub}</hgroup></header>\
+             <aside class=\"embed\"><p class=\"description\">Another story's summary, embedded in the page as a box of its own.</p></aside>\
+             <div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        )
+    };
+    let a = extract_html(&page(
+        "<h2>Three cases of plague were confirmed in the north of the country on Monday.</h2>",
+    ));
+    assert_eq!(
+        a.lead.as_deref(),
+        Some("Three cases of plague were confirmed in the north of the country on Monday.")
+    );
+    assert!(
+        a.body.starts_with("Three cases of plague were confirmed"),
+        "{:?}",
+        a.body
+    );
+    // A short heading there is a section's or a label's, not a standfirst.
+    let a = extract_html(&page("<h2>Health</h2>"));
+    assert_ne!(a.lead.as_deref(), Some("Health"));
+}
+
+#[test]
 fn a_teaser_classed_date_line_is_not_the_lead() {
     let a = extract_html(&format!(
         "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
