@@ -802,7 +802,16 @@ fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec
         if n < 25 || b.link_density() > 0.5 {
             continue;
         }
-        let s = prose_score(b);
+        // A picture's caption says less about where the article is than a paragraph does
+        // (a photo story, all captions, is still found: nothing else outweighs them).
+        let caption = html.tree.get(b.owner).is_some_and(|n| {
+            std::iter::once(n).chain(n.ancestors()).take(4).any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "figcaption" | "figure"))
+            })
+        });
+        let s = prose_score(b) * if caption { 0.5 } else { 1.0 };
         add(b.owner, s, &mut scores);
         for (i, a) in b.ancestors(html).take(3).enumerate() {
             add(a, s * [1.0, 0.5, 0.25][i], &mut scores);

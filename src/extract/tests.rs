@@ -776,6 +776,17 @@ fn a_photo_storys_figcaptions_are_its_body_and_other_figcaptions_are_not() {
 }
 
 #[test]
+fn a_pictures_caption_does_not_outweigh_a_paragraph_of_the_same_size() {
+    // A paywalled story: a picture with a long caption in the header, one paragraph below.
+    let a = extract_html(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <div class=\"media\"><figure><img src=\"/a.jpg\"><figcaption>The district hospital where the three patients are being treated, seen from the road on Monday morning.</figcaption></figure></div>\
+         <div class=\"post\"><p>Three cases of plague were confirmed in the north of the country on Monday, health officials said.</p></div></body></html>",
+    );
+    assert!(a.body.contains("Three cases of plague"), "{:?}", a.body);
+}
+
+#[test]
 fn a_legacy_portals_listing_of_teasers_in_table_cells_is_no_article() {
     // Ten items, each one cell: a headline link, a date in brackets, a summary ending "...".
     let items: String = (0..10)
