@@ -77,6 +77,12 @@ static BOILERPLATE_PART: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// class/id words of a box about the author (a biography under the post): never the article,
+/// though WordPress's `author-…` classes otherwise only describe a post.
+static AUTHOR_BOX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(^|[-_ ])(author-?bio|about-?(the-?)?author|author-?description)([-_ ]|$)").expect("regex")
+});
+
 /// class/id words of page layout (menus, sidebars, headers, footers, pagination): usually
 /// boilerplate, but some portals put the article itself in a `sidebar-1` or a `box-*`, and a
 /// paginated article's text sits in `article-body pagination-first` — so these are pruned
@@ -327,6 +333,9 @@ fn is_boilerplate_token(w: &str) -> bool {
         w,
         "hidden" | "hide" | "sr-only" | "visually-hidden" | "screen-reader-text" | "d-none" | "invisible"
     ) {
+        return true;
+    }
+    if AUTHOR_BOX.is_match(w) {
         return true;
     }
     !is_descriptive_token(w) && (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w)
@@ -890,6 +899,11 @@ mod tests {
             // A dialog (a privacy notice, a sign-up form) is a pop-up: never the article.
             ("dialog", true),
             ("newsletter_small_dialog", true),
+            // A box about the author is no part of the post; WordPress's `author-NAME` is.
+            ("author-bio", true),
+            ("author-description", true),
+            ("about-the-author", true),
+            ("author-jane", false),
             ("content", false),
             ("tag-comment", false),
         ] {
