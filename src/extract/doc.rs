@@ -371,6 +371,7 @@ impl<'a> Doc<'a> {
         page_type::Evidence {
             url_pattern,
             url_is_root: page_url.as_ref().is_some_and(page_type::is_root),
+            url_dated_slug: page_url.as_ref().is_some_and(page_type::is_dated_slug),
             links_below: page_url.as_ref().map_or(0, |u| page_type::links_below(u, links)),
             og_type: self.m.og_type.clone(),
             ld_types: self.m.ld_types.clone(),

@@ -9,7 +9,7 @@
 //! - what the page says it is: JSON-LD `@type`s (`CollectionPage`, `SearchResultsPage`,
 //!   `ItemList` against `NewsArticle`, `BlogPosting`…) and `og:type`;
 //! - the URL's shape: a site's root is its home page; a page linking to many addresses
-//!   below its own path is a section;
+//!   below its own path is a section; a year then a slug of words names one dated post;
 //! - the text's shape: teasers (headline links alternating with short summaries) against
 //!   one dominant run of sentences, the share of text inside links, the headline links of
 //!   the whole page;
@@ -30,6 +30,9 @@ pub struct Evidence {
     pub url_pattern: Option<PageType>,
     /// The URL is a site's root (`/`, `/index.html`, `/trang-chu`) with no query.
     pub url_is_root: bool,
+    /// The URL names one dated post: a year (and perhaps month and day) in its path, then a
+    /// slug of words (`/2019/11/17/elektro-zapfsaeulen/`). A month's archive has no slug.
+    pub url_dated_slug: bool,
     /// Distinct links to addresses below this page's own path (`/tin-tuc/` → `/tin-tuc/a.html`).
     pub links_below: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,6 +128,7 @@ impl Evidence {
             && !dominant_prose
             && !few_items_beside_prose
             && !declared_article
+            && !self.url_dated_slug
         {
             return (PageType::Listing, "headline links alternate with short texts (teasers)");
         }
@@ -147,7 +151,7 @@ impl Evidence {
         if ld_article && self.ld_headline_is_title && self.title {
             return (PageType::Article, "JSON-LD says it is the article its title names");
         }
-        if self.title_links >= 8 && !dominant_prose {
+        if self.title_links >= 8 && !dominant_prose && !self.url_dated_slug {
             return (PageType::Listing, "many headline links and no dominant prose");
         }
         if self.title && self.body_chars >= 500 && article_signals && self.link_density < 0.5 {
@@ -167,6 +171,9 @@ impl Evidence {
                 PageType::Article,
                 "a short dated text on a page that links to no other stories",
             );
+        }
+        if self.title && self.url_dated_slug && self.body_chars >= 50 && self.link_density < 0.5 {
+            return (PageType::Article, "a text at a dated post's address");
         }
         (PageType::Other, "neither an article's prose nor a listing's teasers")
     }
@@ -189,6 +196,34 @@ pub fn is_root(url: &Url) -> bool {
         stem.as_str(),
         "index" | "default" | "home" | "trang-chu" | "trangchu" | "homepage"
     )
+}
+
+/// Does the URL name one dated post: a year segment (1990–2099), then the last segment a slug
+/// of words — two or more after a month (`/2019/11/17/elektro-zapfsaeulen/`), three or more
+/// right after the year (`/2019/res158-kathrin-goebel/`)?
+pub fn is_dated_slug(url: &Url) -> bool {
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|x| !x.is_empty()).collect())
+        .unwrap_or_default();
+    let Some(year) = segments
+        .iter()
+        .position(|s| s.len() == 4 && s.parse::<u16>().is_ok_and(|y| (1990..2100).contains(&y)))
+    else {
+        return false;
+    };
+    let Some(last) = segments.last().filter(|_| segments.len() > year + 1) else {
+        return false;
+    };
+    let stem = last.split('.').next().unwrap_or(last);
+    let words = stem
+        .split(['-', '_'])
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    let month = segments
+        .get(year + 1)
+        .is_some_and(|m| m.len() <= 2 && m.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m)));
+    words >= if month { 2 } else { 3 }
 }
 
 /// Distinct links on the same host whose path lies below the page's own path (a page at the
@@ -217,6 +252,25 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn dated_slugs() {
+        for (u, dated) in [
+            (
+                "https://sprechblase.wordpress.com/2019/11/17/elektro-zapfsaeulen/",
+                true,
+            ),
+            ("https://resonator-podcast.de/2019/res158-kathrin-goebel/", true),
+            ("https://x.org/2020/05/enhanced-safe-browsing.html", true),
+            ("https://x.org/2019/11/", false),
+            ("https://x.org/2019/11/17/", false),
+            ("https://x.org/2019/tin-tuc/", false),
+            ("https://x.org/tin-tuc/bai-viet-123.htm", false),
+            ("https://x.org/1234/abc-def-ghi", false),
+        ] {
+            assert_eq!(is_dated_slug(&url(u)), dated, "{u}");
+        }
     }
 
     #[test]

@@ -935,3 +935,33 @@ fn a_short_dated_post_is_an_article_unless_the_page_lists_other_stories() {
         PageType::Article
     );
 }
+
+#[test]
+fn a_short_post_at_a_dated_address_is_an_article() {
+    let menu: String = (0..10)
+        .map(|i| format!("<li><a href=\"/2019/10/{i}/bai-khac\">Một bài viết khác của trang nhật ký số {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<html><head><title>Trạm sạc điện</title></head><body><ul>{menu}</ul><h1>Trạm sạc điện</h1>\
+         <p>Tôi sẽ đầu tư vào những trạm sạc điện thông minh và tiết kiệm, lạ là chưa ai làm ra chúng với giá cạnh tranh.</p></body></html>"
+    );
+    let type_at = |url: &str| {
+        extract(
+            &Page {
+                bytes: html.as_bytes(),
+                content_type: None,
+                url,
+                fetched_at: None,
+                patterns: None,
+            },
+            None,
+        )
+        .article
+        .page_type
+    };
+    assert_eq!(
+        type_at("https://blog.example.org/2019/11/17/tram-sac-dien/"),
+        PageType::Article
+    );
+    assert_ne!(type_at("https://blog.example.org/tram-sac-dien/"), PageType::Article);
+}
