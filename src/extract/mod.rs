@@ -619,18 +619,29 @@ fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String 
 }
 
 /// The element schema.org microdata marks as the article's text (`itemprop=articleBody`),
-/// when it holds real prose: the page's own statement beats any score.
+/// when it holds real prose: the page's own statement beats any score. Where each paragraph
+/// carries the mark, the text is all of them: their parent.
 fn microdata_body(html: &Html, els: &dom::Elements, blocks: &[Block]) -> Option<NodeId> {
-    els.article_body.iter().map(|e| e.id()).find(|&id| {
+    let prose = |id: NodeId| -> usize {
         let inside = dom::Subtrees::of(html, [id]);
-        let chars: usize = blocks
+        blocks
             .iter()
             .filter(|b| inside.holds(b))
             .filter(|b| !matches!(b.kind, BlockKind::Heading(_)))
             .map(|b| b.chars())
-            .sum();
-        chars >= 150
-    })
+            .sum()
+    };
+    let marked: Vec<NodeId> = els.article_body.iter().map(|e| e.id()).collect();
+    let parent = |id: NodeId| html.tree.get(id).and_then(|n| n.parent()).map(|p| p.id());
+    if let [first, rest @ ..] = &marked[..]
+        && !rest.is_empty()
+        && let Some(common) = parent(*first)
+        && rest.iter().all(|&id| parent(id) == Some(common))
+        && prose(common) >= 150
+    {
+        return Some(common);
+    }
+    marked.into_iter().find(|&id| prose(id) >= 150)
 }
 
 /// The element holding most of the page's prose (readability-style scoring), plus those of

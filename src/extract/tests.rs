@@ -965,3 +965,18 @@ fn a_short_post_at_a_dated_address_is_an_article() {
     );
     assert_ne!(type_at("https://blog.example.org/tram-sac-dien/"), PageType::Article);
 }
+
+#[test]
+fn paragraphs_each_marked_as_the_article_body_are_read_together() {
+    let p = |i: usize| format!("<p class=\"text\" itemprop=\"articleBody\">Đoạn {i}. {PROSE}</p>");
+    let a = extract_html(&format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <main>{}<div class=\"interceptor\"></div><h2 class=\"subtitle\">Điều tra nguồn lây</h2>{}{}</main></body></html>",
+        p(1),
+        p(2),
+        p(3)
+    ));
+    for i in 1..=3 {
+        assert!(a.body.contains(&format!("Đoạn {i}.")), "{i}: {:?}", a.body);
+    }
+}
