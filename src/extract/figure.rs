@@ -54,15 +54,23 @@ fn split_credit(text: &str) -> (Option<String>, Option<String>) {
     (Some(caption.to_owned()).filter(|c| !c.is_empty()), Some(credit))
 }
 
-/// Does this element's text read as a caption: short, and in italics or a photo line?
+/// Does this element's text read as a caption: short, and in italics, a photo line, or in an
+/// element its class calls one (`wp-caption-text`, `media__caption`)?
 fn captionlike(el: ElementRef) -> Option<String> {
     if !within(el, MAX_CAPTION_CHARS, 1) {
         return None;
     }
     let t = dom::styled_text(el);
     let n = t.text.chars().count();
-    (n > 0 && n <= MAX_CAPTION_CHARS && (t.is_italic() || CAPTION.is_match(&t.text) || CREDIT.is_match(&t.text)))
-        .then_some(t.text)
+    (n > 0
+        && n <= MAX_CAPTION_CHARS
+        && (t.is_italic() || CAPTION.is_match(&t.text) || CREDIT.is_match(&t.text) || caption_classed(el)))
+    .then_some(t.text)
+}
+
+/// Does the element's class name it a caption (a token holding `caption`)?
+fn caption_classed(el: ElementRef) -> bool {
+    el.value().classes().any(|c| c.to_ascii_lowercase().contains("caption"))
 }
 
 /// Does this element hold at most `chars` characters of text and `imgs` images? It stops
@@ -92,10 +100,11 @@ fn has_text(el: ElementRef) -> bool {
 fn caption_of(img: ElementRef) -> Option<(String, NodeId)> {
     let ancestors = || img.ancestors().filter_map(ElementRef::wrap);
     if let Some(f) = ancestors().find(|a| a.value().name() == "figure") {
-        let cap = f
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .find(|d| d.value().name() == "figcaption")?;
+        let mut inside = f.descendants().filter_map(ElementRef::wrap);
+        let cap = inside
+            .clone()
+            .find(|d| d.value().name() == "figcaption")
+            .or_else(|| inside.find(|d| caption_classed(*d)))?;
         let text = dom::text_of(cap);
         return (!text.is_empty()).then(|| (text, cap.id()));
     }
@@ -232,6 +241,18 @@ mod tests {
         check(
             "<p><img src=a.jpg></p><p>Ảnh: Hoàng Long</p>",
             &[("a.jpg", None, Some("Hoàng Long"))],
+            1,
+        );
+        // A caption its class names, in plain type: WordPress's, or inside a figure that
+        // has no figcaption.
+        check(
+            "<div class='wp-caption'><img src=a.jpg><p class='wp-caption-text'>Quang cảnh hội nghị sáng nay</p></div><p>Sáng nay, hội nghị đã khai mạc.</p>",
+            &[("a.jpg", Some("Quang cảnh hội nghị sáng nay"), None)],
+            1,
+        );
+        check(
+            "<figure><div><img src=a.jpg></div><h2 class='figure__caption'>Quang cảnh hội nghị</h2></figure>",
+            &[("a.jpg", Some("Quang cảnh hội nghị"), None)],
             1,
         );
         // A paragraph of text under the image is the article's, and the alt text stands in.
