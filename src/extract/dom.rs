@@ -63,7 +63,7 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
           breadcrumbs?|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|dialog|captcha|print|
           rating|vote|newsletter|subscribe|cookie|most-?view|xem-?nhieu|doc-?nhieu|
           top-?news|hot-?news|tin-?moi|tin-?cu|video-?player|player|bookmark|fb|
-          facebook|zalo|twitter|login|register|hotline|weather|copyright|copy-?right
+          facebook|zalo|twitter|login|register|hotline|weather|copyright|copy-?right|toc|table-of-contents
         )([-_ ]|$)",
     )
     .expect("regex")
@@ -904,6 +904,11 @@ mod tests {
             ("author-description", true),
             ("about-the-author", true),
             ("author-jane", false),
+            // A table of contents is navigation; the content beside it is not.
+            ("ez-toc-container", true),
+            ("toc_container", true),
+            ("table-of-contents", true),
+            ("toc-content", false),
             ("content", false),
             ("tag-comment", false),
         ] {
