@@ -94,7 +94,8 @@ fn month_number(name: &str) -> Option<u32> {
 }
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH))?").expect("regex")
+    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH|(?i:am|pm|a\.m\.|p\.m\.)))?")
+        .expect("regex")
 });
 static GMT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?").expect("regex"));
@@ -141,6 +142,11 @@ pub fn parse_relative(text: &str, now: chrono::DateTime<FixedOffset>) -> Option<
 pub fn is_update_line(text: &str) -> bool {
     UPDATED.is_match(text)
 }
+
+/// What may stand between a date and its time: punctuation, and the word for "at" (`lúc`,
+/// `vào`, `at`, `um`, `à`, `a las`, `alle`, `om`, `kl.`).
+static TIME_GAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:[\s,\-|–—(]|lúc|vào|at|um|à|a\s+las|alle|om|kl\.?)*$").expect("regex"));
 
 /// How far (in bytes) a time of day may stand from the date it belongs to.
 const TIME_WINDOW: usize = 24;
@@ -227,9 +233,7 @@ fn time_near(text: &str, start: usize, end: usize) -> Option<NaiveTime> {
     let before = &text[before_start..start];
     // After the date: "05/11/2019 13:01", "05/11/2019 - 13:01", "05/11/2019 | 13:01".
     if let Some(c) = TIME.captures(after)
-        && after[..c.get(0).expect("match").start()]
-            .chars()
-            .all(|ch| " ,-|–—lúcvào(".contains(ch))
+        && TIME_GAP.is_match(&after[..c.get(0).expect("match").start()])
     {
         return to_time(&c);
     }
@@ -246,7 +250,7 @@ fn to_time(c: &regex::Captures) -> Option<NaiveTime> {
     let mut h = num(c, 1) as u32;
     let m = num(c, 2) as u32;
     let s = c.get(3).map_or(0, |_| num(c, 3)) as u32;
-    match c.get(4).map(|x| x.as_str().to_ascii_uppercase()) {
+    match c.get(4).map(|x| x.as_str().to_ascii_uppercase().replace('.', "")) {
         Some(p) if (p == "PM" || p == "CH") && h < 12 => h += 12,
         Some(p) if (p == "AM" || p == "SA") && h == 12 => h = 0,
         _ => {}
@@ -361,6 +365,16 @@ mod tests {
         // Day first unless the numbers say otherwise.
         check("03/11/2021", Some("2021-11-03"));
         check("11/23/2021 4:05 PM", Some("2021-11-23T16:05:00+07:00"));
+        // A time after the word for "at", and a 12-hour clock in lower case.
+        check(
+            "Posted on November 3, 2021 at 5:12 pm",
+            Some("2021-11-03T17:12:00+07:00"),
+        );
+        check("3. November 2021 um 14:05 Uhr", Some("2021-11-03T14:05:00+07:00"));
+        check(
+            "3 de noviembre de 2021 a las 9:30 p.m.",
+            Some("2021-11-03T21:30:00+07:00"),
+        );
     }
 
     #[test]
