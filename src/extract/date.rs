@@ -143,6 +143,35 @@ pub fn is_update_line(text: &str) -> bool {
     UPDATED.is_match(text)
 }
 
+/// The offset a date string states (`…+02:00`, `…Z`, `GMT+1`), if it states one.
+pub fn stated_offset(text: &str) -> Option<FixedOffset> {
+    if let Some(o) = ISO.captures(text).and_then(|c| c.get(7)) {
+        return parse_offset(o.as_str());
+    }
+    GMT.captures(text).and_then(|g| {
+        let sign = if &g[1] == "-" { -1 } else { 1 };
+        FixedOffset::east_opt(sign * (num(&g, 2) * 3600 + g.get(3).map_or(0, |_| num(&g, 3)) * 60))
+    })
+}
+
+/// A time read on a page that is not Vietnamese: Vietnam's offset is assumed only for
+/// Vietnamese pages, so a time in it (a clock reading that stated no offset) is put in the
+/// offset the page states elsewhere (`offset`), or, where it states none, is known to the
+/// day only.
+pub fn on_foreign_page(w: When, offset: Option<FixedOffset>) -> When {
+    match w {
+        When::DateTime(t) if t.offset() == &vn_offset() => match offset {
+            Some(o) if o == vn_offset() => w,
+            Some(o) => o
+                .from_local_datetime(&t.naive_local())
+                .single()
+                .map_or(When::Date(t.naive_local().date()), When::DateTime),
+            None => When::Date(t.naive_local().date()),
+        },
+        _ => w,
+    }
+}
+
 /// What may stand between a date and its time: punctuation, and the word for "at" (`lúc`,
 /// `vào`, `at`, `um`, `à`, `a las`, `alle`, `om`, `kl.`).
 static TIME_GAP: LazyLock<Regex> =

@@ -349,6 +349,30 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     );
     let m = &doc.m;
     let base = &doc.base;
+    let language = language(m, &fields.body);
+    // Vietnam's offset is assumed for Vietnamese pages only (and where the language is not
+    // known): another page's clock readings take the offset it states in its metadata.
+    // A clock reading that cannot be placed is kept in words, not lost.
+    let (published, modified) = if language.as_deref().is_some_and(|l| l != "vi") {
+        let offset = m
+            .published
+            .iter()
+            .chain(&m.modified)
+            .find_map(|d| date::stated_offset(d));
+        let mut place = |field: &str, w: Option<When>| {
+            let placed = w.map(|w| date::on_foreign_page(w, offset));
+            if let (Some(When::DateTime(t)), Some(When::Date(_))) = (w, placed) {
+                warnings.push(format!(
+                    "{field}: the page gives {} without an offset; only the day is kept",
+                    t.naive_local().format("%Y-%m-%d %H:%M")
+                ));
+            }
+            placed
+        };
+        (place("published", published), place("modified", modified))
+    } else {
+        (published, modified)
+    };
     let body = fields.body.join("\n\n");
     let documents = docnum::collect(&[
         ("title", fields.title.as_deref().unwrap_or("")),
@@ -371,7 +395,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             category: m.section.clone().or_else(|| breadcrumb(&doc.els)),
             tags: tags(&doc.els, m),
             images: figures.images,
-            language: language(m, &fields.body),
+            language,
             body,
             documents,
             tables: fields.tables,

@@ -980,3 +980,39 @@ fn paragraphs_each_marked_as_the_article_body_are_read_together() {
         assert!(a.body.contains(&format!("Đoạn {i}.")), "{i}: {:?}", a.body);
     }
 }
+
+#[test]
+fn a_foreign_pages_clock_takes_the_offset_it_states_and_vietnams_only_on_vietnamese_pages() {
+    let page = |lang: &str, meta: &str, line: &str, text: &str| {
+        format!(
+            "<html lang=\"{lang}\"><head><title>Ba ca dịch hạch được chẩn đoán</title>{meta}</head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+             <p class=\"date\">{line}</p><div class=\"post\"><p>{text}</p><p>{text}</p></div></body></html>"
+        )
+    };
+    let modified = "<meta property=\"article:modified_time\" content=\"2021-11-04T10:00:00+01:00\">";
+    let english = page("en", modified, "November 3, 2021 at 5:12 pm", PROSE);
+    assert_eq!(
+        extract_html(&english).published.as_deref(),
+        Some("2021-11-03T17:12:00+01:00")
+    );
+    // No offset anywhere: the day, and the clock reading in a warning.
+    let english = page("en", "", "November 3, 2021 at 5:12 pm", PROSE);
+    let a = extract_html(&english);
+    assert_eq!(a.published.as_deref(), Some("2021-11-03"));
+    assert!(
+        a.warnings.iter().any(|w| w.contains("2021-11-03 17:12")),
+        "{:?}",
+        a.warnings
+    );
+    // A Vietnamese page's clock is Vietnam's.
+    let vietnamese = page(
+        "vi",
+        modified,
+        "03/11/2021 17:12",
+        "Ba ca dịch hạch được xác nhận tại miền Bắc vào thứ Hai, các quan chức y tế cho biết. Cơ quan y tế đã truy vết những người tiếp xúc gần.",
+    );
+    assert_eq!(
+        extract_html(&vietnamese).published.as_deref(),
+        Some("2021-11-03T17:12:00+07:00")
+    );
+}
