@@ -215,6 +215,12 @@ mod tests {
     }
 
     #[test]
+    fn a_label_after_a_spaced_dash_is_capitalised() {
+        // A picture's credit: the lost capital of `Ảnh` before its colon.
+        check("Quang c?nh h?i ngh? - ?nh: P.T.", "Quang cảnh hội nghị - Ảnh: P.T.");
+    }
+
+    #[test]
     fn an_abbreviation_keeps_its_capital_d() {
         // Under the ASCII reading (`ó` lost too) `N?-CP` became `Nó-CP`; only the Latin-1
         // reading knew that such abbreviations lose nothing but `Đ`.
