@@ -126,7 +126,7 @@ fn print_report(r: &Report) -> Result<()> {
         "evidence",
         &format!(
             "body {} chars, longest run of prose {}, link density {:.2}, {} headline links in the text \
-             ({} switches), {} on the page, {} links below this address{}{}{}",
+             ({} switches), {} on the page, {} links below this address{}{}{}{}{}",
             ev.body_chars,
             ev.prose_run,
             ev.link_density,
@@ -135,6 +135,11 @@ fn print_report(r: &Report) -> Result<()> {
             ev.title_links,
             ev.links_below,
             if ev.url_is_root { ", the site's root" } else { "" },
+            if ev.url_dated_slug {
+                ", a dated post's address"
+            } else {
+                ""
+            },
             ev.og_type
                 .as_deref()
                 .map(|t| format!(", og:type {t}"))
@@ -143,6 +148,11 @@ fn print_report(r: &Report) -> Result<()> {
                 String::new()
             } else {
                 format!(", JSON-LD {}", ev.ld_types.join("/"))
+            },
+            if ev.ld_headline_is_title {
+                " (its article's headline is the page's title)"
+            } else {
+                ""
             },
         ),
     )?;
