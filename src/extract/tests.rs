@@ -111,17 +111,7 @@ fn messy_html_never_fails() {
         "<div><div><div>",
         "<p>Chỉ một câu.</p>",
     ] {
-        let a = extract(
-            &Page {
-                bytes: html.as_bytes(),
-                content_type: None,
-                url: "not a url",
-                fetched_at: None,
-                patterns: None,
-            },
-            None,
-        )
-        .article;
+        let a = extract_at(html, "not a url").article;
         assert_ne!(a.page_type, PageType::Article, "{html:?}");
     }
 }
@@ -134,17 +124,7 @@ fn check_byline(last_paragraph_html: &str, authors: &[&str], source: Option<&str
     let html = format!(
         "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><h1>Tiêu đề bài viết thử nghiệm</h1><div class=\"date\">05/11/2019 13:01</div><div>{body}{last_paragraph_html}</div></body></html>"
     );
-    let a = extract(
-        &Page {
-            bytes: html.as_bytes(),
-            content_type: None,
-            url: "http://example.org/a.htm",
-            fetched_at: None,
-            patterns: None,
-        },
-        None,
-    )
-    .article;
+    let a = extract_at(&html, "http://example.org/a.htm").article;
     assert_eq!(a.authors, authors, "{last_paragraph_html}");
     assert_eq!(a.source.as_deref(), source, "{last_paragraph_html}");
     // A byline or source line is not body text; any other last paragraph is.
@@ -238,17 +218,7 @@ fn check_date(date_html: &str, expected: Option<&str>) {
     let html = format!(
         "<html><body><h1>Tiêu đề bài viết thử nghiệm về ngày tháng</h1>{date_html}<div><p>Nội dung bài viết đủ dài, với nhiều câu văn, để trình trích xuất nhận ra đây là phần chính của trang.</p><p>Một đoạn văn nữa, cũng khá dài, nói về những điều khác nhau trong ngày hôm ấy và các ngày sau đó.</p></div></body></html>"
     );
-    let a = extract(
-        &Page {
-            bytes: html.as_bytes(),
-            content_type: None,
-            url: "http://example.org/a.htm",
-            fetched_at: None,
-            patterns: None,
-        },
-        None,
-    )
-    .article;
+    let a = extract_at(&html, "http://example.org/a.htm").article;
     assert_eq!(a.published.as_deref(), expected, "{date_html}");
 }
 
@@ -635,17 +605,7 @@ fn a_deeply_nested_page_does_not_overflow_the_stack() {
             open.repeat(n),
             close.repeat(n)
         );
-        let a = extract(
-            &Page {
-                bytes: html.as_bytes(),
-                content_type: None,
-                url: "http://example.org/a.htm",
-                fetched_at: None,
-                patterns: None,
-            },
-            None,
-        )
-        .article;
+        let a = extract_at(&html, "http://example.org/a.htm").article;
         assert!(a.body.contains("nội dung chính"), "{open} × {n}: {:?}", a.body);
     }
 }
@@ -681,6 +641,20 @@ fn extract_html(html: &str) -> Article {
         None,
     )
     .article
+}
+
+/// The extraction of a page served at `url` without a charset label.
+fn extract_at(html: &str, url: &str) -> super::Extraction {
+    extract(
+        &Page {
+            bytes: html.as_bytes(),
+            content_type: None,
+            url,
+            fetched_at: None,
+            patterns: None,
+        },
+        None,
+    )
 }
 
 #[test]
@@ -802,16 +776,7 @@ fn a_legacy_portals_listing_of_teasers_in_table_cells_is_no_article() {
         "<html><head><title>Tin tức - Sự kiện</title></head><body><table><tr><td><h1>Tin tức - Sự kiện</h1><table>{items}</table>\
          <div>Trang: <a href=\"?page=2\">2</a> <a href=\"?page=3\">3</a></div></td></tr></table></body></html>"
     );
-    let x = extract(
-        &Page {
-            bytes: page.as_bytes(),
-            content_type: None,
-            url: "http://quan.example.vn/tin-tuc/danh-sach.htm",
-            fetched_at: None,
-            patterns: None,
-        },
-        None,
-    );
+    let x = extract_at(&page, "http://quan.example.vn/tin-tuc/danh-sach.htm");
     assert_eq!(x.article.page_type, PageType::Listing, "{:?}", x.page_type);
     assert!(x.page_type.rule.contains("teasers"), "{}", x.page_type.rule);
     // An article whose paragraphs each hold a link of their own is still an article: its
@@ -847,28 +812,16 @@ fn a_json_ld_article_with_little_text_on_the_page_is_still_an_article() {
              <div class=\"paywall\">Đăng nhập để đọc tiếp</div></body></html>"
         )
     };
-    let x = extract(
-        &Page {
-            bytes: page("Giá điện tăng từ tháng sau").as_bytes(),
-            content_type: None,
-            url: "http://bao.example.vn/kinh-te/gia-dien-tang.htm",
-            fetched_at: None,
-            patterns: None,
-        },
-        None,
+    let x = extract_at(
+        &page("Giá điện tăng từ tháng sau"),
+        "http://bao.example.vn/kinh-te/gia-dien-tang.htm",
     );
     assert_eq!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
     assert!(x.page_type.rule.contains("JSON-LD"), "{}", x.page_type.rule);
     // JSON-LD of another story (a page featuring it) says nothing about this page.
-    let x = extract(
-        &Page {
-            bytes: page("Xăng dầu giảm giá lần thứ ba").as_bytes(),
-            content_type: None,
-            url: "http://bao.example.vn/kinh-te/gia-dien-tang.htm",
-            fetched_at: None,
-            patterns: None,
-        },
-        None,
+    let x = extract_at(
+        &page("Xăng dầu giảm giá lần thứ ba"),
+        "http://bao.example.vn/kinh-te/gia-dien-tang.htm",
     );
     assert_ne!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
 }
@@ -890,18 +843,7 @@ fn a_few_related_headlines_inside_an_article_make_no_listing() {
              <div class=\"date\">05/11/2019 13:01</div><div>{items}</div></body></html>"
         )
     };
-    let type_of = |html: &str| {
-        extract(
-            &Page {
-                bytes: html.as_bytes(),
-                content_type: None,
-                url: "http://quan.example.vn/tin/tong-ket.htm",
-                fetched_at: None,
-                patterns: None,
-            },
-            None,
-        )
-    };
+    let type_of = |html: &str| extract_at(html, "http://quan.example.vn/tin/tong-ket.htm");
     // Five paragraphs in a row, then three related headlines each between paragraphs.
     let article: String = (0..5)
         .map(para)
@@ -945,20 +887,7 @@ fn a_short_post_at_a_dated_address_is_an_article() {
         "<html><head><title>Trạm sạc điện</title></head><body><ul>{menu}</ul><h1>Trạm sạc điện</h1>\
          <p>Tôi sẽ đầu tư vào những trạm sạc điện thông minh và tiết kiệm, lạ là chưa ai làm ra chúng với giá cạnh tranh.</p></body></html>"
     );
-    let type_at = |url: &str| {
-        extract(
-            &Page {
-                bytes: html.as_bytes(),
-                content_type: None,
-                url,
-                fetched_at: None,
-                patterns: None,
-            },
-            None,
-        )
-        .article
-        .page_type
-    };
+    let type_at = |url: &str| extract_at(&html, url).article.page_type;
     assert_eq!(
         type_at("https://blog.example.org/2019/11/17/tram-sac-dien/"),
         PageType::Article
