@@ -671,7 +671,7 @@ fn lost_case(phrase: &Phrase, k: usize, m: &Model) -> LostCase {
         // sentence): inside a name (`Hồ ?ức Phớc`).
         let inside_name =
             k > 0 && k + 1 < n && phrase.capitalised(k - 1) && phrase.capitalised(k + 1) && !first_of_sentence(k - 1);
-        // A label after a spaced dash, `… - Ảnh: P.T.` (a picture's credit, `Nguồn:`), is
+        // A label after a spaced dash, `… - Ảnh: H.L.` (a picture's credit, `Nguồn:`), is
         // capitalised as a sentence's first word is.
         let label = k == 0
             && after_spaced_dash(phrase.text, &phrase.words[0])

@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn a_label_after_a_spaced_dash_is_capitalised() {
         // A picture's credit: the lost capital of `Ảnh` before its colon.
-        check("Quang c?nh h?i ngh? - ?nh: P.T.", "Quang cảnh hội nghị - Ảnh: P.T.");
+        check("Quang c?nh h?i ngh? - ?nh: H.L.", "Quang cảnh hội nghị - Ảnh: H.L.");
     }
 
     #[test]

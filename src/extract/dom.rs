@@ -884,7 +884,7 @@ pub fn text_of(el: ElementRef) -> String {
 mod tests {
     use super::*;
 
-    /// Regression: an opinion piece's box (`sect_article commentary`) was pruned as comments.
+    /// Regression: an opinion piece's box (`article commentary`) was pruned as comments.
     #[test]
     fn boilerplate_tokens() {
         for (w, boilerplate) in [

@@ -31,7 +31,7 @@ pub struct Evidence {
     /// The URL is a site's root (`/`, `/index.html`, `/trang-chu`) with no query.
     pub url_is_root: bool,
     /// The URL names one dated post: a year (and perhaps month and day) in its path, then a
-    /// slug of words (`/2019/11/17/elektro-zapfsaeulen/`). A month's archive has no slug.
+    /// slug of words (`/2021/03/08/tram-sac-dien/`). A month's archive has no slug.
     pub url_dated_slug: bool,
     /// Distinct links to addresses below this page's own path (`/tin-tuc/` → `/tin-tuc/a.html`).
     pub links_below: usize,
@@ -199,8 +199,8 @@ pub fn is_root(url: &Url) -> bool {
 }
 
 /// Does the URL name one dated post: a year segment (1990–2099), then the last segment a slug
-/// of words — two or more after a month (`/2019/11/17/elektro-zapfsaeulen/`), three or more
-/// right after the year (`/2019/res158-kathrin-goebel/`)?
+/// of words — two or more after a month (`/2021/03/08/tram-sac-dien/`), three or more
+/// right after the year (`/2021/ep12-dien-mat-troi/`)?
 pub fn is_dated_slug(url: &Url) -> bool {
     let segments: Vec<&str> = url
         .path_segments()
@@ -257,11 +257,8 @@ mod tests {
     #[test]
     fn dated_slugs() {
         for (u, dated) in [
-            (
-                "https://sprechblase.wordpress.com/2019/11/17/elektro-zapfsaeulen/",
-                true,
-            ),
-            ("https://resonator-podcast.de/2019/res158-kathrin-goebel/", true),
+            ("https://blog.example.org/2021/03/08/tram-sac-dien/", true),
+            ("https://podcast.example.org/2021/ep12-dien-mat-troi/", true),
             ("https://x.org/2020/05/enhanced-safe-browsing.html", true),
             ("https://x.org/2019/11/", false),
             ("https://x.org/2019/11/17/", false),
