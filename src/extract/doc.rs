@@ -528,7 +528,16 @@ pub(super) fn captions_to_leave_out(
     figures: &super::figure::Figures,
 ) -> dom::Subtrees {
     let figcaptions = els.figcaption.iter().map(|e| e.id());
-    let captions = dom::Subtrees::of(html, figures.caption_nodes.iter().copied().chain(figcaptions));
+    // An element its class calls a caption, of a caption's length (a gallery's captions,
+    // whose pictures a script draws).
+    let classed = els.classed[3]
+        .iter()
+        .filter(|e| dom::text_of(**e).chars().count() <= 300)
+        .map(|e| e.id());
+    let captions = dom::Subtrees::of(
+        html,
+        figures.caption_nodes.iter().copied().chain(figcaptions).chain(classed),
+    );
     let caption_chars: usize = container
         .blocks
         .iter()

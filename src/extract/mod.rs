@@ -146,10 +146,19 @@ static ANCHOR_ANY: LazyLock<Selector> = LazyLock::new(|| sel("a"));
 static PARAGRAPH_LIKE: LazyLock<Selector> = LazyLock::new(|| sel("p, h2, h3, h4"));
 static IMG: LazyLock<Selector> = LazyLock::new(|| sel("img[src]"));
 
-/// LEAD_CLASS, AUTHOR_CLASS and DATE_CLASS in one set, matched in one pass per element.
+/// LEAD_CLASS, AUTHOR_CLASS, DATE_CLASS and CAPTION_CLASS in one set, matched in one pass
+/// per element.
 static CLASSED: LazyLock<regex::RegexSet> = LazyLock::new(|| {
-    regex::RegexSet::new([LEAD_CLASS.as_str(), AUTHOR_CLASS.as_str(), DATE_CLASS.as_str()]).expect("regex set")
+    regex::RegexSet::new([
+        LEAD_CLASS.as_str(),
+        AUTHOR_CLASS.as_str(),
+        DATE_CLASS.as_str(),
+        CAPTION_CLASS,
+    ])
+    .expect("regex set")
 });
+/// A class or id word naming a caption (`caption`, `wp-caption-text`, `caption-full`).
+const CAPTION_CLASS: &str = r"caption";
 /// The trade's words for the sapo: `sapo`/`chapeau`/`chapo` (Vietnamese and French),
 /// `standfirst`, `dek`/`deck`, `lede` (English), `sommario` (Italian), `vorspann` (German),
 /// `entradilla`/`bajada` (Spanish), and the plain ones.

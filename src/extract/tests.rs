@@ -945,3 +945,17 @@ fn a_foreign_pages_clock_takes_the_offset_it_states_and_vietnams_only_on_vietnam
         Some("2021-11-03T17:12:00+07:00")
     );
 }
+
+#[test]
+fn a_gallerys_caption_elements_leave_the_body() {
+    // The pictures are drawn by a script; only their captions stand in the HTML.
+    let gallery: String = (1..=3)
+        .map(|i| format!("<li><div class=\"caption-full\">Ảnh {i}: quang cảnh buổi lễ khánh thành cây cầu mới bắc qua sông trong sáng nay.</div></li>"))
+        .collect();
+    let a = extract_html(&format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <div class=\"article-body\"><ul class=\"gallery\">{gallery}</ul><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    ));
+    assert!(a.body.contains("Three cases of plague"), "{:?}", a.body);
+    assert!(!a.body.contains("quang cảnh buổi lễ"), "{:?}", a.body);
+}
