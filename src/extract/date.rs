@@ -148,10 +148,13 @@ pub fn stated_offset(text: &str) -> Option<FixedOffset> {
     if let Some(o) = ISO.captures(text).and_then(|c| c.get(7)) {
         return parse_offset(o.as_str());
     }
-    GMT.captures(text).and_then(|g| {
-        let sign = if &g[1] == "-" { -1 } else { 1 };
-        FixedOffset::east_opt(sign * (num(&g, 2) * 3600 + g.get(3).map_or(0, |_| num(&g, 3)) * 60))
-    })
+    GMT.captures(text).and_then(|g| gmt_offset(&g))
+}
+
+/// The offset a `GMT+7` / `UTC-05:00` match names.
+fn gmt_offset(g: &regex::Captures) -> Option<FixedOffset> {
+    let sign = if &g[1] == "-" { -1 } else { 1 };
+    FixedOffset::east_opt(sign * (num(g, 2) * 3600 + g.get(3).map_or(0, |_| num(g, 3)) * 60))
 }
 
 /// A time read on a page that is not Vietnamese: Vietnam's offset is assumed only for
@@ -239,10 +242,7 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
         };
         let offset = GMT
             .captures(&text[range.end..floor_char(text, text.len().min(range.end + 40))])
-            .and_then(|g| {
-                let sign = if &g[1] == "-" { -1 } else { 1 };
-                FixedOffset::east_opt(sign * (num(&g, 2) * 3600 + g.get(3).map_or(0, |_| num(&g, 3)) * 60))
-            })
+            .and_then(|g| gmt_offset(&g))
             .unwrap_or_else(vn_offset);
         let when = time_near(text, range.start, range.end)
             .and_then(|t| offset.from_local_datetime(&NaiveDateTime::new(date, t)).single())
