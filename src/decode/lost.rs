@@ -50,11 +50,20 @@ impl Repairer for LostLetters {
         } else {
             Lossy::Ascii
         };
-        // Did the code page lose dashes too? Not when the text still has them or the
-        // typographic punctuation of windows-1252, nor when its bytes were read as UTF-8 (`�`).
-        let dashes_lost = !text.contains([REPLACEMENT, '–', '—', '“', '”', '…']);
+        // What a dash the conversion lost became: nothing when the text still has dashes or
+        // the typographic punctuation of windows-1252 (the code page held them); `�` when
+        // windows-1252 bytes were read as UTF-8 (its dash is such a byte); `?` otherwise.
+        let lost_dash = if text.contains(['–', '—']) {
+            None
+        } else if text.contains(REPLACEMENT) {
+            Some(REPLACEMENT)
+        } else if text.contains(['“', '”', '…']) {
+            None
+        } else {
+            Some('?')
+        };
         LATTICE.with_borrow_mut(|lattice| {
-            lattice.dashes_lost = dashes_lost;
+            lattice.lost_dash = lost_dash;
             let out = lattice.repair(text, &words, hyp, model(), log);
             lattice.release();
             out
@@ -189,8 +198,8 @@ struct Lattice {
     /// per position plus the end).
     phrase: Vec<Candidate>,
     bounds: Vec<usize>,
-    /// Whether a `?` standing alone may be a lost dash (see [`Written::Punctuation`]).
-    dashes_lost: bool,
+    /// What a lost dash became, if the conversion lost dashes (see [`Written::Punctuation`]).
+    lost_dash: Option<char>,
     /// The phrase's candidates as the model's search takes them, and its tables.
     slots: Vec<Slot>,
     scratch: PathScratch,
@@ -275,15 +284,17 @@ impl Lattice {
         }
         let fits_some = self.all.len() > before;
 
-        // A `?` standing alone may be punctuation a code page lost (a dash, a bullet): read
-        // so, the words either side are in different segments — the candidate is a segment
-        // start, which the model scores as it scores one after punctuation.
-        if original == "?"
-            && self.dashes_lost
-            && let Some(bos) = m.bos()
+        // A `?` (or `�`) standing alone may be punctuation a code page lost (a dash, a
+        // bullet): read so, the words either side are in different segments — the candidate
+        // ends the segment before (`</s>`), and the model reads what follows it as the start
+        // of the next (see `Model::as_history`).
+        if let Some(dash) = self.lost_dash
+            && original.len() == dash.len_utf8()
+            && original.starts_with(dash)
+            && let Some(eos) = m.eos()
         {
             self.all.push(Candidate {
-                id: Some(bos),
+                id: Some(eos),
                 text: Written::Punctuation,
                 penalty: LOST_DASH.ln(),
             });
@@ -423,7 +434,13 @@ impl Lattice {
                     let original = w.text(text);
                     let chosen_text = match (chosen.text, chosen.id) {
                         (Written::Abbreviation, _) => original.replace('?', "Đ"),
-                        (Written::Punctuation, _) if k + 1 < j => "–".to_owned(),
+                        // A dash stands before something (`2017 ? 2018, …`); at the end of
+                        // a phrase, before punctuation, the `?` is a question mark.
+                        (Written::Punctuation, _)
+                            if text[w.end..].trim_start_matches(' ').starts_with(char::is_alphanumeric) =>
+                        {
+                            "–".to_owned()
+                        }
                         (Written::Punctuation, _) => continue,
                         (Written::Syllable, Some(id)) => {
                             let phrase = Phrase {
@@ -501,7 +518,7 @@ impl Lattice {
                     None => m.log_unigram(c.id),
                 };
                 if let Some(n) = next {
-                    s += m.log_bigram(c.id, n);
+                    s += m.log_bigram(m.as_history(c.id), n);
                 }
                 s
             };
@@ -548,8 +565,10 @@ fn between(cands: &[Candidate]) -> Successors {
 const CONTEXT_MARGIN: f64 = 8.0;
 
 /// How likely a `?` standing alone is a lost dash rather than a word, before the words
-/// around it are weighed.
-const LOST_DASH: f64 = 0.3;
+/// around it are weighed: the model ends segments at every comma and full stop, and a spaced
+/// dash is rarely the punctuation that ends one (a single-letter word, `ở`, `ý`, `ổ`, is the
+/// likelier reading unless the words around it side with a break).
+const LOST_DASH: f64 = 0.001;
 
 /// Candidates kept per damaged word, by frequency.
 const BEAM: usize = 32;

@@ -215,6 +215,35 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_dash_between_years_is_a_dash_and_a_lost_word_stays_a_word() {
+        // Read as a word, the lone `?` had its segment's words on both sides; read as a dash it
+        // ends one segment and starts the next (it used to be scored as a start only, and
+        // never won).
+        check(
+            "Giai ?o?n 2015 ? 2020 nh?m n?ng cao ch?t l??ng",
+            "Giai đoạn 2015 – 2020 nhằm nâng cao chất lượng",
+        );
+        check("H?c sinh ? l?p 5 ?i h?c ??y ??", "Học sinh ở lớp 5 đi học đầy đủ");
+        // The last word of its phrase: a number follows it, not a question's end.
+        check(
+            "N?m h?c 2017 ? 2018, tr??ng ??t nhi?u th?nh t?ch",
+            "Năm học 2017 – 2018, trường đạt nhiều thành tích",
+        );
+        // After the dash a new segment starts: `giáo` is weighed as a segment's first word.
+        check(
+            "C? Lan ? gi?o vi?n d?y gi?i c?p huy?n",
+            "Cô Lan – giáo viên dạy giỏi cấp huyện",
+        );
+        // windows-1252 bytes read as UTF-8: its dash is one of the bytes that became `�`,
+        // while a letter windows-1252 lacks (`ở`) is `?`.
+        check(
+            "Giai ?o?n 2015 \u{FFFD} 2020 nh?m n\u{FFFD}ng cao ch?t l??ng",
+            "Giai đoạn 2015 – 2020 nhằm nâng cao chất lượng",
+        );
+        check("T\u{FFFD}i ? nh\u{FFFD} v?i b? m?", "Tôi ở nhà với bố mẹ");
+    }
+
+    #[test]
     fn a_label_after_a_spaced_dash_is_capitalised() {
         // A picture's credit: the lost capital of `Ảnh` before its colon.
         check("Quang c?nh h?i ngh? - ?nh: H.L.", "Quang cảnh hội nghị - Ảnh: H.L.");

@@ -360,6 +360,13 @@ impl<'a> Model<'a> {
         self.num
     }
 
+    /// A token as the history of the next: `</s>` inside a lattice (punctuation a code page
+    /// lost, see `lost`) ends one segment, so what follows it starts the next, as after `<s>`.
+    #[inline]
+    pub fn as_history(&self, w: Option<u32>) -> Option<u32> {
+        if w.is_some() && w == self.eos { self.bos } else { w }
+    }
+
     /// How many times the bigram `a b` was counted (0: not seen, or pruned).
     pub fn bigram_count_of(&self, a: u32, b: u32) -> u32 {
         self.bigram_index(a, b).map_or(0, |i| self.successor_counts[i])
@@ -683,7 +690,9 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 let row = pairs.len();
-                self.bigrams_into(prev.id, here, by_id, lo, hi, pairs);
+                // After a `</s>` the pairs are those of `<s>`: the trigrams through `x </s>`
+                // (none: `</s>` is always last) back off with weight one to them.
+                self.bigrams_into(self.as_history(prev.id), here, by_id, lo, hi, pairs);
                 // The best way into each candidate: through an unseen trigram…
                 let srow = score.len();
                 score.extend(pairs[row..].iter().map(|&(bigram, _)| base + bigram));
