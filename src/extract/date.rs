@@ -2,7 +2,7 @@
 //! text says otherwise), month names of the other languages most met on the web, the time of
 //! day kept when given.
 
-use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 
 use crate::time::{When, vn_offset};
 use regex::Regex;
@@ -98,7 +98,7 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 static GMT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:GMT|UTC)(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?\b").expect("regex"));
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -137,6 +137,27 @@ pub fn parse_relative(text: &str, now: chrono::DateTime<FixedOffset>) -> Option<
     Some(When::DateTime(t - chrono::Duration::seconds(t.timestamp() % 60)))
 }
 
+/// A label that says the date after it is the publication's: `Datum:`, `Published on`,
+/// `Ngày đăng:`, `Veröffentlicht am`, `Fecha de publicación:` (the languages of the month
+/// names above).
+static PUBLISHED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:ngày đăng|ngày xuất bản|đăng ngày|ngày|datum|date|date de publication|publication date|published(?:\s+on)?|posted(?:\s+on)?|veröffentlicht(?:\s+am)?|erstellt(?:\s+am)?|publiziert(?:\s+am)?|erschienen(?:\s+am)?|fecha(?:\s+de\s+publicación)?|publicado(?:\s+(?:el|em))?|publié(?:\s+le)?|pubblicato(?:\s+il)?|data(?:\s+di\s+pubblicazione)?|gepubliceerd(?:\s+op)?)\s*:?\s*",
+    )
+    .expect("regex")
+});
+
+/// The text after a publication-date label, if `text` starts with one (`Datum: 03.11.2021`
+/// gives `03.11.2021`; a label standing alone gives an empty text).
+pub fn after_published_label(text: &str) -> Option<&str> {
+    let m = PUBLISHED_LABEL.find(text)?;
+    // The label is a word of its own (`Date:`, not `Dates`, `Datenschutz`).
+    let rest = &text[m.end()..];
+    let whole_word =
+        m.as_str().ends_with([':', ' ']) || rest.is_empty() || rest.starts_with(|c: char| !c.is_alphabetic());
+    whole_word.then_some(rest)
+}
+
 /// Does this date line say when the page was updated rather than published (`Cập nhật:`,
 /// `Updated`)?
 pub fn is_update_line(text: &str) -> bool {
@@ -151,9 +172,12 @@ pub fn stated_offset(text: &str) -> Option<FixedOffset> {
     GMT.captures(text).and_then(|g| gmt_offset(&g))
 }
 
-/// The offset a `GMT+7` / `UTC-05:00` match names.
+/// The offset a `GMT+7` / `UTC-05:00` match names (`GMT` alone: none).
 fn gmt_offset(g: &regex::Captures) -> Option<FixedOffset> {
-    let sign = if &g[1] == "-" { -1 } else { 1 };
+    let Some(sign) = g.get(1) else {
+        return FixedOffset::east_opt(0);
+    };
+    let sign = if sign.as_str() == "-" { -1 } else { 1 };
     FixedOffset::east_opt(sign * (num(g, 2) * 3600 + g.get(3).map_or(0, |_| num(g, 3)) * 60))
 }
 
@@ -173,6 +197,40 @@ pub fn on_foreign_page(w: When, offset: Option<FixedOffset>) -> When {
         },
         _ => w,
     }
+}
+
+/// The offset of the publisher's clock for a time a page states in UTC.
+///
+/// Metadata often gives the publication time as an instant in UTC (`2023-11-09T05:30:59Z`),
+/// while the page shows its readers the publisher's clock (`November 8, 2023 at 11:30 p.m.`)
+/// or states the same instant elsewhere with its offset (`2023-11-08T23:30:59-06:00`). Kept in
+/// UTC, an evening story lands on the next day. Among `readings` (the page's other times,
+/// clock readings without an offset held in Vietnam's, see [`on_foreign_page`]), the first
+/// that is the same instant in another offset gives it, or a clock reading a whole or half
+/// number of hours from it, within the offsets in use (−12:00 to +14:00). Midnight is not a
+/// clock reading (a date alone reads so); a reading to the minute is compared to the minute.
+pub fn local_offset(t: DateTime<FixedOffset>, readings: &[When]) -> Option<FixedOffset> {
+    if t.offset().local_minus_utc() != 0 {
+        return None;
+    }
+    readings.iter().find_map(|r| {
+        let When::DateTime(v) = *r else { return None };
+        if *v.offset() != vn_offset() {
+            return (v == t && v.offset().local_minus_utc() != 0).then_some(*v.offset());
+        }
+        let clock = v.naive_local();
+        if clock.time() == NaiveTime::MIN {
+            return None;
+        }
+        let utc = if clock.second() == 0 {
+            t.naive_utc().with_second(0)?
+        } else {
+            t.naive_utc()
+        };
+        let diff = (clock - utc).num_seconds();
+        let in_use = diff != 0 && (-12 * 3600..=14 * 3600).contains(&diff) && diff % 1800 == 0;
+        in_use.then(|| FixedOffset::east_opt(diff as i32)).flatten()
+    })
 }
 
 /// What may stand between a date and its time: punctuation, and the word for "at" (`lúc`,
@@ -361,6 +419,7 @@ mod tests {
         check("(13:01 05/11/2019)", Some("2019-11-05T13:01:00+07:00"));
         check("Thứ Ba, 05/11/2019 - 13:01", Some("2019-11-05T13:01:00+07:00"));
         check("05/11/2019 13:01 (GMT+7)", Some("2019-11-05T13:01:00+07:00"));
+        check("30 April 2019 13:10 GMT", Some("2019-04-30T13:10:00+00:00"));
         check("Thứ hai, 23/12/2022 - 14:47 (GMT+7)", Some("2022-12-23T14:47:00+07:00"));
         check("ngày 5 tháng 11 năm 2019", Some("2019-11-05"));
         check("Cập nhật: 05-11-2019", Some("2019-11-05"));
@@ -377,6 +436,54 @@ mod tests {
             Some("2019-12-18T08:45:00+07:00"),
         );
         check("31/02/2019", None);
+    }
+
+    #[test]
+    fn a_publication_label_is_a_word_of_its_own() {
+        for (text, expected) in [
+            ("Datum: 03.11.2021", Some("03.11.2021")),
+            ("Published on March 3, 2021", Some("March 3, 2021")),
+            ("Ngày đăng: 05/11/2019", Some("05/11/2019")),
+            ("Veröffentlicht am 3. November 2021", Some("3. November 2021")),
+            ("Fecha de publicación: 03/11/2021", Some("03/11/2021")),
+            ("Datum", Some("")),
+            ("Datenschutz", None),
+            ("Dates to remember: 5 May 2021", None),
+            ("Updated: 5 May 2021", None),
+        ] {
+            assert_eq!(after_published_label(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_utc_time_takes_the_offset_the_page_shows_its_clock_in() {
+        let check = |t: &str, readings: &[&str], expected: Option<&str>| {
+            let Some(When::DateTime(t)) = parse_text(t) else {
+                panic!("{t}")
+            };
+            let readings: Vec<When> = readings.iter().filter_map(|r| parse_text(r)).collect();
+            assert_eq!(
+                local_offset(t, &readings).map(|o| o.to_string()).as_deref(),
+                expected,
+                "{t} {readings:?}"
+            );
+        };
+        check(
+            "2023-11-09T05:30:59Z",
+            &["November 8, 2023 at 11:30 p.m."],
+            Some("-06:00"),
+        );
+        check("2020-02-25T02:25:54Z", &["2020-02-24T21:25:54-05:00"], Some("-05:00"));
+        check("2023-11-09T05:30:00Z", &["09/11/2023 12:30"], Some("+07:00"));
+        check("2019-04-30T12:40:00Z", &["30/04/2019 18:10"], Some("+05:30"));
+        // The reading stated in GMT, a date alone, midnight, a reading minutes away, a time
+        // already in an offset of its own: nothing to say.
+        check("2019-04-30T15:10:10Z", &["30 April 2019 13:10 GMT"], None);
+        check("2023-11-09T05:30:59Z", &["2023-11-08"], None);
+        check("2018-02-20T05:00:00Z", &["2018-02-20 00:00"], None);
+        check("2023-11-09T05:30:00Z", &["09/11/2023 12:50"], None);
+        check("2023-11-08T23:30:59-06:00", &["2023-11-09 01:30"], None);
+        check("2023-11-09T05:30:00Z", &["2023-11-10 05:30"], None);
     }
 
     #[test]

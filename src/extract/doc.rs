@@ -280,15 +280,15 @@ impl<'a> Doc<'a> {
         Credits { authors, source }
     }
 
-    /// When the article was published.
     /// When the article was published; where the page's visible time and its metadata
-    /// disagree by minutes, the visible one, with a warning naming both.
+    /// disagree by minutes, the visible one, with a warning naming both. With it, for a time
+    /// stated in UTC, the publisher's offset when the page shows it (`date::local_offset`).
     pub fn published(
         &self,
         title_when: Option<When>,
         container: &Container,
         warnings: &mut Vec<String>,
-    ) -> Option<When> {
+    ) -> Option<(When, Option<FixedOffset>)> {
         published(self, &self.els.classed[2], title_when, &container.blocks, warnings)
     }
 

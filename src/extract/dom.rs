@@ -193,6 +193,7 @@ impl<'a> Elements<'a> {
                 }
                 let words = attr_words(el.value());
                 if !words.is_empty() {
+                    let words = with_camel_case_split(el.value(), words);
                     for i in patterns.matches(&words).iter() {
                         e.classed[i].push(el);
                     }
@@ -249,6 +250,33 @@ fn attr_words(el: &scraper::node::Element) -> String {
     }
     s.make_ascii_lowercase();
     s
+}
+
+/// `words` (the element's [`attr_words`]) and, where its class or id is written in
+/// camelCase, the same split at each capital (`ArticlePage-datePublished` is also
+/// `article-page-date-published`), so that a field's name is found as a word. Only the
+/// named fields are looked for so; boxes are judged by the names as written (`bHeaderBox`
+/// is no page header).
+fn with_camel_case_split(el: &scraper::node::Element, mut words: String) -> String {
+    for v in WORDY_ATTRS.iter().filter_map(|a| el.attr(a)) {
+        if !v
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        {
+            continue;
+        }
+        words.push(' ');
+        let mut prev_lower = false;
+        for c in v.chars() {
+            if prev_lower && c.is_ascii_uppercase() {
+                words.push('-');
+            }
+            prev_lower = c.is_ascii_lowercase();
+            words.push(c.to_ascii_lowercase());
+        }
+    }
+    words
 }
 
 /// Is this element a boilerplate box by its class/id, or hidden?

@@ -192,11 +192,46 @@ pub fn read(els: &Elements) -> Meta {
     });
     for el in ld {
         let raw: String = el.text().collect();
-        if let Ok(v) = serde_json::from_str::<Value>(raw.trim()) {
+        if let Some(v) = parse_ld(raw.trim()) {
             read_ld(&v, &mut m);
         }
     }
     m
+}
+
+/// A JSON-LD block as JSON; where a CMS wrote line breaks or tabs raw inside its strings
+/// (which JSON forbids, and browsers and search engines read anyway), again with each such
+/// control character read as a space.
+fn parse_ld(raw: &str) -> Option<Value> {
+    match serde_json::from_str::<Value>(raw) {
+        Ok(v) => Some(v),
+        Err(e) if e.classify() == serde_json::error::Category::Syntax => {
+            let (mut in_string, mut escaped, mut changed) = (false, false, false);
+            let mended: String = raw
+                .chars()
+                .map(|c| {
+                    if in_string && !escaped && c.is_control() {
+                        changed = true;
+                        return ' ';
+                    }
+                    if escaped {
+                        escaped = false;
+                    } else if c == '\\' {
+                        escaped = in_string;
+                    } else if c == '"' {
+                        in_string = !in_string;
+                    }
+                    c
+                })
+                .collect();
+            if changed {
+                serde_json::from_str(&mended).ok()
+            } else {
+                None
+            }
+        }
+        Err(_) => None,
+    }
 }
 
 fn ld_types(v: &Value) -> Vec<String> {
@@ -311,5 +346,19 @@ mod tests {
     fn character_references_are_unescaped() {
         assert_eq!(super::unescape("NH&#7852;T XUÂN &amp; Hà"), "NHẬT XUÂN & Hà");
         assert_eq!(super::unescape("Tiếng Việt &x &#; Đà"), "Tiếng Việt &x &#; Đà");
+    }
+
+    #[test]
+    fn json_ld_with_raw_line_breaks_in_its_strings_is_read() {
+        let published = |raw: &str| {
+            super::parse_ld(raw).and_then(|v| v.get("datePublished").and_then(|d| d.as_str()).map(String::from))
+        };
+        let raw = "{\"headline\":\"Ba ca\n\tdịch hạch\",\"datePublished\":\"2022-02-02T11:14:00+01:00\"}";
+        assert_eq!(published(raw).as_deref(), Some("2022-02-02T11:14:00+01:00"));
+        // An escaped quote and an escaped backslash do not end the string early.
+        let raw = "{\"headline\":\"\\\"Ba\\\" ca\\\\\n\",\"datePublished\":\"2022-02-02\"}";
+        assert_eq!(published(raw).as_deref(), Some("2022-02-02"));
+        // Not JSON at all: nothing.
+        assert_eq!(published("{headline: Ba ca}"), None);
     }
 }

@@ -314,7 +314,8 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let credits = doc.credits(&mut paragraphs, site_name.as_deref());
     let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);
     let tables = doc.tables(&paragraphs);
-    let published = doc.published(title_when, &container, &mut warnings);
+    let (published, local) = doc.published(title_when, &container, &mut warnings).unzip();
+    let local = local.flatten();
     let modified = doc.modified();
     let table_chars = paragraphs
         .iter()
@@ -382,6 +383,15 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     } else {
         (published, modified)
     };
+    // A time stated in UTC is given in the publisher's offset when the page shows it (see
+    // `date::local_offset`): the same instant, on the day the publisher dated it.
+    let in_local = |w: Option<When>| match (w, local) {
+        (Some(When::DateTime(t)), Some(o)) if t.offset().local_minus_utc() == 0 => {
+            Some(When::DateTime(t.with_timezone(&o)))
+        }
+        _ => w,
+    };
+    let (published, modified) = (in_local(published), in_local(modified));
     let body = fields.body.join("\n\n");
     let documents = docnum::collect(&[
         ("title", fields.title.as_deref().unwrap_or("")),
@@ -894,7 +904,7 @@ fn published(
     title_when: Option<When>,
     container: &[&Block],
     warnings: &mut Vec<String>,
-) -> Option<When> {
+) -> Option<(When, Option<FixedOffset>)> {
     let (els, m, blocks, now) = (&doc.els, &doc.m, &doc.blocks[..], doc.now);
     let ok = |w: &When| !w.is_after(now) && w.date().format("%Y").to_string().as_str() > "1990";
     if let Some(w) = doc
@@ -903,7 +913,7 @@ fn published(
         .and_then(|t| date::parse_text(&t))
         .filter(ok)
     {
-        return Some(w);
+        return Some((w, None));
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
     let shown = visible_dates(els, date_els, blocks, container, now);
@@ -938,11 +948,29 @@ fn published(
         .flatten()
         .find(|w| w.has_time() && w.date() == first.date())
         .copied();
-    Some(if first.has_time() {
+    let chosen = if first.has_time() {
         first
     } else {
         with_time.unwrap_or(first)
-    })
+    };
+    // A time stated in UTC: the page's other readings of it may say the publisher's clock.
+    let local = match chosen {
+        When::DateTime(t) => {
+            let readings: Vec<When> = shown
+                .iter()
+                .map(|&(w, _)| w)
+                .chain(
+                    m.published
+                        .iter()
+                        .chain(&m.modified)
+                        .filter_map(|d| date::parse_text(d)),
+                )
+                .collect();
+            date::local_offset(t, &readings)
+        }
+        When::Date(_) => None,
+    };
+    Some((chosen, local))
 }
 
 /// The dates shown on the page, most telling first: `<time datetime>` elements, date-classed
@@ -995,6 +1023,26 @@ fn visible_dates(
             .find_map(|b| date::parse_text(&b.text))
             .map(|w| (w, true)),
     );
+    // A date its label calls the publication's (`Datum: 03.11.2021`, or the label in a block
+    // of its own and the date in the next), wherever the page puts it.
+    out.extend(
+        blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.chars() <= 80)
+            .find_map(|(i, b)| {
+                let rest = date::after_published_label(&b.text)?;
+                if rest.trim().is_empty() {
+                    blocks
+                        .get(i + 1)
+                        .filter(|n| n.chars() <= 80)
+                        .and_then(|n| date::parse_text(&n.text))
+                } else {
+                    date::parse_text(rest)
+                }
+            })
+            .map(|w| (w, true)),
+    );
     out.extend(updates.into_iter().map(|w| (w, true)));
     out
 }
@@ -1045,8 +1093,9 @@ fn language(m: &meta::Meta, paras: &[String]) -> Option<String> {
     if let Some(l) = &m.lang {
         return Some(l.split(['-', '_']).next().unwrap_or(l).to_owned());
     }
-    // Unlabelled text in plain ASCII is English only when it reads so: its commonest words
-    // make up a good share of it (German or Dutch is ASCII often enough).
+    // Unlabelled text in plain ASCII letters (curly quotes, dashes and currency signs aside;
+    // a name's accent or two) is English only when it reads so: its commonest words make up
+    // a good share of it (German or Dutch is ASCII often enough).
     let words: Vec<&str> = sample
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
@@ -1055,7 +1104,8 @@ fn language(m: &meta::Meta, paras: &[String]) -> Option<String> {
         .iter()
         .filter(|w| ENGLISH_COMMON.contains(&w.to_ascii_lowercase().as_str()))
         .count();
-    (letters >= 50 && sample.is_ascii() && english * 10 >= words.len()).then(|| "en".into())
+    let foreign_letters = sample.chars().filter(|c| c.is_alphabetic() && !c.is_ascii()).count();
+    (letters >= 50 && foreign_letters * 100 <= letters && english * 10 >= words.len()).then(|| "en".into())
 }
 
 /// The commonest English words, a tenth of any English text.

@@ -591,6 +591,25 @@ fn unlabelled_ascii_text_is_english_only_when_it_reads_so() {
     let german = "Die Stadt hat heute neue Regeln beschlossen, die ab Montag gelten. Der Rat stimmte mit grosser Mehrheit dafuer.";
     assert_eq!(extract_html(&page(german)).language, None);
     assert_eq!(extract_html(&page(PROSE)).language.as_deref(), Some("en"));
+    // Typographic quotes, a dash and a currency sign are no letters of another language.
+    let typeset = "“Three cases of plague were confirmed in the north on Monday,” health officials said — and the region’s ₹20 crore fund will pay for the tracing.";
+    assert_eq!(extract_html(&page(typeset)).language.as_deref(), Some("en"));
+    // German with its own letters is still not English.
+    let german = "Die Stadt hat heute neue Regeln beschlossen, die ab Montag für alle gelten. Der Rat stimmte mit großer Mehrheit dafür.";
+    assert_eq!(extract_html(&page(german)).language, None);
+}
+
+#[test]
+fn a_camel_case_class_names_a_date_field() {
+    // `ArticlePage-datePublished` is a date field, its day and time in two children.
+    let html = "<html lang=\"en\"><head><title>Three cases of plague</title>\
+        <meta property=\"article:published_time\" content=\"2019-11-20T01:53:14Z\"></head><body>\
+        <h1>Three cases of plague</h1><div class=\"ArticlePage-datePublished\">\n<div>Nov. 19, 2019</div>\n<div>5:53 PM</div>\n</div>";
+    let a = extract_html(&format!(
+        "{html}<div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    ));
+    // The page's clock places the UTC time on the publisher's day.
+    assert_eq!(a.published.as_deref(), Some("2019-11-19T17:53:14-08:00"));
 }
 
 #[test]
@@ -944,6 +963,48 @@ fn a_foreign_pages_clock_takes_the_offset_it_states_and_vietnams_only_on_vietnam
         extract_html(&vietnamese).published.as_deref(),
         Some("2021-11-03T17:12:00+07:00")
     );
+}
+
+#[test]
+fn a_time_stated_in_utc_keeps_the_day_its_publisher_dated_it() {
+    // Metadata in UTC, the page's line in the publisher's clock: kept in UTC, the evening
+    // story was dated the next day.
+    let page = |meta_time: &str, line: &str| {
+        format!(
+            "<html lang=\"en\"><head><title>Ba ca dịch hạch được chẩn đoán</title>\
+             <meta property=\"article:published_time\" content=\"{meta_time}\"></head><body>\
+             <h1>Ba ca dịch hạch được chẩn đoán</h1><p class=\"date\">{line}</p>\
+             <div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        )
+    };
+    let a = extract_html(&page(
+        "2023-11-09T05:30:59Z",
+        "Published November 8, 2023 at 11:30 p.m.",
+    ));
+    assert_eq!(a.published.as_deref(), Some("2023-11-08T23:30:59-06:00"));
+    // A line that says its clock is GMT gives no other offset.
+    let a = extract_html(&page("2023-11-09T05:30:59Z", "November 9, 2023 03:30 GMT"));
+    assert_eq!(a.published.as_deref(), Some("2023-11-09T05:30:59+00:00"));
+}
+
+#[test]
+fn a_date_its_label_calls_the_publications_is_read_wherever_it_stands() {
+    // No metadata, no date-classed element: the labelled line after the text.
+    let page = |info: &str| {
+        format!(
+            "<html lang=\"de\"><head><title>Drei Fälle von Pest bestätigt</title></head><body>\
+             <h1>Drei Fälle von Pest bestätigt</h1><div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div>\
+             <div class=\"info\">{info}</div></body></html>"
+        )
+    };
+    let published = |info: &str| extract_html(&page(info)).published;
+    assert_eq!(published("<h5>Datum: </h5>03.11.2021").as_deref(), Some("2021-11-03"));
+    assert_eq!(
+        published("<div>Datum</div><div>03.11.2021</div>").as_deref(),
+        Some("2021-11-03")
+    );
+    // Another date, unlabelled, far from the text: not the publication's.
+    assert_eq!(published("<div>Termine</div><div>03.11.2021</div>"), None);
 }
 
 #[test]
