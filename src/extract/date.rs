@@ -379,8 +379,16 @@ static URL_STAMP_17: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[-/_](\d{17})\.(?:s?html?|aspx|vn)").expect("regex"));
 static URL_STAMP_18: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[-/_]\d{3}(\d{12})\d{3}\.(?:s?html?|aspx|vn)").expect("regex"));
-static URL_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])/").expect("regex"));
+/// A year, month and day in an address: a path of their own (`/2019/11/05/`,
+/// `/2019-11-05/`), or ending a slug (`…-responses-20191115/`), the last part of a
+/// segment (before `/`, an extension, or the address's end).
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[/-]((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\.[a-z]+|$)").expect("regex")
+});
+/// The same, day first (`/meldungen/29-10-2021`).
+static URL_DATE_DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/(0[1-9]|[12]\d|3[01])[-.](0[1-9]|1[0-2])[-.]((?:19|20)\d{2})(?:/|\.[a-z]+|$)").expect("regex")
+});
 
 /// Timestamps Vietnamese CMSs embed in article URLs:
 /// `…-20250818132533149.htm` (yyyyMMddHHmmssSSS), `…-102240425094504794.htm`
@@ -398,8 +406,13 @@ pub fn from_url(url: &str) -> Option<When> {
     {
         return vn.from_local_datetime(&t).single().map(When::DateTime);
     }
-    let c = URL_DATE.captures(url)?;
-    NaiveDate::from_ymd_opt(num(&c, 1), num(&c, 2) as u32, num(&c, 3) as u32).map(When::Date)
+    // The path only: a query's numbers are anything.
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    if let Some(c) = URL_DATE.captures(path) {
+        return NaiveDate::from_ymd_opt(num(&c, 1), num(&c, 2) as u32, num(&c, 3) as u32).map(When::Date);
+    }
+    let c = URL_DATE_DAY_FIRST.captures(path)?;
+    NaiveDate::from_ymd_opt(num(&c, 3), num(&c, 2) as u32, num(&c, 1) as u32).map(When::Date)
 }
 
 #[cfg(test)]
@@ -545,5 +558,21 @@ mod tests {
             Some("2019-11-05")
         );
         assert_eq!(f("https://example.vn/tin-123.html"), None);
+        // A date ending a slug, a day-first segment; not a number inside a longer one, nor
+        // one in the query.
+        assert_eq!(
+            f("https://example.org/cells-that-taste-danger-20191115/").as_deref(),
+            Some("2019-11-15")
+        );
+        assert_eq!(
+            f("https://example.org/meldungen/29-10-2021").as_deref(),
+            Some("2021-10-29")
+        );
+        assert_eq!(
+            f("https://example.org/story/2019-11-19/merger.html").as_deref(),
+            Some("2019-11-19")
+        );
+        assert_eq!(f("https://example.org/item-2019111512/"), None);
+        assert_eq!(f("https://example.org/list?from=20191115"), None);
     }
 }
