@@ -136,7 +136,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
     std::fs::write(&saved, common::seed_page()).unwrap();
     let o = run(vec![
         "--config".into(),
-        cfg_arg,
+        cfg_arg.clone(),
         "check".into(),
         "--url".into(),
         format!("{base}/tin-tuc-su-kien/a-c4-2305.htm"),
@@ -151,5 +151,32 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
         "{out}"
     );
     assert!(out.contains("authors    Nhật Minh"), "{out}");
+
+    // Saved by a browser and given without --url: judged at the address the browser saved
+    // it from (it was judged at its file:// path, where no site, pattern or link applied).
+    let marked = dir.path().join("da-luu.html");
+    let page_url = format!("{base}/tin-tuc-su-kien/a-c4-2305.htm");
+    let mark = format!("<!-- saved from url=({:04}){page_url} -->\n", page_url.len());
+    std::fs::write(&marked, mark + &common::seed_page()).unwrap();
+    let o = run(vec![
+        "--config".into(),
+        cfg_arg,
+        "check".into(),
+        marked.to_str().unwrap().into(),
+    ])
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains(&format!(
+            "page       {page_url} (the address its browser saved it from;"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("page type  article — the site's URL patterns say so"),
+        "{out}"
+    );
     assert_eq!(log.lock().unwrap().len(), before);
 }

@@ -29,10 +29,10 @@ pub(super) fn cmd_check(cli: &Cli, a: &CheckArgs) -> Result<ExitCode> {
         None => {
             let path = std::path::Path::new(&a.target);
             let bytes = super::text::read_page(path)?;
-            let given = page_url(a.saved.url.as_deref(), path)?;
+            let (given, from) = page_url(a.saved.url.as_deref(), path, &bytes)?;
             let url = url::Url::parse(&given).with_context(|| format!("--url {given:?} is not a URL"))?;
             let site = check::site_for(&cfg, &url, a.site.as_deref())?;
-            check::check_page(
+            let mut report = check::check_page(
                 &profiles,
                 &bytes,
                 a.saved.content_type.as_deref(),
@@ -40,7 +40,9 @@ pub(super) fn cmd_check(cli: &Cli, a: &CheckArgs) -> Result<ExitCode> {
                 site,
                 a.saved.fetched_at,
                 None,
-            )
+            );
+            report.address_from = from.map(|f| f.describe());
+            report
         }
     };
     if a.json {
@@ -54,7 +56,10 @@ pub(super) fn cmd_check(cli: &Cli, a: &CheckArgs) -> Result<ExitCode> {
 
 fn print_report(r: &Report) -> Result<()> {
     let line = |label: &str, value: &str| outln!("{label:<11}{value}");
-    line("page", &r.url)?;
+    match r.address_from {
+        Some(from) => line("page", &format!("{} ({from}; --url to judge it elsewhere)", r.url))?,
+        None => line("page", &r.url)?,
+    }
     if let Some(f) = &r.fetch {
         for (status, to) in &f.redirects {
             line("redirect", &format!("{status} → {to}"))?;

@@ -32,7 +32,7 @@ pub(super) fn cmd_extract(cli: &Cli, a: &ExtractArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let url = page_url(a.saved.url.as_deref(), file)?;
+        let (url, _) = page_url(a.saved.url.as_deref(), file, &bytes)?;
         let page = Page {
             bytes: &bytes,
             content_type: a.saved.content_type.as_deref(),
@@ -78,14 +78,34 @@ pub(super) fn read_page(path: &std::path::Path) -> Result<Vec<u8>> {
 }
 
 /// The address a saved page stands for: the one given, else the file's own (`file:…`).
-pub(super) fn page_url(given: Option<&str>, path: &std::path::Path) -> Result<String> {
-    Ok(match given {
-        Some(u) if !u.is_empty() => u.to_owned(),
-        _ if path.as_os_str() == "-" => "file:///dev/stdin".to_owned(),
-        _ => url::Url::from_file_path(std::path::absolute(path)?)
-            .map(String::from)
-            .unwrap_or_else(|_| path.display().to_string()),
-    })
+/// The address a saved page is judged at: `--url`, else the one the page states for itself
+/// (see [`extract::stated_address`]; with where it came from), else the file's own.
+pub(super) fn page_url(
+    given: Option<&str>,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> Result<(String, Option<extract::StatedAddress>)> {
+    if let Some(u) = given.filter(|u| !u.is_empty()) {
+        return Ok((u.to_owned(), None));
+    }
+    if let Some((u, from)) = extract::stated_address(bytes) {
+        tracing::info!(
+            "{}: judged at {u} ({}); --url says otherwise",
+            path.display(),
+            from.describe()
+        );
+        return Ok((u.into(), Some(from)));
+    }
+    Ok((
+        if path.as_os_str() == "-" {
+            "file:///dev/stdin".to_owned()
+        } else {
+            url::Url::from_file_path(std::path::absolute(path)?)
+                .map(String::from)
+                .unwrap_or_else(|_| path.display().to_string())
+        },
+        None,
+    ))
 }
 
 pub(super) fn cmd_repair(a: &RepairArgs) -> Result<ExitCode> {

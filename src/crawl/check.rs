@@ -27,6 +27,10 @@ const MAX_REDIRECTS: usize = 5;
 pub struct Report {
     /// The address the page was asked for (or stands for, for a saved file).
     pub url: String,
+    /// For a saved file given without `--url`: where its address came from (the page's
+    /// `saved from url` mark or its canonical link), if the page states one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_from: Option<&'static str>,
     /// The configured site whose scope holds the URL (or the one named), if any.
     pub site: Option<String>,
     /// The site profile (`config/sites/`) that applied, if any.
@@ -222,6 +226,7 @@ pub fn check_page(
         .collect();
     Report {
         url: url.to_string(),
+        address_from: None,
         site: site.map(|s| s.name.clone()),
         profile: profile.map(|p| p.name.clone()),
         url_patterns: patterns_say(url),

@@ -454,6 +454,51 @@ fn document_part(text: &str) -> &str {
     &text[start..end]
 }
 
+/// `<!-- saved from url=(0071)https://… -->`: the mark browsers write into a page they save.
+static SAVED_FROM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<!--\s*saved from url=\(\d+\)(https?://[^\s>]+?)\s*-->").expect("regex"));
+
+/// Where a saved page's own address comes from (see [`stated_address`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatedAddress {
+    /// The `saved from url` mark a browser wrote when saving it.
+    SavedFrom,
+    /// Its `<link rel=canonical>`, else its `og:url`.
+    Canonical,
+}
+
+impl StatedAddress {
+    pub fn describe(self) -> &'static str {
+        match self {
+            StatedAddress::SavedFrom => "the address its browser saved it from",
+            StatedAddress::Canonical => "its canonical link",
+        }
+    }
+}
+
+/// The address a saved page states for itself — the `saved from url` mark, else its
+/// canonical link or `og:url` — when it is an absolute http(s) address. A file given
+/// without `--url` is judged at it, so what an address tells (the site's profile, a root or
+/// a dated address, links resolved against it) is the page's own, not a `file://` path's.
+pub fn stated_address(bytes: &[u8]) -> Option<(Url, StatedAddress)> {
+    // The marks stand in the head: the first 256 KB hold it.
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256 * 1024)]);
+    let web = |u: &str| {
+        Url::parse(u.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+    };
+    if let Some(u) = SAVED_FROM.captures(&head).and_then(|c| web(&c[1])) {
+        return Some((u, StatedAddress::SavedFrom));
+    }
+    let html = Html::parse_document(document_part(&head));
+    let m = meta::read(&dom::Elements::of(&html, &CLASSED));
+    m.canonical
+        .as_deref()
+        .and_then(web)
+        .map(|u| (u, StatedAddress::Canonical))
+}
+
 static FONT_FACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(?:font-family\s*:|face\s*=)\s*["']?\s*((?:vni[- ][a-z0-9-]+)|(?:\.vn[a-z0-9]+))"#)
         .expect("regex")

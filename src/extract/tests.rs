@@ -1008,6 +1008,35 @@ fn a_date_its_label_calls_the_publications_is_read_wherever_it_stands() {
 }
 
 #[test]
+fn a_saved_page_states_its_own_address() {
+    use super::{StatedAddress, stated_address};
+    let check = |html: &str, expected: Option<(&str, StatedAddress)>| {
+        let got = stated_address(html.as_bytes());
+        assert_eq!(got.as_ref().map(|(u, f)| (u.as_str(), *f)), expected, "{html}");
+    };
+    let canonical = "<link rel=\"canonical\" href=\"https://example.vn/tin/a-1.htm\">";
+    check(
+        &format!("<html><head>{canonical}</head><body></body></html>"),
+        Some(("https://example.vn/tin/a-1.htm", StatedAddress::Canonical)),
+    );
+    check(
+        "<html><head><meta property=\"og:url\" content=\"https://example.vn/tin/a-2.htm\"></head></html>",
+        Some(("https://example.vn/tin/a-2.htm", StatedAddress::Canonical)),
+    );
+    // The browser's mark says where the file came from: it goes first.
+    check(
+        &format!("<!-- saved from url=(0032)https://example.vn/tin/a-3.htm -->\n<html><head>{canonical}</head></html>"),
+        Some(("https://example.vn/tin/a-3.htm", StatedAddress::SavedFrom)),
+    );
+    // A relative or non-web address says nothing.
+    check(
+        "<html><head><link rel=\"canonical\" href=\"/tin/a-1.htm\"></head></html>",
+        None,
+    );
+    check("<html><head></head><body><p>Không có địa chỉ.</p></body></html>", None);
+}
+
+#[test]
 fn a_gallerys_caption_elements_leave_the_body() {
     // The pictures are drawn by a script; only their captions stand in the HTML.
     let gallery: String = (1..=3)
