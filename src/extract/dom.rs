@@ -366,8 +366,15 @@ fn is_boilerplate_token(w: &str) -> bool {
     if AUTHOR_BOX.is_match(w) {
         return true;
     }
-    !is_descriptive_token(w) && (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w)) && !CONTENT.is_match(w)
+    !is_descriptive_token(w)
+        && (BOILERPLATE.is_match(w) || BOILERPLATE_PART.is_match(w))
+        && (!CONTENT.is_match(w) || BOX_OF.is_match(w))
 }
+
+/// A token that names a box of related stories or of comments by its first word
+/// (`related_post`, `related-content`, `comments-body`): its content word says what the box
+/// holds — other posts, readers' text — not that it is the article.
+static BOX_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(related|comments?)[-_]").expect("regex"));
 
 /// class/id words of small widgets — sharing and print buttons, social links, ratings, ads,
 /// tag lists — that never hold a run of paragraphs of their own. A box so named that does
@@ -924,6 +931,13 @@ mod tests {
             ("commentary", false),
             ("commentaries", false),
             ("relatedposts", true),
+            // A box named for related stories or comments first holds those, whatever
+            // content word follows; a content box named first is the article's.
+            ("related_post", true),
+            ("related-content", true),
+            ("comments-body", true),
+            ("post-content", false),
+            ("content-related", false),
             // A dialog (a privacy notice, a sign-up form) is a pop-up: never the article.
             ("dialog", true),
             ("newsletter_small_dialog", true),
