@@ -157,8 +157,9 @@ static CLASSED: LazyLock<regex::RegexSet> = LazyLock::new(|| {
     ])
     .expect("regex set")
 });
-/// A class or id word naming a caption (`caption`, `wp-caption-text`, `caption-full`).
-const CAPTION_CLASS: &str = r"caption";
+/// A class or id word naming a caption (`caption`, `wp-caption-text`, `caption-full`; a
+/// legend, as French, German and Italian call it, `bildunterschrift`).
+const CAPTION_CLASS: &str = r"caption|legend|bildunterschrift";
 /// The trade's words for the sapo: `sapo`/`chapeau`/`chapo` (Vietnamese and French),
 /// `standfirst`, `dek`/`deck`, `lede` (English), `sommario` (Italian), `vorspann` (German),
 /// `entradilla`/`bajada` (Spanish), and the plain ones.

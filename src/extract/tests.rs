@@ -1048,4 +1048,11 @@ fn a_gallerys_caption_elements_leave_the_body() {
     ));
     assert!(a.body.contains("Three cases of plague"), "{:?}", a.body);
     assert!(!a.body.contains("quang cảnh buổi lễ"), "{:?}", a.body);
+    // French, German and Italian call a caption a legend (`légende`, `Legende`).
+    let a = extract_html(&format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <div class=\"article-body\"><div class=\"image\"><div class=\"bild-legende\">Der Hirschkäfer lebt in lichten Eichenwäldern.</div></div>\
+         <p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    ));
+    assert!(!a.body.contains("Hirschkäfer"), "{:?}", a.body);
 }
