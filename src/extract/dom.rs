@@ -191,9 +191,9 @@ impl<'a> Elements<'a> {
                 {
                     e.article_body.push(el);
                 }
-                let words = attr_words(el.value());
-                if !words.is_empty() {
-                    let words = with_camel_case_split(el.value(), words);
+                let text = attr_text(el.value());
+                if !text.is_empty() {
+                    let words = field_words(text);
                     for i in patterns.matches(&words).iter() {
                         e.classed[i].push(el);
                     }
@@ -230,6 +230,13 @@ const WORDY_ATTRS: [&str; 9] = [
 /// The words of an element's class, id and type-like attributes, lower-cased. One pass over
 /// the element's attributes (no per-name lookups: this runs for every element).
 fn attr_words(el: &scraper::node::Element) -> String {
+    let mut s = attr_text(el);
+    s.make_ascii_lowercase();
+    s
+}
+
+/// The class, id and other wordy attributes' values as written, space-separated.
+fn attr_text(el: &scraper::node::Element) -> String {
     let mut found: [Option<&str>; WORDY_ATTRS.len()] = [None; WORDY_ATTRS.len()];
     let mut any = false;
     for (name, value) in el.attrs() {
@@ -248,27 +255,24 @@ fn attr_words(el: &scraper::node::Element) -> String {
         }
         s.push_str(v);
     }
-    s.make_ascii_lowercase();
     s
 }
 
-/// `words` (the element's [`attr_words`]) and, where its class or id is written in
-/// camelCase, the same split at each capital (`ArticlePage-datePublished` is also
-/// `article-page-date-published`), so that a field's name is found as a word. Only the
-/// named fields are looked for so; boxes are judged by the names as written (`bHeaderBox`
-/// is no page header).
-fn with_camel_case_split(el: &scraper::node::Element, mut words: String) -> String {
-    for v in WORDY_ATTRS.iter().filter_map(|a| el.attr(a)) {
-        if !v
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
-        {
-            continue;
-        }
+/// The words fields are looked for in: the element's [`attr_words`] and, where a name is
+/// written in camelCase, the same split at each capital (`ArticlePage-datePublished` is also
+/// `article-page-date-published`), so that a field's name is found as a word. Only the named
+/// fields are looked for so; boxes are judged by the names as written (`bHeaderBox` is no
+/// page header).
+fn field_words(text: String) -> String {
+    let camel = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    let mut words = text.to_ascii_lowercase();
+    if camel {
         words.push(' ');
         let mut prev_lower = false;
-        for c in v.chars() {
+        for c in text.chars() {
             if prev_lower && c.is_ascii_uppercase() {
                 words.push('-');
             }

@@ -1019,6 +1019,26 @@ fn published(
     Some((chosen, local))
 }
 
+/// A date its label calls the publication's (`Datum: 03.11.2021`, or the label in a block of
+/// its own and the date in the next), wherever the page puts it.
+fn labelled_date(blocks: &[Block]) -> Option<When> {
+    blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.chars() <= 80)
+        .find_map(|(i, b)| {
+            let rest = date::after_published_label(&b.text)?;
+            if rest.trim().is_empty() {
+                blocks
+                    .get(i + 1)
+                    .filter(|n| n.chars() <= 80)
+                    .and_then(|n| date::parse_text(&n.text))
+            } else {
+                date::parse_text(rest)
+            }
+        })
+}
+
 /// The dates shown on the page, most telling first: `<time datetime>` elements, date-classed
 /// elements (not in a box of related news or comments; a share bar often holds the date
 /// line), and date lines just before the article text; each with whether a reader sees it
@@ -1069,26 +1089,11 @@ fn visible_dates(
             .find_map(|b| date::parse_text(&b.text))
             .map(|w| (w, true)),
     );
-    // A date its label calls the publication's (`Datum: 03.11.2021`, or the label in a block
-    // of its own and the date in the next), wherever the page puts it.
-    out.extend(
-        blocks
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| b.chars() <= 80)
-            .find_map(|(i, b)| {
-                let rest = date::after_published_label(&b.text)?;
-                if rest.trim().is_empty() {
-                    blocks
-                        .get(i + 1)
-                        .filter(|n| n.chars() <= 80)
-                        .and_then(|n| date::parse_text(&n.text))
-                } else {
-                    date::parse_text(rest)
-                }
-            })
-            .map(|w| (w, true)),
-    );
+    // A date its label calls the publication's, looked for only when the page shows no other
+    // (it would come after them).
+    if out.is_empty() {
+        out.extend(labelled_date(blocks).map(|w| (w, true)));
+    }
     out.extend(updates.into_iter().map(|w| (w, true)));
     out
 }
