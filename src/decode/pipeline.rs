@@ -244,6 +244,24 @@ mod tests {
     }
 
     #[test]
+    fn the_search_weighs_every_candidate_not_those_its_neighbours_alone_prefer() {
+        // Narrowed to the 16 that fit their fixed neighbours best, `c?`, `l?`, `ch?` and `r?c`
+        // lost the readings the whole phrase wanted (`cô là chợ`, `rác rõ`).
+        check(
+            "Gi? qu? cao, c? l? ch? mua nh? ? ngo?i th?nh.",
+            "Giá quá cao, có lẽ chỉ mua nhà ở ngoại thành.",
+        );
+        check(
+            "C? n??c r?c r? ?nh ??n trong ng?y l?.",
+            "Cả nước rực rỡ ánh đèn trong ngày lễ.",
+        );
+        check(
+            "Nhi?u c?n bi?t th? t?i khu ?? th? m?i",
+            "Nhiều căn biệt thự tại khu đô thị mới",
+        );
+    }
+
+    #[test]
     fn a_label_after_a_spaced_dash_is_capitalised() {
         // A picture's credit: the lost capital of `Ảnh` before its colon.
         check("Quang c?nh h?i ngh? - ?nh: H.L.", "Quang cảnh hội nghị - Ảnh: H.L.");
