@@ -902,26 +902,70 @@ pub fn is_block(name: &str) -> bool {
 /// A hyphenation hint (`&shy;`), invisible unless a line breaks there: no part of the text.
 const SOFT_HYPHEN: char = '\u{ad}';
 
-/// The text of an element, whitespace collapsed (hyphenation hints left out).
+/// The text of an element as a reader sees it: whitespace collapsed, `<br>` and block edges
+/// as spaces (`<div>Nov. 19, 2019</div><div>5:53 PM</div>` is two readings, not
+/// `20195:53`), scripts and styles left out, hyphenation hints dropped.
 pub fn text_of(el: ElementRef) -> String {
     let mut s = String::new();
-    for t in el.text() {
-        for c in t.chars().filter(|&c| c != SOFT_HYPHEN) {
-            if c.is_whitespace() {
-                if !s.is_empty() && !s.ends_with(' ') {
-                    s.push(' ');
+    let (mut space, mut skip) = (false, 0usize);
+    for edge in el.traverse().skip(1) {
+        match edge {
+            Edge::Open(n) => match n.value() {
+                Node::Element(e) => match e.name() {
+                    "script" | "style" | "noscript" | "template" => skip += 1,
+                    name if separates(name) => space = true,
+                    _ => {}
+                },
+                Node::Text(t) if skip == 0 => {
+                    for c in t.chars().filter(|&c| c != SOFT_HYPHEN) {
+                        if c.is_whitespace() {
+                            space = true;
+                        } else {
+                            if space && !s.is_empty() {
+                                s.push(' ');
+                            }
+                            space = false;
+                            s.push(c);
+                        }
+                    }
                 }
-            } else {
-                s.push(c);
+                _ => {}
+            },
+            Edge::Close(n) => {
+                if let Node::Element(e) = n.value() {
+                    match e.name() {
+                        "script" | "style" | "noscript" | "template" => skip = skip.saturating_sub(1),
+                        name if separates(name) => space = true,
+                        _ => {}
+                    }
+                }
             }
         }
     }
-    s.trim().to_owned()
+    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_reads_as_a_reader_sees_it() {
+        let check = |inner: &str, expected: &str| {
+            let html = Html::parse_document(&format!("<html><body><div id=\"x\">{inner}</div></body></html>"));
+            let el = html.select(&scraper::Selector::parse("#x").unwrap()).next().unwrap();
+            assert_eq!(text_of(el), expected, "{inner}");
+        };
+        check("<div>Nov. 19, 2019</div><div>5:53 PM</div>", "Nov. 19, 2019 5:53 PM");
+        check("Dòng một<br>dòng hai", "Dòng một dòng hai");
+        check("<b>Hà</b><i>Nội</i>", "HàNội");
+        check(
+            "<style>.a{color:red}</style>Tiêu đề<script>var x = 1;</script>",
+            "Tiêu đề",
+        );
+        check("  Hà \n Nội  ", "Hà Nội");
+        check("khai\u{ad}mạc", "khaimạc");
+    }
 
     /// Regression: an opinion piece's box (`article commentary`) was pruned as comments.
     #[test]
