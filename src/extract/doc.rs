@@ -58,9 +58,12 @@ impl<'a> Doc<'a> {
         let els = dom::Elements::of(html, &CLASSED);
         let m = meta::read(&els);
         let base = super::base_url(page.url, m.base_href.as_deref());
+        // In Vietnam's offset whatever the caller gave (a crawl, a WARC record's UTC date),
+        // so a time counted back from it reads the same on every extraction of the page.
         let now = page
             .fetched_at
-            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&crate::time::vn_offset()));
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
+            .with_timezone(&crate::time::vn_offset());
         let removed = dom::Subtrees::of(html, profile.map(|p| p.removed_nodes(html)).unwrap_or_default());
         let mut blocks = dom::blocks(html);
         if !removed.is_empty() {
@@ -288,7 +291,7 @@ impl<'a> Doc<'a> {
         title_when: Option<When>,
         container: &Container,
         warnings: &mut Vec<String>,
-    ) -> Option<(When, Option<FixedOffset>)> {
+    ) -> Option<super::Published> {
         published(self, &self.els.classed[2], title_when, &container.blocks, warnings)
     }
 

@@ -315,8 +315,10 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
     let credits = doc.credits(&mut paragraphs, site_name.as_deref());
     let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);
     let tables = doc.tables(&paragraphs);
-    let (published, local) = doc.published(title_when, &container, &mut warnings).unzip();
-    let local = local.flatten();
+    let found = doc.published(title_when, &container, &mut warnings);
+    let published = found.as_ref().map(|p| p.when);
+    let local = found.as_ref().and_then(|p| p.local);
+    let relative = found.as_ref().is_some_and(|p| p.relative);
     let modified = doc.modified();
     let table_chars = paragraphs
         .iter()
@@ -370,8 +372,15 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             .iter()
             .chain(&m.modified)
             .find_map(|d| date::stated_offset(d));
-        let mut place = |field: &str, w: Option<When>| {
-            let placed = w.map(|w| date::on_foreign_page(w, offset));
+        let mut place = |field: &str, w: Option<When>, relative: bool| {
+            // A time counted back from the fetch is an instant: given in the page's offset
+            // (else UTC), never read as a clock reading in Vietnam's.
+            let placed = match w {
+                Some(When::DateTime(t)) if relative => Some(When::DateTime(
+                    t.with_timezone(&offset.unwrap_or(FixedOffset::east_opt(0)?)),
+                )),
+                _ => w.map(|w| date::on_foreign_page(w, offset)),
+            };
             if let (Some(When::DateTime(t)), Some(When::Date(_))) = (w, placed) {
                 warnings.push(format!(
                     "{field}: the page gives {} without an offset; only the day is kept",
@@ -380,7 +389,10 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             }
             placed
         };
-        (place("published", published), place("modified", modified))
+        (
+            place("published", published, relative),
+            place("modified", modified, false),
+        )
     } else {
         (published, modified)
     };
@@ -950,7 +962,7 @@ fn published(
     title_when: Option<When>,
     container: &[&Block],
     warnings: &mut Vec<String>,
-) -> Option<(When, Option<FixedOffset>)> {
+) -> Option<Published> {
     let (els, m, blocks, now) = (&doc.els, &doc.m, &doc.blocks[..], doc.now);
     let ok = |w: &When| !w.is_after(now) && w.date().format("%Y").to_string().as_str() > "1990";
     if let Some(w) = doc
@@ -959,7 +971,11 @@ fn published(
         .and_then(|t| date::parse_text(&t))
         .filter(ok)
     {
-        return Some((w, None));
+        return Some(Published {
+            when: w,
+            local: None,
+            relative: false,
+        });
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
     let shown = visible_dates(els, date_els, blocks, container, now);
@@ -969,8 +985,8 @@ fn published(
     // a time minutes away from it (a CMS stamps the record when saved, the line when
     // published), the visible one is taken.
     let from_meta = match from_meta {
-        Some(When::DateTime(m)) => match shown.iter().find(|(w, written)| {
-            *written
+        Some(When::DateTime(m)) => match shown.iter().find(|(w, reading)| {
+            *reading == Reading::Written
                 && matches!(w, When::DateTime(v) if (m - *v).num_minutes() != 0 && (m - *v).num_minutes().abs() <= 30)
         }) {
             Some(&(shown, _)) => {
@@ -1004,6 +1020,7 @@ fn published(
         When::DateTime(t) => {
             let readings: Vec<When> = shown
                 .iter()
+                .filter(|(_, r)| *r != Reading::Relative)
                 .map(|&(w, _)| w)
                 .chain(
                     m.published
@@ -1016,7 +1033,20 @@ fn published(
         }
         When::Date(_) => None,
     };
-    Some((chosen, local))
+    Some(Published {
+        when: chosen,
+        local,
+        relative: shown.iter().any(|&(w, r)| r == Reading::Relative && w == chosen),
+    })
+}
+
+/// The publication time a page gives, with what places it: for a time stated in UTC, the
+/// publisher's offset when the page shows it (`date::local_offset`); whether it was counted
+/// back from the fetch (`2 hours ago`: an instant, whatever the page's language).
+pub(super) struct Published {
+    pub when: When,
+    pub local: Option<FixedOffset>,
+    pub relative: bool,
 }
 
 /// A date its label calls the publication's (`Datum: 03.11.2021`, or the label in a block of
@@ -1049,12 +1079,12 @@ fn visible_dates(
     blocks: &[Block],
     container: &[&Block],
     now: DateTime<FixedOffset>,
-) -> Vec<(When, bool)> {
-    let mut out: Vec<(When, bool)> = els
+) -> Vec<(When, Reading)> {
+    let mut out: Vec<(When, Reading)> = els
         .time
         .iter()
         .filter_map(|t| t.value().attr("datetime").and_then(date::parse_text))
-        .map(|w| (w, false))
+        .map(|w| (w, Reading::Machine))
         .collect();
     let mut updates = Vec::new();
     for el in date_els {
@@ -1067,13 +1097,15 @@ fn visible_dates(
         }
         let t = dom::text_of(*el);
         if t.chars().count() <= 120 {
-            let when = date::parse_text(&t).or_else(|| date::parse_relative(&t, now));
+            let when = date::parse_text(&t)
+                .map(|w| (w, Reading::Written))
+                .or_else(|| date::parse_relative(&t, now).map(|w| (w, Reading::Relative)));
             // An update line says when the page was last changed: the publication time
             // only when the page shows no other.
             if date::is_update_line(&t) {
                 updates.extend(when);
             } else {
-                out.extend(when.map(|w| (w, true)));
+                out.extend(when);
             }
         }
     }
@@ -1087,15 +1119,27 @@ fn visible_dates(
             .iter()
             .filter(|b| b.chars() <= 120 && !date::is_update_line(&b.text))
             .find_map(|b| date::parse_text(&b.text))
-            .map(|w| (w, true)),
+            .map(|w| (w, Reading::Written)),
     );
     // A date its label calls the publication's, looked for only when the page shows no other
     // (it would come after them).
     if out.is_empty() {
-        out.extend(labelled_date(blocks).map(|w| (w, true)));
+        out.extend(labelled_date(blocks).map(|w| (w, Reading::Written)));
     }
-    out.extend(updates.into_iter().map(|w| (w, true)));
+    out.extend(updates);
     out
+}
+
+/// How a date shown on the page reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// For machines (`<time datetime>`): its text may say anything.
+    Machine,
+    /// Written for readers.
+    Written,
+    /// Written relative to now (`2 giờ trước`, `3 hours ago`), counted back from the fetch:
+    /// an instant, not a clock reading that needs an offset.
+    Relative,
 }
 
 fn tags(els: &dom::Elements, m: &meta::Meta) -> Vec<String> {

@@ -988,6 +988,58 @@ fn a_time_stated_in_utc_keeps_the_day_its_publisher_dated_it() {
 }
 
 #[test]
+fn a_time_counted_back_from_the_fetch_is_an_instant_whatever_the_pages_language() {
+    let page = |lang: &str, meta: &str, line: &str| {
+        format!(
+            "<html lang=\"{lang}\"><head><title>Three cases of plague</title>{meta}</head><body>\
+             <h1>Three cases of plague</h1><p class=\"date\">{line}</p>\
+             <div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        )
+    };
+    let published = |html: &str, fetched: &str| {
+        extract(
+            &Page {
+                bytes: html.as_bytes(),
+                content_type: None,
+                url: "https://example.org/news/plague",
+                fetched_at: chrono::DateTime::parse_from_rfc3339(fetched).ok(),
+                patterns: None,
+            },
+            None,
+        )
+        .article
+        .published
+    };
+    // Fetched at 11:00 UTC, as a crawl gives it (in Vietnam's offset) and as a WARC record's
+    // date does (in UTC): two hours before is 09:00 UTC either way. It was read as a clock
+    // showing 16:00 and put in the page's +01:00 (15:00 UTC).
+    let modified = "<meta property=\"article:modified_time\" content=\"2021-11-04T10:30:00+01:00\">";
+    let english = page("en", modified, "2 hours ago");
+    for fetched in ["2021-11-04T18:00:00+07:00", "2021-11-04T11:00:00Z"] {
+        assert_eq!(
+            published(&english, fetched).as_deref(),
+            Some("2021-11-04T10:00:00+01:00"),
+            "{fetched}"
+        );
+    }
+    // No offset stated: UTC, to the minute (not the day alone, as a clock reading would be).
+    let english = page("en", "", "2 hours ago");
+    assert_eq!(
+        published(&english, "2021-11-04T11:00:00Z").as_deref(),
+        Some("2021-11-04T09:00:00+00:00")
+    );
+    // A Vietnamese page: Vietnam's offset, whatever offset the fetch time came in.
+    let vietnamese = page("vi", "", "2 giờ trước");
+    for fetched in ["2021-11-04T18:00:00+07:00", "2021-11-04T11:00:00Z"] {
+        assert_eq!(
+            published(&vietnamese, fetched).as_deref(),
+            Some("2021-11-04T16:00:00+07:00"),
+            "{fetched}"
+        );
+    }
+}
+
+#[test]
 fn a_date_its_label_calls_the_publications_is_read_wherever_it_stands() {
     // No metadata, no date-classed element: the labelled line after the text.
     let page = |info: &str| {
