@@ -142,7 +142,7 @@ pub fn parse_relative(text: &str, now: chrono::DateTime<FixedOffset>) -> Option<
 /// names above).
 static PUBLISHED_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:ngày đăng|ngày xuất bản|đăng ngày|ngày|datum|date|date de publication|publication date|published(?:\s+on)?|posted(?:\s+on)?|veröffentlicht(?:\s+am)?|erstellt(?:\s+am)?|publiziert(?:\s+am)?|erschienen(?:\s+am)?|fecha(?:\s+de\s+publicación)?|publicado(?:\s+(?:el|em))?|publié(?:\s+le)?|pubblicato(?:\s+il)?|data(?:\s+di\s+pubblicazione)?|gepubliceerd(?:\s+op)?)\s*:?\s*",
+        r"(?i)^\s*(?:ngày đăng|ngày xuất bản|đăng ngày|datum|date|date de publication|publication date|published(?:\s+on)?|posted(?:\s+on)?|veröffentlicht(?:\s+am)?|erstellt(?:\s+am)?|publiziert(?:\s+am)?|erschienen(?:\s+am)?|fecha(?:\s+de\s+publicación)?|publicado(?:\s+(?:el|em))?|publié(?:\s+le)?|pubblicato(?:\s+il)?|data(?:\s+di\s+pubblicazione)?|gepubliceerd(?:\s+op)?)\s*:?\s*",
     )
     .expect("regex")
 });
@@ -463,6 +463,8 @@ mod tests {
             ("Datenschutz", None),
             ("Dates to remember: 5 May 2021", None),
             ("Updated: 5 May 2021", None),
+            // A sentence of the text that starts with a date (`Ngày 12/5/2023, …`) is no label.
+            ("Ngày 12/5/2023, UBND tỉnh tổ chức hội nghị", None),
         ] {
             assert_eq!(after_published_label(text), expected, "{text}");
         }
