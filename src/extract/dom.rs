@@ -839,6 +839,12 @@ fn separates(name: &str) -> bool {
 /// styles left out; with the characters inside links, bold and italics. An iterative
 /// traversal: deeply nested spans do not recurse.
 pub fn styled_text(el: ElementRef) -> Styled {
+    read_text(el, false)
+}
+
+/// The one walk [`styled_text`] and [`text_of`] share; `drop_soft_hyphens` leaves out the
+/// hyphenation hints (`&shy;`).
+fn read_text(el: ElementRef, drop_soft_hyphens: bool) -> Styled {
     let mut text = String::new();
     let (mut links, mut bolds, mut italics, mut skip) = (0usize, 0usize, 0usize, 0usize);
     let (mut link_chars, mut bold_chars, mut italic_chars) = (0, 0, 0);
@@ -855,7 +861,7 @@ pub fn styled_text(el: ElementRef) -> Styled {
                     _ => {}
                 },
                 Node::Text(t) if skip == 0 => {
-                    for c in t.chars() {
+                    for c in t.chars().filter(|&c| !(drop_soft_hyphens && c == SOFT_HYPHEN)) {
                         if c.is_whitespace() {
                             space = true;
                             continue;
@@ -906,43 +912,7 @@ const SOFT_HYPHEN: char = '\u{ad}';
 /// as spaces (`<div>Nov. 19, 2019</div><div>5:53 PM</div>` is two readings, not
 /// `20195:53`), scripts and styles left out, hyphenation hints dropped.
 pub fn text_of(el: ElementRef) -> String {
-    let mut s = String::new();
-    let (mut space, mut skip) = (false, 0usize);
-    for edge in el.traverse().skip(1) {
-        match edge {
-            Edge::Open(n) => match n.value() {
-                Node::Element(e) => match e.name() {
-                    "script" | "style" | "noscript" | "template" => skip += 1,
-                    name if separates(name) => space = true,
-                    _ => {}
-                },
-                Node::Text(t) if skip == 0 => {
-                    for c in t.chars().filter(|&c| c != SOFT_HYPHEN) {
-                        if c.is_whitespace() {
-                            space = true;
-                        } else {
-                            if space && !s.is_empty() {
-                                s.push(' ');
-                            }
-                            space = false;
-                            s.push(c);
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Edge::Close(n) => {
-                if let Node::Element(e) = n.value() {
-                    match e.name() {
-                        "script" | "style" | "noscript" | "template" => skip = skip.saturating_sub(1),
-                        name if separates(name) => space = true,
-                        _ => {}
-                    }
-                }
-            }
-        }
-    }
-    s
+    read_text(el, true).text
 }
 
 #[cfg(test)]
