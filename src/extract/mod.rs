@@ -377,7 +377,7 @@ pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile
             // (else UTC), never read as a clock reading in Vietnam's.
             let placed = match w {
                 Some(When::DateTime(t)) if relative => Some(When::DateTime(
-                    t.with_timezone(&offset.unwrap_or(FixedOffset::east_opt(0)?)),
+                    t.with_timezone(&offset.unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc))),
                 )),
                 _ => w.map(|w| date::on_foreign_page(w, offset)),
             };
