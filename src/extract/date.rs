@@ -546,35 +546,29 @@ mod tests {
 
     #[test]
     fn url_timestamps() {
-        let f = |u: &str| from_url(u).map(When::to_rfc3339);
-        assert_eq!(
-            f("https://dantri.com.vn/x-y-20250818132533149.htm").as_deref(),
-            Some("2025-08-18T13:25:33+07:00")
-        );
-        assert_eq!(
-            f("https://baochinhphu.vn/a-b-102240425094504794.htm").as_deref(),
-            Some("2024-04-25T09:45:04+07:00")
-        );
-        assert_eq!(
-            f("https://example.vn/2019/11/05/tin.html").as_deref(),
-            Some("2019-11-05")
-        );
-        assert_eq!(f("https://example.vn/tin-123.html"), None);
-        // A date ending a slug, a day-first segment; not a number inside a longer one, nor
-        // one in the query.
-        assert_eq!(
-            f("https://example.org/cells-that-taste-danger-20191115/").as_deref(),
-            Some("2019-11-15")
-        );
-        assert_eq!(
-            f("https://example.org/meldungen/29-10-2021").as_deref(),
-            Some("2021-10-29")
-        );
-        assert_eq!(
-            f("https://example.org/story/2019-11-19/merger.html").as_deref(),
-            Some("2019-11-19")
-        );
-        assert_eq!(f("https://example.org/item-2019111512/"), None);
-        assert_eq!(f("https://example.org/list?from=20191115"), None);
+        for (url, expected) in [
+            (
+                "https://dantri.com.vn/x-y-20250818132533149.htm",
+                Some("2025-08-18T13:25:33+07:00"),
+            ),
+            (
+                "https://baochinhphu.vn/a-b-102240425094504794.htm",
+                Some("2024-04-25T09:45:04+07:00"),
+            ),
+            ("https://example.vn/2019/11/05/tin.html", Some("2019-11-05")),
+            ("https://example.vn/tin-123.html", None),
+            // A date ending a slug, a day-first segment; not a number inside a longer one,
+            // nor one in the query.
+            (
+                "https://example.org/cells-that-taste-danger-20191115/",
+                Some("2019-11-15"),
+            ),
+            ("https://example.org/meldungen/29-10-2021", Some("2021-10-29")),
+            ("https://example.org/story/2019-11-19/merger.html", Some("2019-11-19")),
+            ("https://example.org/item-2019111512/", None),
+            ("https://example.org/list?from=20191115", None),
+        ] {
+            assert_eq!(from_url(url).map(When::to_rfc3339).as_deref(), expected, "{url}");
+        }
     }
 }
