@@ -9,7 +9,9 @@
 //! number — `100.000 ??ng` is `đồng`) is a lattice the trigram model's best path decides.
 //! Lost capitals follow the evidence around them: a sentence start, an abbreviation
 //! (`Q?-UBND`), or a name (a capitalised neighbour the syllable stands together with, by the
-//! model's counts: `Ấn ?ộ`, but not `Hà Nội ?ã`).
+//! model's counts: `Ấn ?ộ`, but not `Hà Nội ?ã`; or a name of the list in [`super::names`]
+//! the chosen syllables spell: `?n ??` → `Ấn Độ`). That list also weighs a capital inside a
+//! sentence, which the lower-case model cannot: `t? M?` is `từ Mỹ`.
 //!
 //! Evidence rule: a text is only touched when some word has a `?`/`�` *inside* it (a letter
 //! on both sides, or a word-initial `?` followed by letters). A `?` at the end of a word that
@@ -19,6 +21,7 @@
 use super::codepage::{is_vietnamese_letter, latin_holds, push_lowercase};
 use super::lm::context::{Gap, gap, left_context, right_context};
 use super::lm::{Model, PathScratch, Slot, Successors, model, push_shape};
+use super::names::{self, Initial, NAME, names};
 use super::repair::{Repair, RepairKind, Repairer};
 
 pub struct LostLetters;
@@ -208,6 +211,8 @@ struct Lattice {
     shape: String,
     pattern: Vec<u32>,
     keys: Vec<(std::cmp::Reverse<i64>, usize)>,
+    /// How each word of the phrase starts, for [`names::favour`].
+    initials: Vec<Initial>,
 }
 
 impl Lattice {
@@ -419,6 +424,8 @@ impl Lattice {
                     id: c.id,
                     cost: c.penalty,
                 }));
+                initials(text, words, &owners, &mut self.initials);
+                names::favour(&self.bounds, &mut self.slots, &self.initials, NAME);
                 m.best_path(&self.bounds, &self.slots, &mut self.scratch, &mut best);
                 // Each word's chosen syllable, for the case of its neighbours' lost letters.
                 let mut chosen_ids = vec![None; j - i];
@@ -591,6 +598,17 @@ fn total_order_bits(bits: i64) -> i64 {
     bits ^ ((((bits >> 63) as u64) >> 1) as i64)
 }
 
+/// How each lattice position's word starts (see [`names::favour`]), into `out`.
+fn initials(text: &str, words: &[Word], owners: &[Option<usize>], out: &mut Vec<Initial>) {
+    let first = owners.iter().flatten().next().copied();
+    out.clear();
+    out.extend(owners.iter().map(|&owner| {
+        let Some(k) = owner else { return Initial::Context };
+        let at_start = Some(k) == first && (sentence_start_of(text, &words[k]) || after_spaced_dash(text, &words[k]));
+        Initial::of(words[k].text(text), at_start)
+    }));
+}
+
 /// A phrase of the text with the syllables chosen for its words.
 struct Phrase<'a> {
     text: &'a str,
@@ -605,6 +623,11 @@ impl Phrase<'_> {
 
     fn capitalised(&self, k: usize) -> bool {
         self.word(k).chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// Does word `k` start with a letter the conversion kept, in lower case?
+    fn known_lower(&self, k: usize) -> bool {
+        self.word(k).chars().next().is_some_and(char::is_lowercase)
     }
 
     fn all_caps(&self, k: usize) -> bool {
@@ -699,9 +722,30 @@ fn lost_case(phrase: &Phrase, k: usize, m: &Model) -> LostCase {
         let label = k == 0
             && after_spaced_dash(phrase.text, &phrase.words[0])
             && phrase.text[phrase.words[0].end..].starts_with(':');
-        initial = sentence_start || after_name || before_name || inside_name || label;
+        initial = sentence_start || after_name || before_name || inside_name || label || in_listed_name(phrase, k);
     }
     LostCase { all, initial }
+}
+
+/// Do the chosen syllables around word `k` spell a listed name of two syllables or more
+/// that writes `k` with a capital (`?n ??` → `Ấn Độ`, `châu ?` → `châu Á`)? A known
+/// lower-case initial where the name has a capital says the writer meant the words, not the
+/// name (`trung ?ông` stays).
+fn in_listed_name(phrase: &Phrase, k: usize) -> bool {
+    let Some(id) = phrase.ids[k] else {
+        return false;
+    };
+    names().containing(id).any(|(name, at)| {
+        let len = name.ids.len();
+        len >= 2
+            && name.capital[at]
+            && k >= at
+            && k - at + len <= phrase.ids.len()
+            && (0..len).all(|j| {
+                let x = k - at + j;
+                phrase.ids[x] == Some(name.ids[j]) && (!name.capital[j] || !phrase.known_lower(x))
+            })
+    })
 }
 
 /// An upper-case abbreviation joined by `-`, `/` or `&` to another (`N?-CP`, `Q?-UBND`, `GD&?T`): its lost

@@ -17,6 +17,7 @@ mod letters;
 pub mod lm;
 mod lost;
 mod mojibake;
+mod names;
 mod pipeline;
 mod repair;
 pub mod restore;

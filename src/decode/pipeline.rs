@@ -268,6 +268,36 @@ mod tests {
     }
 
     #[test]
+    fn a_listed_name_gives_lost_capitals_their_case() {
+        // The lower-case model wrote `ấn độ`, `châu á`, `Trung đông`: no capital survived to say
+        // these were names.
+        check(
+            "Gi? d?u t?i ?n ?? v? ch?u ? t?ng m?nh.",
+            "Giá dầu tại Ấn Độ và châu Á tăng mạnh.",
+        );
+        check(
+            "Ngu?n cung t? Trung ?\u{FFFD}ng gi?m.",
+            "Nguồn cung từ Trung Đông giảm.",
+        );
+        // A lower-case letter the conversion kept says the words are not the name.
+        check("S? K? ho?ch v? ??u t? t?nh", "Sở Kế hoạch và Đầu tư tỉnh");
+        check("L?p k? ho?ch v? ??u t? cho d? ?n", "Lập kế hoạch và đầu tư cho dự án");
+    }
+
+    #[test]
+    fn a_capital_inside_a_sentence_reads_as_a_listed_name() {
+        // The lower-case model cannot weigh the capital: `tỉ Mỉ`, `Phó Thủ`.
+        check(
+            "Ch?u ?u mua LNG t? M?, gi?p gi?m ph? thu?c.",
+            "Châu Âu mua LNG từ Mỹ, giúp giảm phụ thuộc.",
+        );
+        check(
+            "tuy?n Tuy?n Quang - Ph? Th? k?t n?i",
+            "tuyến Tuyên Quang - Phú Thọ kết nối",
+        );
+    }
+
+    #[test]
     fn an_abbreviation_keeps_its_capital_d() {
         // Under the ASCII reading (`ó` lost too) `N?-CP` became `Nó-CP`; only the Latin-1
         // reading knew that such abbreviations lose nothing but `Đ`.
