@@ -13,6 +13,9 @@
 //! the chosen syllables spell: `?n ??` → `Ấn Độ`). That list also weighs a capital inside a
 //! sentence, which the lower-case model cannot: `t? M?` is `từ Mỹ`.
 //!
+//! Quotation marks and ellipses the conversion lost are restored after the letters, from
+//! where the markers left stand ([`lost_quotes`]).
+//!
 //! Evidence rule: a text is only touched when some word has a `?`/`�` *inside* it (a letter
 //! on both sides, or a word-initial `?` followed by letters). A `?` at the end of a word that
 //! is a syllable on its own (`tăng?`) stays punctuation unless the model strongly prefers a
@@ -41,7 +44,7 @@ impl Repairer for LostLetters {
         if !text.as_bytes().contains(&b'?') && !text.contains(REPLACEMENT) {
             return None;
         }
-        let words = words(text);
+        let mut words = words(text);
         if !words.iter().any(|w| w.strongly_damaged(text)) {
             return None;
         }
@@ -65,9 +68,20 @@ impl Repairer for LostLetters {
         } else {
             Some('?')
         };
+        // Quotation marks: windows-1252 held them, so where its bytes were read as UTF-8 they
+        // became `�`; ISO-8859-1 and ASCII turned them into `?`. A text with quotes left
+        // lost none.
+        let lost_quote = if text.contains(['"', '“', '”', '«', '»', '„']) {
+            None
+        } else if text.contains(REPLACEMENT) {
+            Some(REPLACEMENT)
+        } else {
+            Some('?')
+        };
         LATTICE.with_borrow_mut(|lattice| {
             lattice.lost_dash = lost_dash;
-            let out = lattice.repair(text, &words, hyp, model(), log);
+            lattice.lost_quote = lost_quote;
+            let out = lattice.repair(text, &mut words, hyp, model(), log);
             lattice.release();
             out
         })
@@ -158,13 +172,35 @@ fn words(text: &str) -> Vec<Word> {
     // opening quote): no Vietnamese word has a lower-case letter before an upper-case one.
     for w in &mut out {
         let t = &text[w.start..w.end];
-        let lead = t.len() - t.trim_start_matches('?').len();
+        let lead = t.len() - t.trim_start_matches(['?', REPLACEMENT]).len();
+        if lead == 0 {
+            continue;
+        }
         let mut rest = t[lead..].chars();
-        if lead > 0 && rest.next().is_some_and(char::is_uppercase) && rest.next().is_some_and(char::is_lowercase) {
+        let capitalised = rest.next().is_some_and(char::is_uppercase) && rest.next().is_some_and(char::is_lowercase);
+        // So is one before letters no lost first letter stands before (`?nghe`, `?k?`), unless
+        // they are upper case, an abbreviation that lost its `Đ` (`?V`, `?HQG`).
+        let upper = !t[lead..].chars().any(char::is_lowercase);
+        if capitalised || (!upper && !follows_a_first_letter(&t[lead..])) {
             w.start += lead;
         }
     }
     out
+}
+
+/// Can `rest` follow a syllable's lost first letter (`đ`, or a vowel with its marks)? After
+/// `đ` comes a vowel; after a vowel, a vowel or a final consonant (`c`, `ch`, `m`, `n`, `ng`,
+/// `nh`, `p`, `t`). The model's counts hold abbreviations (`đk`, `đb`), so a fitting syllable
+/// alone does not settle it.
+fn follows_a_first_letter(rest: &str) -> bool {
+    let mut letters = rest.chars().map(|c| c.to_ascii_lowercase());
+    match (letters.next(), letters.next(), letters.next()) {
+        (Some('n'), Some('g'), Some('h')) | (Some('p' | 't'), Some('h'), _) | (Some('t'), Some('r'), _) => false,
+        (Some(c), _, _) if c.is_ascii_alphabetic() => {
+            matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'c' | 'm' | 'n' | 'p' | 't')
+        }
+        _ => true,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -203,6 +239,10 @@ struct Lattice {
     bounds: Vec<usize>,
     /// What a lost dash became, if the conversion lost dashes (see [`Written::Punctuation`]).
     lost_dash: Option<char>,
+    /// What lost quotation marks became, if the text has none left (see [`lost_quotes`]).
+    lost_quote: Option<char>,
+    /// Scratch: where each such marker copied as it was stands, in the output and the input.
+    kept: Vec<(usize, usize)>,
     /// The phrase's candidates as the model's search takes them, and its tables.
     slots: Vec<Slot>,
     scratch: PathScratch,
@@ -217,19 +257,44 @@ struct Lattice {
 
 impl Lattice {
     /// Restore the lost letters of `text`, whose words are `words`.
-    fn repair(&mut self, text: &str, words: &[Word], hyp: Lossy, m: &Model, log: &mut Vec<Repair>) -> Option<String> {
+    fn repair(
+        &mut self,
+        text: &str,
+        words: &mut [Word],
+        hyp: Lossy,
+        m: &Model,
+        log: &mut Vec<Repair>,
+    ) -> Option<String> {
         // Each damaged word's candidates, computed once, into one table.
         self.all.clear();
         self.all.reserve(words.len() * (BEAM + 1));
         let mut spans = Vec::with_capacity(words.len());
         let (mut strong, mut fitting) = (0, 0);
-        for w in words {
+        for w in words.iter_mut() {
             if !w.damaged(text) {
                 spans.push(None);
                 continue;
             }
             let start = self.all.len();
-            let fits = self.candidates(text, w, hyp, m);
+            let mut fits = self.candidates(text, w, hyp, m);
+            // Markers before letters that no lost first letter can stand before (`?nghe`,
+            // `?kh?ng?`: no syllable fits) are punctuation the conversion lost, an opening
+            // quote: the word is what follows them. (Not an abbreviation's: `?HQG`.)
+            let t = w.text(text);
+            let lead = t.len() - t.trim_start_matches(['?', REPLACEMENT]).len();
+            if !fits
+                && lead > 0
+                && t[lead..].starts_with(char::is_alphabetic)
+                && self.all[start].text != Written::Abbreviation
+            {
+                self.all.truncate(start);
+                w.start += lead;
+                if !w.damaged(text) {
+                    spans.push(None);
+                    continue;
+                }
+                fits = self.candidates(text, w, hyp, m);
+            }
             if w.strongly_damaged(text) {
                 strong += 1;
                 fitting += usize::from(fits);
@@ -267,25 +332,39 @@ impl Lattice {
             .extend(self.lower.chars().filter(|c| !c.is_ascii_alphabetic()).map(u32::from));
         let start = self.all.len();
 
-        // The word as written, with trailing `?` read as punctuation.
-        let stem = self.lower.trim_end_matches('?');
+        // The word as written, with trailing `?` (or `�`) read as punctuation. A `�` is more
+        // often a letter windows-1252 held (`thu�` is `thuê`) than its `…` or `”`.
+        let stem = self.lower.trim_end_matches(['?', REPLACEMENT]);
+        let as_punctuation = if self.lower.ends_with(REPLACEMENT) {
+            TRAILING_REPLACEMENT
+        } else {
+            0.2f64
+        }
+        .ln();
         let stem_is_syllable = !stem.is_empty() && !stem.contains(['?', REPLACEMENT]) && stem.chars().any(is_vowel);
         if stem_is_syllable {
             self.all.push(Candidate {
                 id: m.id(stem),
                 text: Written::Original,
-                penalty: (0.2f64).ln(),
+                penalty: as_punctuation,
             });
         }
         // A beam: the most frequent candidates carry the decision; the long tail only costs time.
         // The model lists each shape's syllables most frequent first.
         let before = self.all.len();
-        self.push_fitting(0, 0.0, hyp, m);
-        // Trailing `?` may be punctuation a lossy code page also lost (`…`, `”`) after a
-        // damaged word: the stem's syllables too, at the cost of reading it so.
-        let trailing = self.lower.len() - self.lower.trim_end_matches('?').len();
-        if trailing > 0 && trailing < self.pattern.len() {
-            self.push_fitting(trailing, (0.2f64).ln(), hyp, m);
+        self.push_fitting(0, 0, 0.0, hyp, m);
+        // Trailing `?` (or `�`) may be punctuation a lossy code page also lost (`…`, `”`)
+        // after a damaged word: the stem's syllables too, at the cost of reading it so.
+        let trailing = self.lower.len() - self.lower.trim_end_matches(['?', REPLACEMENT]).len();
+        let trailing_chars = self.lower[self.lower.len() - trailing..].chars().count();
+        if trailing > 0 && trailing_chars < self.pattern.len() {
+            self.push_fitting(trailing, trailing_chars, as_punctuation, hyp, m);
+        }
+        // Where `�` ends the run after `?` (`m?�`: a lost letter, then `…`), the `�` alone too.
+        let last = self.lower.len() - self.lower.trim_end_matches(REPLACEMENT).len();
+        if last > 0 && last < trailing && self.lower[..self.lower.len() - last].chars().any(char::is_alphabetic) {
+            let chars = last / REPLACEMENT.len_utf8();
+            self.push_fitting(last, chars, as_punctuation, hyp, m);
         }
         let fits_some = self.all.len() > before;
 
@@ -328,11 +407,12 @@ impl Lattice {
         fits_some
     }
 
-    /// Append the syllables that fit the word in `self.lower` without its last `cut` letters
-    /// (the word's shape and `*` letters as `self.lower` and `self.pattern` hold them).
-    fn push_fitting(&mut self, cut: usize, penalty: f64, hyp: Lossy, m: &Model) {
+    /// Append the syllables that fit the word in `self.lower` without its last `chars`
+    /// characters, `cut` bytes (the word's shape and `*` letters as `self.lower` and
+    /// `self.pattern` hold them; those characters are markers, each one `*`).
+    fn push_fitting(&mut self, cut: usize, chars: usize, penalty: f64, hyp: Lossy, m: &Model) {
         let stem = &self.lower[..self.lower.len() - cut];
-        let pattern = &self.pattern[..self.pattern.len() - cut];
+        let pattern = &self.pattern[..self.pattern.len() - chars];
         self.shape.clear();
         push_shape(stem, &mut self.shape);
         let shape = m.with_shape(&self.shape);
@@ -373,6 +453,7 @@ impl Lattice {
         log: &mut Vec<Repair>,
     ) -> Option<String> {
         let mut out = String::with_capacity(text.len() + 16);
+        self.kept.clear();
         let mut last = 0;
         let mut changed = false;
         let mut best = Vec::new();
@@ -460,7 +541,19 @@ impl Lattice {
                         (Written::Original | Written::Syllable, _) => continue,
                     };
                     if chosen_text != original {
-                        out.push_str(&text[last..w.start]);
+                        self.copy(&mut out, text, last..w.start);
+                        // Any marker left in a restored word is one of its trailing ones,
+                        // which stand where they stood.
+                        if let Some(q) = self.lost_quote {
+                            let from_end = |x: usize| w.end - (chosen_text.len() - x);
+                            let at = out.len();
+                            self.kept.extend(
+                                chosen_text
+                                    .char_indices()
+                                    .filter(|&(_, c)| c == q)
+                                    .map(|(x, _)| (at + x, from_end(x))),
+                            );
+                        }
                         out.push_str(&chosen_text);
                         log.push(Repair {
                             kind: RepairKind::LostLetters,
@@ -485,8 +578,43 @@ impl Lattice {
         if !changed {
             return None;
         }
-        out.push_str(&text[last..]);
+        self.copy(&mut out, text, last..text.len());
+        if let Some(q) = self.lost_quote {
+            let note = match hyp {
+                Lossy::Latin => "quotation mark lost in windows-1252/ISO-8859-1",
+                Lossy::Ascii => "quotation mark lost in ASCII",
+            };
+            // From the end, so the offsets before each replacement still hold.
+            for (at, from, quote) in lost_quotes(&out, &self.kept, q).into_iter().rev() {
+                out.replace_range(at..at + q.len_utf8(), quote);
+                log.push(Repair {
+                    kind: RepairKind::LostLetters,
+                    offset: Some(from),
+                    before: q.to_string(),
+                    after: quote.to_owned(),
+                    note: Some(note.into()),
+                });
+            }
+        }
         Some(out)
+    }
+
+    /// Copy `text[range]` to `out` as it is, noting where each lost-quote marker lands.
+    fn copy(&mut self, out: &mut String, text: &str, range: std::ops::Range<usize>) {
+        if let Some(q) = self.lost_quote {
+            let (at, from) = (out.len(), range.start);
+            let lead = q.encode_utf8(&mut [0; 4]).as_bytes()[0];
+            for (x, _) in text.as_bytes()[range.clone()]
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == lead)
+            {
+                if text[from + x..].starts_with(q) {
+                    self.kept.push((at + x, from + x));
+                }
+            }
+        }
+        out.push_str(&text[range]);
     }
 
     /// A context token's one candidate, appended to `all`.
@@ -580,6 +708,9 @@ const LOST_DASH: f64 = 0.001;
 /// Candidates kept per damaged word, by frequency.
 const BEAM: usize = 32;
 
+/// The prior of a word-final `�` being punctuation (`…`, `”`) rather than a letter.
+const TRAILING_REPLACEMENT: f64 = 0.05;
+
 /// Candidates kept per damaged word for the Viterbi search, by their fit with the words
 /// around them: the search costs the product of neighbouring candidate counts. As many as
 /// the beam holds: a word's fit with its fixed neighbours alone turned away the reading the
@@ -607,6 +738,48 @@ fn initials(text: &str, words: &[Word], owners: &[Option<usize>], out: &mut Vec<
         let at_start = Some(k) == first && (sentence_start_of(text, &words[k]) || after_spaced_dash(text, &words[k]));
         Initial::of(words[k].text(text), at_start)
     }));
+}
+
+/// The quotation marks a lossy code page lost, among the markers (`?` or `�`) a repair left
+/// as they were (`kept`: each one's offset in `out` and in the input): one before a word, at
+/// the start or after a space or bracket, opens (`?Con` → `“Con`); the next one after a word,
+/// before a space, punctuation or the end, closes it (`kh?ng?,` → `không”,`) — except a `?`
+/// that ends a sentence (a capital follows) or stands before another (`không??` is
+/// `không?”`). Where the marker is `�` (windows-1252 held `…` too), one that ends a word
+/// outside a quote is an ellipsis. Returns `(offset in out, offset in the input, mark)`.
+fn lost_quotes(out: &str, kept: &[(usize, usize)], marker: char) -> Vec<(usize, usize, &'static str)> {
+    let mut found = Vec::new();
+    let mut open = false;
+    for &(at, from) in kept {
+        let before = out[..at].chars().next_back();
+        let mut after = out[at + marker.len_utf8()..].chars();
+        let next = after.next();
+        if before.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[')) && next.is_some_and(char::is_alphanumeric)
+        {
+            found.push((at, from, "“"));
+            open = true;
+            continue;
+        }
+        let after_word = before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | '!' | '?' | '…'));
+        let ends = match next {
+            None => true,
+            // `??`: a question mark, then the quote; `�` is never a question mark (ASCII kept it).
+            Some(c) if c == marker => marker == REPLACEMENT,
+            // A lone `?` before a capital ends a sentence; the second of `??` still closes.
+            Some(c) if c.is_whitespace() => {
+                !(marker == '?' && before != Some('?') && after.next().is_some_and(char::is_uppercase))
+            }
+            Some(c) => matches!(c, '.' | ',' | ';' | ':' | ')' | '!' | '?' | '…'),
+        };
+        if open && after_word && ends {
+            found.push((at, from, "”"));
+            open = false;
+        } else if marker == REPLACEMENT && (after_word || before == Some('”')) && ends {
+            // Of what windows-1252 held, what ends a word outside a quote is an ellipsis.
+            found.push((at, from, "…"));
+        }
+    }
+    found
 }
 
 /// A phrase of the text with the syllables chosen for its words.

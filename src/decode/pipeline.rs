@@ -298,6 +298,53 @@ mod tests {
     }
 
     #[test]
+    fn lost_quotation_marks_and_ellipses_come_back() {
+        check(
+            "C? gi?o n?i: ?Con ph?i ch?m ch? h?c t?p?.",
+            "Cô giáo nói: “Con phải chăm chỉ học tập”.",
+        );
+        // Windows-1252 held them: its bytes read as UTF-8 became `�`.
+        check(
+            "C\u{FFFD} gi\u{FFFD}o n\u{FFFD}i: \u{FFFD}Con ph?i ch?m ch? h?c t?p\u{FFFD}.",
+            "Cô giáo nói: “Con phải chăm chỉ học tập”.",
+        );
+        check(
+            "nhi?u th? kh\u{FFFD}c\u{FFFD} r?i v? nh\u{FFFD}.",
+            "nhiều thứ khác… rồi về nhà.",
+        );
+        // A question mark inside the quote, then the quote.
+        check("?ng ?y h?i: ?Con ?i ??u??", "Ông ấy hỏi: “Con đi đâu?”");
+        check(
+            "?ng ?y h?i: ?Con ?i ??u?? R?i b? ?i.",
+            "Ông ấy hỏi: “Con đi đâu?” Rồi bỏ đi.",
+        );
+        // No quote opened: a `?` is a question mark.
+        check("Gi? x?ng t?ng? Ch?a bi?t.", "Giá xăng tăng? Chưa biết.");
+        // Before letters no lost first letter stands before, the `?` is punctuation.
+        check("g?i l? ?nghe l?i", "gọi là “nghe lời");
+    }
+
+    #[test]
+    fn every_lost_letter_repair_points_at_what_it_replaced() {
+        for input in [
+            "C? gi?o n?i: ?Con ph?i ch?m ch? h?c t?p?. R?i ?i v?.",
+            "C\u{FFFD} gi\u{FFFD}o n\u{FFFD}i: \u{FFFD}Con ph?i h?c\u{FFFD}. Th? kh\u{FFFD}c\u{FFFD}",
+        ] {
+            let mut log = Vec::new();
+            let out = LostLetters.repair(input, &mut log).expect("a repair");
+            assert!(log.iter().any(|r| r.after == "“") && log.iter().any(|r| r.after != "“"));
+            for r in &log {
+                let at = r.offset.expect("every repair has its offset");
+                assert_eq!(
+                    &input[at..at + r.before.len()],
+                    r.before,
+                    "{r:?} in {input:?} → {out:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn an_abbreviation_keeps_its_capital_d() {
         // Under the ASCII reading (`ó` lost too) `N?-CP` became `Nó-CP`; only the Latin-1
         // reading knew that such abbreviations lose nothing but `Đ`.
