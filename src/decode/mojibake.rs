@@ -50,10 +50,13 @@ const PAGES: [CodePage; 3] = [CodePage::Either, CodePage::Cp437, CodePage::MacRo
 /// The cheap test that keeps clean text fast: mojibake always has a character that was a
 /// UTF-8 lead byte (0xC2..=0xF4) followed by one that was a continuation byte (0x80..=0xBF)
 /// in the same code page, one of [`PAGES`] (`đá` is no such pair: `đ` is a lead byte only in
-/// windows-1258, `á` a continuation byte only in Mac OS Roman).
+/// windows-1258, `á` a continuation byte only in Mac OS Roman). Or a lead byte followed by
+/// the plain space a no-break space (A0) became, then another space or punctuation (`Ã  partir`,
+/// see [`with_lost_nbsp`]).
 fn has_lead_pair(text: &str) -> bool {
     let mut prev_lead = 0u8;
-    for c in text.chars() {
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
         if c.is_ascii() {
             prev_lead = 0;
             continue;
@@ -63,6 +66,13 @@ fn has_lead_pair(text: &str) -> bool {
             return true;
         }
         prev_lead = lead;
+        // A two-byte lead in windows-1252 (`Â`..`ß`) before the space a lost A0 became.
+        if matches!(c as u32, 0xC2..=0xDF) {
+            let mut ahead = chars.clone();
+            if ahead.next() == Some(' ') && ahead.next().is_none_or(|c| c == ' ' || c.is_ascii_punctuation()) {
+                return true;
+            }
+        }
     }
     false
 }
@@ -120,8 +130,16 @@ fn fix_runs(text: &str, cp: CodePage, log: &mut Vec<Repair>) -> Option<String> {
             Some(fixed) => vec![(start, end, fixed)],
             None => split_words(text, start, end)
                 .into_iter()
-                .filter(|&(s, e)| cp != CodePage::Either || has_lead_pair(&text[s..e]))
-                .filter_map(|(s, e)| decode_run(&text[s..e], cp, &mut bytes).map(|fixed| (s, e, fixed)))
+                .filter_map(|(s, e)| {
+                    let piece = &text[s..e];
+                    let decoded = (cp != CodePage::Either || has_lead_pair(piece))
+                        .then(|| decode_run(piece, cp, &mut bytes))
+                        .flatten();
+                    match decoded {
+                        Some(fixed) => Some((s, e, fixed)),
+                        None => with_lost_nbsp(text, s, e, cp, &mut bytes).map(|fixed| (s, e + 1, fixed)),
+                    }
+                })
                 .collect(),
         };
         for (s, e, fixed) in pieces {
@@ -211,8 +229,10 @@ fn decode_run(run: &str, cp: CodePage, bytes: &mut Vec<u8>) -> Option<String> {
     let decoded = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_owned(),
         // A no-break space (0xA0, the second byte of `à` = C3 A0) is often turned into a
-        // plain space on the way; put it back where a lead byte is left dangling.
-        Err(_) => nbsp_patched(bytes).filter(|s| s.chars().any(|c| c as u32 >= 0x100))?,
+        // plain space on the way; put it back where a lead byte is left dangling. (Only where
+        // A0 was a no-break space: Mac OS Roman shows it as `†`, IBM437 as `á`.)
+        Err(_) if cp == CodePage::Either => nbsp_patched(bytes).filter(|s| s.chars().any(|c| c as u32 >= 0x100))?,
+        Err(_) => return None,
     };
     if decoded == run || decoded.is_ascii() {
         return None;
@@ -342,10 +362,47 @@ fn one_script(word: &str) -> bool {
     !(word.chars().any(latin) && word.chars().any(other))
 }
 
+/// A word that ends in a dangling lead byte where a no-break space was turned into a plain
+/// one: `à` is C3 A0, so `à partir` read through windows-1252 is `Ã\u{A0}partir`, and with
+/// the no-break space lost, `Ã  partir` — the word's lead byte, then the lost byte's space,
+/// then another space (or punctuation, or the end: `voilÃ .`). The word with that space as
+/// A0, when it decodes to plausible text.
+fn with_lost_nbsp(text: &str, s: usize, e: usize, cp: CodePage, bytes: &mut Vec<u8>) -> Option<String> {
+    if cp != CodePage::Either {
+        return None;
+    }
+    let last = text[s..e].chars().next_back()?;
+    // An upper-case word is clean text that ends in a capital (`IRMÃ`, Portuguese).
+    let before = &text[s..e - last.len_utf8()];
+    if before.chars().any(char::is_alphabetic) && !before.chars().any(char::is_lowercase) {
+        return None;
+    }
+    let mut after = text[e..].chars();
+    if !matches!(cp.byte(last), Some(0xC2..=0xDF))
+        || after.next() != Some(' ')
+        || !after.next().is_none_or(|c| c == ' ' || c.is_ascii_punctuation())
+    {
+        return None;
+    }
+    bytes.clear();
+    if !cp.encode(&text[s..e], bytes) {
+        return None;
+    }
+    bytes.push(0xA0);
+    let decoded = std::str::from_utf8(bytes).ok()?;
+    (plausible(decoded) && oddities(decoded) == 0).then(|| decoded.to_owned())
+}
+
+/// The bytes with each space that stands where a sequence wants its last byte put back as
+/// A0: after a two-byte lead (`Ã ` for `à`), or after a three-byte lead and one continuation
+/// (`ã\u{81} ` for `だ`, E3 81 A0).
 fn nbsp_patched(bytes: &[u8]) -> Option<String> {
     let mut patched = bytes.to_vec();
+    let continuation = |b: u8| (0x80..=0xBF).contains(&b);
     for i in 0..patched.len().saturating_sub(1) {
-        if (0xC2..=0xDF).contains(&patched[i]) && patched[i + 1] == b' ' {
+        let wants_last = (0xC2..=0xDF).contains(&patched[i])
+            || (i > 0 && (0xE0..=0xEF).contains(&patched[i - 1]) && continuation(patched[i]));
+        if wants_last && patched[i + 1] == b' ' {
             patched[i + 1] = 0xA0;
         }
     }

@@ -126,6 +126,25 @@ mod tests {
     }
 
     #[test]
+    fn a_no_break_space_turned_into_a_plain_one_is_put_back() {
+        // `à` is C3 A0: read through windows-1252 it is `Ã` and a no-break space, which the
+        // way turned into a plain one; the doubled space (or punctuation) after the word says so.
+        check("Il est parti Ã  Paris hier.", "Il est parti à Paris hier.");
+        check("voilÃ . Non", "voilà. Non");
+        check(
+            "Une grÃ¨ve reconductible Ã  partir du 5 mars",
+            "Une grève reconductible à partir du 5 mars",
+        );
+        // `だ` is E3 81 A0: the A0 after a three-byte lead and a continuation.
+        check(
+            "ã\u{81}\u{9d}ã‚Œã\u{81}¯ãƒšãƒ³ã\u{81} ã\u{81}‘ã\u{81}§ã\u{81}™",
+            "それはペンだけです",
+        );
+        // Clean text: an upper-case word ending in `Ã`; a Mac OS Roman reading, where A0 is `†`.
+        check("A IRMÃ  DELE", "A IRMÃ  DELE");
+    }
+
+    #[test]
     fn mojibake_of_other_languages_is_undone_layer_by_layer() {
         check("cafÃ© crÃ¨me brÃ»lÃ©e", "café crème brûlée");
         check("ÄŒeskÃ¡ republika", "Česká republika");
