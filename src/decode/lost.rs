@@ -355,16 +355,15 @@ impl Lattice {
         self.push_fitting(0, 0, 0.0, hyp, m);
         // Trailing `?` (or `�`) may be punctuation a lossy code page also lost (`…`, `”`)
         // after a damaged word: the stem's syllables too, at the cost of reading it so.
-        let trailing = self.lower.len() - self.lower.trim_end_matches(['?', REPLACEMENT]).len();
-        let trailing_chars = self.lower[self.lower.len() - trailing..].chars().count();
-        if trailing > 0 && trailing_chars < self.pattern.len() {
-            self.push_fitting(trailing, trailing_chars, as_punctuation, hyp, m);
-        }
-        // Where `�` ends the run after `?` (`m?�`: a lost letter, then `…`), the `�` alone too.
-        let last = self.lower.len() - self.lower.trim_end_matches(REPLACEMENT).len();
-        if last > 0 && last < trailing && self.lower[..self.lower.len() - last].chars().any(char::is_alphabetic) {
-            let chars = last / REPLACEMENT.len_utf8();
-            self.push_fitting(last, chars, as_punctuation, hyp, m);
+        // Each tail of the run may be the punctuation: `nh��` is `nhà”`, `m?�` is `mẹ…`.
+        let (mut cut, mut chars) = (0, 0);
+        let marker = |c: &char| matches!(*c, '?' | REPLACEMENT);
+        while let Some(c) = self.lower[..self.lower.len() - cut].chars().next_back().filter(marker) {
+            cut += c.len_utf8();
+            chars += 1;
+            if chars < self.pattern.len() && self.lower[..self.lower.len() - cut].chars().any(char::is_alphabetic) {
+                self.push_fitting(cut, chars, as_punctuation, hyp, m);
+            }
         }
         let fits_some = self.all.len() > before;
 
@@ -748,6 +747,8 @@ fn initials(text: &str, words: &[Word], owners: &[Option<usize>], out: &mut Vec<
 /// `không?”`). Where the marker is `�` (windows-1252 held `…` too), one that ends a word
 /// outside a quote is an ellipsis. Returns `(offset in out, offset in the input, mark)`.
 fn lost_quotes(out: &str, kept: &[(usize, usize)], marker: char) -> Vec<(usize, usize, &'static str)> {
+    let after_mark =
+        |found: &[(usize, usize, &str)], at: usize| found.last().is_some_and(|&(a, _, _)| a + marker.len_utf8() == at);
     let mut found = Vec::new();
     let mut open = false;
     for &(at, from) in kept {
@@ -774,8 +775,9 @@ fn lost_quotes(out: &str, kept: &[(usize, usize)], marker: char) -> Vec<(usize, 
         if open && after_word && ends {
             found.push((at, from, "”"));
             open = false;
-        } else if marker == REPLACEMENT && (after_word || before == Some('”')) && ends {
-            // Of what windows-1252 held, what ends a word outside a quote is an ellipsis.
+        } else if marker == REPLACEMENT && ends && (after_word || after_mark(&found, at)) {
+            // Of what windows-1252 held, what ends a word outside a quote is an ellipsis
+            // (also after a quote it just closed: `tr??c��` is `trước”…`).
             found.push((at, from, "…"));
         }
     }
@@ -842,7 +844,8 @@ fn is_vowel(c: char) -> bool {
 /// Case of a word's lost letters: `all` when the rest of the word (or, for a one-letter
 /// remainder, every neighbour) is upper case; `initial` for a word-initial loss at the start
 /// of a sentence, or in a name: next to a capitalised word it forms a collocation with (`Ấn
-/// Độ`, `Đà Lạt`; not `Hà Nội đã`, where a name is followed by a word).
+/// Độ`, `Đà Lạt`; not `Hà Nội đã`, where a name is followed by a word), or in a listed name
+/// the chosen syllables spell (`ấn độ` → `Ấn Độ`, see [`in_listed_name`]).
 struct LostCase {
     all: bool,
     initial: bool,

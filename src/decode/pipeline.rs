@@ -331,6 +331,15 @@ mod tests {
             "nhi?u th? kh\u{FFFD}c\u{FFFD} r?i v? nh\u{FFFD}.",
             "nhiều thứ khác… rồi về nhà.",
         );
+        // A lost letter, then the quote (`nhà”`); the quote, then an ellipsis (`nhà”…`).
+        check(
+            "Anh n\u{FFFD}i: \u{FFFD}T\u{FFFD}i s? v? nh\u{FFFD}\u{FFFD}.",
+            "Anh nói: “Tôi sẽ về nhà”.",
+        );
+        check(
+            "Anh n\u{FFFD}i: \u{FFFD}T\u{FFFD}i s? v? nh\u{FFFD}\u{FFFD}\u{FFFD}",
+            "Anh nói: “Tôi sẽ về nhà”…",
+        );
         // A question mark inside the quote, then the quote.
         check("?ng ?y h?i: ?Con ?i ??u??", "Ông ấy hỏi: “Con đi đâu?”");
         check(
