@@ -125,7 +125,8 @@ fn fix_runs(text: &str, cp: CodePage, log: &mut Vec<Repair>) -> Option<String> {
         // Try the whole run, then each whitespace-separated piece of it. Through the
         // windows-125x code pages, only a piece with a lead byte followed by a continuation
         // byte can decode ([`has_lead_pair`] reads their characters exactly; IBM437's
-        // Latin-1 letters it does not).
+        // Latin-1 letters it does not) — or one whose last byte, a no-break space, became
+        // the plain space after it ([`with_lost_nbsp`], which then takes that space too).
         let pieces = match decode_run(run, cp, &mut bytes) {
             Some(fixed) => vec![(start, end, fixed)],
             None => split_words(text, start, end)
