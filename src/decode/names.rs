@@ -2,8 +2,8 @@
 //!
 //! The model's counts are lower case, so they cannot tell `ấn độ` from `Ấn Độ`, nor read a
 //! capital as the mark of a name (`t? M?` is `từ Mỹ`, not `tỉ mỉ`). `model/names-vi.txt`
-//! lists names as Vietnamese news writes them — provinces, regions, countries, continents,
-//! bodies of the state — and this module answers which names hold a syllable, and how each
+//! lists names as Vietnamese news writes them — provinces, districts, regions, countries,
+//! capitals, continents, bodies of the state, international organisations — and this module answers which names hold a syllable, and how each
 //! of their syllables is cased. The list is parsed the first time a lost letter is restored.
 
 use std::sync::LazyLock;
