@@ -281,11 +281,11 @@ impl Lattice {
             // `?kh?ng?`: no syllable fits) are punctuation the conversion lost, an opening
             // quote: the word is what follows them. (Not an abbreviation's: `?HQG`.)
             let t = w.text(text);
-            let lead = t.len() - t.trim_start_matches(['?', REPLACEMENT]).len();
             if !fits
+                && self.all[start].text != Written::Abbreviation
+                && let lead = t.len() - t.trim_start_matches(['?', REPLACEMENT]).len()
                 && lead > 0
                 && t[lead..].starts_with(char::is_alphabetic)
-                && self.all[start].text != Written::Abbreviation
             {
                 self.all.truncate(start);
                 w.start += lead;
