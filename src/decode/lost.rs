@@ -7,6 +7,8 @@
 //! syllables of the language model that fit those constraints; each phrase (words in one
 //! segment, framed by the model's context tokens: `<s>` after punctuation, `<num>` for a
 //! number — `100.000 ??ng` is `đồng`) is a lattice the trigram model's best path decides.
+//! Markers written against a number (`100.000?`), which the model never saw, are read by
+//! rule: `đ` after an amount, a dash between numbers, else punctuation.
 //! Lost capitals follow the evidence around them: a sentence start, an abbreviation
 //! (`Q?-UBND`), or a name (a capitalised neighbour the syllable stands together with, by the
 //! model's counts: `Ấn ?ộ`, but not `Hà Nội ?ã`; or a name of the list in [`super::names`]
@@ -331,6 +333,9 @@ impl Lattice {
         self.pattern
             .extend(self.lower.chars().filter(|c| !c.is_ascii_alphabetic()).map(u32::from));
         let start = self.all.len();
+        if glued_to_number(text, w) {
+            return self.after_number(text, w, hyp, m);
+        }
 
         // The word as written, with trailing `?` (or `�`) read as punctuation. A `�` is more
         // often a letter windows-1252 held (`thu�` is `thuê`) than its `…` or `”`.
@@ -404,6 +409,39 @@ impl Lattice {
             });
         }
         fits_some
+    }
+
+    /// Append the one reading of markers glued to a number (`100.000?`, `2019?`, `2017?2018`),
+    /// which the model cannot weigh (its counts hold no letter written against a number):
+    /// a dash the conversion lost between two numbers; the currency sign `đ` — the letter
+    /// Vietnamese writes against a number — where what follows cannot follow a question mark
+    /// (punctuation, or a word in lower case: `1000?.`, `50.000? m?t`); else the marker as
+    /// written, a question mark ending the segment (`năm 2019? Không`). Returns whether `đ`
+    /// was read.
+    fn after_number(&mut self, text: &str, w: &Word, hyp: Lossy, m: &Model) -> bool {
+        let original = w.text(text);
+        let after = &text[w.end..];
+        let (id, written) = if let Some(dash) = self.lost_dash
+            && original.len() == dash.len_utf8()
+            && original.starts_with(dash)
+            && after.starts_with(|c: char| c.is_ascii_digit())
+        {
+            (m.eos(), Written::Punctuation)
+        } else if let Some(id) = m.id("đ")
+            && fits(&self.pattern, &['đ' as u32], hyp)
+            && an_amount(&text[..w.start])
+            && continues_a_sentence(after)
+        {
+            (Some(id), Written::Syllable)
+        } else {
+            (m.eos(), Written::Original)
+        };
+        self.all.push(Candidate {
+            id,
+            text: written,
+            penalty: 0.0,
+        });
+        written == Written::Syllable
     }
 
     /// Append the syllables that fit the word in `self.lower` without its last `chars`
@@ -482,6 +520,14 @@ impl Lattice {
                 };
                 let mut positions = Vec::with_capacity(2 * (j - i) + 4);
                 let mut owners = Vec::with_capacity(positions.capacity());
+                // A number written against the phrase frames it as a spaced one would.
+                let spaced;
+                let before = if glued_to_number(text, &words[i]) {
+                    spaced = format!("{before} ");
+                    spaced.as_str()
+                } else {
+                    before
+                };
                 for token in left_context(before, false, m) {
                     positions.push(self.context(token));
                     owners.push(None);
@@ -937,6 +983,43 @@ fn is_abbreviation(text: &str, w: &Word) -> bool {
             && around.next().is_some_and(|c| c.is_ascii_uppercase())
     };
     joined(&mut text[..w.start].chars().rev()) || joined(&mut text[w.end..].chars())
+}
+
+/// Is the word nothing but markers, written against a number before it (`100.000?`)?
+fn glued_to_number(text: &str, w: &Word) -> bool {
+    text[..w.start].ends_with(|c: char| c.is_ascii_digit())
+        && w.text(text).chars().all(|c| matches!(c, '?' | REPLACEMENT))
+}
+
+/// Does `before` end with a number written as an amount of money is: in groups of three
+/// digits (`50.000`, `1,200`), or of four digits or more ending in `00` (`1000`)? A marker
+/// glued to another number is rather a lost `°`, `…` or `”` (`90?`, `lớp 1?`).
+fn an_amount(before: &str) -> bool {
+    let start = before.len()
+        - before
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_digit() || matches!(b, b'.' | b','))
+            .count();
+    let mut groups = before[start..].split(['.', ',']);
+    let first = groups.next().unwrap_or("");
+    let mut rest = groups.peekable();
+    if rest.peek().is_none() {
+        first.len() >= 4 && first.ends_with("00")
+    } else {
+        (1..=3).contains(&first.len()) && rest.all(|g| g.len() == 3)
+    }
+}
+
+/// Can `after` not follow a question mark: punctuation that does not end a sentence, or
+/// a word in lower case?
+fn continues_a_sentence(after: &str) -> bool {
+    let next = after.trim_start_matches(' ');
+    match next.chars().next() {
+        Some(c) if next.len() < after.len() => c.is_lowercase(),
+        Some(c) => matches!(c, '.' | ',' | ';' | ':' | ')'),
+        None => false,
+    }
 }
 
 /// Does the word stand right after a dash with a space on either side (`TT - Trao`)?

@@ -373,6 +373,20 @@ mod tests {
     }
 
     #[test]
+    fn a_marker_written_against_a_number_is_no_syllable() {
+        // It read `1000ạ`, `2019ở`, `2017ở2018`: a letter the model knows only after a space.
+        check("Gi? v? 50.000? m?t ng??i.", "Giá vé 50.000đ một người.");
+        check("1 sao = 1000?. Mua th?m sao", "1 sao = 1000đ. Mua thêm sao");
+        check(
+            "T?i sao l?i l? n?m 2019? Kh?ng ai bi?t.",
+            "Tại sao lại là năm 2019? Không ai biết.",
+        );
+        check("Giai ?o?n 2017?2018 c?a t?nh", "Giai đoạn 2017–2018 của tỉnh");
+        // Not an amount: a lost `°`, `…` or `”`, which stays as it was.
+        check("tay g?p 90?, b?n tay", "tay gấp 90?, bàn tay");
+    }
+
+    #[test]
     fn an_abbreviation_keeps_its_capital_d() {
         // Under the ASCII reading (`ó` lost too) `N?-CP` became `Nó-CP`; only the Latin-1
         // reading knew that such abbreviations lose nothing but `Đ`.
