@@ -14,8 +14,10 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DMY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b").expect("regex"));
-static WORDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,)\s*(\d{4})").expect("regex"));
+/// `ngày 5 tháng 11 năm 2019`, `Thứ Ba, 5 tháng 11, 2019` (a blog host's Vietnamese form).
+static WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:ngày\s+)?\b(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,)\s*(\d{4})\b").expect("regex")
+});
 /// `5 March 2021`, `5. März 2021`, `5 de marzo de 2021`, `5th Mar. 2021`: day, month name, year.
 static DAY_MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(\p{L}{3,10})\.?,?\s+(?:de\s+)?(\d{4})\b")
@@ -435,6 +437,7 @@ mod tests {
         check("30 April 2019 13:10 GMT", Some("2019-04-30T13:10:00+00:00"));
         check("Thứ hai, 23/12/2022 - 14:47 (GMT+7)", Some("2022-12-23T14:47:00+07:00"));
         check("ngày 5 tháng 11 năm 2019", Some("2019-11-05"));
+        check("Thứ Năm, 14 tháng 3, 2024", Some("2024-03-14"));
         check("Cập nhật: 05-11-2019", Some("2019-11-05"));
         check("5/11/2019, 08h30", Some("2019-11-05T08:30:00+07:00"));
         check("05/11/2019 09:15 AM", Some("2019-11-05T09:15:00+07:00"));

@@ -299,9 +299,74 @@ pub fn inflate_saved_page(bytes: Vec<u8>, path: &std::path::Path) -> crate::Resu
 pub const MAX_PAGE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Extract from already-decoded text (the report says how it was decoded): the stages of
-/// [`doc`], in order.
-pub fn extract_text(text: &str, mut report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
-    let html = Html::parse_document(document_part(text));
+/// [`doc`], in order — and once more with `<noscript>` opened when the page's text is only
+/// there (see [`noscript_opened`]).
+pub fn extract_text(text: &str, report: EncodingReport, page: &Page, profile: Option<&SiteProfile>) -> Extraction {
+    let text = document_part(text);
+    let first = extract_document(text, text, report.clone(), page, profile);
+    if first.article.body.len() >= SHORT_BODY {
+        return first;
+    }
+    let Some(opened) = noscript_opened(text) else {
+        return first;
+    };
+    let mut second = extract_document(text, &opened, report, page, profile);
+    if second.article.page_type == PageType::Article
+        && second.article.body.len() >= first.article.body.len().max(SHORT_BODY) * 2
+    {
+        second
+            .article
+            .warnings
+            .push("the text stands in <noscript> (for readers without scripts); read from there".to_owned());
+        second
+    } else {
+        first
+    }
+}
+
+/// A body shorter than this (in bytes) may be a page whose text a script writes.
+const SHORT_BODY: usize = 250;
+
+/// The text inside `<noscript>` elements, at least this many characters of it outside tags,
+/// is worth a second reading.
+const NOSCRIPT_TEXT: usize = 500;
+
+static NOSCRIPT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<noscript\b[^>]*>(.*?)</noscript\s*>").expect("regex"));
+static NOSCRIPT_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<(/?)noscript\b").expect("regex"));
+
+/// The document with its `<noscript>` elements turned into `<div>`s, when they hold text:
+/// a parser that runs scripts (as a browser does, and as ours does) reads a `<noscript>` as
+/// one string, but some pages (a blog host's, among others) put the article there for
+/// readers without scripts, and draw it with a script for the rest.
+fn noscript_opened(text: &str) -> Option<String> {
+    let visible = |markup: &str| {
+        let mut in_tag = false;
+        markup
+            .chars()
+            .filter(|&c| {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    _ => return !in_tag && !c.is_whitespace(),
+                }
+                false
+            })
+            .count()
+    };
+    let inside: usize = NOSCRIPT.captures_iter(text).map(|c| visible(&c[1])).sum();
+    (inside >= NOSCRIPT_TEXT).then(|| NOSCRIPT_TAG.replace_all(text, "<${1}div").into_owned())
+}
+
+/// [`extract_text`] of `markup`, a reading of the document `text`.
+fn extract_document(
+    text: &str,
+    markup: &str,
+    mut report: EncodingReport,
+    page: &Page,
+    profile: Option<&SiteProfile>,
+) -> Extraction {
+    let html = Html::parse_document(markup);
     let doc = Doc::new(&html, page, profile);
     let mut warnings = Vec::new();
 
