@@ -850,7 +850,10 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
 /// The element that holds the whole article when the best-scored container holds only part
 /// of it (an article split into sections, each scored on its own): from the best container,
 /// step up to the nearest ancestor that adds text while what it adds is mostly prose, not
-/// navigation, as long as each step adds a real share of prose.
+/// navigation, as long as each step adds a real share of prose. One level that adds too
+/// little (a small box beside the text: a sidebar slot of a page builder's grid) may be
+/// passed over when the next adds a real share beyond it — unless that level marks an
+/// article (see [`marks_an_article`]): the article's own element is where the text ends.
 fn enclosing_article(html: &Html, blocks: &[Block], top: NodeId) -> NodeId {
     let Some(top_node) = html.tree.get(top) else {
         return top;
@@ -898,6 +901,8 @@ fn enclosing_article(html: &Html, blocks: &[Block], top: NodeId) -> NodeId {
         noise[i] += noise[i - 1];
     }
     let mut cur = 0;
+    // The one level that added too little, passed over for the next (see below).
+    let mut passed: Option<usize> = None;
     for (i, a) in top_node.ancestors().enumerate().map(|(i, a)| (i + 1, a)) {
         if a.value()
             .as_element()
@@ -910,13 +915,39 @@ fn enclosing_article(html: &Html, blocks: &[Block], top: NodeId) -> NodeId {
             // A wrapper: the same text.
             continue;
         }
-        if gain >= ENCLOSING_GAIN * prose[cur] && added_noise <= ENCLOSING_NOISE * gain {
+        // What this level adds beyond the one passed over, if any: a step past a small
+        // box must itself add a real share (the text on the far side of a sidebar slot),
+        // not merely sum up small additions.
+        let own = prose[i] - passed.map_or(prose[cur], |p| prose[p]);
+        let share = ENCLOSING_GAIN * prose[cur];
+        if gain >= share && own >= share && added_noise <= ENCLOSING_NOISE * gain {
             cur = i;
-        } else {
+            passed = None;
+        } else if marks_an_article(a.value().as_element()) {
+            // The element that holds the article is never passed over.
             break;
+        } else if prose[i] == prose[i - 1] && noise[i] == noise[i - 1] {
+            // A wrapper of the level below.
+            continue;
+        } else if passed.is_some() {
+            // Only one box is passed over.
+            break;
+        } else {
+            passed = Some(i);
         }
     }
     chain[cur]
+}
+
+/// Does the element say it holds one article: `<article>`, a microformats `hentry`, a
+/// schema.org article type?
+fn marks_an_article(e: Option<&scraper::node::Element>) -> bool {
+    e.is_some_and(|e| {
+        e.name() == "article"
+            || e.has_class("hentry", scraper::CaseSensitivity::AsciiCaseInsensitive)
+            || e.attr("itemtype")
+                .is_some_and(|t| t.ends_with("Article") || t.ends_with("BlogPosting"))
+    })
 }
 
 /// How much more prose (a share of what the container holds) a step up must add.

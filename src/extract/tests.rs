@@ -417,6 +417,35 @@ fn an_article_split_into_sections_is_read_whole() {
 }
 
 #[test]
+fn a_small_box_beside_one_section_does_not_cut_the_article_there() {
+    // Each row of a page builder's grid holds a wide slot of text and a narrow one: the
+    // narrow slot beside the best-scored part added too little, and the climb stopped there,
+    // losing the rows before it.
+    let row = |main: &str, side: &str| {
+        format!(
+            "<div class=\"row\"><div class=\"slots\"><div class=\"slot-wide\"><div class=\"box\"><p>{main}</p></div></div><div class=\"slot-narrow\"><div class=\"box\"><p>{side}</p></div></div></div></div>"
+        )
+    };
+    let intro = "Doctors in the region were told to report every case of fever with swollen glands at once.";
+    let page = format!(
+        "<div class=\"grid\">{}{}</div>",
+        row(&format!("{intro} {PROSE}"), "<a href=\"/shop\">Order the report</a>"),
+        row(
+            &PROSE.replace("Three cases", "Four cases").repeat(3),
+            "A short note on sources."
+        ),
+    );
+    check_body(&page, "Doctors in the region", "Order the report");
+    // The element that marks the article is where the climb ends, whatever lies beyond.
+    let page = format!(
+        "<div class=\"main\"><article><div class=\"text\"><p>{}</p></div><p>A short note on sources.</p></article><div class=\"about\"><p>{}</p></div></div>",
+        PROSE.repeat(3),
+        "The society was founded in 1950 to inform the public about disease. It publishes a weekly letter, runs courses for volunteers, and answers questions from readers on every working day. ".repeat(3)
+    );
+    check_body(&page, "Health authorities traced", "The society was founded");
+}
+
+#[test]
 fn a_linked_headline_under_the_article_is_not_a_subheading() {
     // A box of other stories: each headline a heading that is a link.
     check_body(
