@@ -454,7 +454,7 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, 
 }
 
 /// The container's paragraphs of article text: interface lines, headlines, the title and
-/// the lead, date lines and captions left out; after a "related news" marker, nothing until
+/// the lead, date lines before or after the text and captions left out; after a "related news" marker, nothing until
 /// the article's own prose resumes.
 pub(super) fn paragraphs<'d>(
     container: &[&'d Block],
@@ -498,7 +498,11 @@ pub(super) fn paragraphs<'d>(
         if lead_text.is_some_and(|l| same_text(l, t)) {
             continue;
         }
-        if is_date_line(t) || CAPTION.is_match(t) && t.chars().count() < 250 || captions.holds(b) {
+        // A date line between paragraphs of the text is part of it (an event's date); the
+        // date lines around the text date the article.
+        let dated =
+            is_date_line(t) && !(paragraphs.iter().any(|p| prose(p)) && container[i + 1..].iter().any(|n| prose(n)));
+        if dated || CAPTION.is_match(t) && t.chars().count() < 250 || captions.holds(b) {
             continue;
         }
         // A short line with a copyright sign is a picture's credit, wherever the layout put it.

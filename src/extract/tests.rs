@@ -417,6 +417,16 @@ fn an_article_split_into_sections_is_read_whole() {
 }
 
 #[test]
+fn a_date_line_inside_the_text_is_part_of_it() {
+    // An event's date between two paragraphs was dropped as if it dated the article.
+    let page = format!(
+        "<div class=\"post\"><p>12.02.2020</p><p>{PROSE}</p><p>Termin: 29.02.2020, 19 Uhr</p><p>{}</p></div>",
+        PROSE.replace("Three cases", "Four cases")
+    );
+    check_body(&page, "Termin: 29.02.2020, 19 Uhr", "12.02.2020");
+}
+
+#[test]
 fn a_small_box_beside_one_section_does_not_cut_the_article_there() {
     // Each row of a page builder's grid holds a wide slot of text and a narrow one: the
     // narrow slot beside the best-scored part added too little, and the climb stopped there,
