@@ -8,7 +8,8 @@
 //! - the configuration's and the profile's URL patterns (site knowledge wins);
 //! - what the page says it is: JSON-LD `@type`s (`CollectionPage`, `SearchResultsPage`,
 //!   `ItemList` against `NewsArticle`, `BlogPosting`…) and `og:type`;
-//! - the URL's shape: a site's root is its home page; a page linking to many addresses
+//! - the URL's shape: a site's root is its home page (unless it links to hardly any story
+//!   and holds prose: the site's one text); a page linking to many addresses
 //!   below its own path is a section; a year then a slug of words names one dated post;
 //! - the text's shape: teasers (headline links alternating with short summaries) against
 //!   one dominant run of sentences, the share of text inside links, the headline links of
@@ -78,6 +79,9 @@ pub struct Decision {
     pub evidence: Evidence,
 }
 
+/// The most headline links a site's root may have and still be the site's one text.
+const ONE_TEXT_LINKS: usize = 5;
+
 /// JSON-LD types that say a page is about many items.
 const LISTING_TYPES: &[&str] = &["collectionpage", "searchresultspage", "itemlist", "profilepage"];
 
@@ -104,7 +108,11 @@ impl Evidence {
         if ld_listing && !ld_article {
             return (PageType::Listing, "JSON-LD says it is a collection, not an article");
         }
-        if self.url_is_root && !ld_article {
+        // A site's root that links to hardly any story and holds a run of prose is the
+        // site's one text (a small firm's or a project's page), not a home page over its
+        // news: every home page of the evaluation sets links to 20 stories or more.
+        let one_text_site = self.title_links <= ONE_TEXT_LINKS && self.prose_run >= 500;
+        if self.url_is_root && !ld_article && !one_text_site {
             return (PageType::Listing, "a home page: the URL is the site's root");
         }
         // Teasers are a few lines each; an article has paragraphs in a row. Tuned on half
@@ -372,9 +380,11 @@ mod tests {
             false,
             PageType::Article,
         );
+        // A site's root that links to its stories is its home page, whatever prose it shows.
         check(
             Evidence {
                 url_is_root: true,
+                title_links: 24,
                 ..article.clone()
             },
             false,
@@ -383,9 +393,20 @@ mod tests {
         check(
             Evidence {
                 url_is_root: true,
+                title_links: 24,
                 ..article.clone()
             },
             true,
+            PageType::Article,
+        );
+        // One that links to hardly any is the site's one text (it read as a home page).
+        check(
+            Evidence {
+                url_is_root: true,
+                title_links: 2,
+                ..article.clone()
+            },
+            false,
             PageType::Article,
         );
         check(
