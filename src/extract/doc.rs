@@ -454,8 +454,8 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, 
 }
 
 /// The container's paragraphs of article text: interface lines, headlines, the title and
-/// the lead, date lines before or after the text and captions left out; after a "related news" marker, nothing until
-/// the article's own prose resumes.
+/// the lead, date lines before or after the text and captions left out; after a "related
+/// news" marker, nothing until the article's own prose resumes.
 pub(super) fn paragraphs<'d>(
     container: &[&'d Block],
     title: Option<&str>,
@@ -468,6 +468,10 @@ pub(super) fn paragraphs<'d>(
     // summaries).
     let prose = |b: &Block| b.chars() >= 80 && b.link_density() < 0.2 && !matches!(b.kind, BlockKind::Heading(_));
     let mut in_related = false;
+    // Where the last paragraph of prose stands, and whether one was kept: what lies between
+    // them is inside the text.
+    let last_prose = container.iter().rposition(|b| prose(b));
+    let mut kept_prose = false;
     for (i, b) in container.iter().enumerate() {
         let t = b.text.trim();
         // Markers and interface lines are short: a paragraph is not lower-cased to be compared.
@@ -500,8 +504,7 @@ pub(super) fn paragraphs<'d>(
         }
         // A date line between paragraphs of the text is part of it (an event's date); the
         // date lines around the text date the article.
-        let dated =
-            is_date_line(t) && !(paragraphs.iter().any(|p| prose(p)) && container[i + 1..].iter().any(|n| prose(n)));
+        let dated = is_date_line(t) && !(kept_prose && last_prose.is_some_and(|l| l > i));
         if dated || CAPTION.is_match(t) && t.chars().count() < 250 || captions.holds(b) {
             continue;
         }
@@ -509,6 +512,7 @@ pub(super) fn paragraphs<'d>(
         if t.contains('©') && t.chars().count() < 200 {
             continue;
         }
+        kept_prose |= prose(b);
         paragraphs.push(b);
     }
     // A heading with nothing of the text after it, only links, titled a box of links.
