@@ -89,7 +89,7 @@ impl<'a> Doc<'a> {
 
     /// The headline without the site's name, and a time it carries.
     pub fn title(&self, site_name: Option<&str>) -> (Option<String>, Option<When>) {
-        let (title, when) = super::title(self.html, &self.els, &self.m, self.profile);
+        let (title, when) = super::title(self.html, &self.els, &self.m, self.profile, &self.base);
         (title.map(|t| super::strip_site_suffix(&t, site_name, self.url)), when)
     }
 
@@ -131,16 +131,27 @@ impl<'a> Doc<'a> {
     }
 
     /// The sapo: the headline's subtitle (a sentence-long heading right under it), else a
-    /// lead-classed element between the headline and the end of the text (one elsewhere is
-    /// another story's teaser), else the visible paragraph the page's description repeats.
-    pub fn lead_text(&self, container: &Container) -> Option<String> {
+    /// lead-classed element between the headline (the `<h1>`, or a later heading that shows
+    /// the `title`) and the end of the text (one elsewhere is another story's teaser, or the
+    /// site's tagline), else the visible paragraph the page's description repeats.
+    pub fn lead_text(&self, container: &Container, title: Option<&str>) -> Option<String> {
         // Nodes are numbered in document order.
         let (first, last) = (
             container.blocks.first().map(|b| b.owner),
             container.blocks.last().map(|b| b.owner),
         );
         let headline_el = first.and_then(|f| self.els.h1.iter().copied().rfind(|h| h.id() <= f));
-        let headline = headline_el.map(|h| h.id());
+        // The heading that shows the article's title, when it is not the `<h1>` (a blog's
+        // `<h1>` names the blog, and its tagline, classed a description, stands under it).
+        let titled = title.and_then(|ti| {
+            self.blocks
+                .iter()
+                .rev()
+                .filter(|b| matches!(b.kind, BlockKind::Heading(_)) && first.is_none_or(|f| b.owner <= f))
+                .find(|b| same_text(&b.text, ti))
+                .map(|b| b.owner)
+        });
+        let headline = headline_el.map(|h| h.id()).max(titled);
         // A heading of a sentence's length right under the headline (`<hgroup><h1>…<h2>…`)
         // is its subtitle: the standfirst, whatever its class.
         let subtitle = headline_el

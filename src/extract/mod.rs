@@ -373,7 +373,7 @@ fn extract_document(
     let site_name = doc.site_name();
     let (title, title_when) = doc.title(site_name.as_deref());
     let container = doc.container();
-    let lead_text = doc.lead_text(&container);
+    let lead_text = doc.lead_text(&container, title.as_deref());
     let figures = figure::read(&html, &doc.m, container.first, &doc.base);
     let captions = doc::captions_to_leave_out(&html, &doc.els, &container, &figures);
     let mut paragraphs = doc::paragraphs(&container.blocks, title.as_deref(), lead_text.as_deref(), &captions);
@@ -717,6 +717,7 @@ fn title(
     els: &dom::Elements,
     m: &meta::Meta,
     profile: Option<&SiteProfile>,
+    base: &Option<Url>,
 ) -> (Option<String>, Option<When>) {
     let mut title_when = None;
     let mut take_time = |t: String| -> String {
@@ -733,9 +734,28 @@ fn title(
         .into_iter()
         .flatten()
         .collect();
+    // An `<h1>` that is the site's masthead — its name, or a link to its home page (a blog's
+    // `<h1><a href="/">`) — matches the `<title>` by the site's part of it; it is no
+    // article's title unless the page's own headline (`og:title`, JSON-LD) says so too.
+    let masthead = |h: ElementRef| {
+        let t = dom::text_of(h);
+        let named = m.site_name.as_deref().is_some_and(|s| same_text(s, &t))
+            || h.select(&ANCHOR_ANY).any(|a| {
+                a.value()
+                    .attr("href")
+                    .and_then(|href| resolve(base, href))
+                    .is_some_and(|u| base.as_ref().is_none_or(|b| b.host() == u.host()) && page_type::is_root(&u))
+            });
+        named
+            && ![&m.og_title, &m.ld_headline]
+                .into_iter()
+                .flatten()
+                .any(|r| words_overlap(&t, r) >= 0.6)
+    };
     let h1s: Vec<String> = els
         .h1
         .iter()
+        .filter(|h| !masthead(**h))
         .map(|h| dom::text_of(*h))
         .filter(|t| t.split_whitespace().count() >= 2)
         .collect();

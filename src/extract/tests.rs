@@ -417,6 +417,30 @@ fn an_article_split_into_sections_is_read_whole() {
 }
 
 #[test]
+fn a_blogs_tagline_under_its_name_is_not_the_sapo() {
+    // The blog's name is the `<h1>`, a link to its home page, and matched the `<title>`: it
+    // was taken for the title. Its tagline, classed a description, stood between it and the
+    // post's own title and was taken for the sapo.
+    let html = format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán | Sổ tay y tế</title></head><body>\
+         <div id=\"header\"><h1><a href=\"/\">Sổ tay y tế</a></h1><div id=\"site-description\">Ghi chép về sức khỏe cộng đồng, mỗi tuần một bài</div></div>\
+         <div class=\"post\"><h2 class=\"entry-title\">Ba ca dịch hạch được chẩn đoán</h2><div class=\"entry-content\"><p>{PROSE}</p><p>{PROSE}</p></div></div></body></html>"
+    );
+    let page = Page {
+        bytes: html.as_bytes(),
+        content_type: None,
+        url: "http://example.org/2024/03/ba-ca.html",
+        fetched_at: None,
+        patterns: None,
+    };
+    let a = extract(&page, None).article;
+    assert_eq!(a.title.as_deref(), Some("Ba ca dịch hạch được chẩn đoán"));
+    assert_eq!(a.lead, None);
+    assert!(!a.body.contains("Ghi chép về sức khỏe"), "{:?}", a.body);
+    assert!(a.body.starts_with("Three cases of plague"), "{:?}", a.body);
+}
+
+#[test]
 fn a_date_line_inside_the_text_is_part_of_it() {
     // An event's date between two paragraphs was dropped as if it dated the article.
     let page = format!(
