@@ -1050,14 +1050,22 @@ fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec
 
 fn lead_element<'a>(candidates: &[ElementRef<'a>]) -> Option<ElementRef<'a>> {
     candidates.iter().copied().find(|el| {
-        !el.ancestors()
+        if el
+            .ancestors()
             .any(|a| a.value().as_element().is_some_and(dom::is_boilerplate))
-            && !matches!(el.value().name(), "meta" | "a" | "img" | "ul" | "ol" | "figcaption")
+            || matches!(el.value().name(), "meta" | "a" | "img" | "ul" | "ol" | "figcaption")
             // A picture's caption (`…-desc`) is no sapo.
-            && !el.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "figure"))
-            && (30..1500).contains(&dom::text_of(*el).chars().count())
-            // Nor is a line of metadata (`VON … am 21. April 2020` in a `teaser__metadata`).
-            && !is_date_line(&dom::text_of(*el))
+            || el.ancestors().any(|a| a.value().as_element().is_some_and(|e| e.name() == "figure"))
+        {
+            return false;
+        }
+        let t = dom::text_of(*el);
+        let n = t.chars().count();
+        (30..1500).contains(&n)
+            // Nor is a line of metadata (`VON … am 21. April 2020` in a `teaser__metadata`),
+            // or a picture's caption with its credit (`… © WSNA`), as in the body.
+            && !is_date_line(&t)
+            && !(t.contains('©') && n < 200)
     })
 }
 

@@ -441,6 +441,31 @@ fn a_blogs_tagline_under_its_name_is_not_the_sapo() {
 }
 
 #[test]
+fn a_pictures_credited_caption_is_not_the_sapo() {
+    // A caption classed a description, with its credit, stood first under the headline and
+    // was taken for the sapo; the sapo-classed paragraph after it is the sapo.
+    let html = format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <div class=\"image\"><img src=\"/a.jpg\"><div class=\"image-description\">The hospital in the capital. © Example Photo Agency</div></div>\
+         <div class=\"intro\">Health officials confirmed three cases of plague on Monday, the first in the region for a decade.</div>\
+         <div class=\"text\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    );
+    let page = Page {
+        bytes: html.as_bytes(),
+        content_type: None,
+        url: "http://example.org/a.htm",
+        fetched_at: None,
+        patterns: None,
+    };
+    let a = extract(&page, None).article;
+    assert_eq!(
+        a.lead.as_deref(),
+        Some("Health officials confirmed three cases of plague on Monday, the first in the region for a decade.")
+    );
+    assert!(!a.body.contains("Example Photo Agency"), "{:?}", a.body);
+}
+
+#[test]
 fn a_date_line_inside_the_text_is_part_of_it() {
     // An event's date between two paragraphs was dropped as if it dated the article.
     let page = format!(
