@@ -426,14 +426,7 @@ fn a_blogs_tagline_under_its_name_is_not_the_sapo() {
          <div id=\"header\"><h1><a href=\"/\">Sổ tay y tế</a></h1><div id=\"site-description\">Ghi chép về sức khỏe cộng đồng, mỗi tuần một bài</div></div>\
          <div class=\"post\"><h2 class=\"entry-title\">Ba ca dịch hạch được chẩn đoán</h2><div class=\"entry-content\"><p>{PROSE}</p><p>{PROSE}</p></div></div></body></html>"
     );
-    let page = Page {
-        bytes: html.as_bytes(),
-        content_type: None,
-        url: "http://example.org/2024/03/ba-ca.html",
-        fetched_at: None,
-        patterns: None,
-    };
-    let a = extract(&page, None).article;
+    let a = extract_html(&html);
     assert_eq!(a.title.as_deref(), Some("Ba ca dịch hạch được chẩn đoán"));
     assert_eq!(a.lead, None);
     assert!(!a.body.contains("Ghi chép về sức khỏe"), "{:?}", a.body);
@@ -450,14 +443,7 @@ fn a_pictures_credited_caption_is_not_the_sapo() {
          <div class=\"intro\">Health officials confirmed three cases of plague on Monday, the first in the region for a decade.</div>\
          <div class=\"text\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
     );
-    let page = Page {
-        bytes: html.as_bytes(),
-        content_type: None,
-        url: "http://example.org/a.htm",
-        fetched_at: None,
-        patterns: None,
-    };
-    let a = extract(&page, None).article;
+    let a = extract_html(&html);
     assert_eq!(
         a.lead.as_deref(),
         Some("Health officials confirmed three cases of plague on Monday, the first in the region for a decade.")
