@@ -180,8 +180,11 @@ static TITLE_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*[\(\[]\s*(\d{1,2}[:h]\d{2}\s+\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}[:h]\d{2})?)\s*[\)\]]\s*$")
         .expect("regex")
 });
+/// A caption's or photo credit's line: `Ảnh: …`, `… - Ảnh: H.L.`, and a line opened by a
+/// picture word with a colon in the languages the web writes most (`Photo:`, `Foto:`,
+/// `Bild:`, `Abbildung 2:`, `Figure 3:`, `Fig. 3:`, `Image:`, `Hình 1:`).
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|[\.\s\-–]ảnh\s*:\s*[\p{L}\s.,/&-]{1,40}$|^\(?\s*(photo|video|clip|nguồn ảnh|đồ họa|infographic)\s*:)")
+    Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|[\.\s\-–]ảnh\s*:\s*[\p{L}\s.,/&-]{1,40}$|^\(?\s*(photos?|fotos?|bild|abbildung|abb\.|figure|fig\.|image|hình|video|clip|nguồn ảnh|đồ họa|infographic)(\s*\d{1,3}[a-z]?)?\s*:)")
         .expect("regex")
 });
 

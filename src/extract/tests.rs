@@ -1182,3 +1182,36 @@ fn a_gallerys_caption_elements_leave_the_body() {
     ));
     assert!(!a.body.contains("Hirschkäfer"), "{:?}", a.body);
 }
+
+#[test]
+fn a_line_opened_by_a_picture_word_is_a_caption() {
+    let check = |line: &str, caption: bool| assert_eq!(super::CAPTION.is_match(line), caption, "{line:?}");
+    check("Ảnh: Minh An", true);
+    check("Quang cảnh hội nghị. Ảnh: H.L.", true);
+    check(
+        "Abbildung 2: Vergleich auf dem Gletscher (links) und die Karte (rechts).",
+        true,
+    );
+    check("(Bild: Dieter Stork)", true);
+    check("Fotos: Helmut Elstrodt, Klaus Friedrich", true);
+    check("Fig. 3: The sample after heating", true);
+    check("Hình 1: Sơ đồ tổ chức bộ máy", true);
+    // The same words opening a sentence of the text.
+    check("Bild und Ton waren an diesem Abend hervorragend.", false);
+    check("Photos of the event were shared widely.", false);
+    check("Hình thức thi: trắc nghiệm khách quan", false);
+    check("Figures released on Monday: unemployment fell.", false);
+}
+
+#[test]
+fn a_photo_credit_line_leaves_the_body() {
+    // A German magazine credits each picture on a line of its own, in brackets.
+    let a = extract_html(&format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <div class=\"article-body\"><p>{PROSE}</p><p>(Bild: Dieter Stork)</p><p>{PROSE}</p>\
+         <p>Abbildung 2: Vergleich auf dem Gletscher.</p><p>{PROSE}</p></div></body></html>"
+    ));
+    assert!(a.body.contains("Three cases of plague"), "{:?}", a.body);
+    assert!(!a.body.contains("Dieter Stork"), "{:?}", a.body);
+    assert!(!a.body.contains("Vergleich auf dem Gletscher"), "{:?}", a.body);
+}
