@@ -371,6 +371,14 @@ impl<'a> Doc<'a> {
             .filter(|&n| n * 10 >= median * 7 && n * 10 <= median * 13)
             .collect();
         let (teasers, teaser_chars) = (alike.len(), alike.iter().sum::<usize>());
+        // A table of items: rows of a data table that each hold a link (a document list,
+        // a register of notices), and how much of the text they are.
+        let linked_rows: Vec<usize> = container
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::Row && b.link_chars > 0)
+            .map(|b| b.chars())
+            .collect();
         let mut prose_run = 0;
         let mut run = 0;
         for b in &container.blocks {
@@ -403,6 +411,8 @@ impl<'a> Doc<'a> {
             alternations,
             teasers,
             teaser_share: teaser_chars as f64 / container.chars.max(1) as f64,
+            linked_rows: linked_rows.len(),
+            linked_row_share: linked_rows.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             title_links,
             title,
             published,

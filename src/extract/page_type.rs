@@ -11,8 +11,9 @@
 //! - the URL's shape: a site's root is its home page (unless it links to hardly any story
 //!   and holds prose: the site's one text); a page linking to many addresses
 //!   below its own path is a section; a year then a slug of words names one dated post;
-//! - the text's shape: teasers (headline links alternating with short summaries) against
-//!   one dominant run of sentences, the share of text inside links, the headline links of
+//! - the text's shape: teasers (headline links alternating with short summaries) and rows
+//!   of a table each linking to its item (a document list) against one dominant run of
+//!   sentences, the share of text inside links, the headline links of
 //!   the whole page;
 //! - what an article carries: a title, a publication time, authors; a JSON-LD article
 //!   whose headline is the page's own title is one even when little of its text is in
@@ -63,6 +64,10 @@ pub struct Evidence {
     pub teasers: usize,
     /// Share of the container's text in such blocks.
     pub teaser_share: f64,
+    /// Rows of the container's data tables that each hold a link (a document list's rows).
+    pub linked_rows: usize,
+    /// Share of the container's text in such rows.
+    pub linked_row_share: f64,
     /// Links of five words or more anywhere on the page.
     pub title_links: usize,
     pub title: bool,
@@ -144,6 +149,16 @@ impl Evidence {
             return (
                 PageType::Listing,
                 "most of the text is items each with a link and a short text (teasers)",
+            );
+        }
+        // A document list is a table whose every row links to one document or notice (its
+        // number, date and summary beside the link): rows of items, not teasers, but a
+        // listing as much. Articles of the evaluation sets with such rows hold five or six,
+        // and they are at most a tenth of the text.
+        if self.linked_rows >= 5 && self.linked_row_share >= 0.6 && !ld_article {
+            return (
+                PageType::Listing,
+                "most of the text is a table whose rows each link to a page (a document list)",
             );
         }
         let article_signals = self.article_signals();
@@ -358,6 +373,27 @@ mod tests {
                 ..article.clone()
             },
             true,
+            PageType::Article,
+        );
+        // A document list: a table whose every row links to its document, its summary
+        // unlinked beside the link. A table of a few links inside an article is not one.
+        let documents = Evidence {
+            title: true,
+            body_chars: 2300,
+            prose_run: 2300,
+            link_density: 0.1,
+            linked_rows: 15,
+            linked_row_share: 0.95,
+            ..Evidence::default()
+        };
+        check(documents.clone(), false, PageType::Listing);
+        check(
+            Evidence {
+                linked_rows: 6,
+                linked_row_share: 0.07,
+                ..article.clone()
+            },
+            false,
             PageType::Article,
         );
         // Teasers: headline, summary, headline, summary…

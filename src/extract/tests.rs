@@ -751,6 +751,38 @@ fn extract_at(html: &str, url: &str) -> super::Extraction {
 }
 
 #[test]
+fn a_table_of_documents_each_row_a_link_is_a_listing() {
+    // A portal's document list: number (a link), date, summary, download — no teaser has a
+    // headline-sized link, and the unlinked summaries read as text.
+    let subjects = [
+        "Về việc ban hành kế hoạch kiểm tra nội bộ trường học năm học 2023 - 2024",
+        "Về việc thành lập tổ công tác chuyển đổi số trong các cơ sở giáo dục trên địa bàn huyện",
+        "Về việc tổ chức hội thi giáo viên dạy giỏi cấp huyện bậc trung học cơ sở",
+        "Về việc phân công nhiệm vụ cán bộ quản lý, giáo viên và nhân viên nhà trường",
+        "Về việc ban hành quy chế chi tiêu nội bộ và quản lý tài sản công của đơn vị",
+        "Về việc kiện toàn hội đồng thi đua khen thưởng và hội đồng kỷ luật của trường",
+    ];
+    let rows: String = subjects
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "<tr><td>{n}</td><td><a href=\"/van-ban/{n}.html\">{n}/QĐ-THCS</a></td><td>0{n}/09/2023</td><td>{s}</td>\
+                 <td><a href=\"/files/{n}.pdf\">Tải về</a></td></tr>",
+                n = i + 1
+            )
+        })
+        .collect();
+    let page = format!(
+        "<html><head><title>Văn bản của nhà trường</title></head><body><h1>Văn bản của nhà trường</h1>\
+         <div class=\"noi-dung\"><table><tr><th>STT</th><th>Số hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th>\
+         <th>Tệp</th></tr>{rows}</table></div></body></html>"
+    );
+    let e = extract_at(&page, "http://thcs.example.edu.vn/van-ban.html");
+    assert_eq!(e.article.page_type, PageType::Listing, "{}", e.page_type.rule);
+}
+
+#[test]
 fn a_documents_record_table_alone_does_not_make_an_article() {
     // A document's page: its fields as a small table, a date, nothing to read.
     let rows = [
