@@ -324,7 +324,7 @@ impl<'a> Doc<'a> {
         body_paras: &[String],
         table_chars: usize,
         links: &[Url],
-        title: bool,
+        title: Option<&str>,
         published: bool,
         authors: bool,
     ) -> page_type::Decision {
@@ -414,7 +414,12 @@ impl<'a> Doc<'a> {
             linked_rows: linked_rows.len(),
             linked_row_share: linked_rows.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             title_links,
-            title,
+            title: title.is_some(),
+            title_words: title.map_or(0, |t| {
+                t.split_whitespace()
+                    .filter(|w| w.chars().any(char::is_alphabetic))
+                    .count()
+            }),
             published,
             authors,
         }

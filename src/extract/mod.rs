@@ -399,7 +399,7 @@ fn extract_document(
         &body,
         table_chars,
         &links,
-        title.is_some(),
+        title.as_deref(),
         published.is_some(),
         !credits.authors.is_empty(),
     );

@@ -71,6 +71,9 @@ pub struct Evidence {
     /// Links of five words or more anywhere on the page.
     pub title_links: usize,
     pub title: bool,
+    /// Words of the title (tokens with a letter): a section is named in a few (`Tin tức - Sự
+    /// kiện`, `Hoạt động của lãnh đạo`), a story in a sentence.
+    pub title_words: usize,
     pub published: bool,
     pub authors: bool,
 }
@@ -173,6 +176,19 @@ impl Evidence {
         // its text stands in the HTML (a paywall, a body drawn by script, a product sheet).
         if ld_article && self.ld_headline_is_title && self.title {
             return (PageType::Article, "JSON-LD says it is the article its title names");
+        }
+        // A short notice (a meeting's date, a document to download) under a headline of its
+        // own, with other stories' headlines only in boxes beside it, not in its text: a
+        // listing's page is named in a few words (`Thông báo`, `Tin tức - Sự kiện`, six
+        // syllables at most in Vietnamese), and its container holds the headlines.
+        if self.title
+            && self.published
+            && self.title_words >= 7
+            && self.body_chars >= 100
+            && self.headlines == 0
+            && self.link_density < 0.2
+        {
+            return (PageType::Article, "a short dated text under a headline of its own");
         }
         if self.title_links >= 8 && !dominant_prose && !self.url_dated_slug {
             return (PageType::Listing, "many headline links and no dominant prose");
@@ -395,6 +411,26 @@ mod tests {
             },
             false,
             PageType::Article,
+        );
+        // A dated notice of a few lines under its own headline, beside a box of other
+        // notices' headlines; a section named in two words with the same box is a listing.
+        let notice = Evidence {
+            title: true,
+            title_words: 10,
+            published: true,
+            body_chars: 130,
+            prose_run: 130,
+            title_links: 10,
+            ..Evidence::default()
+        };
+        check(notice.clone(), false, PageType::Article);
+        check(
+            Evidence {
+                title_words: 2,
+                ..notice.clone()
+            },
+            false,
+            PageType::Listing,
         );
         // Teasers: headline, summary, headline, summary…
         let teasers = Evidence {

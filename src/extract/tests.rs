@@ -751,6 +751,36 @@ fn extract_at(html: &str, url: &str) -> super::Extraction {
 }
 
 #[test]
+fn a_short_notice_beside_a_box_of_other_notices_is_an_article() {
+    // A portal's notice: two lines and an attachment under its headline, ten other notices'
+    // headlines in a box beside it. It read as a listing (many headline links, no prose).
+    let others: String = (1..=10)
+        .map(|i| format!("<li><a href=\"/thong-bao/tb-{i}.html\">Thông báo lịch tiếp công dân định kỳ của lãnh đạo huyện tháng {i}</a></li>"))
+        .collect();
+    let page = format!(
+        "<html><head><title>Thông báo lịch tiếp công dân tháng 5 năm 2023</title></head><body>\
+         <h1>Thông báo lịch tiếp công dân tháng 5 năm 2023</h1><div class=\"ngay-dang\">05/05/2023</div>\
+         <div class=\"noi-dung\"><p>Ủy ban nhân dân huyện thông báo lịch tiếp công dân định kỳ tháng 5 năm 2023 của Chủ tịch \
+         và các Phó Chủ tịch tại trụ sở tiếp công dân huyện.</p><p>Tệp đính kèm: <a href=\"/files/tb.pdf\">tb.pdf</a></p></div>\
+         <div class=\"box\"><h3>Thông báo khác</h3><ul>{others}</ul></div></body></html>"
+    );
+    let e = extract_at(&page, "http://huyen.example.gov.vn/thong-bao/tb-11.html");
+    assert_eq!(e.article.page_type, PageType::Article, "{}", e.page_type.rule);
+    assert!(
+        e.article.body.contains("lịch tiếp công dân định kỳ tháng 5"),
+        "{}",
+        e.article.body
+    );
+    // The box alone, under a section's name, is the section's listing.
+    let section = format!(
+        "<html><head><title>Thông báo</title></head><body><h1>Thông báo</h1><div class=\"ngay-dang\">05/05/2023</div>\
+         <ul>{others}</ul></body></html>"
+    );
+    let e = extract_at(&section, "http://huyen.example.gov.vn/thong-bao.html");
+    assert_eq!(e.article.page_type, PageType::Listing, "{}", e.page_type.rule);
+}
+
+#[test]
 fn a_table_of_documents_each_row_a_link_is_a_listing() {
     // A portal's document list: number (a link), date, summary, download — no teaser has a
     // headline-sized link, and the unlinked summaries read as text.
