@@ -306,12 +306,17 @@ impl<'a> Doc<'a> {
         published(self, &self.els.classed[2], title_when, &container.blocks, warnings)
     }
 
-    /// When the page says it was modified.
-    pub fn modified(&self) -> Option<When> {
+    /// When the page says it was modified: its metadata, else the update line it shows.
+    pub fn modified(&self, container: &Container) -> Option<When> {
         self.m
             .modified
             .iter()
             .filter_map(|d| date::parse_text(d))
+            .chain(super::visible_update(
+                &self.els.classed[2],
+                &self.blocks,
+                &container.blocks,
+            ))
             .find(|w| !w.is_after(self.now))
     }
 

@@ -387,7 +387,7 @@ fn extract_document(
     let published = found.as_ref().map(|p| p.when);
     let local = found.as_ref().and_then(|p| p.local);
     let relative = found.as_ref().is_some_and(|p| p.relative);
-    let modified = doc.modified();
+    let modified = doc.modified(&container);
     let table_chars = paragraphs
         .iter()
         .filter(|b| b.kind == BlockKind::Row)
@@ -1214,14 +1214,7 @@ fn visible_dates(
         .map(|w| (w, Reading::Machine))
         .collect();
     let mut updates = Vec::new();
-    for el in date_els {
-        if el.ancestors().any(|a| {
-            a.value()
-                .as_element()
-                .is_some_and(|e| dom::is_boilerplate(e) && !dom::is_widget(e))
-        }) {
-            continue;
-        }
+    for el in shown(date_els) {
         let t = dom::text_of(*el);
         if t.chars().count() <= 120 {
             let when = date::parse_text(&t)
@@ -1230,23 +1223,27 @@ fn visible_dates(
             // An update line says when the page was last changed: the publication time
             // only when the page shows no other.
             if date::is_update_line(&t) {
-                updates.extend(when);
+                updates.extend(when.map(|(w, r)| (w, if r == Reading::Written { Reading::Update } else { r })));
             } else {
                 out.extend(when);
             }
         }
     }
-    // A date line just before the article text (within a few blocks of it).
-    let first_body = container.first().map(|b| b.owner);
-    let idx = first_body
-        .and_then(|o| blocks.iter().position(|b| b.owner == o))
-        .unwrap_or(0);
+    // A date line just before the article text (within a few blocks of it); an update line
+    // there, as one in a date-classed element, only when the page shows no other date.
+    let near = near_text(blocks, container).filter(|b| b.chars() <= 120);
+    let (update_lines, date_lines): (Vec<&Block>, Vec<&Block>) = near.partition(|b| date::is_update_line(&b.text));
     out.extend(
-        blocks[idx.saturating_sub(8)..(idx + 3).min(blocks.len())]
+        date_lines
             .iter()
-            .filter(|b| b.chars() <= 120 && !date::is_update_line(&b.text))
             .find_map(|b| date::parse_text(&b.text))
             .map(|w| (w, Reading::Written)),
+    );
+    updates.extend(
+        update_lines
+            .iter()
+            .find_map(|b| date::parse_text(&b.text))
+            .map(|w| (w, Reading::Update)),
     );
     // A date its label calls the publication's, looked for only when the page shows no other
     // (it would come after them).
@@ -1257,6 +1254,38 @@ fn visible_dates(
     out
 }
 
+/// The date-classed elements outside boxes of related news or comments (a share bar, a
+/// widget, often holds the date line).
+fn shown<'e, 'a>(date_els: &'e [ElementRef<'a>]) -> impl Iterator<Item = &'e ElementRef<'a>> {
+    date_els.iter().filter(|el| {
+        !el.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| dom::is_boilerplate(e) && !dom::is_widget(e))
+        })
+    })
+}
+
+/// The blocks around the start of the article text, where its date line stands: eight
+/// before its first paragraph to two after.
+fn near_text<'b>(blocks: &'b [Block], container: &[&Block]) -> impl Iterator<Item = &'b Block> {
+    let first_body = container.first().map(|b| b.owner);
+    let idx = first_body
+        .and_then(|o| blocks.iter().position(|b| b.owner == o))
+        .unwrap_or(0);
+    blocks[idx.saturating_sub(8)..(idx + 3).min(blocks.len())].iter()
+}
+
+/// When the page shows its readers it was updated (`Cập nhật: 12/05/2023 08:15`,
+/// `Updated …`): an update line in a date-classed element or just before the text.
+fn visible_update(date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Option<When> {
+    shown(date_els)
+        .map(|el| dom::text_of(*el))
+        .chain(near_text(blocks, container).map(|b| b.text.clone()))
+        .filter(|t| t.chars().count() <= 120 && date::is_update_line(t))
+        .find_map(|t| date::parse_text(&t))
+}
+
 /// How a date shown on the page reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reading {
@@ -1264,6 +1293,9 @@ enum Reading {
     Machine,
     /// Written for readers.
     Written,
+    /// Written for readers as the time of the last update (`Cập nhật: …`): the publication
+    /// time only when the page shows no other, and never a correction of the metadata's.
+    Update,
     /// Written relative to now (`2 giờ trước`, `3 hours ago`), counted back from the fetch:
     /// an instant, not a clock reading that needs an offset.
     Relative,

@@ -275,6 +275,56 @@ fn date_lines() {
     );
     // A visible German date line.
     check_date("<p class=\"meta\">Datum: 03.11.2021</p>", Some("2021-11-03"));
+    // An update line in no date-classed element, just above the text, when it is the only
+    // date: the page had none, and read as no article.
+    check_date(
+        "<div>Cập nhật lúc 15:30 ngày 12/05/2023</div>",
+        Some("2023-05-12T15:30:00+07:00"),
+    );
+    // An update minutes after the metadata's time does not correct it (a visible time of
+    // publication would).
+    check_date(
+        "<meta property=\"article:published_time\" content=\"2019-11-20T13:38:07+07:00\"><div>Cập nhật: 20/11/2019 13:41</div>",
+        Some("2019-11-20T13:38:07+07:00"),
+    );
+}
+
+/// One-line cases of the modification time: date lines under the headline.
+fn check_modified(date_html: &str, published: Option<&str>, modified: Option<&str>) {
+    let html = format!(
+        "<html><body><h1>Tiêu đề bài viết thử nghiệm về ngày tháng</h1>{date_html}<div><p>Nội dung bài viết đủ dài, với nhiều câu văn, để trình trích xuất nhận ra đây là phần chính của trang.</p><p>Một đoạn văn nữa, cũng khá dài, nói về những điều khác nhau trong ngày hôm ấy và các ngày sau đó.</p></div></body></html>"
+    );
+    let a = extract_at(&html, "http://example.org/a.htm").article;
+    assert_eq!(
+        (a.published.as_deref(), a.modified.as_deref()),
+        (published, modified),
+        "{date_html}"
+    );
+}
+
+#[test]
+fn an_update_line_the_page_shows_is_its_modification_time() {
+    check_modified(
+        "<div>Ngày đăng: 10/05/2023 08:00</div><div>Cập nhật: 12/05/2023 09:00</div>",
+        Some("2023-05-10T08:00:00+07:00"),
+        Some("2023-05-12T09:00:00+07:00"),
+    );
+    check_modified(
+        "<span class=\"date\">Posted: 16/02/2018 18:45</span><span class=\"date\">Updated: 17/02/2018 20:31</span>",
+        Some("2018-02-16T18:45:00+07:00"),
+        Some("2018-02-17T20:31:00+07:00"),
+    );
+    // The metadata's modification time comes first.
+    check_modified(
+        "<meta property=\"article:modified_time\" content=\"2023-05-13T07:00:00+07:00\"><div>Cập nhật: 12/05/2023 09:00</div>",
+        Some("2023-05-12T09:00:00+07:00"),
+        Some("2023-05-13T07:00:00+07:00"),
+    );
+    check_modified(
+        "<div>Ngày đăng: 10/05/2023 08:00</div>",
+        Some("2023-05-10T08:00:00+07:00"),
+        None,
+    );
 }
 
 #[test]
