@@ -30,6 +30,12 @@ static EDITORIAL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("regex")
 });
 
+/// Does the line open with an author's label (`Bài, ảnh:`, `Tin, ảnh:`, `Tác giả:`)? Such
+/// a line credits the text's writer, though it names a photographer too.
+pub fn is_author_line(text: &str) -> bool {
+    AUTHOR_PREFIX.is_match(text.trim())
+}
+
 /// Agencies and outlets that are sources, not authors.
 const AGENCIES: &[&str] = &[
     "ttxvn",
@@ -259,6 +265,25 @@ pub fn parse(text: &str) -> Option<Byline> {
     if names.iter().all(|n| looks_like_name(n)) {
         return Some(Byline { authors: names, source });
     }
+    // People, then the office they write for: `Hồng Nhung - Trung tâm VHTT&TT`, `Phạm Minh
+    // Tuấn - Phòng GD&ĐT`.
+    if source.is_none()
+        && let Some((people, office)) = body.rsplit_once(" - ").or_else(|| body.rsplit_once(" – "))
+        && is_agency(office.trim())
+    {
+        let people: Vec<String> = people
+            .split([',', '–', '—', ';'])
+            .flat_map(|p| p.split(" - "))
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if !people.is_empty() && people.iter().all(|n| looks_like_name(n)) {
+            return Some(Byline {
+                authors: people,
+                source: Some(office.trim().to_owned()),
+            });
+        }
+    }
     if is_agency(&body) {
         return Some(Byline {
             authors: Vec::new(),
@@ -300,6 +325,17 @@ mod tests {
         check("By Jane Doe", &["Jane Doe"], None);
         check("by Jane Doe, John Roe", &["Jane Doe", "John Roe"], None);
         check("TUOI TRE ONLINE", &[], Some("TUOI TRE ONLINE"));
+        check(
+            "Hồng Nhung - Trung tâm VHTT&TT",
+            &["Hồng Nhung"],
+            Some("Trung tâm VHTT&TT"),
+        );
+        check(
+            "Minh Anh, Thu Hà - Phòng GD&ĐT",
+            &["Minh Anh", "Thu Hà"],
+            Some("Phòng GD&ĐT"),
+        );
+        check("Tin, ảnh: Minh Anh", &["Minh Anh"], None);
     }
 
     #[test]

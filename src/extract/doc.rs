@@ -536,7 +536,8 @@ pub(super) fn paragraphs<'d>(
         // A date line between paragraphs of the text is part of it (an event's date); the
         // date lines around the text date the article.
         let dated = is_date_line(t) && !(kept_prose && last_prose.is_some_and(|l| l > i));
-        if dated || CAPTION.is_match(t) && t.chars().count() < 250 || captions.holds(b) {
+        let caption_line = CAPTION.is_match(t) && t.chars().count() < 250 && !byline::is_author_line(t);
+        if dated || caption_line || captions.holds(b) {
             continue;
         }
         // A short line with a copyright sign is a picture's credit, wherever the layout put it.

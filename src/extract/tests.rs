@@ -178,6 +178,15 @@ fn bylines_at_the_end() {
         &["Phạm Văn Cường"],
         None,
     );
+    // The writer and the office they write for.
+    check_byline(
+        "<p style=\"text-align:right\"><strong>Hồng Nhung - Trung tâm VHTT&amp;TT</strong></p>",
+        &["Hồng Nhung"],
+        Some("Trung tâm VHTT&TT"),
+    );
+    // Text and pictures by one reporter: a byline, not a picture's credit.
+    check_byline("<p><strong>Tin, ảnh: Minh Anh</strong></p>", &["Minh Anh"], None);
+    check_byline("<p><strong>Bài, ảnh: Thu Hà</strong></p>", &["Thu Hà"], None);
 }
 
 #[test]
