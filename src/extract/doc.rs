@@ -40,6 +40,20 @@ pub(super) struct Doc<'a> {
 }
 
 /// The article's main container: the chosen elements and the blocks inside them.
+/// The share of a text's letters that are Latin (Vietnamese included).
+fn latin_share(text: &str) -> f64 {
+    let (mut latin, mut letters) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        latin += usize::from((c as u32) < 0x250 || (0x1E00..0x1F00).contains(&(c as u32)));
+    }
+    latin as f64 / letters.max(1) as f64
+}
+
+/// A class that names a headline: `title`, `news-title`, `tieude`, `tieu-de`.
+static TITLE_WORD: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)title|tieu-?de").expect("regex"));
+
 pub(super) struct Container<'d> {
     pub first: Option<NodeId>,
     pub blocks: Vec<&'d Block>,
@@ -88,9 +102,86 @@ impl<'a> Doc<'a> {
     }
 
     /// The headline without the site's name, and a time it carries.
-    pub fn title(&self, site_name: Option<&str>) -> (Option<String>, Option<When>) {
-        let (title, when) = super::title(self.html, &self.els, &self.m, self.profile, &self.base);
+    pub fn title(&self, site_name: Option<&str>, container: &Container) -> (Option<String>, Option<When>) {
+        // A `<title>` that names the site or a section — a few words, or words the page
+        // shows as a link (its menu), as a line of its own (its masthead, its footer) or as
+        // its `og:site_name` — gives way to the line that heads the text, when no heading
+        // shows the `<title>` itself (see `super::title`).
+        let words = |t: &str| {
+            t.split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count()
+        };
+        let shown = self.headline_above(container).filter(|h| {
+            self.m.title_tag.as_deref().is_none_or(|t| {
+                super::words_overlap(h, t) < 0.6
+                    && (words(t) <= 4
+                        || site_name.is_some_and(|s| same_text(s, t))
+                        || self.els.a.iter().any(|a| same_text(&dom::text_of(*a), t))
+                        || self.shown_elsewhere(t))
+            })
+        });
+        let (title, when) = super::title(self.html, &self.els, &self.m, self.profile, &self.base, shown);
         (title.map(|t| super::strip_site_suffix(&t, site_name, self.url)), when)
+    }
+
+    /// Does the page show `text` as a line of its own besides its `<title>` (a masthead, a
+    /// footer, pruned from the blocks)?
+    fn shown_elsewhere(&self, text: &str) -> bool {
+        self.html.tree.nodes().any(|n| {
+            n.value().as_text().is_some_and(|x| same_text(x, text))
+                && n.parent()
+                    .and_then(|p| p.value().as_element())
+                    .is_some_and(|e| e.name() != "title")
+        })
+    }
+
+    /// The line that heads the text: the nearest line above its first paragraph (date lines
+    /// passed over) that a heading, a title-classed element or bold type sets apart, of a
+    /// headline's length (four words or more, one to three lines) and not a link. A portal
+    /// whose `<title>` is only its own name shows the article's title so.
+    fn headline_above(&self, container: &Container) -> Option<String> {
+        let first = container.blocks.first().map(|b| b.owner)?;
+        let at = self.blocks.iter().position(|b| b.owner == first)?;
+        for b in self.blocks[at.saturating_sub(8)..at].iter().rev() {
+            // A headline and its date line may share a block (`<b>…</b><br>(12/05/2023)`).
+            let lines: Vec<&str> = b
+                .text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !super::is_date_line(l))
+                .collect();
+            let [t] = lines[..] else {
+                if lines.is_empty() {
+                    continue;
+                }
+                return None;
+            };
+            if t.split_whitespace().count() < 4 {
+                continue;
+            }
+            let n = t.chars().count();
+            if n > 300 || b.link_density() > 0.5 || t.ends_with(':') {
+                return None;
+            }
+            let visible = t.chars().filter(|c| !c.is_whitespace()).count();
+            let bold = b.bold_chars * 10 >= visible * 8;
+            let title_classed = || {
+                self.html.tree.get(b.owner).is_some_and(|node| {
+                    std::iter::once(node)
+                        .chain(node.ancestors())
+                        .take(3)
+                        .filter_map(|a| a.value().as_element())
+                        .any(|e| e.attr("class").is_some_and(|c| TITLE_WORD.is_match(c)))
+                })
+            };
+            let set_apart = matches!(b.kind, BlockKind::Heading(_)) || bold || title_classed();
+            // A headline is written in its text's script (not one of a carousel of
+            // greetings in many languages).
+            let same_script = (latin_share(t) >= 0.5) == (latin_share(&self.blocks[at].text) >= 0.5);
+            return (set_apart && same_script).then(|| t.to_owned());
+        }
+        None
     }
 
     /// The element(s) holding the article's text: the profile's, the microdata's, or the

@@ -374,8 +374,8 @@ fn extract_document(
     let mut warnings = Vec::new();
 
     let site_name = doc.site_name();
-    let (title, title_when) = doc.title(site_name.as_deref());
     let container = doc.container();
+    let (title, title_when) = doc.title(site_name.as_deref(), &container);
     let lead_text = doc.lead_text(&container, title.as_deref());
     let figures = figure::read(&html, &doc.m, container.first, &doc.base);
     let captions = doc::captions_to_leave_out(&html, &doc.els, &container, &figures);
@@ -721,6 +721,7 @@ fn title(
     m: &meta::Meta,
     profile: Option<&SiteProfile>,
     base: &Option<Url>,
+    shown: Option<String>,
 ) -> (Option<String>, Option<When>) {
     let mut title_when = None;
     let mut take_time = |t: String| -> String {
@@ -775,6 +776,9 @@ fn title(
         })
         .or_else(|| m.ld_headline.clone())
         .or_else(|| m.og_title.clone())
+        // No heading shows the `<title>`, which names the site or a section: the line that
+        // heads the text (see `Doc::title`).
+        .or(shown)
         .or_else(|| (h1s.len() == 1).then(|| h1s[0].clone()))
         .or_else(|| m.title_tag.clone());
     let chosen = chosen.map(&mut take_time);

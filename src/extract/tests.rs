@@ -336,6 +336,52 @@ fn an_update_line_the_page_shows_is_its_modification_time() {
     );
 }
 
+/// One-line title cases: a portal page with `head` in its `<head>` and `top` above its text.
+fn check_title(head: &str, top: &str, expected: &str) {
+    let html = format!(
+        "<html><head><meta charset=\"utf-8\">{head}</head><body><div class=\"header\"><a href=\"/\">Trang chủ</a> \
+         <a href=\"/tin-tuc\">Tin tức</a></div><div class=\"main\">{top}<div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div></div>\
+         <div class=\"footer\">Cổng thông tin điện tử huyện Mẫu</div></body></html>"
+    );
+    let a = extract_at(&html, "http://huyen.example.gov.vn/tin-tuc/hoi-nghi-123.html").article;
+    assert_eq!(a.title.as_deref(), Some(expected), "{head} {top}");
+}
+
+#[test]
+fn a_portals_generic_title_gives_way_to_the_line_heading_the_text() {
+    const T: &str = "Huyện tổ chức hội nghị tổng kết công tác năm 2023";
+    // The `<title>` is the site's name (its footer says so), the headline a classed `<div>`.
+    check_title(
+        "<title>Cổng thông tin điện tử huyện Mẫu</title>",
+        &format!("<div class=\"title\">{T}</div><div class=\"date\">12/05/2023</div>"),
+        T,
+    );
+    // The `<h1>` is the masthead; the headline an `<h2>`.
+    check_title(
+        "<title>Cổng thông tin điện tử huyện Mẫu</title>",
+        &format!("<h1><a href=\"/\">Cổng thông tin điện tử huyện Mẫu</a></h1><h2>{T}</h2>"),
+        T,
+    );
+    // A page type's name, and the headline in a classed table cell above the date line.
+    check_title(
+        "<title>Chi tiết tin</title>",
+        &format!("<table><tr><td class=\"title_news\">{T}</td></tr><tr><td>Ngày đăng: 12/05/2023</td></tr></table>"),
+        T,
+    );
+    // A `<title>` of its own stays, whatever bold line stands above the text.
+    check_title(
+        &format!("<title>{T}</title>"),
+        "<p><strong>Hội nghị có sự tham dự của lãnh đạo các phòng ban</strong></p>",
+        T,
+    );
+    // A line in another script (a carousel of greetings) heads no Latin text.
+    check_title(
+        "<title>pix-bavaria</title>",
+        "<h2>صور من ولاية بايرن في ألمانيا</h2>",
+        "pix-bavaria",
+    );
+}
+
 #[test]
 fn title_suffixes_are_removed() {
     let f = |t: &str| strip_site_suffix(t, Some("Báo Chính phủ"), "https://baochinhphu.vn/a.htm");
