@@ -18,6 +18,39 @@ static DMY: LazyLock<Regex> =
 static WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:ngày\s+)?\b(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,)\s*(\d{4})\b").expect("regex")
 });
+/// Vietnamese months in words, as WordPress's Vietnamese locale writes them: `8 Tháng Năm,
+/// 2023` (day first) and `Tháng Năm 8, 2023`, `Tháng 5 8, 2023` (month first, `F j, Y`).
+static VI_MONTH_DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})\s+tháng\s+(một|giêng|hai|ba|tư|năm|sáu|bảy|tám|chín|mười một|mười hai|mười|chạp)\s*,?\s*(?:năm\s+)?(\d{4})\b")
+        .expect("regex")
+});
+static VI_MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\btháng\s+(một|giêng|hai|ba|tư|năm|sáu|bảy|tám|chín|mười một|mười hai|mười|chạp|\d{1,2})\s+(\d{1,2}),\s*(\d{4})\b")
+        .expect("regex")
+});
+
+/// The month a Vietnamese month word (or number) names.
+fn vi_month(name: &str) -> Option<u32> {
+    let name = name.to_lowercase();
+    let n = match name.split_whitespace().collect::<Vec<_>>()[..] {
+        ["một"] | ["giêng"] => 1,
+        ["hai"] => 2,
+        ["ba"] => 3,
+        ["tư"] => 4,
+        ["năm"] => 5,
+        ["sáu"] => 6,
+        ["bảy"] => 7,
+        ["tám"] => 8,
+        ["chín"] => 9,
+        ["mười"] => 10,
+        ["mười", "một"] => 11,
+        ["mười", "hai"] | ["chạp"] => 12,
+        [n] => n.parse().ok().filter(|m| (1..=12).contains(m))?,
+        _ => return None,
+    };
+    Some(n)
+}
+
 /// `5 March 2021`, `5. März 2021`, `5 de marzo de 2021`, `5th Mar. 2021`: day, month name, year.
 static DAY_MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(\p{L}{3,10})\.?,?\s+(?:de\s+)?(\d{4})\b")
@@ -96,7 +129,7 @@ fn month_number(name: &str) -> Option<u32> {
 }
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH|(?i:am|pm|a\.m\.|p\.m\.)))?")
+    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH|(?i:am|pm|a\.m\.|p\.m\.)|(?i:sáng|trưa|chiều|tối|đêm)\b))?")
         .expect("regex")
 });
 static GMT: LazyLock<Regex> =
@@ -290,6 +323,14 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
         .chain(MONTH_NAME_DAY.captures_iter(text).filter_map(|c| {
             let m = month_number(&c[1])?;
             Some((c.get(0).expect("match").range(), num(&c, 2), m as i32, num(&c, 3)))
+        }))
+        .chain(VI_MONTH_DAY_FIRST.captures_iter(text).filter_map(|c| {
+            let m = vi_month(&c[2])?;
+            Some((c.get(0).expect("match").range(), num(&c, 1), m as i32, num(&c, 3)))
+        }))
+        .chain(VI_MONTH_FIRST.captures_iter(text).filter_map(|c| {
+            let m = vi_month(&c[1])?;
+            Some((c.get(0).expect("match").range(), num(&c, 2), m as i32, num(&c, 3)))
         }));
     for (range, d, m, y) in day_first {
         if found.iter().any(|(s, _)| *s == range.start) {
@@ -339,9 +380,13 @@ fn to_time(c: &regex::Captures) -> Option<NaiveTime> {
     let mut h = num(c, 1) as u32;
     let m = num(c, 2) as u32;
     let s = c.get(3).map_or(0, |_| num(c, 3)) as u32;
-    match c.get(4).map(|x| x.as_str().to_ascii_uppercase().replace('.', "")) {
-        Some(p) if (p == "PM" || p == "CH") && h < 12 => h += 12,
-        Some(p) if (p == "AM" || p == "SA") && h == 12 => h = 0,
+    // The part of the day Vietnamese says after the hour: `3:58 chiều` is 15:58, `1 giờ
+    // trưa` 13:00, `10 giờ đêm` 22:00 (but `2 giờ đêm` 02:00).
+    match c.get(4).map(|x| x.as_str().to_uppercase().replace('.', "")).as_deref() {
+        Some("PM" | "CH" | "CHIỀU" | "TỐI") if h < 12 => h += 12,
+        Some("TRƯA") if h < 11 => h += 12,
+        Some("ĐÊM") if (6..12).contains(&h) => h += 12,
+        Some("AM" | "SA") if h == 12 => h = 0,
         _ => {}
     }
     NaiveTime::from_hms_opt(h, m, s)
@@ -438,6 +483,20 @@ mod tests {
         check("Thứ hai, 23/12/2022 - 14:47 (GMT+7)", Some("2022-12-23T14:47:00+07:00"));
         check("ngày 5 tháng 11 năm 2019", Some("2019-11-05"));
         check("Thứ Năm, 14 tháng 3, 2024", Some("2024-03-14"));
+        // Months in words, as WordPress's Vietnamese locale writes them.
+        check("08 Tháng Năm 2023", Some("2023-05-08"));
+        check("12 Tháng Mười Hai, 2022", Some("2022-12-12"));
+        check("Tháng Năm 8, 2023", Some("2023-05-08"));
+        check("Tháng Mười 3, 2022", Some("2022-10-03"));
+        check("Tháng 5 8, 2023", Some("2023-05-08"));
+        check("Tháng Tư 30, 2021 lúc 10:15 sáng", Some("2021-04-30T10:15:00+07:00"));
+        // The part of the day after the hour.
+        check("8 tháng 5, 2023 lúc 3:58 chiều", Some("2023-05-08T15:58:00+07:00"));
+        check("08/05/2023 10 giờ 30 tối", Some("2023-05-08T22:30:00+07:00"));
+        check("08/05/2023 1 giờ 15 trưa", Some("2023-05-08T13:15:00+07:00"));
+        check("08/05/2023 2 giờ 00 đêm", Some("2023-05-08T02:00:00+07:00"));
+        // A month word in a sentence is no date.
+        check("Tháng Năm là tháng của những cơn mưa đầu mùa", None);
         check("Cập nhật: 05-11-2019", Some("2019-11-05"));
         check("5/11/2019, 08h30", Some("2019-11-05T08:30:00+07:00"));
         check("05/11/2019 09:15 AM", Some("2019-11-05T09:15:00+07:00"));
