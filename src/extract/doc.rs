@@ -17,8 +17,8 @@ use url::Url;
 
 use super::dom::{self, Block, BlockKind};
 use super::{
-    ANCHOR_ANY, CAPTION, CLASSED, END_MARKERS, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns, byline,
-    containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text, page_type, published,
+    ANCHOR_ANY, CAPTION, CLASSED, END_MARKERS, FILE_SIZE, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns,
+    byline, containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text, page_type, published,
     same_text,
 };
 use crate::decode::{self, EncodingReport};
@@ -610,7 +610,7 @@ pub(super) fn paragraphs<'d>(
                 continue;
             }
         }
-        if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) {
+        if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) || FILE_SIZE.is_match(t) {
             continue;
         }
         // A heading that is a link is another page's headline (a teaser), not a heading of

@@ -251,7 +251,22 @@ const UI_LINES: &[&str] = &[
     "bookmark",
     "advertisement",
     "quảng cáo",
+    // The label of an attachments box: the files are `attachments`, not text.
+    "tệp đính kèm",
+    "tập tin đính kèm",
+    "file đính kèm",
+    "tài liệu đính kèm",
+    "văn bản đính kèm",
+    "đính kèm",
+    "attachments",
+    "attachment",
+    "downloads",
 ];
+
+/// A file's size standing as a line of its own (`250 KB`, `(1,2 MB)`): an attachment's, not
+/// text.
+static FILE_SIZE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\(?\s*\d+(?:[.,]\d+)?\s*(?:bytes?|b|kb|kib|mb|mib|gb)\s*\)?$").expect("regex"));
 
 /// Extract an article from a page. Never fails.
 pub fn extract(page: &Page, profile: Option<&SiteProfile>) -> Extraction {

@@ -1382,3 +1382,19 @@ fn a_photo_credit_line_leaves_the_body() {
     assert!(!a.body.contains("Dieter Stork"), "{:?}", a.body);
     assert!(!a.body.contains("Vergleich auf dem Gletscher"), "{:?}", a.body);
 }
+
+#[test]
+fn an_attachments_box_label_and_file_sizes_are_not_text() {
+    let a = extract_html(&format!(
+        "<html><head><title>Kế hoạch tổ chức hội nghị tổng kết năm học</title></head><body><h1>Kế hoạch tổ chức hội nghị tổng kết năm học</h1>\
+         <div class=\"noi-dung\"><p>{PROSE}</p><p>{PROSE}</p><p><b>Tệp đính kèm:</b></p>\
+         <table><tr><td>1</td><td><a href=\"/files/kh-12.pdf\">Kế hoạch số 12/KH-UBND.pdf</a></td><td>250 KB</td></tr></table></div></body></html>"
+    ));
+    assert!(a.body.ends_with("no further infections so far."), "{:?}", a.body);
+    assert!(
+        !a.body.contains("Tệp đính kèm") && !a.body.contains("250 KB"),
+        "{:?}",
+        a.body
+    );
+    assert_eq!(a.attachments.len(), 1, "{:?}", a.attachments);
+}
