@@ -119,6 +119,10 @@ pub struct Elements<'a> {
     pub a: Vec<ElementRef<'a>>,
     pub time: Vec<ElementRef<'a>>,
     pub figcaption: Vec<ElementRef<'a>>,
+    /// Where else a page links: `<frame>`/`<iframe>` sources (a legacy portal's frameset
+    /// holds its pages so) and image-map `<area>`s.
+    pub frames: Vec<ElementRef<'a>>,
+    pub areas: Vec<ElementRef<'a>>,
     /// Links inside a tag/keyword box (`[class*=tag] a`, `keyword`, `tu-khoa`).
     pub tag_links: Vec<ElementRef<'a>>,
     /// Links and items of a breadcrumb trail (`[class*=breadcrumb] a, li`, `duong-dan a`).
@@ -172,6 +176,8 @@ impl<'a> Elements<'a> {
                     "h1" => e.h1.push(el),
                     "time" => e.time.push(el),
                     "figcaption" => e.figcaption.push(el),
+                    "frame" | "iframe" => e.frames.push(el),
+                    "area" => e.areas.push(el),
                     "a" => {
                         e.a.push(el);
                         if around.tags {

@@ -116,7 +116,8 @@ impl Article {
 #[derive(Debug, Clone)]
 pub struct Extraction {
     pub article: Article,
-    /// Absolute http(s) links on the page, fragments removed, in document order.
+    /// Absolute http(s) links on the page — `<a>` and image-map `<area>` hrefs, then
+    /// `<frame>`/`<iframe>` sources — fragments removed, each once.
     pub links: Vec<Url>,
     /// RSS/Atom feeds the page advertises.
     pub feeds: Vec<Url>,
@@ -637,9 +638,13 @@ fn links(els: &dom::Elements, base: &Option<Url>) -> Vec<Url> {
     // Menus repeat the same hrefs: resolve each distinct one once.
     let mut hrefs = HashSet::new();
     let mut seen = HashSet::new();
+    let followed = |a: &ElementRef| a.value().attr("rel").is_none_or(|r| !r.contains("nofollow"));
     els.anchors()
-        .filter(|a| a.value().attr("rel").is_none_or(|r| !r.contains("nofollow")))
+        .chain(els.areas.iter().copied())
+        .filter(followed)
         .filter_map(|a| a.value().attr("href"))
+        // A frameset's pages, and pages a page shows in an `<iframe>`, are its links too.
+        .chain(els.frames.iter().filter_map(|f| f.value().attr("src")))
         .filter(|h| hrefs.insert(*h))
         .filter_map(|h| resolve(base, h))
         .filter(|u| seen.insert(u.clone()))

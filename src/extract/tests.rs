@@ -1398,3 +1398,34 @@ fn an_attachments_box_label_and_file_sizes_are_not_text() {
     );
     assert_eq!(a.attachments.len(), 1, "{:?}", a.attachments);
 }
+
+#[test]
+fn a_framesets_pages_and_an_image_maps_areas_are_links() {
+    // A legacy portal: a frameset holds its pages, an image map its menu.
+    let e = extract_at(
+        "<html><head><title>UBND tỉnh</title></head><frameset rows=\"100,*\"><frame src=\"/top.asp\">\
+         <frame src=\"/main.asp?id=5\" name=\"main\"></frameset></html>",
+        "http://tinh.example.gov.vn/",
+    );
+    let links: Vec<&str> = e.links.iter().map(|u| u.as_str()).collect();
+    assert_eq!(
+        links,
+        [
+            "http://tinh.example.gov.vn/top.asp",
+            "http://tinh.example.gov.vn/main.asp?id=5"
+        ]
+    );
+    let e = extract_at(
+        "<html><body><img src=\"/menu.gif\" usemap=\"#m\"><map name=\"m\"><area shape=\"rect\" coords=\"0,0,80,20\" href=\"/tin-tuc.asp\">\
+         </map><iframe src=\"/danh-sach.aspx?cat=1\"></iframe></body></html>",
+        "http://tinh.example.gov.vn/",
+    );
+    let links: Vec<&str> = e.links.iter().map(|u| u.as_str()).collect();
+    assert_eq!(
+        links,
+        [
+            "http://tinh.example.gov.vn/tin-tuc.asp",
+            "http://tinh.example.gov.vn/danh-sach.aspx?cat=1"
+        ]
+    );
+}
