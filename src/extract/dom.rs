@@ -123,6 +123,9 @@ pub struct Elements<'a> {
     /// holds its pages so) and image-map `<area>`s.
     pub frames: Vec<ElementRef<'a>>,
     pub areas: Vec<ElementRef<'a>>,
+    /// Elements whose `onclick` goes to another page (`location.href='…'`, `window.open('…')`):
+    /// a legacy portal's rows and buttons link so.
+    pub onclick: Vec<ElementRef<'a>>,
     /// Links inside a tag/keyword box (`[class*=tag] a`, `keyword`, `tu-khoa`).
     pub tag_links: Vec<ElementRef<'a>>,
     /// Links and items of a breadcrumb trail (`[class*=breadcrumb] a, li`, `duong-dan a`).
@@ -189,6 +192,13 @@ impl<'a> Elements<'a> {
                     }
                     "li" if around.breadcrumb => e.breadcrumb.push(el),
                     _ => {}
+                }
+                if el
+                    .value()
+                    .attr("onclick")
+                    .is_some_and(|c| c.contains("location") || c.contains("window.open"))
+                {
+                    e.onclick.push(el);
                 }
                 if el
                     .value()

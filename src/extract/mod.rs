@@ -117,7 +117,7 @@ impl Article {
 pub struct Extraction {
     pub article: Article,
     /// Absolute http(s) links on the page — `<a>` and image-map `<area>` hrefs, then
-    /// `<frame>`/`<iframe>` sources — fragments removed, each once.
+    /// `<frame>`/`<iframe>` sources and `onclick` targets — fragments removed, each once.
     pub links: Vec<Url>,
     /// RSS/Atom feeds the page advertises.
     pub feeds: Vec<Url>,
@@ -263,6 +263,13 @@ const UI_LINES: &[&str] = &[
     "attachment",
     "downloads",
 ];
+
+/// The address an `onclick` handler goes to: `location.href='…'`, `window.location = "…"`,
+/// `location.assign('…')`, `window.open('…')`.
+static ONCLICK_URL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:location(?:\.href)?\s*=|location\.(?:assign|replace)\(|window\.open\()\s*['"]([^'"]+)['"]"#)
+        .expect("regex")
+});
 
 /// A file's size standing as a line of its own (`250 KB`, `(1,2 MB)`): an attachment's, not
 /// text.
@@ -643,8 +650,13 @@ fn links(els: &dom::Elements, base: &Option<Url>) -> Vec<Url> {
         .chain(els.areas.iter().copied())
         .filter(followed)
         .filter_map(|a| a.value().attr("href"))
-        // A frameset's pages, and pages a page shows in an `<iframe>`, are its links too.
+        // A frameset's pages, and pages a page shows in an `<iframe>`, are its links too;
+        // and the page an `onclick` goes to.
         .chain(els.frames.iter().filter_map(|f| f.value().attr("src")))
+        .chain(els.onclick.iter().filter_map(|e| {
+            let c = ONCLICK_URL.captures(e.value().attr("onclick")?)?;
+            Some(c.get(1)?.as_str())
+        }))
         .filter(|h| hrefs.insert(*h))
         .filter_map(|h| resolve(base, h))
         .filter(|u| seen.insert(u.clone()))

@@ -1400,7 +1400,7 @@ fn an_attachments_box_label_and_file_sizes_are_not_text() {
 }
 
 #[test]
-fn a_framesets_pages_and_an_image_maps_areas_are_links() {
+fn a_framesets_pages_image_map_areas_and_onclick_targets_are_links() {
     // A legacy portal: a frameset holds its pages, an image map its menu.
     let e = extract_at(
         "<html><head><title>UBND tỉnh</title></head><frameset rows=\"100,*\"><frame src=\"/top.asp\">\
@@ -1426,6 +1426,21 @@ fn a_framesets_pages_and_an_image_maps_areas_are_links() {
         [
             "http://tinh.example.gov.vn/tin-tuc.asp",
             "http://tinh.example.gov.vn/danh-sach.aspx?cat=1"
+        ]
+    );
+    // Rows and buttons that go to a page by script.
+    let e = extract_at(
+        "<html><body><table><tr onclick=\"location.href='/tin/12.aspx'\"><td>Tin 12</td></tr>\
+         <tr onclick=\"window.open('/van-ban/7.pdf', '_blank')\"><td>Văn bản 7</td></tr>\
+         <tr onclick=\"highlight(this)\"><td>Khác</td></tr></table></body></html>",
+        "http://tinh.example.gov.vn/",
+    );
+    let links: Vec<&str> = e.links.iter().map(|u| u.as_str()).collect();
+    assert_eq!(
+        links,
+        [
+            "http://tinh.example.gov.vn/tin/12.aspx",
+            "http://tinh.example.gov.vn/van-ban/7.pdf"
         ]
     );
 }
