@@ -453,7 +453,11 @@ impl<'a> Doc<'a> {
             .count();
         // Teasers in one piece, counted only when alike in size: a listing repeats one
         // shape of item, an article's paragraphs with links in them vary.
-        let is_teaser = |b: &Block| b.link_chars >= 20 && b.chars() <= 500 && (0.1..0.5).contains(&b.link_density());
+        // One or two links (a headline, a "more"): a paragraph that links a word here and
+        // there as it goes (an encyclopedia's) is no teaser, however like-sized.
+        let is_teaser = |b: &Block| {
+            b.link_chars >= 20 && b.chars() <= 500 && (0.1..0.5).contains(&b.link_density()) && b.links <= 2
+        };
         let mut sizes: Vec<usize> = container
             .blocks
             .iter()

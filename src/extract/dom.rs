@@ -489,6 +489,8 @@ pub struct Block {
     /// Characters of `text` inside `<b>`/`<strong>`.
     pub bold_chars: usize,
     pub kind: BlockKind,
+    /// Links that begin in the block.
+    pub links: usize,
     /// The block element that holds the text (its ancestors are the tree's: see
     /// [`Block::ancestors`] and [`Subtrees`]; a copy per block made memory quadratic in a
     /// page's depth).
@@ -507,6 +509,8 @@ impl Block {
             char_count: text.chars().count(),
             visible: text.chars().filter(|c| !c.is_whitespace()).count(),
             text,
+            // A data table's row or a caption: whether it links, not how often.
+            links: usize::from(link_chars > 0),
             link_chars,
             bold_chars,
             italic_chars,
@@ -553,6 +557,9 @@ struct Buffer {
     link_chars: usize,
     bold_chars: usize,
     italic_chars: usize,
+    /// Where in `text` each link began (a teaser holds one or two; a paragraph that links
+    /// as it goes, many).
+    link_starts: Vec<usize>,
 }
 
 impl Buffer {
@@ -729,6 +736,9 @@ impl Walk<'_> {
                             is_block: true,
                         });
                     } else {
+                        if name == "a" && !style.link {
+                            buf.link_starts.push(buf.text.len());
+                        }
                         let style = Style {
                             link: style.link || name == "a",
                             bold: style.bold || matches!(name, "b" | "strong") || is_bold_style(el),
@@ -805,11 +815,15 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
                 .is_some_and(is_right_aligned);
     // Each line (a `<br>`) becomes its own block; counts are shared out by length.
     let total = buf.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    let mut line_start = 0;
     for line in buf.text.split('\n') {
+        let range = line_start..line_start + line.len() + 1;
+        line_start = range.end;
         let text = line.trim();
         if text.is_empty() {
             continue;
         }
+        let links = buf.link_starts.iter().filter(|&&at| range.contains(&at)).count();
         let visible = text.chars().filter(|c| !c.is_whitespace()).count();
         let share = |n: usize| n * visible / total;
         out.push(Block {
@@ -819,6 +833,7 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
             link_chars: share(buf.link_chars),
             bold_chars: share(buf.bold_chars),
             italic_chars: share(buf.italic_chars),
+            links,
             kind,
             owner: owner.id(),
             right_aligned,

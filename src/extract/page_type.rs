@@ -58,8 +58,8 @@ pub struct Evidence {
     /// How often the container switches between headline links and other text.
     pub alternations: usize,
     /// Blocks of the container that read as a teaser in one piece — a headline-sized link
-    /// (20 characters or more) with a short text beside it (the link a tenth to a half of
-    /// at most 500 characters), as legacy portals list their news in table cells — and are
+    /// (20 characters or more, in one or two links) with a short text beside it (the link a
+    /// tenth to a half of at most 500 characters), as legacy portals list their news in table cells — and are
     /// alike in size (within 30 % of their median).
     pub teasers: usize,
     /// Share of the container's text in such blocks.

@@ -1444,3 +1444,25 @@ fn a_framesets_pages_image_map_areas_and_onclick_targets_are_links() {
         ]
     );
 }
+
+#[test]
+fn paragraphs_that_link_as_they_go_are_no_teasers() {
+    // An encyclopedia's article: like-sized paragraphs, a word linked here and there (a
+    // quarter of the text in links). Each read as a teaser, and the page as a listing.
+    let para = |i: usize| {
+        format!(
+            "<p>The <a href=\"/wiki/River_{i}\">river valley</a> was settled by farmers who built terraces along the slopes \
+             and traded grain with the <a href=\"/wiki/Coast_{i}\">coastal towns</a> during the <a href=\"/wiki/Medieval_{i}\">\
+             medieval period</a>, when the <a href=\"/wiki/Abbey_{i}\">abbey</a> held most of the land and the \
+             <a href=\"/wiki/Market_{i}\">market</a> of the lower town drew traders from the hills.</p>"
+        )
+    };
+    let body: String = (0..8).map(para).collect();
+    let e = extract_at(
+        &format!(
+            "<html lang=\"en\"><head><title>River valley</title></head><body><h1>River valley</h1><div id=\"content\">{body}</div></body></html>"
+        ),
+        "https://en.example.org/wiki/River_valley",
+    );
+    assert_eq!(e.article.page_type, PageType::Article, "{}", e.page_type.rule);
+}
