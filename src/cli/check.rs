@@ -131,7 +131,7 @@ fn print_report(r: &Report) -> Result<()> {
         "evidence",
         &format!(
             "body {} chars, longest run of prose {}, link density {:.2}, {} headline links in the text \
-             ({} switches), {} on the page, {} links below this address{}{}{}{}{}",
+             ({} switches), {} on the page, {} links below this address{}{}, a title of {} words{}{}{}{}{}",
             ev.body_chars,
             ev.prose_run,
             ev.link_density,
@@ -139,6 +139,25 @@ fn print_report(r: &Report) -> Result<()> {
             ev.alternations,
             ev.title_links,
             ev.links_below,
+            if ev.teasers > 0 {
+                format!(
+                    ", {} teasers ({:.0} % of the text)",
+                    ev.teasers,
+                    ev.teaser_share * 100.0
+                )
+            } else {
+                String::new()
+            },
+            if ev.linked_rows > 0 {
+                format!(
+                    ", {} table rows that link ({:.0} % of the text)",
+                    ev.linked_rows,
+                    ev.linked_row_share * 100.0
+                )
+            } else {
+                String::new()
+            },
+            ev.title_words,
             if ev.url_is_root { ", the site's root" } else { "" },
             if ev.url_dated_slug {
                 ", a dated post's address"
