@@ -39,7 +39,6 @@ pub(super) struct Doc<'a> {
     pub now: DateTime<FixedOffset>,
 }
 
-/// The article's main container: the chosen elements and the blocks inside them.
 /// The share of a text's letters that are Latin (Vietnamese included).
 fn latin_share(text: &str) -> f64 {
     let (mut latin, mut letters) = (0usize, 0usize);
@@ -50,10 +49,19 @@ fn latin_share(text: &str) -> f64 {
     latin as f64 / letters.max(1) as f64
 }
 
+/// Words of a title: its tokens that hold a letter (`Tin tức - Sự kiện` has four).
+fn title_words(title: &str) -> usize {
+    title
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
+}
+
 /// A class that names a headline: `title`, `news-title`, `tieude`, `tieu-de`.
 static TITLE_WORD: std::sync::LazyLock<regex::Regex> =
     std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)title|tieu-?de").expect("regex"));
 
+/// The article's main container: the chosen elements and the blocks inside them.
 pub(super) struct Container<'d> {
     pub first: Option<NodeId>,
     pub blocks: Vec<&'d Block>,
@@ -107,15 +115,10 @@ impl<'a> Doc<'a> {
         // shows as a link (its menu), as a line of its own (its masthead, its footer) or as
         // its `og:site_name` — gives way to the line that heads the text, when no heading
         // shows the `<title>` itself (see `super::title`).
-        let words = |t: &str| {
-            t.split_whitespace()
-                .filter(|w| w.chars().any(char::is_alphabetic))
-                .count()
-        };
         let shown = self.headline_above(container).filter(|h| {
             self.m.title_tag.as_deref().is_none_or(|t| {
                 super::words_overlap(h, t) < 0.6
-                    && (words(t) <= 4
+                    && (title_words(t) <= 4
                         || site_name.is_some_and(|s| same_text(s, t))
                         || self.els.a.iter().any(|a| same_text(&dom::text_of(*a), t))
                         || self.shown_elsewhere(t))
@@ -138,8 +141,9 @@ impl<'a> Doc<'a> {
 
     /// The line that heads the text: the nearest line above its first paragraph (date lines
     /// passed over) that a heading, a title-classed element or bold type sets apart, of a
-    /// headline's length (four words or more, one to three lines) and not a link. A portal
-    /// whose `<title>` is only its own name shows the article's title so.
+    /// headline's length (four words or more, 300 characters at most), not a link, in the
+    /// text's script. A portal whose `<title>` is only its own name shows the article's
+    /// title so.
     fn headline_above(&self, container: &Container) -> Option<String> {
         let first = container.blocks.first().map(|b| b.owner)?;
         let at = self.blocks.iter().position(|b| b.owner == first)?;
@@ -515,11 +519,7 @@ impl<'a> Doc<'a> {
             linked_row_share: linked_rows.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             title_links,
             title: title.is_some(),
-            title_words: title.map_or(0, |t| {
-                t.split_whitespace()
-                    .filter(|w| w.chars().any(char::is_alphabetic))
-                    .count()
-            }),
+            title_words: title.map_or(0, title_words),
             published,
             authors,
         }
