@@ -1250,7 +1250,7 @@ fn visible_dates(
         .map(|w| (w, Reading::Machine))
         .collect();
     let mut updates = Vec::new();
-    for el in shown(date_els) {
+    for el in outside_boxes(date_els) {
         let t = dom::text_of(*el);
         if t.chars().count() <= 120 {
             let when = date::parse_text(&t)
@@ -1292,7 +1292,7 @@ fn visible_dates(
 
 /// The date-classed elements outside boxes of related news or comments (a share bar, a
 /// widget, often holds the date line).
-fn shown<'e, 'a>(date_els: &'e [ElementRef<'a>]) -> impl Iterator<Item = &'e ElementRef<'a>> {
+fn outside_boxes<'e, 'a>(date_els: &'e [ElementRef<'a>]) -> impl Iterator<Item = &'e ElementRef<'a>> {
     date_els.iter().filter(|el| {
         !el.ancestors().any(|a| {
             a.value()
@@ -1315,7 +1315,7 @@ fn near_text<'b>(blocks: &'b [Block], container: &[&Block]) -> impl Iterator<Ite
 /// When the page shows its readers it was updated (`Cập nhật: 12/05/2023 08:15`,
 /// `Updated …`): an update line in a date-classed element or just before the text.
 fn visible_update(date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Option<When> {
-    shown(date_els)
+    outside_boxes(date_els)
         .map(|el| dom::text_of(*el))
         .chain(near_text(blocks, container).map(|b| b.text.clone()))
         .filter(|t| t.chars().count() <= 120 && date::is_update_line(t))

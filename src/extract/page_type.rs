@@ -59,8 +59,8 @@ pub struct Evidence {
     pub alternations: usize,
     /// Blocks of the container that read as a teaser in one piece — a headline-sized link
     /// (20 characters or more, in one or two links) with a short text beside it (the link a
-    /// tenth to a half of at most 500 characters), as legacy portals list their news in table cells — and are
-    /// alike in size (within 30 % of their median).
+    /// tenth to a half of at most 500 characters), as legacy portals list their news in table
+    /// cells — and are alike in size (within 30 % of their median).
     pub teasers: usize,
     /// Share of the container's text in such blocks.
     pub teaser_share: f64,
