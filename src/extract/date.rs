@@ -284,6 +284,11 @@ pub fn parse_text(text: &str) -> Option<When> {
 /// All dates found in a text, in order.
 pub fn parse_text_all(text: &str) -> Vec<When> {
     let mut found: Vec<(usize, When)> = Vec::new();
+    // Every form read here has a year in figures: a text without a digit (most lines a
+    // page shows) is no date, and is answered before any pattern runs.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     for c in ISO.captures_iter(text) {
         let (y, m, d) = (num(&c, 1), num(&c, 2), num(&c, 3));
         let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) else {

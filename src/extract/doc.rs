@@ -112,27 +112,28 @@ impl<'a> Doc<'a> {
     /// The headline without the site's name, and a time it carries.
     pub fn title(&self, site_name: Option<&str>, container: &Container) -> (Option<String>, Option<When>) {
         // A `<title>` that names the site or a section — a few words, or words the page
-        // shows as a link (its menu), as a line of its own (its masthead, its footer) or as
-        // its `og:site_name` — gives way to the line that heads the text, when no heading
+        // shows as a line of its own (a menu's link, its masthead, its footer) or as its
+        // `og:site_name` — gives way to the line that heads the text, when no heading
         // shows the `<title>` itself (see `super::title`).
         let shown = self.headline_above(container).filter(|h| {
             self.m.title_tag.as_deref().is_none_or(|t| {
                 super::words_overlap(h, t) < 0.6
-                    && (title_words(t) <= 4
-                        || site_name.is_some_and(|s| same_text(s, t))
-                        || self.els.a.iter().any(|a| same_text(&dom::text_of(*a), t))
-                        || self.shown_elsewhere(t))
+                    && (title_words(t) <= 4 || site_name.is_some_and(|s| same_text(s, t)) || self.shown_elsewhere(t))
             })
         });
         let (title, when) = super::title(self.html, &self.els, &self.m, self.profile, &self.base, shown);
         (title.map(|t| super::strip_site_suffix(&t, site_name, self.url)), when)
     }
 
-    /// Does the page show `text` as a line of its own besides its `<title>` (a masthead, a
-    /// footer, pruned from the blocks)?
+    /// Does the page show `text` as a line of its own besides its `<title>` (a menu's link,
+    /// a masthead, a footer, pruned from the blocks)?
     fn shown_elsewhere(&self, text: &str) -> bool {
+        // Most text nodes are white space or a word: their length rules them out at once.
+        let least = text.trim().len() / 2;
         self.html.tree.nodes().any(|n| {
-            n.value().as_text().is_some_and(|x| same_text(x, text))
+            n.value()
+                .as_text()
+                .is_some_and(|x| x.len() >= least && same_text(x, text))
                 && n.parent()
                     .and_then(|p| p.value().as_element())
                     .is_some_and(|e| e.name() != "title")

@@ -193,13 +193,7 @@ impl<'a> Elements<'a> {
                     "li" if around.breadcrumb => e.breadcrumb.push(el),
                     _ => {}
                 }
-                if el
-                    .value()
-                    .attr("onclick")
-                    .is_some_and(|c| c.contains("location") || c.contains("window.open"))
-                {
-                    e.onclick.push(el);
-                }
+
                 if el
                     .value()
                     .attr("itemprop")
@@ -207,7 +201,10 @@ impl<'a> Elements<'a> {
                 {
                     e.article_body.push(el);
                 }
-                let text = attr_text(el.value());
+                let (text, onclick) = scan_attrs(el.value());
+                if onclick.is_some_and(|v| v.contains("location") || v.contains("window.open")) {
+                    e.onclick.push(el);
+                }
                 if !text.is_empty() {
                     let words = field_words(text);
                     for i in patterns.matches(&words).iter() {
@@ -253,17 +250,25 @@ fn attr_words(el: &scraper::node::Element) -> String {
 
 /// The class, id and other wordy attributes' values as written, space-separated.
 fn attr_text(el: &scraper::node::Element) -> String {
+    scan_attrs(el).0
+}
+
+/// [`attr_text`], and the element's `onclick` handler: one pass over its attributes.
+fn scan_attrs(el: &scraper::node::Element) -> (String, Option<&str>) {
     let mut found: [Option<&str>; WORDY_ATTRS.len()] = [None; WORDY_ATTRS.len()];
     let mut any = false;
+    let mut onclick = None;
     for (name, value) in el.attrs() {
         if let Some(i) = WORDY_ATTRS.iter().position(|a| *a == name) {
             found[i] = Some(value);
             any = true;
+        } else if name == "onclick" {
+            onclick = Some(value);
         }
     }
     let mut s = String::new();
     if !any {
-        return s;
+        return (s, onclick);
     }
     for v in found.into_iter().flatten() {
         if !s.is_empty() {
@@ -271,7 +276,7 @@ fn attr_text(el: &scraper::node::Element) -> String {
         }
         s.push_str(v);
     }
-    s
+    (s, onclick)
 }
 
 /// The words fields are looked for in: the element's [`attr_words`] and, where a name is
@@ -815,15 +820,18 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
                 .is_some_and(is_right_aligned);
     // Each line (a `<br>`) becomes its own block; counts are shared out by length.
     let total = buf.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
-    let mut line_start = 0;
+    // Links begin in text order: each line takes those before its end.
+    let (mut line_end, mut starts) = (0, buf.link_starts.iter().peekable());
     for line in buf.text.split('\n') {
-        let range = line_start..line_start + line.len() + 1;
-        line_start = range.end;
+        line_end += line.len() + 1;
+        let mut links = 0;
+        while starts.next_if(|&&at| at < line_end).is_some() {
+            links += 1;
+        }
         let text = line.trim();
         if text.is_empty() {
             continue;
         }
-        let links = buf.link_starts.iter().filter(|&&at| range.contains(&at)).count();
         let visible = text.chars().filter(|c| !c.is_whitespace()).count();
         let share = |n: usize| n * visible / total;
         out.push(Block {
@@ -870,13 +878,15 @@ fn separates(name: &str) -> bool {
 /// styles left out; with the characters inside links, bold and italics. An iterative
 /// traversal: deeply nested spans do not recurse.
 pub fn styled_text(el: ElementRef) -> Styled {
-    read_text(el, false)
+    read_text(el, false, usize::MAX)
 }
 
 /// The one walk [`styled_text`] and [`text_of`] share; `drop_soft_hyphens` leaves out the
 /// hyphenation hints (`&shy;`).
-fn read_text(el: ElementRef, drop_soft_hyphens: bool) -> Styled {
+/// Reads until the text holds more than `limit` characters (then what it has read).
+fn read_text(el: ElementRef, drop_soft_hyphens: bool, limit: usize) -> Styled {
     let mut text = String::new();
+    let mut count = 0usize;
     let (mut links, mut bolds, mut italics, mut skip) = (0usize, 0usize, 0usize, 0usize);
     let (mut link_chars, mut bold_chars, mut italic_chars) = (0, 0, 0);
     let mut space = false;
@@ -902,6 +912,7 @@ fn read_text(el: ElementRef, drop_soft_hyphens: bool) -> Styled {
                         }
                         space = false;
                         text.push(c);
+                        count += 1;
                         link_chars += usize::from(links > 0);
                         bold_chars += usize::from(bolds > 0);
                         italic_chars += usize::from(italics > 0);
@@ -909,6 +920,7 @@ fn read_text(el: ElementRef, drop_soft_hyphens: bool) -> Styled {
                 }
                 _ => {}
             },
+            Edge::Close(_) if count > limit => break,
             Edge::Close(n) => {
                 if let Node::Element(e) = n.value() {
                     match e.name() {
@@ -943,7 +955,14 @@ const SOFT_HYPHEN: char = '\u{ad}';
 /// as spaces (`<div>Nov. 19, 2019</div><div>5:53 PM</div>` is two readings, not
 /// `20195:53`), scripts and styles left out, hyphenation hints dropped.
 pub fn text_of(el: ElementRef) -> String {
-    read_text(el, true).text
+    read_text(el, true, usize::MAX).text
+}
+
+/// [`text_of`], when the element holds `max` characters or fewer (a date line, a label):
+/// it stops reading as soon as it knows, not after a whole box's text.
+pub fn short_text_of(el: ElementRef, max: usize) -> Option<String> {
+    let t = read_text(el, true, max).text;
+    (t.chars().count() <= max).then_some(t)
 }
 
 #[cfg(test)]

@@ -1251,8 +1251,7 @@ fn visible_dates(
         .collect();
     let mut updates = Vec::new();
     for el in outside_boxes(date_els) {
-        let t = dom::text_of(*el);
-        if t.chars().count() <= 120 {
+        if let Some(t) = dom::short_text_of(*el, 120) {
             let when = date::parse_text(&t)
                 .map(|w| (w, Reading::Written))
                 .or_else(|| date::parse_relative(&t, now).map(|w| (w, Reading::Relative)));
@@ -1316,9 +1315,13 @@ fn near_text<'b>(blocks: &'b [Block], container: &[&Block]) -> impl Iterator<Ite
 /// `Updated …`): an update line in a date-classed element or just before the text.
 fn visible_update(date_els: &[ElementRef], blocks: &[Block], container: &[&Block]) -> Option<When> {
     outside_boxes(date_els)
-        .map(|el| dom::text_of(*el))
-        .chain(near_text(blocks, container).map(|b| b.text.clone()))
-        .filter(|t| t.chars().count() <= 120 && date::is_update_line(t))
+        .filter_map(|el| dom::short_text_of(*el, 120))
+        .chain(
+            near_text(blocks, container)
+                .filter(|b| b.chars() <= 120)
+                .map(|b| b.text.clone()),
+        )
+        .filter(|t| date::is_update_line(t))
         .find_map(|t| date::parse_text(&t))
 }
 
