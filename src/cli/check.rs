@@ -127,6 +127,15 @@ fn print_report(r: &Report) -> Result<()> {
     let d = &r.page_type;
     line("page type", &format!("{} — {}", type_word(d.page_type), d.rule))?;
     let ev = &d.evidence;
+    // Items of a kind the page type weighed, and their share of the text: `, 10 teasers (82 %
+    // of the text)`, or nothing when there are none.
+    let items = |n: usize, what: &str, share: f64| {
+        if n > 0 {
+            format!(", {n} {what} ({:.0} % of the text)", share * 100.0)
+        } else {
+            String::new()
+        }
+    };
     line(
         "evidence",
         &format!(
@@ -139,24 +148,8 @@ fn print_report(r: &Report) -> Result<()> {
             ev.alternations,
             ev.title_links,
             ev.links_below,
-            if ev.teasers > 0 {
-                format!(
-                    ", {} teasers ({:.0} % of the text)",
-                    ev.teasers,
-                    ev.teaser_share * 100.0
-                )
-            } else {
-                String::new()
-            },
-            if ev.linked_rows > 0 {
-                format!(
-                    ", {} table rows that link ({:.0} % of the text)",
-                    ev.linked_rows,
-                    ev.linked_row_share * 100.0
-                )
-            } else {
-                String::new()
-            },
+            items(ev.teasers, "teasers", ev.teaser_share),
+            items(ev.linked_rows, "table rows that link", ev.linked_row_share),
             ev.title_words,
             if ev.url_is_root { ", the site's root" } else { "" },
             if ev.url_dated_slug {
