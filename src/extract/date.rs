@@ -129,7 +129,7 @@ fn month_number(name: &str) -> Option<u32> {
 }
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH|(?i:am|pm|a\.m\.|p\.m\.)|(?i:sáng|trưa|chiều|tối|đêm)\b))?")
+    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*phút)?(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH|(?i:am|pm|a\.m\.|p\.m\.)|(?i:sáng|trưa|chiều|tối|đêm)\b))?")
         .expect("regex")
 });
 static GMT: LazyLock<Regex> =
@@ -274,7 +274,7 @@ static TIME_GAP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:[\s,\-|–—(]|lúc|vào|at|um|à|a\s+las|alle|om|kl\.?)*$").expect("regex"));
 
 /// How far (in bytes) a time of day may stand from the date it belongs to.
-const TIME_WINDOW: usize = 24;
+const TIME_WINDOW: usize = 40;
 
 /// Find the first date (with its time, if one stands next to it) in free text.
 pub fn parse_text(text: &str) -> Option<When> {
@@ -362,9 +362,17 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
 
 /// A time of day just before or just after the date at `start..end`.
 fn time_near(text: &str, start: usize, end: usize) -> Option<NaiveTime> {
-    let after_end = floor_char(text, (end + TIME_WINDOW).min(text.len()));
+    // The window is widened to whole words: cut inside `15 giờ 30`, it would read `5 giờ 30`;
+    // cut inside `10 giờ 30 tối`, it would lose the part of the day.
+    let mut after_end = floor_char(text, (end + TIME_WINDOW).min(text.len()));
+    after_end += text[after_end..]
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(text.len() - after_end);
     let after = &text[end..after_end];
-    let before_start = ceil_char(text, start.saturating_sub(TIME_WINDOW));
+    let mut before_start = ceil_char(text, start.saturating_sub(TIME_WINDOW));
+    before_start = text[..before_start]
+        .rfind(|c: char| !c.is_alphanumeric())
+        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
     let before = &text[before_start..start];
     // After the date: "05/11/2019 13:01", "05/11/2019 - 13:01", "05/11/2019 | 13:01".
     if let Some(c) = TIME.captures(after)
@@ -500,6 +508,17 @@ mod tests {
         check("08/05/2023 10 giờ 30 tối", Some("2023-05-08T22:30:00+07:00"));
         check("08/05/2023 1 giờ 15 trưa", Some("2023-05-08T13:15:00+07:00"));
         check("08/05/2023 2 giờ 00 đêm", Some("2023-05-08T02:00:00+07:00"));
+        // A time before the date, its hour further back than the window reaches.
+        check("15 giờ 30 phút, ngày 12/5/2023", Some("2023-05-12T15:30:00+07:00"));
+        check(
+            "Lúc 10 giờ 30 phút tối, ngày 12/5/2023",
+            Some("2023-05-12T22:30:00+07:00"),
+        );
+        // A part of the day just beyond the window after the date.
+        check(
+            "Thứ Sáu, ngày 12/5/2023, vào lúc 10 giờ 30 tối",
+            Some("2023-05-12T22:30:00+07:00"),
+        );
         // A month word in a sentence is no date.
         check("Tháng Năm là tháng của những cơn mưa đầu mùa", None);
         check("Cập nhật: 05-11-2019", Some("2019-11-05"));
