@@ -15,9 +15,13 @@ static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\(?\s*(?:theo|nguồn|nguồn tin|nguồn ảnh|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
 });
 static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:tác giả|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]\s*(.+)$")
+    Regex::new(r"(?i)^(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]\s*(.+)$")
         .expect("regex")
 });
+/// A second credit in an author's line: `Tin: Hoàng Anh; Ảnh: Minh Đức`, `Bài: Thu Hà - Ảnh:
+/// Minh Anh`. The photographer is credited too.
+static PHOTO_CREDIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*[;,\-–—|]\s*(?:ảnh|video|clip|đồ họa)\s*:\s*").expect("regex"));
 /// English bylines put no colon after the word: `By Jane Doe`, `Posted by Jane Doe`.
 static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:written by|posted by|by)\s+(.+)$").expect("regex"));
 /// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`.
@@ -249,8 +253,10 @@ pub fn parse(text: &str) -> Option<Byline> {
         .or_else(|| BY.captures(&body))
         .map(|c| c[1].trim().to_owned())
         .unwrap_or(body);
-    let names: Vec<String> = body
-        .split([',', '–', '—', ';', '&'])
+    // Writers, then the photographers credited after them.
+    let names: Vec<String> = PHOTO_CREDIT
+        .split(&body)
+        .flat_map(|credit| credit.split([',', '–', '—', ';', '&']))
         .flat_map(|p| p.split(" - "))
         .flat_map(|p| p.split(" và "))
         .map(|p| p.trim().trim_matches(['-', '(', ')']).trim().to_owned())
@@ -336,6 +342,14 @@ mod tests {
             Some("Phòng GD&ĐT"),
         );
         check("Tin, ảnh: Minh Anh", &["Minh Anh"], None);
+        check("Tin: Hoàng Anh; Ảnh: Minh Đức", &["Hoàng Anh", "Minh Đức"], None);
+        check("Bài: Thu Hà - Ảnh: Minh Anh", &["Thu Hà", "Minh Anh"], None);
+        check("Tin bài: Thanh Tâm", &["Thanh Tâm"], None);
+        check(
+            "Tác giả bài viết: Nguyễn Thị Lan - Trường THCS Cầu Giấy",
+            &["Nguyễn Thị Lan"],
+            Some("Trường THCS Cầu Giấy"),
+        );
     }
 
     #[test]

@@ -298,7 +298,10 @@ impl<'a> Doc<'a> {
             // A lone plain word at the end is a label as often as a name (`Anzeige`,
             // `Loading`); an abbreviation or initials (`PV`, `P.T.`) sign.
             let lone_word = matches!(&b.authors[..], [a] if !a.contains(' ') && !a.contains('.') && a.chars().any(char::is_lowercase));
-            if b.authors.is_empty() || emphasised || (last.chars() <= 40 && !lone_word) {
+            // A plain line signs when it is short, or when an author's label opens it
+            // (`Tác giả bài viết: … - Trường THCS …`).
+            let labelled = byline::is_author_line(&last.text);
+            if b.authors.is_empty() || emphasised || labelled || (last.chars() <= 40 && !lone_word) {
                 if authors.is_empty() && !b.authors.is_empty() {
                     authors = b.authors;
                 }

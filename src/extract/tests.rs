@@ -187,6 +187,15 @@ fn bylines_at_the_end() {
     // Text and pictures by one reporter: a byline, not a picture's credit.
     check_byline("<p><strong>Tin, ảnh: Minh Anh</strong></p>", &["Minh Anh"], None);
     check_byline("<p><strong>Bài, ảnh: Thu Hà</strong></p>", &["Thu Hà"], None);
+    // The writer and the photographer, each after their label.
+    check_byline("<p>Tin: Hoàng Anh; Ảnh: Minh Đức</p>", &["Hoàng Anh", "Minh Đức"], None);
+    check_byline("<p>Tin bài: Thanh Tâm</p>", &["Thanh Tâm"], None);
+    // A plain line longer than a name signs when an author's label opens it.
+    check_byline(
+        "<p>Tác giả bài viết: Nguyễn Thị Lan - Trường THCS Cầu Giấy</p>",
+        &["Nguyễn Thị Lan"],
+        Some("Trường THCS Cầu Giấy"),
+    );
 }
 
 #[test]
