@@ -10,6 +10,8 @@
 //! 6. [`Doc::page_type`] — article, listing or other;
 //! 7. [`repair`] — every text field through the repair pipeline, the legacy font judged once.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
@@ -56,6 +58,9 @@ fn title_words(title: &str) -> usize {
         .filter(|w| w.chars().any(char::is_alphabetic))
         .count()
 }
+
+/// How often one short link must stand alone in the text to be each item's link.
+const ITEM_LINKS: usize = 4;
 
 /// A class that names a headline: `title`, `news-title`, `tieude`, `tieu-de`.
 static TITLE_WORD: std::sync::LazyLock<regex::Regex> =
@@ -487,10 +492,21 @@ impl<'a> Doc<'a> {
             .filter(|b| b.kind == BlockKind::Row && b.link_chars > 0)
             .map(|b| b.chars())
             .collect();
+        // A short link repeated item after item (`Xem trả lời`, `Chi tiết`, `Read more`),
+        // standing alone: each opens one item's page, so the texts between are items, not
+        // one run of prose.
+        let is_lone_link = |b: &Block| b.link_density() >= 0.9 && b.text.split_whitespace().count() <= 4;
+        let mut lone_links: HashMap<&str, usize> = HashMap::new();
+        for b in container.blocks.iter().filter(|b| is_lone_link(b)) {
+            *lone_links.entry(b.text.trim()).or_default() += 1;
+        }
+        let is_item_link =
+            |b: &Block| is_lone_link(b) && lone_links.get(b.text.trim()).is_some_and(|&n| n >= ITEM_LINKS);
+        let item_links = container.blocks.iter().filter(|b| is_item_link(b)).count();
         let mut prose_run = 0;
         let mut run = 0;
         for b in &container.blocks {
-            if is_headline(b) {
+            if is_headline(b) || is_item_link(b) {
                 run = 0;
             } else if b.link_density() < 0.3 && !matches!(b.kind, BlockKind::Heading(_)) {
                 run += b.chars();
@@ -519,6 +535,7 @@ impl<'a> Doc<'a> {
             alternations,
             teasers,
             teaser_share: teaser_chars as f64 / container.chars.max(1) as f64,
+            item_links,
             linked_rows: linked_rows.len(),
             linked_row_share: linked_rows.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             title_links,

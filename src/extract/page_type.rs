@@ -49,7 +49,8 @@ pub struct Evidence {
     pub ld_headline_is_title: bool,
     /// Characters of the body's paragraphs (small data tables left out).
     pub body_chars: usize,
-    /// The longest run of the container's paragraphs not interrupted by a headline link.
+    /// The longest run of the container's paragraphs not interrupted by a headline link or
+    /// an item's link (see `item_links`).
     pub prose_run: usize,
     /// Share of the container's text inside links.
     pub link_density: f64,
@@ -64,6 +65,10 @@ pub struct Evidence {
     pub teasers: usize,
     /// Share of the container's text in such blocks.
     pub teaser_share: f64,
+    /// Blocks of the container that are one short link repeated item after item (`Xem trả
+    /// lời`, `Chi tiết`, `Read more`: the same words four times or more); the text between
+    /// two is one item's, so they break `prose_run`.
+    pub item_links: usize,
     /// Rows of the container's data tables that each hold a link (a document list's rows).
     pub linked_rows: usize,
     /// Share of the container's text in such rows.
@@ -152,6 +157,15 @@ impl Evidence {
             return (
                 PageType::Listing,
                 "most of the text is items each with a link and a short text (teasers)",
+            );
+        }
+        // Items each closed by the same short link to their page (`Xem trả lời`, `Chi
+        // tiết`, `Read more`), a question or summary between two: a list of questions, of
+        // notices.
+        if self.item_links >= 4 && !dominant_prose && !ld_article {
+            return (
+                PageType::Listing,
+                "items each end in the same short link to their page (`Read more`)",
             );
         }
         // A document list is a table whose every row links to one document or notice (its
@@ -408,6 +422,25 @@ mod tests {
                 linked_rows: 6,
                 linked_row_share: 0.07,
                 ..article.clone()
+            },
+            false,
+            PageType::Article,
+        );
+        // Items each closed by the same short link (`Xem trả lời`): a listing unless one
+        // run of prose dominates (an article with a `Read more` box after it).
+        let questions = Evidence {
+            title: true,
+            body_chars: 1100,
+            prose_run: 140,
+            item_links: 8,
+            link_density: 0.06,
+            ..Evidence::default()
+        };
+        check(questions.clone(), false, PageType::Listing);
+        check(
+            Evidence {
+                prose_run: 2000,
+                ..questions
             },
             false,
             PageType::Article,

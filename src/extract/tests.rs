@@ -927,6 +927,28 @@ fn a_table_of_documents_each_row_a_link_is_a_listing() {
 }
 
 #[test]
+fn a_list_of_questions_each_with_the_same_link_to_its_answer_is_a_listing() {
+    // A portal's questions and answers: each question a paragraph of its own, each followed
+    // by `Xem trả lời` to the answer's page — no headline links, and the questions ran
+    // together as one run of prose.
+    let items: String = (1..=8)
+        .map(|i| {
+            format!(
+                "<div class=\"qa\"><p><b>Hỏi:</b> Tôi muốn hỏi về thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ tại xã \
+                 thì cần chuẩn bị những giấy tờ gì và nộp ở đâu? (Người hỏi: Nguyễn Văn Bình, ngày {i}/01/2024)</p>\
+                 <p><a href=\"/hoi-dap/{i}.html\">Xem trả lời</a></p></div>"
+            )
+        })
+        .collect();
+    let page = format!(
+        "<html><head><title>Hỏi đáp</title></head><body><h1>Hỏi đáp</h1><div class=\"noi-dung\">{items}</div></body></html>"
+    );
+    let e = extract_at(&page, "http://huyen.example.gov.vn/trang/hoi-dap.html");
+    assert_eq!(e.article.page_type, PageType::Listing, "{}", e.page_type.rule);
+    assert_eq!(e.page_type.evidence.item_links, 8);
+}
+
+#[test]
 fn a_documents_record_table_alone_does_not_make_an_article() {
     // A document's page: its fields as a small table, a date, nothing to read.
     let rows = [
