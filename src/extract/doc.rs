@@ -436,6 +436,7 @@ impl<'a> Doc<'a> {
         title: Option<&str>,
         published: bool,
         authors: bool,
+        attachments: usize,
     ) -> page_type::Decision {
         let url_pattern = self
             .patterns
@@ -543,6 +544,7 @@ impl<'a> Doc<'a> {
             title_words: title.map_or(0, title_words),
             published,
             authors,
+            attachments,
         }
         .decide()
     }

@@ -417,6 +417,7 @@ fn extract_document(
         .map(|b| b.chars())
         .sum();
     let links = links(&doc.els, &doc.base);
+    let attachments = attachment_links(&html, &doc.els, container.first, &doc.base);
     let decision = doc.page_type(
         &container,
         &body,
@@ -425,6 +426,7 @@ fn extract_document(
         title.as_deref(),
         published.is_some(),
         !credits.authors.is_empty(),
+        attachments.len(),
     );
     let page_type = decision.page_type;
 
@@ -522,7 +524,7 @@ fn extract_document(
             body,
             documents,
             tables: fields.tables,
-            attachments: attachment_links(&html, &doc.els, container.first, base),
+            attachments,
             encoding: report,
             warnings,
         },
@@ -667,7 +669,8 @@ fn links(els: &dom::Elements, base: &Option<Url>) -> Vec<Url> {
 /// the container and up to three of its ancestors, while an ancestor adds no more text than
 /// the container holds (plus a box's worth), never `<body>` — where a portal puts its "Tệp
 /// đính kèm" box, leaving out those in navigation, headers, footers, and boilerplate or
-/// layout boxes (a sidebar's "Văn bản mới"). Each URL once, in document order.
+/// layout boxes (a sidebar's "Văn bản mới"); a document shown in an `<iframe>` is one too.
+/// Each URL once, in document order.
 fn attachment_links(
     html: &Html,
     els: &dom::Elements,
@@ -701,10 +704,19 @@ fn attachment_links(
             })
     };
     let mut seen = HashSet::new();
-    els.anchors()
-        .filter(|a| a.ancestors().any(|n| n.id() == around) && !furniture(a))
-        .filter_map(|a| {
-            let url = resolve(base, a.value().attr("href")?)?;
+    // Links to documents, and documents the text shows in a frame (a PDF in an `<iframe>`,
+    // directly or through a viewer's `?url=`), in document order (nodes are numbered so).
+    let mut sources: Vec<(ElementRef, &str)> = els
+        .anchors()
+        .map(|a| (a, "href"))
+        .chain(els.frames.iter().map(|f| (*f, "src")))
+        .filter(|(a, _)| a.ancestors().any(|n| n.id() == around) && !furniture(a))
+        .collect();
+    sources.sort_by_key(|(e, _)| e.id());
+    sources
+        .into_iter()
+        .filter_map(|(a, attr)| {
+            let url = resolve(base, a.value().attr(attr)?)?;
             attachment::document_link(&url)?;
             if !seen.insert(url.clone()) {
                 return None;

@@ -81,6 +81,8 @@ pub struct Evidence {
     pub title_words: usize,
     pub published: bool,
     pub authors: bool,
+    /// Documents the text links to (PDF, Word, spreadsheets: `Extraction`'s attachments).
+    pub attachments: usize,
 }
 
 /// A page type and why.
@@ -194,11 +196,12 @@ impl Evidence {
         // A short notice (a meeting's date, a document to download) under a headline of its
         // own, with other stories' headlines only in boxes beside it, not in its text: a
         // listing's page is named in a few words (`Thông báo`, `Tin tức - Sự kiện`, six
-        // syllables at most in Vietnamese), and its container holds the headlines.
+        // syllables at most in Vietnamese), and its container holds the headlines. A notice
+        // whose substance is the document it links to (`Xem file đính kèm`) may say no more.
         if self.title
             && self.published
             && self.title_words >= 7
-            && self.body_chars >= 100
+            && (self.body_chars >= 100 || self.attachments > 0)
             && self.headlines == 0
             && self.link_density < 0.2
         {
@@ -457,6 +460,21 @@ mod tests {
             ..Evidence::default()
         };
         check(notice.clone(), false, PageType::Article);
+        // One line (`Xem file đính kèm`) and the document it links to.
+        let linked_document = Evidence {
+            body_chars: 31,
+            prose_run: 31,
+            ..notice.clone()
+        };
+        check(linked_document.clone(), false, PageType::Listing);
+        check(
+            Evidence {
+                attachments: 1,
+                ..linked_document
+            },
+            false,
+            PageType::Article,
+        );
         check(
             Evidence {
                 title_words: 2,

@@ -895,6 +895,51 @@ fn a_short_notice_beside_a_box_of_other_notices_is_an_article() {
 }
 
 #[test]
+fn a_notice_whose_substance_is_its_attached_document_is_an_article() {
+    // `Xem chi tiết tại file đính kèm` and the plan itself as a PDF, linked or shown in a
+    // frame: no text of 100 characters, so the other plans' headlines beside it made the
+    // page a listing.
+    let others: String = (1..=10)
+        .map(|i| {
+            format!(
+                "<li><a href=\"/van-ban/kh-{i}.html\">Kế hoạch tổ chức hoạt động chào mừng ngày lễ lớn số {i}</a></li>"
+            )
+        })
+        .collect();
+    let page = |document: &str| {
+        format!(
+            "<html><head><title>Kế hoạch tổ chức các hoạt động chào mừng kỷ niệm ngày thành lập Đảng</title></head><body>\
+             <h1>Kế hoạch tổ chức các hoạt động chào mừng kỷ niệm ngày thành lập Đảng</h1>\
+             <div class=\"ngay-dang\">15/01/2024</div><div class=\"noi-dung\"><p>Xem chi tiết tại file đính kèm.</p>\
+             {document}</div><div class=\"box\"><h3>Văn bản khác</h3><ul>{others}</ul></div></body></html>"
+        )
+    };
+    let url = "http://huyen.example.gov.vn/van-ban/kh-12.html";
+    for document in [
+        "<p><a href=\"/files/kh-12.pdf\">Tải về</a></p>",
+        "<iframe src=\"/files/kh-12.pdf\"></iframe>",
+        "<iframe src=\"/viewer.html?file=/files/kh-12.pdf\"></iframe>",
+    ] {
+        let e = extract_at(&page(document), url);
+        assert_eq!(
+            e.article.page_type,
+            PageType::Article,
+            "{document}: {}",
+            e.page_type.rule
+        );
+        assert_eq!(e.page_type.evidence.attachments, 1, "{document}");
+        assert!(
+            e.article.attachments[0].url.ends_with("/files/kh-12.pdf"),
+            "{document}: {:?}",
+            e.article.attachments
+        );
+    }
+    // Without a document, one line under a headline is no article.
+    let e = extract_at(&page(""), url);
+    assert_ne!(e.article.page_type, PageType::Article, "{}", e.page_type.rule);
+}
+
+#[test]
 fn a_table_of_documents_each_row_a_link_is_a_listing() {
     // A portal's document list: number (a link), date, summary, download — no teaser has a
     // headline-sized link, and the unlinked summaries read as text.
