@@ -456,10 +456,11 @@ fn extract_document(
     let m = &doc.m;
     let base = &doc.base;
     let language = language(m, &fields.body);
-    // Vietnam's offset is assumed for Vietnamese pages only (and where the language is not
-    // known): another page's clock readings take the offset it states in its metadata.
-    // A clock reading that cannot be placed is kept in words, not lost.
-    let (published, modified) = if language.as_deref().is_some_and(|l| l != "vi") {
+    // Vietnam's offset is assumed for Vietnamese pages and Vietnamese hosts only (and where
+    // the language is not known and the text may be Vietnamese): another page's clock
+    // readings take the offset it states in its metadata. A clock reading that cannot be
+    // placed is kept in words, not lost.
+    let (published, modified) = if !clock_is_vietnams(page.url, language.as_deref(), &fields.body) {
         let offset = m
             .published
             .iter()
@@ -1379,21 +1380,10 @@ fn breadcrumb(els: &dom::Elements) -> Option<String> {
 /// `vi` when the text is written with Vietnamese letters, else what the page declares, else
 /// `en` for plain Latin text.
 fn language(m: &meta::Meta, paras: &[String]) -> Option<String> {
-    let sample: String = paras.iter().take(5).map(String::as_str).collect::<Vec<_>>().join(" ");
-    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-    if letters >= 50 {
-        let vi = sample
-            .chars()
-            .filter(|c| {
-                matches!(
-                    *c,
-                    'ă' | 'đ' | 'ơ' | 'ư' | 'Ă' | 'Đ' | 'Ơ' | 'Ư' | '\u{1EA0}'..='\u{1EF9}'
-                )
-            })
-            .count();
-        if vi * 100 >= letters * 2 {
-            return Some("vi".into());
-        }
+    let sample = language_sample(paras);
+    let (letters, vi) = vietnamese_letters(&sample);
+    if letters >= 50 && vi * 100 >= letters * 2 {
+        return Some("vi".into());
     }
     if let Some(l) = &m.lang {
         return Some(l.split(['-', '_']).next().unwrap_or(l).to_owned());
@@ -1411,6 +1401,48 @@ fn language(m: &meta::Meta, paras: &[String]) -> Option<String> {
         .count();
     let foreign_letters = sample.chars().filter(|c| c.is_alphabetic() && !c.is_ascii()).count();
     (letters >= 50 && foreign_letters * 100 <= letters && english * 10 >= words.len()).then(|| "en".into())
+}
+
+/// The text [`language`] reads: the first five paragraphs.
+fn language_sample(paras: &[String]) -> String {
+    paras.iter().take(5).map(String::as_str).collect::<Vec<_>>().join(" ")
+}
+
+/// Letters of `sample`, and those only Vietnamese writes (`ă đ ơ ư`, a vowel with a tone
+/// mark of the Latin Extended Additional block).
+fn vietnamese_letters(sample: &str) -> (usize, usize) {
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    let vi = sample
+        .chars()
+        .filter(|c| {
+            matches!(
+                *c,
+                'ă' | 'đ' | 'ơ' | 'ư' | 'Ă' | 'Đ' | 'Ơ' | 'Ư' | '\u{1EA0}'..='\u{1EF9}'
+            )
+        })
+        .count();
+    (letters, vi)
+}
+
+/// Are the page's clock readings that state no offset Vietnam's? On a host under `.vn`
+/// (one time zone), whatever the language; else when the page is Vietnamese, or of no
+/// language known unless its text plainly is not Vietnamese (200 letters or more, hardly
+/// any of them Vietnamese's own: an unlabelled German or French page).
+fn clock_is_vietnams(url: &str, language: Option<&str>, paras: &[String]) -> bool {
+    let on_vn_host = Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase()))
+        .is_some_and(|h| h.ends_with(".vn"));
+    if on_vn_host {
+        return true;
+    }
+    match language {
+        Some(l) => l == "vi",
+        None => {
+            let (letters, vi) = vietnamese_letters(&language_sample(paras));
+            letters < 200 || vi * 200 >= letters
+        }
+    }
 }
 
 /// The commonest English words, a tenth of any English text.

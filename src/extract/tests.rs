@@ -1280,6 +1280,21 @@ fn a_foreign_pages_clock_takes_the_offset_it_states_and_vietnams_only_on_vietnam
         extract_html(&vietnamese).published.as_deref(),
         Some("2021-11-03T17:12:00+07:00")
     );
+    // A page that names no language, its text plainly not Vietnamese: not Vietnam's clock.
+    let german = "<html><head><title>Stadtrat beschließt neuen Haushalt</title></head><body>\
+        <h1>Stadtrat beschließt neuen Haushalt</h1><p class=\"date\">03.11.2021, 17:12 Uhr</p><div class=\"post\">\
+        <p>Der Stadtrat hat am Donnerstag den Haushalt beschlossen, der mehr Geld für Schulen und Straßen vorsieht \
+        und die Steuern für die meisten Bürger stabil hält.</p><p>Die Opposition kritisierte die geplanten Ausgaben \
+        für neue Verwaltungsgebäude und forderte eine Überprüfung im kommenden Frühjahr.</p></div></body></html>";
+    let a = extract_at(german, "http://www.example.de/politik/haushalt.html").article;
+    assert_eq!(a.published.as_deref(), Some("2021-11-03"));
+    // A host under `.vn` keeps Vietnam's clock in any language (an English edition).
+    let a = extract_at(
+        &page("en", "", "November 3, 2021 at 5:12 pm", PROSE),
+        "https://e.example.vn/news/plague.html",
+    )
+    .article;
+    assert_eq!(a.published.as_deref(), Some("2021-11-03T17:12:00+07:00"));
 }
 
 #[test]
