@@ -22,6 +22,10 @@ static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// Minh Anh`. The photographer is credited too.
 static PHOTO_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*[;,\-–—|]\s*(?:ảnh|video|clip|đồ họa)\s*:\s*").expect("regex"));
+/// A date after the byline: `Minh Châu - 15/02/2024`, `Thu Hà (15/2/2024)`.
+static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s*(?:[-–,|]\s*)?\(?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?:\s+\d{1,2}[:h]\d{2})?\)?$").expect("regex")
+});
 /// English bylines put no colon after the word: `By Jane Doe`, `Posted by Jane Doe`.
 static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:written by|posted by|by)\s+(.+)$").expect("regex"));
 /// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`.
@@ -218,6 +222,7 @@ pub fn looks_like_name(s: &str) -> bool {
 /// `Minh Anh (TTXVN)`. `None` when the text is not a byline.
 pub fn parse(text: &str) -> Option<Byline> {
     let t = EDITORIAL_NOTE.replace(text.trim(), "");
+    let t = TRAILING_DATE.replace(t.trim(), "");
     let t = t.trim().trim_end_matches(['.', ';']).trim();
     if t.is_empty() || t.chars().count() > 80 {
         return None;
@@ -345,6 +350,8 @@ mod tests {
         check("Tin: Hoàng Anh; Ảnh: Minh Đức", &["Hoàng Anh", "Minh Đức"], None);
         check("Bài: Thu Hà - Ảnh: Minh Anh", &["Thu Hà", "Minh Anh"], None);
         check("Tin bài: Thanh Tâm", &["Thanh Tâm"], None);
+        check("Minh Châu - 15/02/2024", &["Minh Châu"], None);
+        check("Thu Hà (15/2/2024 08:30)", &["Thu Hà"], None);
         check(
             "Tác giả bài viết: Nguyễn Thị Lan - Trường THCS Cầu Giấy",
             &["Nguyễn Thị Lan"],

@@ -653,7 +653,15 @@ pub(super) fn paragraphs<'d>(
         }
         // A date line between paragraphs of the text is part of it (an event's date); the
         // date lines around the text date the article.
-        let dated = is_date_line(t) && !(kept_prose && last_prose.is_some_and(|l| l > i));
+        // A byline with its date after a dash, set apart (`Minh Châu - 15/02/2024` in bold)
+        // is a byline: the credits take it at the end of the text.
+        let signed = (b.is_bold() || b.right_aligned || b.is_italic())
+            && t.rsplit_once(" - ")
+                .or_else(|| t.rsplit_once(" – "))
+                .is_some_and(|(who, when)| {
+                    is_date_line(when) && byline::parse(who).is_some_and(|by| !by.authors.is_empty())
+                });
+        let dated = is_date_line(t) && !signed && !(kept_prose && last_prose.is_some_and(|l| l > i));
         let caption_line = CAPTION.is_match(t) && t.chars().count() < 250 && !byline::is_author_line(t);
         if dated || caption_line || captions.holds(b) {
             continue;

@@ -1245,6 +1245,29 @@ fn labelled_date(blocks: &[Block]) -> Option<When> {
         })
 }
 
+/// The date of a line among the last two of the text that is a date (not an update's), or
+/// a byline and a date.
+fn closing_date(container: &[&Block]) -> Option<When> {
+    container
+        .iter()
+        .rev()
+        .take(2)
+        .map(|b| b.text.trim())
+        .filter(|t| t.chars().count() <= 80 && !date::is_update_line(t))
+        .find_map(|t| {
+            if is_date_line(t) {
+                return date::parse_text(t);
+            }
+            // The byline ends at the first separator after which a date line stands.
+            t.match_indices([',', '-', '–', '|']).find_map(|(i, sep)| {
+                let (who, when) = (&t[..i], &t[i + sep.len()..]);
+                (is_date_line(when) && byline::parse(who).is_some_and(|b| !b.authors.is_empty()))
+                    .then(|| date::parse_text(when))
+                    .flatten()
+            })
+        })
+}
+
 /// The dates shown on the page, most telling first: `<time datetime>` elements, date-classed
 /// elements (not in a box of related news or comments; a share bar often holds the date
 /// line), and date lines just before the article text; each with whether a reader sees it
@@ -1297,6 +1320,11 @@ fn visible_dates(
     // (it would come after them).
     if out.is_empty() {
         out.extend(labelled_date(blocks).map(|w| (w, Reading::Written)));
+    }
+    // A date line closing the text — `15/02/2024`, `Hà Nội, ngày 15/02/2024`, or after the
+    // byline: `Minh Châu - 15/02/2024` — where the page shows no other date.
+    if out.is_empty() {
+        out.extend(closing_date(container).map(|w| (w, Reading::Written)));
     }
     out.extend(updates);
     out

@@ -199,6 +199,35 @@ fn bylines_at_the_end() {
 }
 
 #[test]
+fn a_date_closing_the_text_dates_an_article_that_shows_no_other() {
+    let page = |end: &str| {
+        format!(
+            "<html><head><title>Huyện phát động Tết trồng cây năm 2024</title></head><body>\
+             <h1>Huyện phát động Tết trồng cây năm 2024</h1><div class=\"noi-dung\">\
+             <p>Sáng nay, tại xã Vân Hà, Ủy ban nhân dân huyện tổ chức lễ phát động Tết trồng cây đời đời nhớ ơn Bác Hồ \
+             năm 2024 với sự tham gia của đông đảo cán bộ, đoàn viên thanh niên và nhân dân trên địa bàn.</p>\
+             <p>Dịp này, huyện phấn đấu trồng mới năm nghìn cây xanh tại các trường học, trụ sở cơ quan, khu dân cư và \
+             trên các tuyến đường, góp phần cải thiện môi trường sống của người dân.</p>{end}</div></body></html>"
+        )
+    };
+    let url = "http://huyen.example.gov.vn/tin-tuc/trong-cay.html";
+    // The byline and the date in one line, set apart.
+    let a = extract_at(
+        &page("<p style=\"text-align:right\"><strong>Minh Châu - 15/02/2024</strong></p>"),
+        url,
+    )
+    .article;
+    assert_eq!(a.published.as_deref(), Some("2024-02-15"));
+    assert_eq!(a.authors, ["Minh Châu"]);
+    assert!(!a.body.contains("15/02/2024"), "{}", a.body);
+    // The byline, then the date on a line of its own.
+    let a = extract_at(&page("<p>Minh Châu</p><p>15/02/2024</p>"), url).article;
+    assert_eq!(a.published.as_deref(), Some("2024-02-15"));
+    assert_eq!(a.authors, ["Minh Châu"]);
+    assert_eq!(a.page_type, PageType::Article);
+}
+
+#[test]
 fn the_office_a_portal_names_as_author_is_no_person() {
     // Portals fill <meta name="author"> with their owner: the school, the office.
     check_byline(
