@@ -120,7 +120,7 @@ impl<'a> Doc<'a> {
         // shows as a line of its own (a menu's link, its masthead, its footer) or as its
         // `og:site_name` — gives way to the line that heads the text, when no heading
         // shows the `<title>` itself (see `super::title`).
-        let shown = self.headline_above(container).filter(|h| {
+        let shown = self.headline_above(container).filter(|(h, _)| {
             self.m.title_tag.as_deref().is_none_or(|t| {
                 super::words_overlap(h, t) < 0.6
                     && (title_words(t) <= 4 || site_name.is_some_and(|s| same_text(s, t)) || self.shown_elsewhere(t))
@@ -148,9 +148,9 @@ impl<'a> Doc<'a> {
     /// The line that heads the text: the nearest line above its first paragraph (date lines
     /// passed over) that a heading, a title-classed element or bold type sets apart, of a
     /// headline's length (four words or more, 300 characters at most), not a link, in the
-    /// text's script. A portal whose `<title>` is only its own name shows the article's
-    /// title so.
-    fn headline_above(&self, container: &Container) -> Option<String> {
+    /// text's script, and the element it stands in. A portal whose `<title>` is only its own
+    /// name shows the article's title so.
+    fn headline_above(&self, container: &Container) -> Option<(String, NodeId)> {
         let first = container.blocks.first().map(|b| b.owner)?;
         let at = self.blocks.iter().position(|b| b.owner == first)?;
         for b in self.blocks[at.saturating_sub(8)..at].iter().rev() {
@@ -189,7 +189,7 @@ impl<'a> Doc<'a> {
             // A headline is written in its text's script (not one of a carousel of
             // greetings in many languages).
             let same_script = (latin_share(t) >= 0.5) == (latin_share(&self.blocks[at].text) >= 0.5);
-            return (set_apart && same_script).then(|| t.to_owned());
+            return (set_apart && same_script).then(|| (t.to_owned(), b.owner));
         }
         None
     }

@@ -766,7 +766,7 @@ fn title(
     m: &meta::Meta,
     profile: Option<&SiteProfile>,
     base: &Option<Url>,
-    shown: Option<String>,
+    shown: Option<(String, NodeId)>,
 ) -> (Option<String>, Option<When>) {
     let mut title_when = None;
     let mut take_time = |t: String| -> String {
@@ -784,11 +784,15 @@ fn title(
         .flatten()
         .collect();
     // An `<h1>` that is the site's masthead — its name, or a link to its home page (a blog's
-    // `<h1><a href="/">`) — matches the `<title>` by the site's part of it; it is no
+    // `<h1><a href="/">`), or the `<title>` that names the site standing above the line that
+    // heads the text (`shown`) — matches the `<title>` by the site's part of it; it is no
     // article's title unless the page's own headline (`og:title`, JSON-LD) says so too.
     let masthead = |h: ElementRef| {
         let t = dom::text_of(h);
-        let named = m.site_name.as_deref().is_some_and(|s| same_text(s, &t))
+        let above_headline = shown.as_ref().is_some_and(|(_, at)| h.id() < *at)
+            && m.title_tag.as_deref().is_some_and(|tt| same_text(tt, &t));
+        let named = above_headline
+            || m.site_name.as_deref().is_some_and(|s| same_text(s, &t))
             || h.select(&ANCHOR_ANY).any(|a| {
                 a.value()
                     .attr("href")
@@ -823,7 +827,7 @@ fn title(
         .or_else(|| m.og_title.clone())
         // No heading shows the `<title>`, which names the site or a section: the line that
         // heads the text (see `Doc::title`).
-        .or(shown)
+        .or(shown.map(|(t, _)| t))
         .or_else(|| (h1s.len() == 1).then(|| h1s[0].clone()))
         .or_else(|| m.title_tag.clone());
     let chosen = chosen.map(&mut take_time);

@@ -400,6 +400,19 @@ fn a_portals_generic_title_gives_way_to_the_line_heading_the_text() {
         &format!("<h1><a href=\"/\">Cổng thông tin điện tử huyện Mẫu</a></h1><h2>{T}</h2>"),
         T,
     );
+    // The `<h1>` is the masthead though it links nowhere: the `<title>`, the site's name,
+    // above the headline.
+    check_title(
+        "<title>Cổng thông tin điện tử huyện Mẫu</title>",
+        &format!("<h1>Cổng thông tin điện tử huyện Mẫu</h1><h2>{T}</h2>"),
+        T,
+    );
+    // An `<h1>` showing a short `<title>` below a bold greeting is the page's heading.
+    check_title(
+        "<title>Giới thiệu chung</title>",
+        "<p><strong>Ủy ban nhân dân huyện Mẫu kính chào quý khách</strong></p><h1>Giới thiệu chung</h1>",
+        "Giới thiệu chung",
+    );
     // A page type's name, and the headline in a classed table cell above the date line.
     check_title(
         "<title>Chi tiết tin</title>",
