@@ -44,6 +44,11 @@ pub fn is_author_line(text: &str) -> bool {
     AUTHOR_PREFIX.is_match(text.trim())
 }
 
+/// Does the line open with a source's label (`Theo`, `Nguồn:`)?
+pub fn is_source_line(text: &str) -> bool {
+    SOURCE_PREFIX.is_match(text.trim())
+}
+
 /// Agencies and outlets that are sources, not authors.
 const AGENCIES: &[&str] = &[
     "ttxvn",

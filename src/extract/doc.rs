@@ -130,6 +130,31 @@ impl<'a> Doc<'a> {
         (title.map(|t| super::strip_site_suffix(&t, site_name, self.url)), when)
     }
 
+    /// An author named after a label in a line of metadata just above the text, among its
+    /// date and counters: `Tác giả: Nguyễn Văn An | Ngày đăng: 15/01/2024 | Lượt xem: 125`,
+    /// `Ngày đăng: … | Người viết: Trần Bình | Nguồn: Phòng VH-TT` (the source too).
+    fn labelled_author_above(&self, first: Option<&Block>) -> Option<byline::Byline> {
+        let owner = first?.owner;
+        let at = self.blocks.iter().position(|b| b.owner == owner)?;
+        self.blocks[at.saturating_sub(8)..at]
+            .iter()
+            .filter(|b| b.chars() <= 200 && b.text.contains(['|', '•', '·']))
+            .find_map(|b| {
+                let parts: Vec<byline::Byline> = b
+                    .text
+                    .split(['|', '•', '·'])
+                    .map(str::trim)
+                    .filter(|p| byline::is_author_line(p) || byline::is_source_line(p))
+                    .filter_map(byline::parse)
+                    .collect();
+                let authors: Vec<String> = parts.iter().flat_map(|p| p.authors.clone()).collect();
+                (!authors.is_empty()).then(|| byline::Byline {
+                    authors,
+                    source: parts.iter().find_map(|p| p.source.clone()),
+                })
+            })
+    }
+
     /// Does the page show `text` as a line of its own besides its `<title>` (a menu's link,
     /// a masthead, a footer, pruned from the blocks)?
     fn shown_elsewhere(&self, text: &str) -> bool {
@@ -383,6 +408,12 @@ impl<'a> Doc<'a> {
                     break;
                 }
             }
+        }
+        if authors.is_empty()
+            && let Some(b) = self.labelled_author_above(paragraphs.first().copied())
+        {
+            authors = b.authors;
+            source = source.or(b.source);
         }
         if authors.is_empty() {
             authors = people(self.m.meta_authors.iter(), site_name, &self.m.owners);

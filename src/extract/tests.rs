@@ -228,6 +228,39 @@ fn a_date_closing_the_text_dates_an_article_that_shows_no_other() {
 }
 
 #[test]
+fn an_author_named_after_a_label_in_the_metadata_line_above_the_text() {
+    let page = |info: &str| {
+        format!(
+            "<html><head><title>Hội nghị tổng kết công tác năm 2023 của huyện</title></head><body>\
+             <h1>Hội nghị tổng kết công tác năm 2023 của huyện</h1><div class=\"info\">{info}</div><div class=\"noi-dung\">\
+             <p>Sáng nay, Ủy ban nhân dân huyện tổ chức hội nghị tổng kết công tác năm 2023 và triển khai nhiệm vụ \
+             trọng tâm năm 2024 với sự tham gia của lãnh đạo các phòng, ban, đơn vị và các xã.</p>\
+             <p>Năm qua, huyện đã hoàn thành và vượt mức nhiều chỉ tiêu kinh tế - xã hội quan trọng, công tác cải \
+             cách hành chính tiếp tục được đẩy mạnh.</p></div></body></html>"
+        )
+    };
+    let check = |info: &str, authors: &[&str], source: Option<&str>| {
+        let a = extract_at(&page(info), "http://huyen.example.gov.vn/tin-tuc/hoi-nghi.html").article;
+        assert_eq!(a.authors, authors, "{info}");
+        assert_eq!(a.source.as_deref(), source, "{info}");
+        assert!(a.published.is_some(), "{info}");
+    };
+    check(
+        "Tác giả: Nguyễn Văn An | Ngày đăng: 15/01/2024 10:30 | Lượt xem: 125",
+        &["Nguyễn Văn An"],
+        None,
+    );
+    check("15/01/2024 10:30 | Tác giả: Lê Thu", &["Lê Thu"], None);
+    check(
+        "Ngày đăng: 15/01/2024 | Người viết: Trần Bình | Nguồn: Phòng VH-TT",
+        &["Trần Bình"],
+        Some("Phòng VH-TT"),
+    );
+    // A user name after an uploader's label is nobody's byline.
+    check("Người đăng: admin | 15/01/2024 10:30", &[], None);
+}
+
+#[test]
 fn the_office_a_portal_names_as_author_is_no_person() {
     // Portals fill <meta name="author"> with their owner: the school, the office.
     check_byline(
