@@ -535,6 +535,17 @@ impl<'a> Doc<'a> {
         let is_item_link =
             |b: &Block| is_lone_link(b) && lone_links.get(b.text.trim()).is_some_and(|&n| n >= ITEM_LINKS);
         let item_links = container.blocks.iter().filter(|b| is_item_link(b)).count();
+        // Headline links that all come after the text (a legacy portal's `Các tin đã đưa`
+        // in the article's own cell), and how much of the text before them links.
+        let first_headline = container.blocks.iter().position(|b| is_headline(b));
+        let last_prose = container
+            .blocks
+            .iter()
+            .rposition(|b| !is_headline(b) && b.chars() >= 40 && b.link_density() < 0.3);
+        let headlines_after_text = matches!((first_headline, last_prose), (Some(h), Some(p)) if h > p);
+        let before = &container.blocks[..first_headline.unwrap_or(container.blocks.len())];
+        let text_link_density = before.iter().map(|b| b.link_chars).sum::<usize>() as f64
+            / before.iter().map(|b| b.chars()).sum::<usize>().max(1) as f64;
         let mut prose_run = 0;
         let mut run = 0;
         for b in &container.blocks {
@@ -568,6 +579,8 @@ impl<'a> Doc<'a> {
             teasers,
             teaser_share: teaser_chars as f64 / container.chars.max(1) as f64,
             item_links,
+            headlines_after_text,
+            text_link_density,
             linked_rows: linked_rows.len(),
             linked_row_share: linked_rows.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             title_links,

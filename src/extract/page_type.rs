@@ -58,6 +58,11 @@ pub struct Evidence {
     pub headlines: usize,
     /// How often the container switches between headline links and other text.
     pub alternations: usize,
+    /// Every headline link of the container stands after its last paragraph (a list of
+    /// other stories under the text, in the same cell).
+    pub headlines_after_text: bool,
+    /// Share of the text before the container's first headline link inside links.
+    pub text_link_density: f64,
     /// Blocks of the container that read as a teaser in one piece — a headline-sized link
     /// (20 characters or more, in one or two links) with a short text beside it (the link a
     /// tenth to a half of at most 500 characters), as legacy portals list their news in table
@@ -194,16 +199,17 @@ impl Evidence {
             return (PageType::Article, "JSON-LD says it is the article its title names");
         }
         // A short notice (a meeting's date, a document to download) under a headline of its
-        // own, with other stories' headlines only in boxes beside it, not in its text: a
-        // listing's page is named in a few words (`Thông báo`, `Tin tức - Sự kiện`, six
-        // syllables at most in Vietnamese), and its container holds the headlines. A notice
-        // whose substance is the document it links to (`Xem file đính kèm`) may say no more.
+        // own, with other stories' headlines only in boxes beside it or in a list after it,
+        // not in its text: a listing's page is named in a few words (`Thông báo`, `Tin tức -
+        // Sự kiện`, six syllables at most in Vietnamese), and its container holds the
+        // headlines. A notice whose substance is the document it links to (`Xem file đính
+        // kèm`) may say no more.
         if self.title
             && self.published
             && self.title_words >= 7
             && (self.body_chars >= 100 || self.attachments > 0)
-            && self.headlines == 0
-            && self.link_density < 0.2
+            && (self.headlines == 0 || self.headlines_after_text)
+            && self.text_link_density < 0.2
         {
             return (PageType::Article, "a short dated text under a headline of its own");
         }
@@ -460,6 +466,23 @@ mod tests {
             ..Evidence::default()
         };
         check(notice.clone(), false, PageType::Article);
+        // Other stories' headlines listed after the text, in its own container.
+        let listed_after = Evidence {
+            headlines: 10,
+            alternations: 1,
+            link_density: 0.36,
+            text_link_density: 0.0,
+            ..notice.clone()
+        };
+        check(listed_after.clone(), false, PageType::Listing);
+        check(
+            Evidence {
+                headlines_after_text: true,
+                ..listed_after
+            },
+            false,
+            PageType::Article,
+        );
         // One line (`Xem file đính kèm`) and the document it links to.
         let linked_document = Evidence {
             body_chars: 31,

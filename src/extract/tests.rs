@@ -1015,6 +1015,31 @@ fn a_notice_whose_substance_is_its_attached_document_is_an_article() {
 }
 
 #[test]
+fn a_short_article_with_the_other_stories_listed_after_it_in_its_cell_is_an_article() {
+    // A legacy portal: the headline, the date, two paragraphs and the byline, then
+    // `Các tin đã đưa` — ten headlines — in the same table cell. The links were a third of
+    // the cell's text, so it read as a listing (`many headline links and no dominant prose`).
+    let others: String = (1..=10)
+        .map(|i| {
+            format!("<p>- <a href=\"/tin/{i}.html\">Huyện tổ chức hội nghị triển khai nhiệm vụ công tác tháng {i}</a> ({i}/02/2024)</p>")
+        })
+        .collect();
+    let page = format!(
+        "<html><head><title>Huyện phát động Tết trồng cây đời đời nhớ ơn Bác Hồ</title></head><body><table><tr>\
+         <td class=\"left\"><a href=\"/\">Trang chủ</a><br><a href=\"/tin\">Tin tức</a></td><td class=\"main\">\
+         <b class=\"title\">Huyện phát động Tết trồng cây đời đời nhớ ơn Bác Hồ</b><br><i>15/02/2024 10:30</i>\
+         <p>Sáng 15/2, tại xã Vân Hà, Ủy ban nhân dân huyện tổ chức lễ phát động Tết trồng cây đời đời nhớ ơn Bác Hồ \
+         năm 2024 với sự tham gia của đông đảo cán bộ và nhân dân.</p><p>Dịp này, huyện phấn đấu trồng mới năm nghìn \
+         cây xanh tại các trường học, trụ sở cơ quan, khu dân cư và các tuyến đường trên địa bàn.</p>\
+         <p style=\"text-align:right\"><b>Minh Châu</b></p><p><b>Các tin đã đưa:</b></p>{others}</td></tr></table></body></html>"
+    );
+    let e = extract_at(&page, "http://huyen.example.gov.vn/tin/99.html");
+    assert_eq!(e.article.page_type, PageType::Article, "{}", e.page_type.rule);
+    assert!(e.page_type.evidence.headlines_after_text);
+    assert_eq!(e.article.authors, ["Minh Châu"]);
+}
+
+#[test]
 fn a_table_of_documents_each_row_a_link_is_a_listing() {
     // A portal's document list: number (a link), date, summary, download — no teaser has a
     // headline-sized link, and the unlinked summaries read as text.
