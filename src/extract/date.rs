@@ -137,7 +137,7 @@ static GMT: LazyLock<Regex> =
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(\d{1,3})\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|hrs?|days?|weeks?)\s*(?:trước|ago)\b|\b(vừa xong|vừa đăng|just now|hôm qua|yesterday)\b",
+        r"(?i)\b(\d{1,3})\s*(phút|giờ|tiếng|ngày|tuần|minutes?|mins?|hours?|hrs?|days?|weeks?)\s*(?:trước|ago)\b|\b(vừa xong|vừa đăng|just now|hôm nay|hôm qua|today|yesterday)\b",
     )
     .expect("regex")
 });
@@ -150,15 +150,27 @@ static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A time given relative to the fetch (`2 giờ trước`, `15 phút trước`, `hôm qua`,
 /// `3 hours ago`): minutes and hours to the minute; days and weeks as the day alone
-/// (the page does not say the time), in the fetch's offset.
+/// (the page does not say the time), in the fetch's offset. A day named so with a clock
+/// time beside it (`Hôm nay, 10:30`, `Hôm qua lúc 15:45`, `Yesterday 3:45 PM`) is that
+/// day at that time.
 pub fn parse_relative(text: &str, now: chrono::DateTime<FixedOffset>) -> Option<When> {
     let c = RELATIVE.captures(text)?;
     if let Some(word) = c.get(3) {
         let days = match word.as_str().to_lowercase().as_str() {
             "hôm qua" | "yesterday" => 1,
+            "hôm nay" | "today" => 0,
             _ => return Some(When::DateTime(now)),
         };
-        return Some(When::Date((now - chrono::Duration::days(days)).date_naive()));
+        let day = (now - chrono::Duration::days(days)).date_naive();
+        let at = TIME.captures(text).and_then(|t| to_time(&t));
+        return Some(
+            match at.and_then(|t| now.offset().from_local_datetime(&day.and_time(t)).single()) {
+                Some(t) => When::DateTime(t),
+                // Today without a time says nothing a reader could cite.
+                None if days == 0 => return None,
+                None => When::Date(day),
+            },
+        );
     }
     let n: i64 = c[1].parse().ok()?;
     let unit = c[2].to_lowercase();
@@ -170,6 +182,19 @@ pub fn parse_relative(text: &str, now: chrono::DateTime<FixedOffset>) -> Option<
     };
     let t = now - chrono::Duration::minutes(minutes);
     Some(When::DateTime(t - chrono::Duration::seconds(t.timestamp() % 60)))
+}
+
+/// Is `text` a clock time on a day named from the fetch (`Hôm nay, 10:30`, `Yesterday 3:45
+/// PM`): a reading of the publisher's clock, not an instant counted back?
+pub fn is_clock_on_named_day(text: &str) -> bool {
+    RELATIVE.captures(text).is_some_and(|c| {
+        c.get(3).is_some_and(|w| {
+            matches!(
+                w.as_str().to_lowercase().as_str(),
+                "hôm nay" | "hôm qua" | "today" | "yesterday"
+            )
+        })
+    }) && TIME.is_match(text)
 }
 
 /// A label that says the date after it is the publication's: `Datum:`, `Published on`,
@@ -625,6 +650,17 @@ mod tests {
         assert_eq!(f("posted 5 hours ago").as_deref(), Some("2026-12-06T05:30:00+07:00"));
         assert_eq!(f("1 tuần trước").as_deref(), Some("2026-11-29"));
         assert_eq!(f("Giá vàng tăng 2 giờ liền"), None);
+        // A day named relative to the fetch, with a clock time.
+        assert_eq!(f("Hôm nay, 09:15").as_deref(), Some("2026-12-06T09:15:00+07:00"));
+        assert_eq!(f("Hôm qua lúc 15:45").as_deref(), Some("2026-12-05T15:45:00+07:00"));
+        assert_eq!(f("10:30 hôm nay").as_deref(), Some("2026-12-06T10:30:00+07:00"));
+        assert_eq!(f("Yesterday 3:45 PM").as_deref(), Some("2026-12-05T15:45:00+07:00"));
+        assert_eq!(f("Today at 8:05 am").as_deref(), Some("2026-12-06T08:05:00+07:00"));
+        // `Hôm nay` alone dates nothing (a page's greeting, a weather box).
+        assert_eq!(f("Hôm nay"), None);
+        assert!(is_clock_on_named_day("Hôm qua lúc 15:45"));
+        assert!(!is_clock_on_named_day("Hôm qua"));
+        assert!(!is_clock_on_named_day("2 giờ trước"));
         assert!(is_update_line("Cập nhật: 05/11/2019 14:00"));
         assert!(is_update_line("Updated Nov 5, 2019"));
         assert!(!is_update_line("Thứ Ba, 05/11/2019 - 13:01"));

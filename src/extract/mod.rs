@@ -1292,9 +1292,16 @@ fn visible_dates(
     let mut updates = Vec::new();
     for el in outside_boxes(date_els) {
         if let Some(t) = dom::short_text_of(*el, 120) {
-            let when = date::parse_text(&t)
-                .map(|w| (w, Reading::Written))
-                .or_else(|| date::parse_relative(&t, now).map(|w| (w, Reading::Relative)));
+            let when = date::parse_text(&t).map(|w| (w, Reading::Written)).or_else(|| {
+                // `Hôm nay, 10:30` is a clock reading on a day named from the fetch; `2
+                // giờ trước` an instant counted back from it.
+                let reading = if date::is_clock_on_named_day(&t) {
+                    Reading::Written
+                } else {
+                    Reading::Relative
+                };
+                date::parse_relative(&t, now).map(|w| (w, reading))
+            });
             // An update line says when the page was last changed: the publication time
             // only when the page shows no other.
             if date::is_update_line(&t) {

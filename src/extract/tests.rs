@@ -1469,6 +1469,18 @@ fn a_time_counted_back_from_the_fetch_is_an_instant_whatever_the_pages_language(
             "{fetched}"
         );
     }
+    // A clock time on a day named from the fetch is a clock reading: Vietnam's on a
+    // Vietnamese page; on an English page that states no offset, the day alone.
+    let vietnamese = page("vi", "", "Hôm qua lúc 15:45");
+    assert_eq!(
+        published(&vietnamese, "2021-11-04T11:00:00Z").as_deref(),
+        Some("2021-11-03T15:45:00+07:00")
+    );
+    let english = page("en", "", "Yesterday at 3:45 PM");
+    assert_eq!(
+        published(&english, "2021-11-04T11:00:00Z").as_deref(),
+        Some("2021-11-03")
+    );
 }
 
 #[test]
