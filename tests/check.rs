@@ -158,6 +158,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
     let page_url = format!("{base}/tin-tuc-su-kien/a-c4-2305.htm");
     let mark = format!("<!-- saved from url=({:04}){page_url} -->\n", page_url.len());
     std::fs::write(&marked, mark + &common::seed_page()).unwrap();
+    let cfg_arg2 = cfg_arg.clone();
     let o = run(vec![
         "--config".into(),
         cfg_arg,
@@ -179,4 +180,32 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
         "{out}"
     );
     assert_eq!(log.lock().unwrap().len(), before);
+
+    // The evidence line names what the page type weighed: here a notice and its document.
+    let notice = dir.path().join("thong-bao.html");
+    std::fs::write(
+        &notice,
+        "<html><head><title>Kế hoạch tổ chức các hoạt động chào mừng ngày thành lập Đảng</title></head><body>\
+         <h1>Kế hoạch tổ chức các hoạt động chào mừng ngày thành lập Đảng</h1><div class=\"date\">15/01/2024</div>\
+         <div class=\"noi-dung\"><p>Xem chi tiết tại file đính kèm.</p><p><a href=\"/files/kh.pdf\">Tải về</a></p></div>\
+         </body></html>",
+    )
+    .unwrap();
+    let o = run(vec![
+        "--config".into(),
+        cfg_arg2,
+        "check".into(),
+        "--url".into(),
+        "http://khac.example.gov.vn/van-ban/kh.html".into(),
+        notice.to_str().unwrap().into(),
+    ])
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("page type  article — a short dated text under a headline of its own"),
+        "{out}"
+    );
+    assert!(out.contains(", 1 document linked,"), "{out}");
 }

@@ -140,18 +140,32 @@ fn print_report(r: &Report) -> Result<()> {
         "evidence",
         &format!(
             "body {} chars, longest run of prose {}, link density {:.2}, {} headline links in the text \
-             ({} switches), {} on the page, {} links below this address{}{}{}, a title of {} words{}{}{}{}{}",
+             ({} switches{}), {} on the page, {} links below this address{}{}{}{}, a title of {} words{}{}{}{}{}",
             ev.body_chars,
             ev.prose_run,
             ev.link_density,
             ev.headlines,
             ev.alternations,
+            if ev.headlines_after_text {
+                ", all after the text"
+            } else {
+                ""
+            },
             ev.title_links,
             ev.links_below,
             items(ev.teasers, "teasers", ev.teaser_share),
             items(ev.linked_rows, "table rows that link", ev.linked_row_share),
             if ev.item_links > 0 {
                 format!(", {} items closed by the same short link", ev.item_links)
+            } else {
+                String::new()
+            },
+            if ev.attachments > 0 {
+                format!(
+                    ", {} document{} linked",
+                    ev.attachments,
+                    if ev.attachments == 1 { "" } else { "s" }
+                )
             } else {
                 String::new()
             },
