@@ -52,11 +52,11 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Is every character one that is NFC on its own and composes with nothing before it (below
 /// U+0300, Vietnamese letters U+1EA0..U+1EF9, typographic punctuation, currency signs, `™`, `�`)?
-/// ASCII runs are skipped byte-wise: pages are mostly markup.
+/// ASCII runs are skipped eight bytes at a time: pages are mostly markup.
 fn all_settled(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(skip) = bytes[i..].iter().position(|&b| b >= 0x80) {
+    while let Some(skip) = first_non_ascii(&bytes[i..]) {
         i += skip;
         let c = text[i..]
             .chars()
@@ -73,6 +73,21 @@ fn all_settled(text: &str) -> bool {
         i += c.len_utf8();
     }
     true
+}
+
+/// Where the first byte of `bytes` at or above 0x80 is: a word of eight bytes at a time (one
+/// with a high bit set holds it), the rest one by one.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for (n, w) in words.by_ref().enumerate() {
+        let high = u64::from_le_bytes(w.try_into().expect("eight bytes")) & HIGH;
+        if high != 0 {
+            return Some(n * 8 + high.trailing_zeros() as usize / 8);
+        }
+    }
+    let tail = bytes.len() - words.remainder().len();
+    words.remainder().iter().position(|&b| b >= 0x80).map(|p| tail + p)
 }
 
 /// [`nfc`] of an owned string, without copying it when it is NFC already.
@@ -119,5 +134,16 @@ mod tests {
         // seen (and kept: nothing composes with a dash).
         assert!(matches!(nfc("“Giá” – 100.000 ₫…"), std::borrow::Cow::Borrowed(_)));
         assert_eq!(nfc("Ha\u{300} – e\u{301}"), "Hà – é");
+    }
+
+    #[test]
+    fn the_first_non_ascii_byte_is_found_in_any_position_of_a_word() {
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for at in 0..text.len() {
+            let s = format!("{}é{}", &text[..at], &text[at..]);
+            assert_eq!(first_non_ascii(s.as_bytes()), Some(at), "{s}");
+        }
+        assert_eq!(first_non_ascii(text.as_bytes()), None);
+        assert_eq!(first_non_ascii(b""), None);
     }
 }
