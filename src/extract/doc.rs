@@ -699,13 +699,15 @@ pub(super) fn paragraphs<'d>(
         // date lines around the text date the article.
         // A byline with its date after a dash, set apart (`Minh Châu - 15/02/2024` in bold)
         // is a byline: the credits take it at the end of the text.
-        let signed = (b.is_bold() || b.right_aligned || b.is_italic())
-            && t.rsplit_once(" - ")
-                .or_else(|| t.rsplit_once(" – "))
-                .is_some_and(|(who, when)| {
-                    is_date_line(when) && byline::parse(who).is_some_and(|by| !by.authors.is_empty())
-                });
-        let dated = is_date_line(t) && !signed && !(kept_prose && last_prose.is_some_and(|l| l > i));
+        let signed = || {
+            (b.is_bold() || b.right_aligned || b.is_italic())
+                && t.rsplit_once(" - ")
+                    .or_else(|| t.rsplit_once(" – "))
+                    .is_some_and(|(who, when)| {
+                        is_date_line(when) && byline::parse(who).is_some_and(|by| !by.authors.is_empty())
+                    })
+        };
+        let dated = is_date_line(t) && !(kept_prose && last_prose.is_some_and(|l| l > i)) && !signed();
         let caption_line = CAPTION.is_match(t) && t.chars().count() < 250 && !byline::is_author_line(t);
         if dated || caption_line || captions.holds(b) {
             continue;
