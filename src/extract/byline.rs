@@ -15,7 +15,7 @@ static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\(?\s*(?:theo|nguồn|nguồn tin|nguồn ảnh|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
 });
 static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]\s*(.+)$")
+    Regex::new(r"(?i)^(?:(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]|(?:gv|giáo viên|ctv|cộng tác viên)\s*:)\s*(.+)$")
         .expect("regex")
 });
 /// A second credit in an author's line: `Tin: Hoàng Anh; Ảnh: Minh Đức`, `Bài: Thu Hà - Ảnh:
@@ -179,8 +179,58 @@ fn is_organisation(lower: &str) -> bool {
         "ban chỉ đạo",
         "mttq",
         "mặt trận tổ quốc",
+        // Mass organisations and a school's or an office's own teams: `Đoàn` alone is a
+        // surname, `Ban` a pen name (`Ban Mai`); `Phòng` and `Hội` head no name.
+        "đoàn thanh niên",
+        "đoàn tn",
+        "đoàn trường",
+        "chi đoàn",
+        "chi bộ",
+        "liên đội",
+        "ban giám hiệu",
+        "ban chấp hành",
+        "ban đại diện",
+        "ban tổ chức",
+        "ban thường vụ",
+        "phòng ",
+        "hội ",
     ];
-    HEADS.iter().any(|h| lower.starts_with(h))
+    // A team (`Tổ Văn phòng`, `Tổ Toán`), not a residential group (`Tổ 10`, `Tổ dân phố 5`),
+    // which is an address.
+    let team = lower
+        .strip_prefix("tổ ")
+        .is_some_and(|rest| rest.starts_with(char::is_alphabetic) && !rest.starts_with("dân"));
+    team || HEADS.iter().any(|h| lower.starts_with(h))
+}
+
+/// A position held, by the words it opens with: what a signature or a byline gives after
+/// the name (`Nguyễn Văn An - GV Trường THCS …`, `Hiệu trưởng`).
+pub fn is_position(text: &str) -> bool {
+    const POSITIONS: &[&str] = &[
+        "gv ",
+        "giáo viên",
+        "hiệu trưởng",
+        "phó hiệu trưởng",
+        "tổng phụ trách",
+        "học sinh",
+        "hs ",
+        "cán bộ",
+        "nhân viên",
+        "bí thư",
+        "phó bí thư",
+        "chủ tịch",
+        "phó chủ tịch",
+        "giám đốc",
+        "phó giám đốc",
+        "trưởng phòng",
+        "phó trưởng phòng",
+        "trưởng ban",
+        "phó trưởng ban",
+        "thư ký",
+        "chánh văn phòng",
+    ];
+    let lower = text.trim().to_lowercase();
+    POSITIONS.iter().any(|p| lower.starts_with(p) || lower == p.trim_end())
 }
 
 /// A person's name as bylines write it: 1–5 capitalised words (initials like `P.T.` allowed),
@@ -198,7 +248,7 @@ pub fn looks_like_name(s: &str) -> bool {
         return true;
     }
     let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || words.len() > 5 || is_agency(s) {
+    if words.is_empty() || words.len() > 5 || is_agency(s) || is_position(s) {
         return false;
     }
     const NOT_NAMES: &[&str] = &[
@@ -285,7 +335,7 @@ pub fn parse(text: &str) -> Option<Byline> {
     // Tuấn - Phòng GD&ĐT`.
     if source.is_none()
         && let Some((people, office)) = body.rsplit_once(" - ").or_else(|| body.rsplit_once(" – "))
-        && is_agency(office.trim())
+        && (is_agency(office.trim()) || is_position(office))
     {
         let people: Vec<String> = people
             .split([',', '–', '—', ';'])
@@ -294,9 +344,10 @@ pub fn parse(text: &str) -> Option<Byline> {
             .filter(|p| !p.is_empty())
             .collect();
         if !people.is_empty() && people.iter().all(|n| looks_like_name(n)) {
+            // A position held is no source: `Nguyễn Văn An - GV Trường THCS …`.
             return Some(Byline {
                 authors: people,
-                source: Some(office.trim().to_owned()),
+                source: (!is_position(office)).then(|| office.trim().to_owned()),
             });
         }
     }
@@ -357,6 +408,21 @@ mod tests {
         check("Tin bài: Thanh Tâm", &["Thanh Tâm"], None);
         check("Minh Châu - 15/02/2024", &["Minh Châu"], None);
         check("Thu Hà (15/2/2024 08:30)", &["Thu Hà"], None);
+        check("GV: Nguyễn Thị Hoa", &["Nguyễn Thị Hoa"], None);
+        check(
+            "Tác giả: Nguyễn Văn An - GV Trường THCS Bình Minh",
+            &["Nguyễn Văn An"],
+            None,
+        );
+        check(
+            "Trần Minh Tuấn - Đoàn Thanh niên xã",
+            &["Trần Minh Tuấn"],
+            Some("Đoàn Thanh niên xã"),
+        );
+        check("Tổ Văn phòng", &[], Some("Tổ Văn phòng"));
+        check("Tổ 10, Cự Khối, Quận Long Biên", &[], None);
+        check("Đoàn Văn Hậu", &["Đoàn Văn Hậu"], None);
+        check("Ban Mai", &["Ban Mai"], None);
         check(
             "Tác giả bài viết: Nguyễn Thị Lan - Trường THCS Cầu Giấy",
             &["Nguyễn Thị Lan"],

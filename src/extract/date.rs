@@ -143,7 +143,7 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static UPDATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^\s*(?:cập nhật|cập nhập|sửa đổi|chỉnh sửa|updated?|last updated|modified|aktualisiert|mis à jour)\b",
+        r"(?i)^\s*(?:(?:ngày|thời gian|lần|date|last)\s+)?(?:cập nhật|cập nhập|sửa đổi|chỉnh sửa|updated?|modified|aktualisiert|mis à jour)\b",
     )
     .expect("regex")
 });
@@ -663,6 +663,10 @@ mod tests {
         assert!(!is_clock_on_named_day("2 giờ trước"));
         assert!(is_update_line("Cập nhật: 05/11/2019 14:00"));
         assert!(is_update_line("Updated Nov 5, 2019"));
+        assert!(is_update_line("Ngày cập nhật: 22/03/2024 10:00"));
+        assert!(is_update_line("Thời gian cập nhật: 22/03/2024"));
+        assert!(is_update_line("Last modified: 22/03/2024"));
+        assert!(!is_update_line("Ngày đăng: 20/03/2024 09:15"));
         assert!(!is_update_line("Thứ Ba, 05/11/2019 - 13:01"));
     }
 

@@ -317,6 +317,16 @@ impl<'a> Doc<'a> {
     pub fn credits(&self, paragraphs: &mut Vec<&Block>, site_name: Option<&str>) -> Credits {
         let mut authors: Vec<String> = Vec::new();
         let mut source: Option<String> = None;
+        // A signature: the name, then the position held on a line of its own (`Nguyễn Văn
+        // Bình` / `Hiệu trưởng`). The position goes; the name signs below.
+        if let [.., name, position] = paragraphs.as_slice()
+            && position.chars() <= 60
+            && byline::is_position(&position.text)
+            && name.chars() <= 40
+            && byline::parse(&name.text).is_some_and(|b| !b.authors.is_empty())
+        {
+            paragraphs.pop();
+        }
         for _ in 0..3 {
             let Some(last) = paragraphs.last() else { break };
             // A heading titles what follows it (`Themen`, `Topics`): it signs nothing.

@@ -196,6 +196,40 @@ fn bylines_at_the_end() {
         &["Nguyễn Thị Lan"],
         Some("Trường THCS Cầu Giấy"),
     );
+    // A teacher's label, and a position held after the name: neither is an author.
+    check_byline(
+        "<p style=\"text-align:right\"><strong>GV: Nguyễn Thị Hoa</strong></p>",
+        &["Nguyễn Thị Hoa"],
+        None,
+    );
+    check_byline(
+        "<p>Tác giả: Nguyễn Văn An - GV Trường THCS Bình Minh</p>",
+        &["Nguyễn Văn An"],
+        None,
+    );
+    // A signature: the name, and the position on a line of its own under it.
+    check_byline(
+        "<p style=\"text-align:right\"><strong>Nguyễn Văn Bình</strong><br>Hiệu trưởng</p>",
+        &["Nguyễn Văn Bình"],
+        None,
+    );
+    // Mass organisations and a school's teams are sources, not people (`Đoàn` alone is a
+    // surname).
+    check_byline(
+        "<p style=\"text-align:right\"><em>Trần Minh Tuấn - Đoàn Thanh niên xã</em></p>",
+        &["Trần Minh Tuấn"],
+        Some("Đoàn Thanh niên xã"),
+    );
+    check_byline(
+        "<p style=\"text-align:right\"><strong>Tổ Văn phòng</strong></p>",
+        &[],
+        Some("Tổ Văn phòng"),
+    );
+    check_byline(
+        "<p style=\"text-align:right\"><strong>Đoàn Văn Hậu</strong></p>",
+        &["Đoàn Văn Hậu"],
+        None,
+    );
 }
 
 #[test]
@@ -404,6 +438,12 @@ fn an_update_line_the_page_shows_is_its_modification_time() {
         "<div>Ngày đăng: 10/05/2023 08:00</div>",
         Some("2023-05-10T08:00:00+07:00"),
         None,
+    );
+    // The update's line above the publication's, its label after `Ngày`.
+    check_modified(
+        "<div>Ngày cập nhật: 12/05/2023 09:00</div><div>Ngày đăng: 10/05/2023 08:00</div>",
+        Some("2023-05-10T08:00:00+07:00"),
+        Some("2023-05-12T09:00:00+07:00"),
     );
 }
 
