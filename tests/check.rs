@@ -159,6 +159,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
     let mark = format!("<!-- saved from url=({:04}){page_url} -->\n", page_url.len());
     std::fs::write(&marked, mark + &common::seed_page()).unwrap();
     let cfg_arg2 = cfg_arg.clone();
+    let cfg_arg3 = cfg_arg.clone();
     let o = run(vec![
         "--config".into(),
         cfg_arg,
@@ -208,4 +209,38 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
         "{out}"
     );
     assert!(out.contains(", 1 document linked,"), "{out}");
+
+    // … and here a section page's featured story: its headline links to the story's page.
+    let section = dir.path().join("tin-hoat-dong.html");
+    let others: String = (2..10)
+        .map(|i| format!("<li><a href=\"/tin/{i}.html\">Triển khai nhiệm vụ trọng tâm của tỉnh số {i}</a></li>"))
+        .collect();
+    std::fs::write(
+        &section,
+        format!(
+            "<html><head><title>Tin hoạt động</title></head><body><h2>Tin hoạt động</h2>\
+             <div><h3><a href=\"/tin/1.html\">Hội nghị tổng kết công tác cải cách hành chính năm 2023</a></h3>\
+             <p>Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác năm, đánh giá kết quả đạt được, chỉ ra \
+             những tồn tại, hạn chế và đề ra phương hướng, nhiệm vụ trọng tâm cho năm tới, với sự tham dự của \
+             lãnh đạo các sở, ban, ngành và địa phương trên địa bàn tỉnh trong năm.</p></div><ul>{others}</ul></body></html>"
+        ),
+    )
+    .unwrap();
+    let o = run(vec![
+        "--config".into(),
+        cfg_arg3,
+        "check".into(),
+        "--url".into(),
+        "http://khac.example.gov.vn/tin-hoat-dong".into(),
+        section.to_str().unwrap().into(),
+    ])
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("page type  listing — the text is a summary under a link"),
+        "{out}"
+    );
+    assert!(out.contains(", the text headed by a link to another page,"), "{out}");
 }

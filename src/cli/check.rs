@@ -140,7 +140,7 @@ fn print_report(r: &Report) -> Result<()> {
         "evidence",
         &format!(
             "body {} chars, longest run of prose {}, link density {:.2}, {} headline links in the text \
-             ({} switches{}), {} on the page, {} links below this address{}{}{}{}, a title of {} words{}{}{}{}{}",
+             ({} switches{}), {} on the page, {} links below this address{}{}{}{}{}, a title of {} words{}{}{}{}{}",
             ev.body_chars,
             ev.prose_run,
             ev.link_density,
@@ -159,6 +159,11 @@ fn print_report(r: &Report) -> Result<()> {
                 format!(", {} items closed by the same short link", ev.item_links)
             } else {
                 String::new()
+            },
+            if ev.headline_links_away {
+                ", the text headed by a link to another page"
+            } else {
+                ""
             },
             if ev.attachments > 0 {
                 format!(

