@@ -140,7 +140,7 @@ fn print_report(r: &Report) -> Result<()> {
         "evidence",
         &format!(
             "body {} chars, longest run of prose {}, link density {:.2}, {} headline links in the text \
-             ({} switches{}), {} on the page, {} links below this address{}{}{}{}{}, a title of {} words{}{}{}{}{}",
+             ({} switches{}), {} on the page, {} links below this address{}{}{}{}{}{}, a title of {} words{}{}{}{}{}",
             ev.body_chars,
             ev.prose_run,
             ev.link_density,
@@ -155,6 +155,7 @@ fn print_report(r: &Report) -> Result<()> {
             ev.links_below,
             items(ev.teasers, "teasers", ev.teaser_share),
             items(ev.linked_rows, "table rows that link", ev.linked_row_share),
+            items(ev.document_items, "items that name a document", ev.document_item_share),
             if ev.item_links > 0 {
                 format!(", {} items closed by the same short link", ev.item_links)
             } else {

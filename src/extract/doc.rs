@@ -10,7 +10,7 @@
 //! 6. [`Doc::page_type`] — article, listing or other;
 //! 7. [`repair`] — every text field through the repair pipeline, the legacy font judged once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 use ego_tree::NodeId;
@@ -58,6 +58,10 @@ fn title_words(title: &str) -> usize {
         .filter(|w| w.chars().any(char::is_alphabetic))
         .count()
 }
+
+/// How far into an item (in bytes) a document's number may stand for the item to name it:
+/// after its kind and `số` (`Quyết định số 12/QĐ-UBND`, `Công văn 45/UBND-VP`).
+const DOCUMENT_ITEM_OPENING: usize = 60;
 
 /// How often one short link must stand alone in the text to be each item's link.
 const ITEM_LINKS: usize = 4;
@@ -607,6 +611,24 @@ impl<'a> Doc<'a> {
         let is_item_link =
             |b: &Block| is_lone_link(b) && lone_links.get(b.text.trim()).is_some_and(|&n| n >= ITEM_LINKS);
         let item_links = container.blocks.iter().filter(|b| is_item_link(b)).count();
+        // Items that each open with an official document's number and link somewhere (to
+        // the document's file or page): a document list laid out as a list or paragraphs.
+        let mut numbers = HashSet::new();
+        let document_items: Vec<usize> = container
+            .blocks
+            .iter()
+            .filter(|b| {
+                matches!(b.kind, BlockKind::ListItem | BlockKind::Paragraph | BlockKind::Row)
+                    && b.link_chars > 0
+                    && b.chars() <= 400
+            })
+            .filter(|b| {
+                super::docnum::find(&b.text)
+                    .first()
+                    .is_some_and(|(at, d)| *at <= DOCUMENT_ITEM_OPENING && numbers.insert(d.number.clone()))
+            })
+            .map(|b| b.chars())
+            .collect();
         // Headline links that all come after the text (a legacy portal's `Các tin đã đưa`
         // in the article's own cell), and how much of the text before them links.
         let first_headline = container.blocks.iter().position(|b| is_headline(b));
@@ -655,6 +677,8 @@ impl<'a> Doc<'a> {
             headlines_after_text,
             text_link_density,
             headline_links_away,
+            document_items: document_items.len(),
+            document_item_share: document_items.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             linked_rows: linked_rows.len(),
             linked_row_share: linked_rows.iter().sum::<usize>() as f64 / container.chars.max(1) as f64,
             title_links,

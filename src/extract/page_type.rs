@@ -77,6 +77,11 @@ pub struct Evidence {
     /// lời`, `Chi tiết`, `Read more`: the same words four times or more); the text between
     /// two is one item's, so they break `prose_run`.
     pub item_links: usize,
+    /// Items of the container (list items, paragraphs, rows of 400 characters at most) that
+    /// each open with a different official document's number and hold a link.
+    pub document_items: usize,
+    /// Share of the container's text in such items.
+    pub document_item_share: f64,
     /// Rows of the container's data tables that each hold a link (a document list's rows).
     pub linked_rows: usize,
     /// Share of the container's text in such rows.
@@ -202,6 +207,16 @@ impl Evidence {
             return (
                 PageType::Listing,
                 "the text is a summary under a link to another page (a section's featured story)",
+            );
+        }
+        // The same list laid out as list items or paragraphs, each opening with its
+        // document's number (`Quyết định số 12/QĐ-UBND ngày … về việc …  Tải về`). An
+        // article of the evaluation sets that cites nine documents, each with its link,
+        // has them in a fifth of its text.
+        if self.document_items >= 5 && self.document_item_share >= 0.6 && !ld_article {
+            return (
+                PageType::Listing,
+                "most of the text is items that each name a document and link to it (a document list)",
             );
         }
         let article_signals = self.article_signals();
@@ -492,6 +507,8 @@ mod tests {
             link_density: 0.36,
             text_link_density: 0.0,
             headline_links_away: false,
+            document_items: 0,
+            document_item_share: 0.0,
             ..notice.clone()
         };
         check(listed_after.clone(), false, PageType::Listing);

@@ -1735,3 +1735,42 @@ fn a_section_page_leading_with_one_storys_summary_is_a_listing() {
     let x = extract_at(&page("/tin/1.html"), "https://tinh.example.gov.vn/tin/1.html");
     assert_eq!(x.article.page_type, PageType::Article, "{:?}", x.page_type.rule);
 }
+
+#[test]
+fn a_list_of_documents_each_item_naming_one_is_a_listing_and_an_article_citing_them_is_not() {
+    let subjects = [
+        "ban hành kế hoạch kiểm tra nội bộ trường học năm học 2023 - 2024",
+        "thành lập tổ công tác chuyển đổi số trong các cơ sở giáo dục trên địa bàn huyện",
+        "tổ chức hội thi giáo viên dạy giỏi cấp huyện bậc trung học cơ sở",
+        "phân công nhiệm vụ cán bộ quản lý, giáo viên và nhân viên nhà trường",
+        "ban hành quy chế chi tiêu nội bộ và quản lý tài sản công của đơn vị",
+        "kiện toàn hội đồng thi đua khen thưởng và hội đồng kỷ luật của trường",
+    ];
+    let items: String = subjects
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "<li>Quyết định số {n}/QĐ-UBND ngày 1{n}/01/2024 về việc {s}. <a href=\"/files/{n}.pdf\">Tải về</a></li>",
+                n = i + 1
+            )
+        })
+        .collect();
+    let page = |prose: &str| {
+        format!(
+            "<html><head><title>Văn bản chỉ đạo điều hành của Ủy ban nhân dân huyện</title></head><body>\
+             <h1>Văn bản chỉ đạo điều hành của Ủy ban nhân dân huyện</h1><div class=\"noi-dung\">{prose}<ul>{items}</ul></div></body></html>"
+        )
+    };
+    let e = extract_at(&page(""), "http://huyen.example.gov.vn/van-ban-chi-dao.html");
+    assert_eq!(e.article.page_type, PageType::Listing, "{}", e.page_type.rule);
+    // The same documents cited by an article's text, which is most of the page.
+    let paragraph = "<p>Năm 2024, Ủy ban nhân dân huyện tập trung chỉ đạo các phòng, ban chuyên môn và ủy ban nhân \
+                     dân các xã, thị trấn triển khai đồng bộ các nhiệm vụ, giải pháp phát triển kinh tế - xã hội, bảo \
+                     đảm quốc phòng, an ninh trên địa bàn, với nhiều văn bản chỉ đạo kịp thời và sát thực tế.</p>";
+    let e = extract_at(
+        &page(&paragraph.repeat(8)),
+        "http://huyen.example.gov.vn/tin/tong-ket.html",
+    );
+    assert_eq!(e.article.page_type, PageType::Article, "{}", e.page_type.rule);
+}
