@@ -63,8 +63,25 @@ fn title_words(title: &str) -> usize {
 /// after its kind and `số` (`Quyết định số 12/QĐ-UBND`, `Công văn 45/UBND-VP`).
 const DOCUMENT_ITEM_OPENING: usize = 60;
 
+/// Is `line` the first or the last part of `title` (`Tin tức - Sự kiện - <line>`, `<line> |
+/// Sở Nội vụ`)?
+fn title_part(title: &str, line: &str) -> bool {
+    [" - ", " | ", " – ", " — ", " » "].into_iter().any(|sep| {
+        title
+            .split_once(sep)
+            .is_some_and(|(first, _)| same_text(first.trim(), line))
+            || title
+                .rsplit_once(sep)
+                .is_some_and(|(_, last)| same_text(last.trim(), line))
+    })
+}
+
 /// How often one short link must stand alone in the text to be each item's link.
 const ITEM_LINKS: usize = 4;
+
+/// Headings below the first level.
+static HEADINGS: std::sync::LazyLock<scraper::Selector> =
+    std::sync::LazyLock::new(|| scraper::Selector::parse("h2, h3").expect("selector"));
 
 /// A class that names a headline: `title`, `news-title`, `tieude`, `tieu-de`.
 static TITLE_WORD: std::sync::LazyLock<regex::Regex> =
@@ -124,10 +141,17 @@ impl<'a> Doc<'a> {
         // shows as a line of its own (a menu's link, its masthead, its footer) or as its
         // `og:site_name` — gives way to the line that heads the text, when no heading
         // shows the `<title>` itself (see `super::title`).
-        let shown = self.headline_above(container).filter(|(h, _)| {
+        // So does a `<title>` of which the line is one part (`Tin tức - Sự kiện - <line>`),
+        // and any `<title>` sharing few words with a line a title's class marks: the page's
+        // own markup names it the headline.
+        let shown = self.headline_above(container).filter(|(h, at)| {
             self.m.title_tag.as_deref().is_none_or(|t| {
-                super::words_overlap(h, t) < 0.6
-                    && (title_words(t) <= 4 || site_name.is_some_and(|s| same_text(s, t)) || self.shown_elsewhere(t))
+                title_part(t, h)
+                    || super::words_overlap(h, t) < 0.6
+                        && (title_words(t) <= 4
+                            || site_name.is_some_and(|s| same_text(s, t))
+                            || self.title_classed(*at)
+                            || self.shown_elsewhere(t))
             })
         });
         let (title, when) = super::title(self.html, &self.els, &self.m, self.profile, &self.base, shown);
@@ -164,13 +188,31 @@ impl<'a> Doc<'a> {
     fn shown_elsewhere(&self, text: &str) -> bool {
         // Most text nodes are white space or a word: their length rules them out at once.
         let least = text.trim().len() / 2;
-        self.html.tree.nodes().any(|n| {
-            n.value()
-                .as_text()
-                .is_some_and(|x| x.len() >= least && same_text(x, text))
-                && n.parent()
-                    .and_then(|p| p.value().as_element())
-                    .is_some_and(|e| e.name() != "title")
+        self.html.tree.nodes().any(|n| match n.value() {
+            scraper::Node::Text(x) => {
+                x.len() >= least
+                    && same_text(x, text)
+                    && n.parent()
+                        .and_then(|p| p.value().as_element())
+                        .is_some_and(|e| e.name() != "title")
+            }
+            // A logo's alternative text names the site as its masthead shows it.
+            scraper::Node::Element(e) => {
+                e.name() == "img" && e.attr("alt").is_some_and(|a| a.len() >= least && same_text(a, text))
+            }
+            _ => false,
+        })
+    }
+
+    /// Does the element, or one of its two parents, have a class that names a title
+    /// (`title`, `news-title`, `tieude`)?
+    fn title_classed(&self, at: NodeId) -> bool {
+        self.html.tree.get(at).is_some_and(|node| {
+            std::iter::once(node)
+                .chain(node.ancestors())
+                .take(3)
+                .filter_map(|a| a.value().as_element())
+                .any(|e| e.attr("class").is_some_and(|c| TITLE_WORD.is_match(c)))
         })
     }
 
@@ -178,7 +220,8 @@ impl<'a> Doc<'a> {
     /// passed over) that a heading, a title-classed element or bold type sets apart, of a
     /// headline's length (four words or more, 300 characters at most), not a link, in the
     /// text's script, and the element it stands in. A portal whose `<title>` is only its own
-    /// name shows the article's title so.
+    /// name shows the article's title so. Where no line stands above, the text's own first
+    /// line, set apart and shaped as a headline (see [`Doc::headline_opening`]).
     fn headline_above(&self, container: &Container) -> Option<(String, NodeId)> {
         let first = container.blocks.first().map(|b| b.owner)?;
         let at = self.blocks.iter().position(|b| b.owner == first)?;
@@ -203,24 +246,68 @@ impl<'a> Doc<'a> {
             if n > 300 || b.link_density() > 0.5 || t.ends_with(':') {
                 return None;
             }
-            let visible = t.chars().filter(|c| !c.is_whitespace()).count();
-            let bold = b.bold_chars * 10 >= visible * 8;
-            let title_classed = || {
-                self.html.tree.get(b.owner).is_some_and(|node| {
-                    std::iter::once(node)
-                        .chain(node.ancestors())
-                        .take(3)
-                        .filter_map(|a| a.value().as_element())
-                        .any(|e| e.attr("class").is_some_and(|c| TITLE_WORD.is_match(c)))
-                })
-            };
-            let set_apart = matches!(b.kind, BlockKind::Heading(_)) || bold || title_classed();
             // A headline is written in its text's script (not one of a carousel of
             // greetings in many languages).
             let same_script = (latin_share(t) >= 0.5) == (latin_share(&self.blocks[at].text) >= 0.5);
-            return (set_apart && same_script).then(|| (t.to_owned(), b.owner));
+            return (self.set_apart(b, t) && same_script).then(|| (t.to_owned(), b.owner));
         }
-        None
+        self.headline_opening(container)
+    }
+
+    /// The text's first line when it is its headline: set apart (a heading, bold type, a
+    /// title-classed element, or a part of the `<title>`), one line of four to thirty words
+    /// and 200 characters at most that is not a link and ends in no full stop (a bold sapo
+    /// is sentences), with more of the text after it — on a page with no `<h1>` and no
+    /// heading that shows its `<title>`. Portals put the title inside the text's own cell (`<p><font
+    /// size="4"><b>…</b></font></p>`, `<div class="news-title">`).
+    fn headline_opening(&self, container: &Container) -> Option<(String, NodeId)> {
+        let [b, _, ..] = container.blocks[..] else {
+            return None;
+        };
+        // A page with an `<h1>`, or a heading that shows its `<title>`, heads its text there.
+        if self
+            .els
+            .h1
+            .iter()
+            .any(|h| dom::text_of(*h).split_whitespace().nth(1).is_some())
+        {
+            return None;
+        }
+        if let Some(tt) = self.m.title_tag.as_deref()
+            && self
+                .html
+                .select(&HEADINGS)
+                .any(|h| super::words_overlap(&dom::text_of(h), tt) >= 0.6)
+        {
+            return None;
+        }
+        // A headline and its date line may share a block (`<b>…</b><br>20/03/2024`).
+        let lines: Vec<&str> = b
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !super::is_date_line(l))
+            .collect();
+        let [t] = lines[..] else {
+            return None;
+        };
+        let words = t.split_whitespace().count();
+        let headline_shaped = (4..=30).contains(&words)
+            && t.chars().count() <= 200
+            && !t.ends_with(['.', ':'])
+            && b.link_density() <= 0.5;
+        // The `<title>` names it too, after the section's name (`Tin tức - <line>`): that
+        // sets it apart, whatever its type.
+        let in_title = || self.m.title_tag.as_deref().is_some_and(|tt| title_part(tt, t));
+        (headline_shaped && (self.set_apart(b, t) || in_title())).then(|| (t.to_owned(), b.owner))
+    }
+
+    /// Does the layout set the line apart as a headline: a heading, bold type (four fifths of
+    /// its letters), or an element (or one of its two parents) whose class names a title?
+    fn set_apart(&self, b: &Block, t: &str) -> bool {
+        let visible = t.chars().filter(|c| !c.is_whitespace()).count();
+        let bold = b.bold_chars * 10 >= visible * 8;
+        matches!(b.kind, BlockKind::Heading(_)) || bold || self.title_classed(b.owner)
     }
 
     /// Does a link to another page head the text — the nearest line above its first

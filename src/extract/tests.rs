@@ -1774,3 +1774,44 @@ fn a_list_of_documents_each_item_naming_one_is_a_listing_and_an_article_citing_t
     );
     assert_eq!(e.article.page_type, PageType::Article, "{}", e.page_type.rule);
 }
+
+#[test]
+fn a_headline_in_the_texts_own_cell_is_the_title_where_the_title_tag_is_generic() {
+    const T: &str = "Huyện tổ chức hội nghị tổng kết công tác năm 2023";
+    let check = |head: &str, opening: &str, expected: &str| {
+        let html = format!(
+            "<html><head><meta charset=\"utf-8\">{head}</head><body><div class=\"header\"><a href=\"/\">Trang chủ</a></div>\
+             <div class=\"content\">{opening}<p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        );
+        let x = extract_at(&html, "http://huyen.example.gov.vn/tin-tuc/hoi-nghi-123.html").article;
+        assert_eq!(x.title.as_deref(), Some(expected), "{head} {opening}");
+        // The headline is not the text's first paragraph too.
+        if expected == T {
+            assert!(!x.body.starts_with(T), "{head} {opening}: {}", x.body);
+        }
+    };
+    // A legacy portal's bold headline in the text's cell, under the office's name as `<title>`.
+    check(
+        "<title>UBND huyện Mẫu</title>",
+        &format!("<p><font size=\"4\"><b>{T}</b></font></p><p>12/05/2023</p>"),
+        T,
+    );
+    // A headline classed as one, under a longer site name.
+    check(
+        "<title>Cổng thông tin điện tử Sở Nội vụ</title>",
+        &format!("<div class=\"news-title\">{T}</div>"),
+        T,
+    );
+    // Plain type, but the `<title>` names it after its section.
+    check(
+        &format!("<title>Tin tức - Sự kiện - {T}</title>"),
+        &format!("<div>{T}</div>"),
+        T,
+    );
+    // A bold sapo (sentences) is no headline.
+    check(
+        "<title>UBND huyện Mẫu</title>",
+        "<p><b>Sáng nay, huyện tổ chức hội nghị tổng kết công tác năm.</b></p>",
+        "UBND huyện Mẫu",
+    );
+}
