@@ -3,8 +3,8 @@
 //!
 //! A caption is, for an image: the `<figcaption>` of its `<figure>`; the text cells of a
 //! table that frames it (a legacy portal's `<table class="image">`: an image cell and a
-//! caption cell); or the short italic (or `Ảnh: …`) line directly under it — the rest of
-//! the image's own paragraph, or the element right after it. A photo credit (`Ảnh: Minh
+//! caption cell); or the short italic, centred (or `Ảnh: …`) line directly under it — the
+//! rest of the image's own paragraph, or the element right after it. A photo credit (`Ảnh: Minh
 //! An`, `(Ảnh: TTXVN)`, `Photo: …`) at the end of a caption, or standing as that line, is
 //! the image's `credit`.
 
@@ -54,8 +54,9 @@ fn split_credit(text: &str) -> (Option<String>, Option<String>) {
     (Some(caption.to_owned()).filter(|c| !c.is_empty()), Some(credit))
 }
 
-/// Does this element's text read as a caption: short, and in italics, a photo line, or in an
-/// element its class calls one (`wp-caption-text`, `media__caption`)?
+/// Does this element's text read as a caption: short, and in italics, a photo line, in an
+/// element its class calls one (`wp-caption-text`, `media__caption`), or centred as the
+/// editors of portals centre an image and the line under it?
 fn captionlike(el: ElementRef) -> Option<String> {
     if !within(el, MAX_CAPTION_CHARS, 1) {
         return None;
@@ -64,8 +65,45 @@ fn captionlike(el: ElementRef) -> Option<String> {
     let n = t.text.chars().count();
     (n > 0
         && n <= MAX_CAPTION_CHARS
-        && (t.is_italic() || CAPTION.is_match(&t.text) || CREDIT.is_match(&t.text) || caption_classed(el)))
+        && (t.is_italic()
+            || CAPTION.is_match(&t.text)
+            || CREDIT.is_match(&t.text)
+            || caption_classed(el)
+            || centred(el) && plain_caption(el, &t.text)))
     .then_some(t.text)
+}
+
+/// Does a line in plain type read as a caption: one line (no `<br>` after its first text),
+/// one sentence, not a quotation? A centred review or a centred title of two lines under a
+/// picture is text of the page.
+fn plain_caption(el: ElementRef, text: &str) -> bool {
+    let mut seen_text = false;
+    for d in el.descendants() {
+        match d.value() {
+            scraper::Node::Text(t) if !t.trim().is_empty() => seen_text = true,
+            scraper::Node::Element(e) if e.name() == "br" && seen_text => return false,
+            _ => {}
+        }
+    }
+    let sentences = text
+        .trim_end_matches(['.', '!', '?', ' '])
+        .match_indices(['.', '!', '?'])
+        .filter(|(i, _)| text[i + 1..].starts_with(' '))
+        .count();
+    sentences == 0 && !text.starts_with(['“', '"', '«', '„', '\''])
+}
+
+/// Is the element's text centred by its own markup (`align="center"`, `text-align:
+/// center`, a `text-center`/`aligncenter` class)?
+fn centred(el: ElementRef) -> bool {
+    let e = el.value();
+    e.attr("align").is_some_and(|a| a.eq_ignore_ascii_case("center"))
+        || e.attr("style")
+            .is_some_and(|s| s.to_ascii_lowercase().replace(' ', "").contains("text-align:center"))
+        || e.classes().any(|c| {
+            let c = c.to_ascii_lowercase();
+            c == "text-center" || c == "aligncenter" || c == "has-text-align-center"
+        })
 }
 
 /// Does the element's class name it a caption (a token holding `caption`)?
@@ -259,6 +297,33 @@ mod tests {
         check(
             "<p><img src=a.jpg alt='Hội nghị'></p><p>Sáng nay, hội nghị tổng kết công tác năm đã khai mạc tại trụ sở.</p>",
             &[("a.jpg", Some("Hội nghị"), None)],
+            0,
+        );
+        // A centred line under a centred image, in plain type: in its own paragraph, or
+        // after a `<br>` in the image's.
+        check(
+            "<p style='text-align:center'><img src=a.jpg></p><p style='text-align:center'>Đồng chí Chủ tịch UBND huyện phát biểu tại hội nghị</p>",
+            &[(
+                "a.jpg",
+                Some("Đồng chí Chủ tịch UBND huyện phát biểu tại hội nghị"),
+                None,
+            )],
+            1,
+        );
+        check(
+            "<p align=center><img src=a.jpg><br>Quang cảnh hội nghị</p>",
+            &[("a.jpg", Some("Quang cảnh hội nghị"), None)],
+            1,
+        );
+        // A centred review (sentences, a quotation) or a centred title of two lines is text.
+        check(
+            "<p style='text-align:center'><img src=a.jpg></p><p style='text-align:center'>“Very talented people! Super fun!”</p>",
+            &[("a.jpg", None, None)],
+            0,
+        );
+        check(
+            "<p style='text-align:center'><img src=a.jpg></p><p style='text-align:center'>Buổi biểu diễn nghệ thuật<br>Nhà hát Lớn</p>",
+            &[("a.jpg", None, None)],
             0,
         );
         // An image inside a paragraph of text has no caption from it.
