@@ -1031,6 +1031,36 @@ const ENCLOSING_GAIN: f64 = 0.2;
 /// How much navigation per unit of added prose a step up may bring.
 const ENCLOSING_NOISE: f64 = 0.25;
 
+/// How much a teaser's summary weighs as prose, against a paragraph of the same size.
+const TEASER_WEIGHT: f64 = 0.2;
+
+/// Is the block another story's summary: in a small item (its parent or grandparent holds
+/// 400 characters at most) that also holds, before it and outside it, a link of four words
+/// or more — the story's headline (`<div class="item"><h3><a>…</a></h3><p>…</p></div>`)?
+/// A sidebar of ten such items outweighed a short article beside it.
+fn teaser_summary(html: &Html, b: &Block) -> bool {
+    let Some(owner) = html.tree.get(b.owner) else {
+        return false;
+    };
+    for item in owner.ancestors().take(2) {
+        let Some(item) = ElementRef::wrap(item) else {
+            return false;
+        };
+        if dom::short_text_of(item, 400).is_none() {
+            return false;
+        }
+        let headline_before = item.select(&ANCHOR_ANY).any(|a| {
+            a.id() < b.owner
+                && !a.ancestors().any(|x| x.id() == b.owner)
+                && a.text().flat_map(str::split_whitespace).nth(3).is_some()
+        });
+        if headline_before {
+            return true;
+        }
+    }
+    false
+}
+
 /// A block's weight as prose: its unlinked characters, and a bonus for sentence punctuation.
 fn prose_score(b: &Block) -> f64 {
     b.chars() as f64 * (1.0 - b.link_density()) + 20.0 * b.text.matches([',', '.']).count().min(10) as f64
@@ -1095,7 +1125,14 @@ fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec
                     .is_some_and(|e| matches!(e.name(), "figcaption" | "figure"))
             })
         });
-        let s = prose_score(b) * if caption { 0.5 } else { 1.0 };
+        let weight = if caption {
+            0.5
+        } else if teaser_summary(html, b) {
+            TEASER_WEIGHT
+        } else {
+            1.0
+        };
+        let s = prose_score(b) * weight;
         add(b.owner, s, &mut scores);
         for (i, a) in b.ancestors(html).take(3).enumerate() {
             add(a, s * [1.0, 0.5, 0.25][i], &mut scores);

@@ -1815,3 +1815,26 @@ fn a_headline_in_the_texts_own_cell_is_the_title_where_the_title_tag_is_generic(
         "UBND huyện Mẫu",
     );
 }
+
+#[test]
+fn a_short_article_beside_a_sidebar_of_teasers_is_the_article() {
+    let teasers: String = (0..10)
+        .map(|i| {
+            format!(
+                "<div class=\"item\"><a href=\"/t/{i}.html\"><img src=\"/i{i}.jpg\"></a>\
+                 <a href=\"/t/{i}.html\">Tin tức khác về hoạt động của tỉnh trong tuần số {i}</a>\
+                 <p>Tóm tắt ngắn gọn nội dung của tin tức số {i} trong chuyên mục.</p></div>"
+            )
+        })
+        .collect();
+    let text = "Sáng 20/3, đoàn công tác của tỉnh do đồng chí Phó Chủ tịch UBND tỉnh làm trưởng đoàn đã đến thăm và làm việc tại huyện.";
+    let html = format!(
+        "<html><head><title>Đoàn công tác của tỉnh thăm và làm việc tại huyện miền núi</title></head><body>\
+         <div class=\"main\"><h1>Đoàn công tác của tỉnh thăm và làm việc tại huyện miền núi</h1>\
+         <div class=\"date\">20/03/2024 10:00</div><iframe src=\"https://www.youtube.com/embed/abc\"></iframe><p>{text}</p></div>\
+         <div class=\"col-right\"><h3>Tin mới</h3>{teasers}</div></body></html>"
+    );
+    let x = extract_at(&html, "https://tinh.example.gov.vn/tin/doan-cong-tac.html");
+    assert_eq!(x.article.page_type, PageType::Article, "{}", x.page_type.rule);
+    assert_eq!(x.article.body, text);
+}
