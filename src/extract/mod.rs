@@ -1033,12 +1033,17 @@ const ENCLOSING_NOISE: f64 = 0.25;
 
 /// How much a teaser's summary weighs as prose, against a paragraph of the same size.
 const TEASER_WEIGHT: f64 = 0.2;
+/// The most text a teaser's item holds.
+const TEASER_ITEM_CHARS: usize = 400;
 
 /// Is the block another story's summary: in a small item (its parent or grandparent holds
-/// 400 characters at most) that also holds, before it and outside it, a link of four words
+/// [`TEASER_ITEM_CHARS`] at most) that also holds, before it and outside it, a link of four words
 /// or more — the story's headline (`<div class="item"><h3><a>…</a></h3><p>…</p></div>`)?
 /// A sidebar of ten such items outweighed a short article beside it.
-fn teaser_summary(html: &Html, b: &Block) -> bool {
+fn teaser_summary(html: &Html, b: &Block, small: &mut HashMap<NodeId, bool>) -> bool {
+    if b.chars() > TEASER_ITEM_CHARS {
+        return false;
+    }
     let Some(owner) = html.tree.get(b.owner) else {
         return false;
     };
@@ -1046,7 +1051,10 @@ fn teaser_summary(html: &Html, b: &Block) -> bool {
         let Some(item) = ElementRef::wrap(item) else {
             return false;
         };
-        if dom::short_text_of(item, 400).is_none() {
+        if !*small
+            .entry(item.id())
+            .or_insert_with(|| dom::short_text_of(item, TEASER_ITEM_CHARS).is_some())
+        {
             return false;
         }
         let headline_before = item.select(&ANCHOR_ANY).any(|a| {
@@ -1108,6 +1116,9 @@ fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec
         });
         *e += s;
     };
+    // Whether an element is a small item (see `teaser_summary`), asked once per element:
+    // the paragraphs of one text share their parent.
+    let mut small: HashMap<NodeId, bool> = HashMap::new();
     for b in blocks {
         if matches!(b.kind, BlockKind::Heading(_)) {
             continue;
@@ -1127,7 +1138,7 @@ fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec
         });
         let weight = if caption {
             0.5
-        } else if teaser_summary(html, b) {
+        } else if teaser_summary(html, b, &mut small) {
             TEASER_WEIGHT
         } else {
             1.0
