@@ -277,21 +277,50 @@ impl Evidence {
 
 /// Is this URL a site's root: no path beyond `/` or an index page, and no query?
 pub fn is_root(url: &Url) -> bool {
-    if url.query().is_some_and(|q| !q.is_empty()) {
+    // A query that only picks the language (`?lang=vi`) leaves a root a root.
+    let only_language = || {
+        url.query_pairs()
+            .all(|(k, _)| matches!(k.to_ascii_lowercase().as_str(), "lang" | "language" | "hl" | "locale"))
+    };
+    if url.query().is_some_and(|q| !q.is_empty()) && !only_language() {
         return false;
     }
-    let path = url.path().trim_matches('/');
-    if path.is_empty() {
-        return true;
+    let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+    let mut rest = &segments[..];
+    // A language's prefix (`/vi/`, `/en-us/`), then a portal's folder or SharePoint's
+    // (`/portal/`, `/Pages/default.aspx`, as many government portals are built).
+    if let [first, tail @ ..] = rest
+        && is_language(first)
+    {
+        rest = tail;
     }
-    if path.contains('/') {
-        return false;
+    for folder in ["portal", "pages"] {
+        if let [first, tail @ ..] = rest
+            && first.eq_ignore_ascii_case(folder)
+        {
+            rest = tail;
+        }
     }
-    let stem = path.split('.').next().unwrap_or(path).to_ascii_lowercase();
-    matches!(
-        stem.as_str(),
-        "index" | "default" | "home" | "trang-chu" | "trangchu" | "homepage"
-    )
+    match rest {
+        [] => true,
+        [page] => {
+            let stem = page.split('.').next().unwrap_or(page).to_ascii_lowercase();
+            matches!(
+                stem.as_str(),
+                "index" | "default" | "home" | "trang-chu" | "trangchu" | "homepage"
+            )
+        }
+        _ => false,
+    }
+}
+
+/// A language's code as a path's first segment: `vi`, `en`, `vi-vn`, `en_US`.
+fn is_language(segment: &str) -> bool {
+    let letters = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic());
+    letters(segment)
+        || segment
+            .split_once(['-', '_'])
+            .is_some_and(|(a, b)| letters(a) && letters(b))
 }
 
 /// Does the URL name one dated post: a year segment (1990–2099), then the last segment a slug
@@ -374,6 +403,12 @@ mod tests {
             "http://x.edu.vn/index.php",
             "http://x.gov.vn/Trang-chu",
             "http://x.gov.vn/default.aspx",
+            "https://x.gov.vn/vi/",
+            "https://x.gov.vn/en-us/index.html",
+            "https://x.gov.vn/Pages/default.aspx",
+            "https://x.gov.vn/portal/Pages/default.aspx",
+            "https://x.gov.vn/vi/trang-chu",
+            "https://x.edu.vn/index.php?lang=vi",
         ] {
             assert!(is_root(&url(u)), "{u}");
         }
@@ -382,6 +417,10 @@ mod tests {
             "https://x.vn/tin-tuc",
             "https://x.vn/a/index.html",
             "https://x.vn/bai-viet.html",
+            "https://x.vn/vi/tin-tuc",
+            "https://x.vn/vi/a/index.html",
+            "https://x.vn/Pages/tin-tuc.aspx",
+            "https://x.edu.vn/index.php?lang=vi&id=12",
         ] {
             assert!(!is_root(&url(u)), "{u}");
         }
