@@ -273,6 +273,21 @@ pub fn looks_like_name(s: &str) -> bool {
     stop_words * 2 < words.len().max(1) + 1 && !(words.len() == 1 && stop_words == 1)
 }
 
+/// The surnames most Vietnamese carry (with their spelling variants): nine in ten people
+/// bear one of them.
+const SURNAMES: &[&str] = &[
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương",
+    "lý", "đinh", "trịnh", "lương", "mai", "trương", "đoàn", "lâm", "tạ", "hà", "cao", "chu", "tô", "vương", "la",
+    "thái", "tăng", "kiều", "lưu", "quách",
+];
+
+/// A Vietnamese person's full name: three or four capitalised words, the first a common
+/// surname (`Nguyễn Văn An`, `Trần Thị Minh Thu`).
+pub fn is_full_personal_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    (3..=4).contains(&words.len()) && SURNAMES.contains(&words[0].to_lowercase().as_str()) && looks_like_name(s)
+}
+
 /// Read a byline such as `Nhật Minh`, `Minh Anh - Thu Hà`, `Theo TTXVN`, `Bài, ảnh: Minh Anh`,
 /// `Minh Anh (TTXVN)`. `None` when the text is not a byline.
 pub fn parse(text: &str) -> Option<Byline> {
@@ -428,6 +443,17 @@ mod tests {
             &["Nguyễn Thị Lan"],
             Some("Trường THCS Cầu Giấy"),
         );
+    }
+
+    #[test]
+    fn full_personal_names() {
+        assert!(is_full_personal_name("Nguyễn Văn An"));
+        assert!(is_full_personal_name("Trần Thị Minh Thu"));
+        assert!(!is_full_personal_name("Hoàng Mai"));
+        assert!(!is_full_personal_name("Long Biên"));
+        assert!(!is_full_personal_name("Hà Nội"));
+        assert!(!is_full_personal_name("Minh Anh Thu"));
+        assert!(!is_full_personal_name("Lượt xem: 125"));
     }
 
     #[test]

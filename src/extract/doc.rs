@@ -181,6 +181,29 @@ impl<'a> Doc<'a> {
                     source: parts.iter().find_map(|p| p.source.clone()),
                 })
             })
+            .or_else(|| self.named_in_date_line_above(at))
+    }
+
+    /// A person's full name beside the date in the line above the text, unlabelled:
+    /// `Thứ hai, 15/01/2024 10:30 - Nguyễn Văn An`. Only a name of three or four words that
+    /// opens with a common surname: a shorter one may be a pen name or a place (`Hoàng
+    /// Mai`, `Long Biên`), which such a line also names.
+    fn named_in_date_line_above(&self, at: usize) -> Option<byline::Byline> {
+        self.blocks[at.saturating_sub(8)..at]
+            .iter()
+            .filter(|b| b.chars() <= 120 && b.link_density() < 0.5)
+            .find_map(|b| {
+                let t = b.text.trim();
+                let (when, who) = t
+                    .rsplit_once(" - ")
+                    .or_else(|| t.rsplit_once(" – "))
+                    .or_else(|| t.rsplit_once(" | "))?;
+                let who = who.trim();
+                (super::is_date_line(when.trim()) && byline::is_full_personal_name(who)).then(|| byline::Byline {
+                    authors: vec![who.to_owned()],
+                    source: None,
+                })
+            })
     }
 
     /// Does the page show `text` as a line of its own besides its `<title>` (a menu's link,

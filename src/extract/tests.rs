@@ -292,6 +292,11 @@ fn an_author_named_after_a_label_in_the_metadata_line_above_the_text() {
     );
     // A user name after an uploader's label is nobody's byline.
     check("Người đăng: admin | 15/01/2024 10:30", &[], None);
+    // Unlabelled, a full name beside the date signs; a place or a pen name of two words
+    // may stand there too, and does not.
+    check("Thứ hai, 15/01/2024 10:30 - Nguyễn Văn An", &["Nguyễn Văn An"], None);
+    check("15/01/2024 10:30 | Trần Thị Minh Thu", &["Trần Thị Minh Thu"], None);
+    check("Thứ hai, 15/01/2024 10:30 - Hoàng Mai", &[], None);
 }
 
 #[test]
