@@ -112,9 +112,24 @@ pub fn is_agency(s: &str) -> bool {
         }
     }
     let l = t.to_lowercase();
-    if l.split(|c: char| !c.is_alphanumeric())
-        .any(|w| matches!(w, "online" | "news" | "times" | "post" | "express" | "tv" | "radio"))
-    {
+    if l.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "online"
+                | "news"
+                | "times"
+                | "post"
+                | "express"
+                | "tv"
+                | "radio"
+                | "agency"
+                | "agencia"
+                | "agence"
+                | "agentur"
+                | "press"
+                | "presse"
+        )
+    }) {
         return true;
     }
     AGENCIES.contains(&l.as_str())
@@ -407,6 +422,8 @@ mod tests {
         check("By Jane Doe", &["Jane Doe"], None);
         check("by Jane Doe, John Roe", &["Jane Doe", "John Roe"], None);
         check("TUOI TRE ONLINE", &[], Some("TUOI TRE ONLINE"));
+        check("Agencia EFE", &[], Some("Agencia EFE"));
+        check("Associated Press", &[], Some("Associated Press"));
         check(
             "Hồng Nhung - Trung tâm VHTT&TT",
             &["Hồng Nhung"],

@@ -565,6 +565,9 @@ struct Buffer {
     /// Where in `text` each link began (a teaser holds one or two; a paragraph that links
     /// as it goes, many).
     link_starts: Vec<usize>,
+    /// The bold count at each line break: each line's own is the difference (a bold
+    /// headline over a plain date line in one block is bold).
+    bold_at_breaks: Vec<usize>,
 }
 
 impl Buffer {
@@ -597,6 +600,7 @@ impl Buffer {
         }
         if !self.text.is_empty() {
             self.text.push('\n');
+            self.bold_at_breaks.push(self.bold_chars);
         }
     }
 }
@@ -818,12 +822,17 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
                 .children()
                 .find(|c| c.value().is_element())
                 .is_some_and(is_right_aligned);
-    // Each line (a `<br>`) becomes its own block; counts are shared out by length.
+    // Each line (a `<br>`) becomes its own block: its bold count is its own, the link and
+    // italic counts are shared out by length.
     let total = buf.text.chars().filter(|c| !c.is_whitespace()).count().max(1);
     // Links begin in text order: each line takes those before its end.
     let (mut line_end, mut starts) = (0, buf.link_starts.iter().peekable());
-    for line in buf.text.split('\n') {
+    let mut bold_before = 0;
+    for (i, line) in buf.text.split('\n').enumerate() {
         line_end += line.len() + 1;
+        let bold_upto = buf.bold_at_breaks.get(i).copied().unwrap_or(buf.bold_chars);
+        let bold_chars = bold_upto.saturating_sub(bold_before);
+        bold_before = bold_upto;
         let mut links = 0;
         while starts.next_if(|&&at| at < line_end).is_some() {
             links += 1;
@@ -839,7 +848,7 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
             visible,
             text: text.to_owned(),
             link_chars: share(buf.link_chars),
-            bold_chars: share(buf.bold_chars),
+            bold_chars,
             italic_chars: share(buf.italic_chars),
             links,
             kind,

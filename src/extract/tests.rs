@@ -1801,6 +1801,12 @@ fn a_headline_in_the_texts_own_cell_is_the_title_where_the_title_tag_is_generic(
         &format!("<p><font size=\"4\"><b>{T}</b></font></p><p>12/05/2023</p>"),
         T,
     );
+    // Bold, sharing its block with the date line under it.
+    check(
+        "<title>Tin tức</title>",
+        &format!("<span style=\"font-weight:bold\">{T}</span><br><span>12/05/2023</span>"),
+        T,
+    );
     // A headline classed as one, under a longer site name.
     check(
         "<title>Cổng thông tin điện tử Sở Nội vụ</title>",
