@@ -747,6 +747,19 @@ impl<'a> Doc<'a> {
             .iter()
             .rposition(|b| !is_headline(b) && b.chars() >= 40 && b.link_density() < 0.3);
         let headlines_after_text = matches!((first_headline, last_prose), (Some(h), Some(p)) if h > p);
+        // Headline links with paragraphs of the text on both sides: a box of related
+        // stories set into an article, not a list.
+        let is_paragraph = |b: &Block| {
+            !is_headline(b) && !matches!(b.kind, BlockKind::Heading(_)) && b.chars() >= 100 && b.link_chars == 0
+        };
+        let last_headline = container.blocks.iter().rposition(|b| is_headline(b));
+        let headlines_inside_text = match (first_headline, last_headline) {
+            (Some(f), Some(l)) => {
+                container.blocks[..f].iter().any(|b| is_paragraph(b))
+                    && container.blocks[l + 1..].iter().any(|b| is_paragraph(b))
+            }
+            _ => false,
+        };
         let before = &container.blocks[..first_headline.unwrap_or(container.blocks.len())];
         let text_link_density = before.iter().map(|b| b.link_chars).sum::<usize>() as f64
             / before.iter().map(|b| b.chars()).sum::<usize>().max(1) as f64;
@@ -785,6 +798,7 @@ impl<'a> Doc<'a> {
             teaser_share: teaser_chars as f64 / container.chars.max(1) as f64,
             item_links,
             headlines_after_text,
+            headlines_inside_text,
             text_link_density,
             headline_links_away,
             document_items: document_items.len(),

@@ -61,6 +61,9 @@ pub struct Evidence {
     /// Every headline link of the container stands after its last paragraph (a list of
     /// other stories under the text, in the same cell).
     pub headlines_after_text: bool,
+    /// Paragraphs of the text (100 characters or more, unlinked) stand both before the
+    /// container's first headline link and after its last (a related box set into it).
+    pub headlines_inside_text: bool,
     /// Share of the text before the container's first headline link inside links.
     pub text_link_density: f64,
     /// The line heading the text is a link to another page (a featured story's headline
@@ -152,7 +155,8 @@ impl Evidence {
         // several paragraphs make no listing. The evaluation sets' listings this rule
         // decided had 10 headlines or more and runs of at most 450 characters; the articles
         // it misread, 3 or 4 headlines beside runs of 607–764.
-        let few_items_beside_prose = self.headlines < 5 && self.prose_run >= 600;
+        // Nor do a few set into the text, its paragraphs before and after them.
+        let few_items_beside_prose = self.headlines < 5 && (self.prose_run >= 600 || self.headlines_inside_text);
         if self.links_below >= 6 && !dominant_prose && !ld_article {
             return (PageType::Listing, "it links to many pages below its own address");
         }
@@ -546,6 +550,7 @@ mod tests {
             link_density: 0.36,
             text_link_density: 0.0,
             headline_links_away: false,
+            headlines_inside_text: false,
             document_items: 0,
             document_item_share: 0.0,
             ..notice.clone()

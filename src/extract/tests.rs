@@ -1332,6 +1332,14 @@ fn a_few_related_headlines_inside_an_article_make_no_listing() {
         .collect();
     let x = type_of(&page(&article));
     assert_eq!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
+    // A short article with a box of three related stories, each a headline and a line of
+    // summary, set between its paragraphs.
+    let short: String = std::iter::once(para(0))
+        .chain((1..4).flat_map(|i| [headline(i), format!("<p>Tóm tắt ngắn của tin số {i}.</p>")]))
+        .chain(std::iter::once(para(4)))
+        .collect();
+    let x = type_of(&page(&short));
+    assert_eq!(x.article.page_type, PageType::Article, "{:?}", x.page_type);
     // Four headlines each with a one-paragraph summary is a small listing still.
     let listing: String = (0..4).flat_map(|i| [headline(i), para(i)]).collect();
     let x = type_of(&page(&listing));
