@@ -63,6 +63,14 @@ fn title_words(title: &str) -> usize {
 /// after its kind and `số` (`Quyết định số 12/QĐ-UBND`, `Công văn 45/UBND-VP`).
 const DOCUMENT_ITEM_OPENING: usize = 60;
 
+/// The lines of a block that are not date lines, trimmed, empty ones left out.
+fn undated_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !super::is_date_line(l))
+        .collect()
+}
+
 /// Is `line` the first or the last part of `title` (`Tin tức - Sự kiện - <line>`, `<line> |
 /// Sở Nội vụ`)?
 fn title_part(title: &str, line: &str) -> bool {
@@ -250,12 +258,7 @@ impl<'a> Doc<'a> {
         let at = self.blocks.iter().position(|b| b.owner == first)?;
         for b in self.blocks[at.saturating_sub(8)..at].iter().rev() {
             // A headline and its date line may share a block (`<b>…</b><br>(12/05/2023)`).
-            let lines: Vec<&str> = b
-                .text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !super::is_date_line(l))
-                .collect();
+            let lines = undated_lines(&b.text);
             let [t] = lines[..] else {
                 if lines.is_empty() {
                     continue;
@@ -305,12 +308,7 @@ impl<'a> Doc<'a> {
             return None;
         }
         // A headline and its date line may share a block (`<b>…</b><br>20/03/2024`).
-        let lines: Vec<&str> = b
-            .text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !super::is_date_line(l))
-            .collect();
+        let lines = undated_lines(&b.text);
         let [t] = lines[..] else {
             return None;
         };
