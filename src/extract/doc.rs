@@ -284,8 +284,8 @@ impl<'a> Doc<'a> {
     /// title-classed element, or a part of the `<title>`), one line of four to thirty words
     /// and 200 characters at most that is not a link and ends in no full stop (a bold sapo
     /// is sentences), with more of the text after it — on a page with no `<h1>` and no
-    /// heading that shows its `<title>`. Portals put the title inside the text's own cell (`<p><font
-    /// size="4"><b>…</b></font></p>`, `<div class="news-title">`).
+    /// heading that shows its `<title>`. Portals put the title inside the text's own cell
+    /// (`<p><font size="4"><b>…</b></font></p>`, `<div class="news-title">`).
     fn headline_opening(&self, container: &Container) -> Option<(String, NodeId)> {
         let [b, _, ..] = container.blocks[..] else {
             return None;
@@ -332,10 +332,10 @@ impl<'a> Doc<'a> {
     }
 
     /// Does a link to another page head the text — the nearest line above its first
-    /// paragraph (date lines passed over), of four words or more and mostly a link, whose address is
-    /// neither this page's nor its canonical one (nor ends as they do), and whose words are
-    /// not the page's title? A section page's featured story is so: its headline, then its
-    /// summary, which is all the text there is.
+    /// paragraph (date lines passed over), of four words or more and mostly a link, whose
+    /// address is neither this page's nor its canonical one (nor ends as they do), and whose
+    /// words are not the page's title? A section page's featured story is so: its headline,
+    /// then its summary, which is all the text there is.
     fn headline_links_away(&self, container: &Container) -> bool {
         let Some(first) = container.blocks.first().map(|b| b.owner) else {
             return false;

@@ -1037,8 +1037,8 @@ const TEASER_WEIGHT: f64 = 0.2;
 const TEASER_ITEM_CHARS: usize = 400;
 
 /// Is the block another story's summary: in a small item (its parent or grandparent holds
-/// [`TEASER_ITEM_CHARS`] at most) that also holds, before it and outside it, a link of four words
-/// or more — the story's headline (`<div class="item"><h3><a>…</a></h3><p>…</p></div>`)?
+/// [`TEASER_ITEM_CHARS`] at most) that also holds, before it and outside it, a link of four
+/// words or more — the story's headline (`<div class="item"><h3><a>…</a></h3><p>…</p></div>`)?
 /// A sidebar of ten such items outweighed a short article beside it.
 fn teaser_summary(html: &Html, b: &Block, small: &mut HashMap<NodeId, bool>) -> bool {
     if b.chars() > TEASER_ITEM_CHARS {
