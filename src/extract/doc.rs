@@ -507,7 +507,15 @@ impl<'a> Doc<'a> {
             if last.chars() > 80 || matches!(last.kind, BlockKind::Heading(_)) {
                 break;
             }
-            let Some(b) = byline::parse(&last.text) else { break };
+            let Some(b) = byline::parse(&last.text) else {
+                // An uploader's or an author's label with no one's name after it (`Người
+                // đăng: admin`) is the page's record, not its text.
+                if byline::is_author_line(&last.text) && last.chars() <= 60 {
+                    paragraphs.pop();
+                    continue;
+                }
+                break;
+            };
             let emphasised = last.is_bold() || last.right_aligned || last.is_italic();
             // A lone plain word at the end is a label as often as a name (`Anzeige`,
             // `Loading`); an abbreviation or initials (`PV`, `P.T.`) sign.

@@ -165,6 +165,20 @@ fn bylines_at_the_end() {
         Some("TTXVN"),
     );
     check_byline("<p>Quận sẽ tổng kết vào cuối năm.</p>", &[], None);
+    // An uploader's label and a user name: no one's byline, and not the text either.
+    let a = extract_at(
+        "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><h1>Tiêu đề bài viết thử nghiệm</h1>\
+         <div class=\"date\">05/11/2019 13:01</div><div><p>Đoạn văn thứ nhất của bài viết, đủ dài để được xem là nội \
+         dung chính của trang, nói về hoạt động của quận trong năm qua.</p><p>Người đăng: admin</p></div></body></html>",
+        "http://example.org/a.htm",
+    )
+    .article;
+    assert!(
+        a.authors.is_empty() && !a.body.contains("admin"),
+        "{:?} {}",
+        a.authors,
+        a.body
+    );
     // A heading titles what follows it; it signs nothing.
     check_byline("<h3>Hoạt Động Chung</h3>", &[], None);
     // A lone plain word is a label as often as a name; an abbreviation signs.
