@@ -166,12 +166,17 @@ impl<'a> Doc<'a> {
         (title.map(|t| super::strip_site_suffix(&t, site_name, self.url)), when)
     }
 
+    /// Where the first line of `block`'s element stands among the page's blocks (the lines
+    /// above it are the text's surroundings: its headline, its date and metadata lines).
+    fn position_of(&self, block: &Block) -> Option<usize> {
+        self.blocks.iter().position(|b| b.owner == block.owner)
+    }
+
     /// An author named after a label in a line of metadata just above the text, among its
     /// date and counters: `Tác giả: Nguyễn Văn An | Ngày đăng: 15/01/2024 | Lượt xem: 125`,
     /// `Ngày đăng: … | Người viết: Trần Bình | Nguồn: Phòng VH-TT` (the source too).
     fn labelled_author_above(&self, first: Option<&Block>) -> Option<byline::Byline> {
-        let owner = first?.owner;
-        let at = self.blocks.iter().position(|b| b.owner == owner)?;
+        let at = self.position_of(first?)?;
         self.blocks[at.saturating_sub(8)..at]
             .iter()
             .filter(|b| b.chars() <= 200 && b.text.contains(['|', '•', '·']))
@@ -254,8 +259,7 @@ impl<'a> Doc<'a> {
     /// name shows the article's title so. Where no line stands above, the text's own first
     /// line, set apart and shaped as a headline (see [`Doc::headline_opening`]).
     fn headline_above(&self, container: &Container) -> Option<(String, NodeId)> {
-        let first = container.blocks.first().map(|b| b.owner)?;
-        let at = self.blocks.iter().position(|b| b.owner == first)?;
+        let at = self.position_of(container.blocks.first()?)?;
         for b in self.blocks[at.saturating_sub(8)..at].iter().rev() {
             // A headline and its date line may share a block (`<b>…</b><br>(12/05/2023)`).
             let lines = undated_lines(&b.text);
@@ -337,10 +341,7 @@ impl<'a> Doc<'a> {
     /// words are not the page's title? A section page's featured story is so: its headline,
     /// then its summary, which is all the text there is.
     fn headline_links_away(&self, container: &Container) -> bool {
-        let Some(first) = container.blocks.first().map(|b| b.owner) else {
-            return false;
-        };
-        let Some(at) = self.blocks.iter().position(|b| b.owner == first) else {
+        let Some(at) = container.blocks.first().and_then(|b| self.position_of(b)) else {
             return false;
         };
         let Some(b) = self.blocks[at.saturating_sub(3)..at].iter().rev().find(|b| {
