@@ -8,15 +8,20 @@ use crate::time::{When, vn_offset};
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// Year first: `2019-11-05T13:01:00+07:00`, and, in a text, `2019/11/05 13:01` or
+/// `2019.11.05` (one separator throughout, a year of this era).
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?")
+    Regex::new(r"(\d{4})([-/.])(\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?")
         .expect("regex")
 });
 static DMY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b").expect("regex"));
-/// `ngày 5 tháng 11 năm 2019`, `Thứ Ba, 5 tháng 11, 2019` (a blog host's Vietnamese form).
+/// `ngày 5 tháng 11 năm 2019`, `Thứ Ba, 5 tháng 11, 2019` (a blog host's Vietnamese form),
+/// `Thứ ba, 05 Tháng 11 2019` (Joomla's), and the short months of the usual Vietnamese
+/// locales: `5 thg 11, 2019` (CLDR's), `5 Th11 2019` (moment's), `5 Th.11 2019`.
 static WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:ngày\s+)?\b(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,)\s*(\d{4})\b").expect("regex")
+    Regex::new(r"(?i)(?:ngày\s+)?\b(\d{1,2})\s+(?:tháng\s+|thg\.?\s*|th\.?)(\d{1,2})(?:\s*(?:năm|,)\s*|\s+)(\d{4})\b")
+        .expect("regex")
 });
 /// Vietnamese months in words, as WordPress's Vietnamese locale writes them: `8 Tháng Năm,
 /// 2023` (day first) and `Tháng Năm 8, 2023`, `Tháng 5 8, 2023` (month first, `F j, Y`).
@@ -226,7 +231,7 @@ pub fn is_update_line(text: &str) -> bool {
 
 /// The offset a date string states (`…+02:00`, `…Z`, `GMT+1`), if it states one.
 pub fn stated_offset(text: &str) -> Option<FixedOffset> {
-    if let Some(o) = ISO.captures(text).and_then(|c| c.get(7)) {
+    if let Some(o) = ISO.captures(text).and_then(|c| c.get(8)) {
         return parse_offset(o.as_str());
     }
     GMT.captures(text).and_then(|g| gmt_offset(&g))
@@ -315,19 +320,24 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
         return Vec::new();
     }
     for c in ISO.captures_iter(text) {
-        let (y, m, d) = (num(&c, 1), num(&c, 2), num(&c, 3));
+        let (y, m, d) = (num(&c, 1), num(&c, 3), num(&c, 4));
+        let separator = &c[2];
+        let second = &text[c.get(3).expect("month").end()..][..1];
+        if separator != second || (separator != "-" && !(1900..2100).contains(&y)) {
+            continue;
+        }
         let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) else {
             continue;
         };
-        let when = match c.get(4) {
+        let when = match c.get(5) {
             Some(_) => {
                 let time = NaiveTime::from_hms_opt(
-                    num(&c, 4) as u32,
                     num(&c, 5) as u32,
-                    c.get(6).map_or(0, |_| num(&c, 6)) as u32,
+                    num(&c, 6) as u32,
+                    c.get(7).map_or(0, |_| num(&c, 7)) as u32,
                 );
                 let offset = c
-                    .get(7)
+                    .get(8)
                     .and_then(|o| parse_offset(o.as_str()))
                     .unwrap_or_else(vn_offset);
                 time.and_then(|t| offset.from_local_datetime(&NaiveDateTime::new(date, t)).single())
@@ -560,6 +570,27 @@ mod tests {
             Some("2019-12-18T08:45:00+07:00"),
         );
         check("31/02/2019", None);
+        // Year first with slashes or dots, one separator throughout.
+        check("2024/03/12 10:25", Some("2024-03-12T10:25:00+07:00"));
+        check("Ngày đăng: 2024.03.12", Some("2024-03-12"));
+        check("2024/03-12", None);
+        check("Mã số 1234.5.6", None);
+    }
+
+    #[test]
+    fn short_and_joomla_vietnamese_months() {
+        // Joomla's Vietnamese pack: no `năm` and no comma before the year.
+        check("Thứ hai, 12 Tháng 3 2024 10:25", Some("2024-03-12T10:25:00+07:00"));
+        check(
+            "Được đăng ngày Thứ sáu, 08 Tháng 11 2019 08:15",
+            Some("2019-11-08T08:15:00+07:00"),
+        );
+        // Short months: CLDR's `thg`, moment's `Th03`, a date picker's `Th.3`.
+        check("12 thg 3, 2024", Some("2024-03-12"));
+        check("T3, 12 Th03 2024 10:25", Some("2024-03-12T10:25:00+07:00"));
+        check("12 Th.3 2024", Some("2024-03-12"));
+        // A weekday's short form before a date is no month.
+        check("Th 3, 12/03/2024", Some("2024-03-12"));
     }
 
     #[test]
