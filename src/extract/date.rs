@@ -313,6 +313,92 @@ pub fn parse_text(text: &str) -> Option<When> {
 
 /// All dates found in a text, in order.
 pub fn parse_text_all(text: &str) -> Vec<When> {
+    dates_at(text).into_iter().map(|(_, w)| w).collect()
+}
+
+/// What a label inside a line says of the date after it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Label {
+    Published,
+    Updated,
+    /// Some other event's date: a document's issue or effect, a deadline, a birth.
+    Other,
+}
+
+/// Labels inside a line (not only at its start, as [`PUBLISHED_LABEL`] and [`UPDATED`]
+/// read them), in the groups of [`Label`].
+static LINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:(ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|thời gian đăng|published|posted|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)|(cập nhật|cập nhập|sửa đổi|chỉnh sửa|updated?|modified|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt)|(ngày ban hành|ban hành|ngày ký|ngày có hiệu lực|có hiệu lực|hiệu lực|hết hiệu lực|ngày hết hạn|hạn nộp|hạn chót|ngày sinh|effective|deadline))\b",
+    )
+    .expect("regex")
+});
+
+/// The dates of one line, each read as the label before it says: `Ngày đăng: 12/03/2024 |
+/// Cập nhật: 13/03/2024 08:00` was published on the 12th and updated on the 13th, and a
+/// document's `Ngày ban hành: 01/03/2024 - Ngày đăng: 12/03/2024` was published on the
+/// 12th. A date belongs to a label that stands just before it (a colon, a weekday or `lúc`
+/// between, no figure).
+#[derive(Debug, Default, PartialEq)]
+pub struct LineDates {
+    /// The first date a publication label names; else the first no label names; else
+    /// the first another event's label names.
+    pub published: Option<When>,
+    /// The first date an update label names, or, on a line that opens with one
+    /// ([`is_update_line`]), the first date no other label names.
+    pub updated: Option<When>,
+}
+
+pub fn line_dates(text: &str) -> LineDates {
+    let dates = dates_at(text);
+    if dates.is_empty() {
+        return LineDates::default();
+    }
+    let labels: Vec<(usize, Label)> = LINE_LABEL
+        .captures_iter(text)
+        .map(|c| {
+            let kind = if c.get(1).is_some() {
+                Label::Published
+            } else if c.get(2).is_some() {
+                Label::Updated
+            } else {
+                Label::Other
+            };
+            (c.get(0).expect("match").end(), kind)
+        })
+        .collect();
+    let opens_with_update = is_update_line(text);
+    let label_of = |at: usize| {
+        labels
+            .iter()
+            .rev()
+            .find(|(end, _)| *end <= at)
+            .filter(|(end, _)| {
+                let gap = &text[*end..at];
+                gap.chars().count() <= 20 && !gap.bytes().any(|b| b.is_ascii_digit())
+            })
+            .map(|&(_, kind)| kind)
+    };
+    let mut first = [None, None, None, None];
+    for (at, when) in dates {
+        let slot = match label_of(at) {
+            Some(Label::Published) => 0,
+            None if opens_with_update => 1,
+            Some(Label::Updated) => 1,
+            None => 2,
+            Some(Label::Other) => 3,
+        };
+        first[slot].get_or_insert(when);
+    }
+    let [labelled, updated, unlabelled, other] = first;
+    LineDates {
+        published: labelled.or(unlabelled).or(if updated.is_none() { other } else { None }),
+        updated,
+    }
+}
+
+/// Every date of a text with the byte where it starts, in order.
+fn dates_at(text: &str) -> Vec<(usize, When)> {
     let mut found: Vec<(usize, When)> = Vec::new();
     // Every form read here has a year in figures: a text without a digit (most lines a
     // page shows) is no date, and is answered before any pattern runs.
@@ -392,7 +478,7 @@ pub fn parse_text_all(text: &str) -> Vec<When> {
         found.push((range.start, when));
     }
     found.sort_by_key(|(s, _)| *s);
-    found.into_iter().map(|(_, w)| w).collect()
+    found
 }
 
 /// A time of day just before or just after the date at `start..end`.
@@ -575,6 +661,58 @@ mod tests {
         check("Ngày đăng: 2024.03.12", Some("2024-03-12"));
         check("2024/03-12", None);
         check("Mã số 1234.5.6", None);
+    }
+
+    fn check_line(text: &str, published: Option<&str>, updated: Option<&str>) {
+        let line = line_dates(text);
+        assert_eq!(
+            (
+                line.published.map(When::to_rfc3339).as_deref(),
+                line.updated.map(When::to_rfc3339).as_deref()
+            ),
+            (published, updated),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn each_date_of_a_line_is_what_its_label_says() {
+        check_line("05/11/2019 13:01", Some("2019-11-05T13:01:00+07:00"), None);
+        check_line("Cập nhật: 06/11/2019", None, Some("2019-11-06"));
+        check_line(
+            "Cập nhật lúc 15:30 ngày 12/05/2023",
+            None,
+            Some("2023-05-12T15:30:00+07:00"),
+        );
+        check_line(
+            "Cập nhật: 13/03/2024 - Ngày đăng: 12/03/2024",
+            Some("2024-03-12"),
+            Some("2024-03-13"),
+        );
+        check_line(
+            "Ngày đăng: 12/03/2024 | Cập nhật: 13/03/2024 | Lượt xem: 45",
+            Some("2024-03-12"),
+            Some("2024-03-13"),
+        );
+        check_line(
+            "Ngày ban hành: 01/03/2024 - Ngày đăng: 12/03/2024",
+            Some("2024-03-12"),
+            None,
+        );
+        // Another event's date stands for the page's only when the line gives no other.
+        check_line("Ngày ban hành: 01/03/2024", Some("2024-03-01"), None);
+        check_line(
+            "Ngày ban hành: 01/03/2024 | Cập nhật: 13/03/2024",
+            None,
+            Some("2024-03-13"),
+        );
+        // A label far from the date, or with a figure between, names another thing.
+        check_line(
+            "12/03/2024 - Thông tư sửa đổi quy định về thuế, ngày 13/03/2024",
+            Some("2024-03-12"),
+            None,
+        );
+        check_line("Không có ngày", None, None);
     }
 
     #[test]

@@ -1340,41 +1340,37 @@ fn visible_dates(
     let mut updates = Vec::new();
     for el in outside_boxes(date_els) {
         if let Some(t) = dom::short_text_of(*el, 120) {
-            let when = date::parse_text(&t).map(|w| (w, Reading::Written)).or_else(|| {
-                // `Hôm nay, 10:30` is a clock reading on a day named from the fetch; `2
-                // giờ trước` an instant counted back from it.
-                let reading = if date::is_clock_on_named_day(&t) {
-                    Reading::Written
-                } else {
-                    Reading::Relative
-                };
-                date::parse_relative(&t, now).map(|w| (w, reading))
-            });
-            // An update line says when the page was last changed: the publication time
+            // An update's date says when the page was last changed: the publication time
             // only when the page shows no other.
+            let line = date::line_dates(&t);
+            if line.published.is_some() || line.updated.is_some() {
+                out.extend(line.published.map(|w| (w, Reading::Written)));
+                updates.extend(line.updated.map(|w| (w, Reading::Update)));
+                continue;
+            }
+            // `Hôm nay, 10:30` is a clock reading on a day named from the fetch; `2 giờ
+            // trước` an instant counted back from it.
+            let reading = if date::is_clock_on_named_day(&t) {
+                Reading::Written
+            } else {
+                Reading::Relative
+            };
+            let when = date::parse_relative(&t, now).map(|w| (w, reading));
             if date::is_update_line(&t) {
-                updates.extend(when.map(|(w, r)| (w, if r == Reading::Written { Reading::Update } else { r })));
+                updates.extend(when);
             } else {
                 out.extend(when);
             }
         }
     }
-    // A date line just before the article text (within a few blocks of it); an update line
-    // there, as one in a date-classed element, only when the page shows no other date.
-    let near = near_text(blocks, container).filter(|b| b.chars() <= 120);
-    let (update_lines, date_lines): (Vec<&Block>, Vec<&Block>) = near.partition(|b| date::is_update_line(&b.text));
-    out.extend(
-        date_lines
-            .iter()
-            .find_map(|b| date::parse_text(&b.text))
-            .map(|w| (w, Reading::Written)),
-    );
-    updates.extend(
-        update_lines
-            .iter()
-            .find_map(|b| date::parse_text(&b.text))
-            .map(|w| (w, Reading::Update)),
-    );
+    // A date line just before the article text (within a few blocks of it); an update there,
+    // as one in a date-classed element, only when the page shows no other date.
+    let near: Vec<date::LineDates> = near_text(blocks, container)
+        .filter(|b| b.chars() <= 120)
+        .map(|b| date::line_dates(&b.text))
+        .collect();
+    out.extend(near.iter().find_map(|l| l.published).map(|w| (w, Reading::Written)));
+    updates.extend(near.iter().find_map(|l| l.updated).map(|w| (w, Reading::Update)));
     // A date its label calls the publication's, looked for only when the page shows no other
     // (it would come after them).
     if out.is_empty() {
@@ -1421,8 +1417,7 @@ fn visible_update(date_els: &[ElementRef], blocks: &[Block], container: &[&Block
                 .filter(|b| b.chars() <= 120)
                 .map(|b| b.text.clone()),
         )
-        .filter(|t| date::is_update_line(t))
-        .find_map(|t| date::parse_text(&t))
+        .find_map(|t| date::line_dates(&t).updated)
 }
 
 /// How a date shown on the page reads.

@@ -466,6 +466,33 @@ fn an_update_line_the_page_shows_is_its_modification_time() {
     );
 }
 
+#[test]
+fn regression_one_line_with_several_labelled_dates() {
+    // The update first: the line was read as the update alone, and its time published.
+    check_modified(
+        "<div class=\"info\">Cập nhật: 13/03/2024 08:00 - Ngày đăng: 12/03/2024 10:25</div>",
+        Some("2024-03-12T10:25:00+07:00"),
+        Some("2024-03-13T08:00:00+07:00"),
+    );
+    // The update after the publication: it was lost.
+    check_modified(
+        "<div class=\"info\">Ngày đăng: 12/03/2024 | Cập nhật: 13/03/2024 08:00 | Lượt xem: 45</div>",
+        Some("2024-03-12"),
+        Some("2024-03-13T08:00:00+07:00"),
+    );
+    check_modified(
+        "<p class=\"date\">Written: 2023-11-07 15:03:30 / Updated: 2023-11-07 15:30:46</p>",
+        Some("2023-11-07T15:03:30+07:00"),
+        Some("2023-11-07T15:30:46+07:00"),
+    );
+    // A document's issue date is not the page's: it had been read as published.
+    check_modified(
+        "<div>Ngày ban hành: 01/03/2024 - Ngày đăng: 12/03/2024</div>",
+        Some("2024-03-12"),
+        None,
+    );
+}
+
 /// One-line title cases: a portal page with `head` in its `<head>` and `top` above its text.
 fn check_title(head: &str, top: &str, expected: &str) {
     let html = format!(
