@@ -155,6 +155,7 @@ impl<'a> Doc<'a> {
         let shown = self.headline_above(container).filter(|(h, at)| {
             self.m.title_tag.as_deref().is_none_or(|t| {
                 title_part(t, h)
+                    || self.logo_shows(t)
                     || super::words_overlap(h, t) < 0.6
                         && (title_words(t) <= 4
                             || site_name.is_some_and(|s| same_text(s, t))
@@ -240,6 +241,15 @@ impl<'a> Doc<'a> {
         })
     }
 
+    /// Does an `<h1>` classed as the site's logo show `text` (the `<title>` naming the site,
+    /// however many words it shares with the headline: `UBND huyện Bình Minh`)?
+    fn logo_shows(&self, text: &str) -> bool {
+        self.els
+            .h1
+            .iter()
+            .any(|h| dom::is_logo(*h) && same_text(&dom::text_of(*h), text))
+    }
+
     /// Does the element, or one of its two parents, have a class that names a title
     /// (`title`, `news-title`, `tieude`)?
     fn title_classed(&self, at: NodeId) -> bool {
@@ -294,12 +304,13 @@ impl<'a> Doc<'a> {
         let [b, _, ..] = container.blocks[..] else {
             return None;
         };
-        // A page with an `<h1>`, or a heading that shows its `<title>`, heads its text there.
+        // A page with an `<h1>`, or a heading that shows its `<title>`, heads its text there
+        // (not one its class calls the site's logo).
         if self
             .els
             .h1
             .iter()
-            .any(|h| dom::text_of(*h).split_whitespace().nth(1).is_some())
+            .any(|h| !dom::is_logo(*h) && dom::text_of(*h).split_whitespace().nth(1).is_some())
         {
             return None;
         }
@@ -307,7 +318,7 @@ impl<'a> Doc<'a> {
             && self
                 .html
                 .select(&HEADINGS)
-                .any(|h| super::words_overlap(&dom::text_of(h), tt) >= 0.6)
+                .any(|h| !dom::is_logo(h) && super::words_overlap(&dom::text_of(h), tt) >= 0.6)
         {
             return None;
         }

@@ -437,6 +437,23 @@ fn is_widget_with(el: &scraper::node::Element, words: &str) -> bool {
     any_widget && !is_hidden(el)
 }
 
+/// Class and id words of a site's masthead: its logo, its brand, its name.
+static LOGO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[-_ ])(?:logo|brand|branding|site[-_]?(?:title|name|logo|branding)|masthead)(?:[-_ ]|$)")
+        .expect("regex")
+});
+
+/// Does the element, or one of its two parents, name itself the site's logo or name
+/// (`class="logo"`, `site-title`, `id="masthead"`)? A portal's `<h1>` so classed holds the
+/// site's name above every page, not an article's headline.
+pub fn is_logo(el: ElementRef) -> bool {
+    std::iter::once(*el)
+        .chain(el.ancestors())
+        .take(3)
+        .filter_map(|n| n.value().as_element())
+        .any(|e| attr_words(e).split_whitespace().any(|w| LOGO.is_match(w)))
+}
+
 /// Is this element a layout box by its class/id (a sidebar, a menu, a footer)?
 pub fn is_layout(el: &scraper::node::Element) -> bool {
     is_layout_with(el, &attr_words(el))

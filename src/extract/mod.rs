@@ -784,14 +784,15 @@ fn title(
         .flatten()
         .collect();
     // An `<h1>` that is the site's masthead — its name, or a link to its home page (a blog's
-    // `<h1><a href="/">`), or the `<title>` that names the site standing above the line that
-    // heads the text (`shown`) — matches the `<title>` by the site's part of it; it is no
+    // `<h1><a href="/">`), or classed as its logo, or the `<title>` that names the site
+    // standing above the line that heads the text (`shown`) — matches the `<title>` by the site's part of it; it is no
     // article's title unless the page's own headline (`og:title`, JSON-LD) says so too.
     let masthead = |h: ElementRef| {
         let t = dom::text_of(h);
         let above_headline = shown.as_ref().is_some_and(|(_, at)| h.id() < *at)
             && m.title_tag.as_deref().is_some_and(|tt| same_text(tt, &t));
         let named = above_headline
+            || dom::is_logo(h)
             || m.site_name.as_deref().is_some_and(|s| same_text(s, &t))
             || h.select(&ANCHOR_ANY).any(|a| {
                 a.value()

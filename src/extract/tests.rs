@@ -505,6 +505,26 @@ fn check_title(head: &str, top: &str, expected: &str) {
 }
 
 #[test]
+fn regression_a_logo_classed_h1_was_taken_for_the_headline() {
+    // The `<h1>` shows the site's name, as the `<title>` does; the headline is an `<h2>` in
+    // the text's own box, whose words include the district's name.
+    const T: &str = "Huyện Bình Minh tổ chức hội nghị tổng kết công tác năm 2023";
+    for logo in [
+        "<h1 class=\"logo\">UBND HUYỆN BÌNH MINH</h1>",
+        "<div class=\"logo\"><img src=\"/logo.png\"><h1>UBND HUYỆN BÌNH MINH</h1></div>",
+    ] {
+        let html = format!(
+            "<html><head><meta charset=\"utf-8\"><title>UBND huyện Bình Minh</title></head><body>{logo}\
+             <div class=\"menu\"><a href=\"/\">Trang chủ</a> <a href=\"/tin-tuc\">Tin tức</a></div>\
+             <h2>{T}</h2><div>12/03/2024</div><p>{PROSE}</p><p>{PROSE}</p></body></html>"
+        );
+        let a = extract_at(&html, "http://binhminh.example.gov.vn/tin-tuc/hoi-nghi-123.html").article;
+        assert_eq!(a.title.as_deref(), Some(T), "{logo}");
+        assert!(a.body.starts_with(&PROSE[..40]), "{logo}: {}", a.body);
+    }
+}
+
+#[test]
 fn a_portals_generic_title_gives_way_to_the_line_heading_the_text() {
     const T: &str = "Huyện tổ chức hội nghị tổng kết công tác năm 2023";
     // The `<title>` is the site's name (its footer says so), the headline a classed `<div>`.
