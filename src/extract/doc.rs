@@ -445,8 +445,9 @@ impl<'a> Doc<'a> {
     /// The sapo: the headline's subtitle (a sentence-long heading right under it), else a
     /// lead-classed element between the headline (the `<h1>`, or a later heading that shows
     /// the `title`) and the end of the text (one elsewhere is another story's teaser, or the
-    /// site's tagline), else the visible paragraph the page's description repeats.
-    pub fn lead_text(&self, container: &Container, title: Option<&str>) -> Option<String> {
+    /// site's tagline), else the visible paragraph the page's description repeats. A
+    /// picture's caption is none of them, whatever its class (`image_desc`).
+    pub fn lead_text(&self, container: &Container, title: Option<&str>, captions: &dom::Subtrees) -> Option<String> {
         // Nodes are numbered in document order.
         let (first, last) = (
             container.blocks.first().map(|b| b.owner),
@@ -478,6 +479,9 @@ impl<'a> Doc<'a> {
             .iter()
             .copied()
             .filter(|el| headline.is_none_or(|h| el.id() > h) && last.is_none_or(|l| el.id() <= l))
+            // A caption is the sapo only where the page's description says so (a site that
+            // writes its summary under the picture).
+            .filter(|el| !captions.contains(el.id()) || self.repeats_description(&dom::text_of(*el), true))
             .collect();
         lead_element(&near)
             .map(dom::text_of)
@@ -485,16 +489,32 @@ impl<'a> Doc<'a> {
             .or_else(|| {
                 // No sapo element: the visible paragraph that the page's own description
                 // repeats is the sapo (wherever the layout put it).
-                let desc = normalise_text(self.m.description.as_deref()?);
-                if desc.chars().count() < 60 {
-                    return None;
-                }
-                let stem = desc.trim_end_matches(['.', '…']);
-                self.html.select(&PARAGRAPH_LIKE).map(dom::text_of).find(|t| {
-                    let t = normalise_text(t);
-                    t == desc || (t.starts_with(stem) && t.chars().count() < desc.chars().count() + 40)
-                })
+                self.html
+                    .select(&PARAGRAPH_LIKE)
+                    .map(dom::text_of)
+                    .find(|t| self.repeats_description(t, false))
             })
+    }
+
+    /// Is `text` the page's description (`<meta name="description">`, `og:description`) of a
+    /// sentence's length or more, whole or a little longer than a description cut short?
+    /// With `cut`, any text a description cut short by an ellipsis opens, however long.
+    fn repeats_description(&self, text: &str, cut: bool) -> bool {
+        let Some(desc) = self.m.description.as_deref().map(normalise_text) else {
+            return false;
+        };
+        if desc.chars().count() < 60 {
+            return false;
+        }
+        let stem = desc.trim_end_matches(['.', '…']);
+        let cut = cut && (desc.ends_with("...") || desc.ends_with('…'));
+        let t = normalise_text(text);
+        t == desc
+            || if cut {
+                t.starts_with(stem.trim_end())
+            } else {
+                t.starts_with(stem) && t.chars().count() < desc.chars().count() + 40
+            }
     }
 
     /// Authors and source: bylines at the end (or the start) of the text, which are taken

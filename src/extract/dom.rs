@@ -652,6 +652,11 @@ impl Subtrees {
     pub fn holds(&self, b: &Block) -> bool {
         self.0.contains(&b.owner)
     }
+
+    /// Is the node inside one of the subtrees?
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.0.contains(&id)
+    }
 }
 
 /// Walk the document and return its text blocks in document order.

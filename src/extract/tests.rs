@@ -859,6 +859,35 @@ fn another_storys_teaser_is_not_the_lead() {
 }
 
 #[test]
+fn regression_a_legacy_image_tables_caption_classed_a_description_was_the_lead() {
+    // `<td class="image_desc">` under the picture: the caption was taken for the sapo and
+    // stood first in the body.
+    let cell = "Đồng chí Chủ tịch UBND huyện phát biểu tại hội nghị";
+    let page = |head: &str| {
+        format!(
+            "<html><head><title>Ba ca dịch hạch được chẩn đoán</title>{head}</head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+             <div class=\"content\"><p>{PROSE}</p><table class=\"image\"><tr><td><img src=\"/a.jpg\"></td></tr>\
+             <tr><td class=\"image_desc\">{cell}</td></tr></table><p>{PROSE}</p></div></body></html>"
+        )
+    };
+    let a = extract_html(&page(""));
+    assert_eq!(a.lead, None);
+    assert!(!a.body.contains(cell), "{:?}", a.body);
+    assert_eq!(a.images.iter().find_map(|i| i.caption.as_deref()), Some(cell));
+    // A site that writes its summary under the picture says so in its description (here cut
+    // short): that caption is the sapo.
+    let summary = "Health officials confirmed three cases of plague on Monday, the first in the region for a decade, and asked the district hospitals to report every fever.";
+    let a = extract_html(
+        &page(&format!(
+            "<meta name=\"description\" content=\"{} ...\">",
+            &summary[..90]
+        ))
+        .replace(cell, summary),
+    );
+    assert_eq!(a.lead.as_deref(), Some(summary));
+}
+
+#[test]
 fn a_pictures_caption_is_not_the_lead() {
     let a = extract_html(&format!(
         "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1><figure><img src=\"/a.jpg\"><figcaption class=\"image-desc\">The district hospital where the patients are being treated.</figcaption></figure><div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
