@@ -19,6 +19,9 @@ use super::{CAPTION, IMG, Image, dom, meta, resolve, table};
 /// Longer than this, a line under an image is text of its own, not a caption.
 const MAX_CAPTION_CHARS: usize = 300;
 
+/// More words than this after `Ảnh:` are a caption, not a credit.
+const MAX_CREDIT_WORDS: usize = 7;
+
 /// A photo credit at the end of a caption, or as the whole of it.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -46,6 +49,17 @@ fn split_credit(text: &str) -> (Option<String>, Option<String>) {
     // "Ảnh minh họa" alone is a note, not a name.
     if credit.is_empty() {
         return (Some(text.to_owned()), None);
+    }
+    // A credit names a photographer or an agency in a few words, their affiliation after a
+    // dash or a slash (`Thanh Hải - Trung tâm Văn hóa huyện`); more words before any are what
+    // the picture shows (`Ảnh: Đồng chí Chủ tịch UBND huyện phát biểu tại hội nghị`).
+    let who = credit
+        .split([' ', '/'])
+        .take_while(|w| !matches!(*w, "-" | "–" | ""))
+        .count();
+    if who > MAX_CREDIT_WORDS {
+        let caption = if whole.start() == 0 { &c[1] } else { text };
+        return (Some(caption.trim().to_owned()), None);
     }
     let caption = text[..whole.start()]
         .trim()
@@ -346,6 +360,18 @@ mod tests {
             ("Ảnh minh họa", Some("Ảnh minh họa"), None),
             ("Photo: Reuters", None, Some("Reuters")),
             ("Cầu Long Biên về đêm", Some("Cầu Long Biên về đêm"), None),
+            ("Ảnh: Đài Truyền hình Việt Nam", None, Some("Đài Truyền hình Việt Nam")),
+            (
+                "Ảnh: Thanh Hải - Trung tâm Văn hóa Thông tin huyện Bình Minh",
+                None,
+                Some("Thanh Hải - Trung tâm Văn hóa Thông tin huyện Bình Minh"),
+            ),
+            // The label before what the picture shows: a caption (it had been the credit).
+            (
+                "Ảnh: Đồng chí Chủ tịch UBND huyện phát biểu tại hội nghị",
+                Some("Đồng chí Chủ tịch UBND huyện phát biểu tại hội nghị"),
+                None,
+            ),
         ] {
             let (c, r) = split_credit(text);
             assert_eq!((c.as_deref(), r.as_deref()), (caption, credit), "{text}");
