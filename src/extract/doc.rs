@@ -700,7 +700,11 @@ impl<'a> Doc<'a> {
         // A small data table (a document's record, a box of the latest documents on a home
         // page) does not make a page an article; a table of substance (results, figures) is
         // text like any other.
-        let furniture = if table_chars < 1000 { table_chars } else { 0 };
+        let furniture = if table_chars < page_type::SMALL_TABLE_CHARS {
+            table_chars
+        } else {
+            0
+        };
         let body_chars = body_paras
             .iter()
             .map(|p| p.chars().count())
@@ -828,6 +832,7 @@ impl<'a> Doc<'a> {
                     .any(|t| super::words_overlap(h, t) >= 0.6)
             }),
             body_chars,
+            table_chars,
             prose_run,
             link_density: container.link_chars as f64 / container.chars.max(1) as f64,
             headlines,

@@ -49,6 +49,8 @@ pub struct Evidence {
     pub ld_headline_is_title: bool,
     /// Characters of the body's paragraphs (small data tables left out).
     pub body_chars: usize,
+    /// Characters of the body's data-table rows (all of them, however small the table).
+    pub table_chars: usize,
     /// The longest run of the container's paragraphs not interrupted by a headline link or
     /// an item's link (see `item_links`).
     pub prose_run: usize,
@@ -110,6 +112,10 @@ pub struct Decision {
     pub evidence: Evidence,
 }
 
+/// A data table of fewer characters is furniture (a document's record, a box of the latest
+/// documents): left out of `body_chars`.
+pub const SMALL_TABLE_CHARS: usize = 1000;
+
 /// The most headline links a site's root may have and still be the site's one text.
 const ONE_TEXT_LINKS: usize = 5;
 
@@ -117,6 +123,16 @@ const ONE_TEXT_LINKS: usize = 5;
 const LISTING_TYPES: &[&str] = &["collectionpage", "searchresultspage", "itemlist", "profilepage"];
 
 impl Evidence {
+    /// Characters of the body outside its data tables (`body_chars` leaves small tables out
+    /// already).
+    fn chars_beside_tables(&self) -> usize {
+        if self.table_chars >= SMALL_TABLE_CHARS {
+            self.body_chars.saturating_sub(self.table_chars)
+        } else {
+            self.body_chars
+        }
+    }
+
     fn article_signals(&self) -> bool {
         self.ld_article || self.og_type.as_deref() == Some("article") || self.published || self.authors
     }
@@ -224,6 +240,15 @@ impl Evidence {
             );
         }
         let article_signals = self.article_signals();
+        // A data table with hardly a sentence beside it (a week's schedule, a staff
+        // directory, a price list) is a page of data, not an article, unless the page dates
+        // it, signs it or declares it one (a results table published as news).
+        if !article_signals && self.table_chars >= 500 && self.table_chars >= 4 * self.chars_beside_tables() {
+            return (
+                PageType::Other,
+                "most of the text is a data table, and nothing says it is an article",
+            );
+        }
         if self.title
             && self.body_chars >= 300
             && self.link_density < 0.35
@@ -489,6 +514,36 @@ mod tests {
                 ..article.clone()
             },
             true,
+            PageType::Article,
+        );
+        // A week's schedule: a data table, its title beside it and nothing else, undated.
+        // Dated (a results table published as news), it is an article.
+        let schedule = Evidence {
+            title: true,
+            title_words: 8,
+            body_chars: 1900,
+            table_chars: 1850,
+            prose_run: 1900,
+            link_density: 0.0,
+            ..Evidence::default()
+        };
+        check(schedule.clone(), false, PageType::Other);
+        check(
+            Evidence {
+                published: true,
+                ..schedule.clone()
+            },
+            false,
+            PageType::Article,
+        );
+        // A table of substance inside a long undated text is part of the text.
+        check(
+            Evidence {
+                body_chars: 4000,
+                prose_run: 2100,
+                ..schedule.clone()
+            },
+            false,
             PageType::Article,
         );
         // A document list: a table whose every row links to its document, its summary
