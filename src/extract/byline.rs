@@ -177,6 +177,14 @@ fn is_organisation(lower: &str) -> bool {
         "tổng cục ",
         "học viện ",
         "bệnh viện ",
+        "viện ",
+        "cục ",
+        "trạm y tế",
+        "công an ",
+        "bộ chỉ huy",
+        "ban chỉ huy",
+        "bộ đội biên phòng",
+        "đồn biên phòng",
         "công ty ",
         "đảng ủy",
         "đảng bộ",
@@ -248,12 +256,67 @@ pub fn is_position(text: &str) -> bool {
     POSITIONS.iter().any(|p| lower.starts_with(p) || lower == p.trim_end())
 }
 
+/// Ranks and titles Vietnamese bylines write in lower case before a name (`Thượng tá Lê Văn
+/// Cường`, `Cô giáo Nguyễn Thị Hoa`, `Nhà báo Hoàng Minh`); the byline keeps them, as it keeps
+/// `ThS.` and `TS.`.
+const HONORIFICS: &[&str] = &[
+    "thiếu úy",
+    "thiếu uý",
+    "trung úy",
+    "trung uý",
+    "thượng úy",
+    "thượng uý",
+    "đại úy",
+    "đại uý",
+    "thiếu tá",
+    "trung tá",
+    "thượng tá",
+    "đại tá",
+    "thiếu tướng",
+    "trung tướng",
+    "thượng tướng",
+    "đại tướng",
+    "cô giáo",
+    "thầy giáo",
+    "nhà giáo",
+    "nhà báo",
+    "nhà văn",
+    "nhà thơ",
+    "luật sư",
+    "bác sĩ",
+    "bác sỹ",
+    "dược sĩ",
+    "kỹ sư",
+    "kiến trúc sư",
+    "nghệ sĩ",
+    "nghệ nhân",
+    "nhạc sĩ",
+    "họa sĩ",
+    "hoạ sĩ",
+    "thạc sĩ",
+    "tiến sĩ",
+    "giáo sư",
+    "phó giáo sư",
+];
+
 /// A person's name as bylines write it: 1–5 capitalised words (initials like `P.T.` allowed),
-/// or the reporter credits `PV`, `Nhóm PV`, `CTV`.
+/// after a rank or title (see [`HONORIFICS`]) or not, or the reporter credits `PV`, `Nhóm
+/// PV`, `CTV`.
 pub fn looks_like_name(s: &str) -> bool {
     let s = s.trim();
     if s.is_empty() || s.chars().count() > 40 {
         return false;
+    }
+    let lower = s.to_lowercase();
+    if let Some(title) = HONORIFICS
+        .iter()
+        .filter(|h| lower.starts_with(*h) && lower[h.len()..].starts_with(' '))
+        .max_by_key(|h| h.len())
+    {
+        // The name after it: two words or more (`Thượng tá Cường` may be a sentence's start).
+        let name: String = s.chars().skip(title.chars().count()).collect();
+        let name = name.trim();
+        return name.split_whitespace().nth(1).is_some() && looks_like_name(name);
     }
     let lower = s.to_lowercase();
     if matches!(
@@ -406,6 +469,17 @@ mod tests {
         check("Minh Anh - Thu Hà", &["Minh Anh", "Thu Hà"], None);
         check("PV", &["PV"], None);
         check("Nhóm PV", &["Nhóm PV"], None);
+        // A rank or a title in lower case before the name; the name must follow.
+        check("Thượng tá Lê Văn Cường", &["Thượng tá Lê Văn Cường"], None);
+        check("Cô giáo Nguyễn Thị Hoa", &["Cô giáo Nguyễn Thị Hoa"], None);
+        check("Nhà báo Hoàng Minh", &["Nhà báo Hoàng Minh"], None);
+        check(
+            "Đại úy Nguyễn Văn Hùng - Công an huyện",
+            &["Đại úy Nguyễn Văn Hùng"],
+            Some("Công an huyện"),
+        );
+        assert!(parse("Luật sư cho biết").is_none());
+        assert!(parse("Bác sĩ Hùng").is_none());
         check("Theo TTXVN", &[], Some("TTXVN"));
         check("Nguồn: VGP", &[], Some("VGP"));
         check("(Theo Báo Chính phủ)", &[], Some("Báo Chính phủ"));
