@@ -137,6 +137,22 @@ pub struct Elements<'a> {
     pub classed: Vec<Vec<ElementRef<'a>>>,
 }
 
+/// Does a microdata or RDFa property describe the page: not inside an item (`itemscope`,
+/// `typeof`) that is a review, a comment, a rating or an offer on it? (Other items are
+/// often the page's own, misnested: an article's date inside its author's `Person`.)
+fn of_the_page(el: ElementRef) -> bool {
+    !el.ancestors()
+        .filter_map(|a| a.value().as_element())
+        .filter(|a| a.attr("itemscope").is_some() || a.attr("typeof").is_some())
+        .any(|item| {
+            let kind = item.attr("itemtype").or_else(|| item.attr("typeof")).unwrap_or("");
+            let kind = kind.to_ascii_lowercase();
+            ["review", "comment", "rating", "offer"]
+                .iter()
+                .any(|k| kind.contains(k))
+        })
+}
+
 /// Boxes an element can sit in, by an ancestor's class.
 #[derive(Clone, Copy, Default)]
 struct InBox {
@@ -173,7 +189,6 @@ impl<'a> Elements<'a> {
                     "html" => e.html.push(el),
                     "title" => e.title.push(el),
                     "base" => e.base.push(el),
-                    "meta" => e.meta.push(el),
                     "link" => e.link.push(el),
                     "script" => e.script.push(el),
                     "h1" => e.h1.push(el),
@@ -200,6 +215,18 @@ impl<'a> Elements<'a> {
                     .is_some_and(|p| p.split_whitespace().any(|w| w.eq_ignore_ascii_case("articlebody")))
                 {
                     e.article_body.push(el);
+                }
+                // Microdata and RDFa carry metadata on any element, its value in `content`
+                // (`<span property="schema:dateCreated" content="2022-01-28T12:45:46+00:00">`):
+                // read as a `<meta>` is, when it describes the page, not a review or a comment
+                // inside it.
+                let v = el.value();
+                let marked = v.attr("itemprop").is_some() || v.attr("property").is_some();
+                match v.name() {
+                    "meta" if !marked || of_the_page(el) => e.meta.push(el),
+                    "meta" => {}
+                    _ if marked && v.attr("content").is_some() && of_the_page(el) => e.meta.push(el),
+                    _ => {}
                 }
                 let (text, onclick) = scan_attrs(el.value());
                 if onclick.is_some_and(|v| v.contains("location") || v.contains("window.open")) {

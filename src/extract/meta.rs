@@ -143,13 +143,24 @@ pub fn read(els: &Elements) -> Meta {
             | "parsely-pub-date"
             | "dc.date.created"
             | "dcterms.date"
-            | "created" => m.published.push(content),
+            | "created"
+            // RDFa with schema.org's or Dublin Core's prefix (Drupal marks its nodes so), and
+            // microdata's creation date.
+            | "schema:datepublished"
+            | "schema:datecreated"
+            | "datecreated"
+            | "dc:date"
+            | "dc:created"
+            | "dcterms:created"
+            | "dcterms:issued" => m.published.push(content),
             "article:modified_time"
             | "datemodified"
             | "og:updated_time"
             | "lastmod"
             | "last-modified"
-            | "dcterms.modified" => m.modified.push(content),
+            | "dcterms.modified"
+            | "schema:datemodified"
+            | "dcterms:modified" => m.modified.push(content),
             "author" | "article:author" | "dc.creator" | "sailthru.author" | "parsely-author"
                 if !content.starts_with("http") =>
             {

@@ -422,6 +422,26 @@ fn date_lines() {
     );
 }
 
+#[test]
+fn regression_microdata_and_rdfa_dates_on_any_element() {
+    // Drupal's RDFa on a `<span>`: the page had no date.
+    check_date(
+        "<span property=\"schema:dateCreated\" content=\"2022-01-28T12:45:46+00:00\" class=\"rdf-meta\"></span>",
+        Some("2022-01-28T12:45:46+00:00"),
+    );
+    // A product's review dates the review, not the page (a `<meta>` or a `<span>` in it).
+    check_date(
+        "<div itemprop=\"review\" itemscope itemtype=\"https://schema.org/Review\"><span itemprop=\"author\" content=\"Georg N.\"></span>\
+         <meta itemprop=\"datePublished\" content=\"2020-04-10\"><span itemprop=\"datePublished\" content=\"2020-04-11\"></span></div>",
+        None,
+    );
+    // Misnested in its author's `Person`, an article's date is still the page's.
+    check_date(
+        "<div itemprop=\"author\" itemscope itemtype=\"http://schema.org/Person\"><meta itemprop=\"datePublished\" content=\"2019-11-18T17:01:27Z\"></div>",
+        Some("2019-11-18T17:01:27+00:00"),
+    );
+}
+
 /// One-line cases of the modification time: date lines under the headline.
 fn check_modified(date_html: &str, published: Option<&str>, modified: Option<&str>) {
     let html = format!(
