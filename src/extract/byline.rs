@@ -258,64 +258,25 @@ pub fn is_position(text: &str) -> bool {
 
 /// Ranks and titles Vietnamese bylines write in lower case before a name (`Thượng tá Lê Văn
 /// Cường`, `Cô giáo Nguyễn Thị Hoa`, `Nhà báo Hoàng Minh`); the byline keeps them, as it keeps
-/// `ThS.` and `TS.`.
-const HONORIFICS: &[&str] = &[
-    "thiếu úy",
-    "thiếu uý",
-    "trung úy",
-    "trung uý",
-    "thượng úy",
-    "thượng uý",
-    "đại úy",
-    "đại uý",
-    "thiếu tá",
-    "trung tá",
-    "thượng tá",
-    "đại tá",
-    "thiếu tướng",
-    "trung tướng",
-    "thượng tướng",
-    "đại tướng",
-    "cô giáo",
-    "thầy giáo",
-    "nhà giáo",
-    "nhà báo",
-    "nhà văn",
-    "nhà thơ",
-    "luật sư",
-    "bác sĩ",
-    "bác sỹ",
-    "dược sĩ",
-    "kỹ sư",
-    "kiến trúc sư",
-    "nghệ sĩ",
-    "nghệ nhân",
-    "nhạc sĩ",
-    "họa sĩ",
-    "hoạ sĩ",
-    "thạc sĩ",
-    "tiến sĩ",
-    "giáo sư",
-    "phó giáo sư",
-];
+/// `ThS.` and `TS.`. Anchored: most lines fail at their first letter.
+static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:thiếu|trung|thượng|đại) (?:úy|uý|tá|tướng)|cô giáo|thầy giáo|nhà (?:giáo|báo|văn|thơ)|luật sư|bác (?:sĩ|sỹ)|dược sĩ|kỹ sư|kiến trúc sư|nghệ (?:sĩ|nhân)|nhạc sĩ|(?:họa|hoạ) sĩ|thạc sĩ|tiến sĩ|(?:phó )?giáo sư) +(.+)$",
+    )
+    .expect("regex")
+});
 
 /// A person's name as bylines write it: 1–5 capitalised words (initials like `P.T.` allowed),
-/// after a rank or title (see [`HONORIFICS`]) or not, or the reporter credits `PV`, `Nhóm
+/// after a rank or title (see [`HONORIFIC`]) or not, or the reporter credits `PV`, `Nhóm
 /// PV`, `CTV`.
 pub fn looks_like_name(s: &str) -> bool {
     let s = s.trim();
     if s.is_empty() || s.chars().count() > 40 {
         return false;
     }
-    let lower = s.to_lowercase();
-    if let Some(title) = HONORIFICS
-        .iter()
-        .filter(|h| lower.starts_with(*h) && lower[h.len()..].starts_with(' '))
-        .max_by_key(|h| h.len())
-    {
+    if let Some(c) = HONORIFIC.captures(s) {
         // The name after it: two words or more (`Thượng tá Cường` may be a sentence's start).
-        let name: String = s.chars().skip(title.chars().count()).collect();
-        let name = name.trim();
+        let name = c[1].trim();
         return name.split_whitespace().nth(1).is_some() && looks_like_name(name);
     }
     let lower = s.to_lowercase();

@@ -334,6 +334,18 @@ static LINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// An update's label anywhere in a text (a cheap test before [`line_dates`] is asked for an
+/// update).
+static UPDATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)cập nhật|cập nhập|sửa đổi|chỉnh sửa|update|modified|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt")
+        .expect("regex")
+});
+
+/// Does the text name an update anywhere (`… | Cập nhật: …`, `Written: … / Updated: …`)?
+pub fn mentions_update(text: &str) -> bool {
+    UPDATE_WORD.is_match(text)
+}
+
 /// The dates of one line, each read as the label before it says: `Ngày đăng: 12/03/2024 |
 /// Cập nhật: 13/03/2024 08:00` was published on the 12th and updated on the 13th, and a
 /// document's `Ngày ban hành: 01/03/2024 - Ngày đăng: 12/03/2024` was published on the

@@ -221,14 +221,16 @@ impl<'a> Elements<'a> {
                 // read as a `<meta>` is, when it describes the page, not a review or a comment
                 // inside it.
                 let v = el.value();
-                let marked = v.attr("itemprop").is_some() || v.attr("property").is_some();
-                match v.name() {
-                    "meta" if !marked || of_the_page(el) => e.meta.push(el),
-                    "meta" => {}
-                    _ if marked && v.attr("content").is_some() && of_the_page(el) => e.meta.push(el),
-                    _ => {}
+                let Scan {
+                    words: text,
+                    onclick,
+                    marked,
+                    valued,
+                } = scan_attrs(v);
+                let meta = v.name() == "meta";
+                if (meta || marked && valued) && (!marked || of_the_page(el)) {
+                    e.meta.push(el);
                 }
-                let (text, onclick) = scan_attrs(el.value());
                 if onclick.is_some_and(|v| v.contains("location") || v.contains("window.open")) {
                     e.onclick.push(el);
                 }
@@ -277,33 +279,50 @@ fn attr_words(el: &scraper::node::Element) -> String {
 
 /// The class, id and other wordy attributes' values as written, space-separated.
 fn attr_text(el: &scraper::node::Element) -> String {
-    scan_attrs(el).0
+    scan_attrs(el).words
 }
 
 /// [`attr_text`], and the element's `onclick` handler: one pass over its attributes.
-fn scan_attrs(el: &scraper::node::Element) -> (String, Option<&str>) {
+fn scan_attrs(el: &scraper::node::Element) -> Scan<'_> {
     let mut found: [Option<&str>; WORDY_ATTRS.len()] = [None; WORDY_ATTRS.len()];
     let mut any = false;
-    let mut onclick = None;
+    let mut scan = Scan::default();
     for (name, value) in el.attrs() {
+        match name {
+            "onclick" => scan.onclick = Some(value),
+            "itemprop" | "property" => scan.marked = true,
+            "content" => scan.valued = true,
+            _ => {}
+        }
         if let Some(i) = WORDY_ATTRS.iter().position(|a| *a == name) {
             found[i] = Some(value);
             any = true;
-        } else if name == "onclick" {
-            onclick = Some(value);
         }
     }
-    let mut s = String::new();
     if !any {
-        return (s, onclick);
+        return scan;
     }
     for v in found.into_iter().flatten() {
-        if !s.is_empty() {
-            s.push(' ');
+        if !scan.words.is_empty() {
+            scan.words.push(' ');
         }
-        s.push_str(v);
+        scan.words.push_str(v);
     }
-    (s, onclick)
+    scan
+}
+
+/// What one pass over an element's attributes finds (asking for each by name costs an
+/// interned name's hash).
+#[derive(Default)]
+struct Scan<'a> {
+    /// [`attr_text`].
+    words: String,
+    /// Its `onclick` handler.
+    onclick: Option<&'a str>,
+    /// It names a microdata or RDFa property (`itemprop`, `property`)…
+    marked: bool,
+    /// …and holds a value (`content`).
+    valued: bool,
 }
 
 /// The words fields are looked for in: the element's [`attr_words`] and, where a name is

@@ -1366,12 +1366,18 @@ fn visible_dates(
     }
     // A date line just before the article text (within a few blocks of it); an update there,
     // as one in a date-classed element, only when the page shows no other date.
-    let near: Vec<date::LineDates> = near_text(blocks, container)
-        .filter(|b| b.chars() <= 120)
-        .map(|b| date::line_dates(&b.text))
-        .collect();
-    out.extend(near.iter().find_map(|l| l.published).map(|w| (w, Reading::Written)));
-    updates.extend(near.iter().find_map(|l| l.updated).map(|w| (w, Reading::Update)));
+    let (mut published, mut updated) = (None, None);
+    for b in near_text(blocks, container).filter(|b| b.chars() <= 120) {
+        // Once the publication is found, only a line naming an update has more to say.
+        if published.is_some() && (updated.is_some() || !date::mentions_update(&b.text)) {
+            continue;
+        }
+        let line = date::line_dates(&b.text);
+        published = published.or(line.published);
+        updated = updated.or(line.updated);
+    }
+    out.extend(published.map(|w| (w, Reading::Written)));
+    updates.extend(updated.map(|w| (w, Reading::Update)));
     // A date its label calls the publication's, looked for only when the page shows no other
     // (it would come after them).
     if out.is_empty() {
@@ -1418,6 +1424,7 @@ fn visible_update(date_els: &[ElementRef], blocks: &[Block], container: &[&Block
                 .filter(|b| b.chars() <= 120)
                 .map(|b| b.text.clone()),
         )
+        .filter(|t| date::mentions_update(t))
         .find_map(|t| date::line_dates(&t).updated)
 }
 
