@@ -325,21 +325,22 @@ enum Label {
     Other,
 }
 
+/// The words of an update's label inside a line, in the languages of the month names.
+const UPDATE_WORDS: &str =
+    "cập nhật|cập nhập|sửa đổi|chỉnh sửa|updated?|modified|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt";
+
 /// Labels inside a line (not only at its start, as [`PUBLISHED_LABEL`] and [`UPDATED`]
 /// read them), in the groups of [`Label`].
 static LINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(?:(ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|thời gian đăng|published|posted|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)|(cập nhật|cập nhập|sửa đổi|chỉnh sửa|updated?|modified|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt)|(ngày ban hành|ban hành|ngày ký|ngày có hiệu lực|có hiệu lực|hiệu lực|hết hiệu lực|ngày hết hạn|hạn nộp|hạn chót|ngày sinh|effective|deadline))\b",
-    )
+    Regex::new(&format!(
+        r"(?i)\b(?:(ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|thời gian đăng|published|posted|veröffentlicht|publié|publicado|pubblicato|gepubliceerd)|({UPDATE_WORDS})|(ngày ban hành|ban hành|ngày ký|ngày có hiệu lực|có hiệu lực|hiệu lực|hết hiệu lực|ngày hết hạn|hạn nộp|hạn chót|ngày sinh|effective|deadline))\b",
+    ))
     .expect("regex")
 });
 
-/// An update's label anywhere in a text (a cheap test before [`line_dates`] is asked for an
-/// update).
-static UPDATE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)cập nhật|cập nhập|sửa đổi|chỉnh sửa|update|modified|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt")
-        .expect("regex")
-});
+/// An update's label anywhere in a text, word boundaries unchecked (a cheap test before
+/// [`line_dates`] is asked for an update).
+static UPDATE_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!("(?i){UPDATE_WORDS}")).expect("regex"));
 
 /// Does the text name an update anywhere (`… | Cập nhật: …`, `Written: … / Updated: …`)?
 pub fn mentions_update(text: &str) -> bool {
@@ -361,6 +362,7 @@ pub struct LineDates {
     pub updated: Option<When>,
 }
 
+/// The publication and update dates of one line (see [`LineDates`]).
 pub fn line_dates(text: &str) -> LineDates {
     let dates = dates_at(text);
     if dates.is_empty() {

@@ -54,8 +54,10 @@ fn split_credit(text: &str) -> (Option<String>, Option<String>) {
     // dash or a slash (`Thanh Hải - Trung tâm Văn hóa huyện`); more words before any are what
     // the picture shows (`Ảnh: Đồng chí Chủ tịch UBND huyện phát biểu tại hội nghị`).
     let who = credit
-        .split([' ', '/'])
-        .take_while(|w| !matches!(*w, "-" | "–" | ""))
+        .split(['-', '–', '/'])
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
         .count();
     if who > MAX_CREDIT_WORDS {
         let caption = if whole.start() == 0 { &c[1] } else { text };
