@@ -229,12 +229,54 @@ pub fn is_update_line(text: &str) -> bool {
     UPDATED.is_match(text)
 }
 
-/// The offset a date string states (`…+02:00`, `…Z`, `GMT+1`), if it states one.
+/// Time zones news pages name by their abbreviation, in capitals, and their offsets in hours:
+/// only those that name one zone (not `CST` or `IST`, each two or three).
+const ZONES: &[(&str, i32)] = &[
+    ("EST", -5),
+    ("EDT", -4),
+    ("CDT", -5),
+    ("MST", -7),
+    ("MDT", -6),
+    ("PST", -8),
+    ("PDT", -7),
+    ("BST", 1),
+    ("CET", 1),
+    ("MEZ", 1),
+    ("CEST", 2),
+    ("MESZ", 2),
+    ("EET", 2),
+    ("EEST", 3),
+    ("ICT", 7),
+    ("WIB", 7),
+    ("SGT", 8),
+    ("HKT", 8),
+    ("JST", 9),
+    ("KST", 9),
+    ("AEST", 10),
+    ("AEDT", 11),
+];
+
+static ZONE: LazyLock<Regex> = LazyLock::new(|| {
+    let names: Vec<&str> = ZONES.iter().map(|(z, _)| *z).collect();
+    Regex::new(&format!(r"\b({})\b", names.join("|"))).expect("regex")
+});
+
+/// The offset a text names: `GMT+7`, `UTC-05:00`, `GMT` or a zone's abbreviation (`EST`).
+fn named_offset(text: &str) -> Option<FixedOffset> {
+    if let Some(g) = GMT.captures(text) {
+        return gmt_offset(&g);
+    }
+    let z = ZONE.captures(text)?;
+    let hours = ZONES.iter().find(|(name, _)| *name == &z[1])?.1;
+    FixedOffset::east_opt(hours * 3600)
+}
+
+/// The offset a date string states (`…+02:00`, `…Z`, `GMT+1`, `EST`), if it states one.
 pub fn stated_offset(text: &str) -> Option<FixedOffset> {
     if let Some(o) = ISO.captures(text).and_then(|c| c.get(8)) {
         return parse_offset(o.as_str());
     }
-    GMT.captures(text).and_then(|g| gmt_offset(&g))
+    named_offset(text)
 }
 
 /// The offset a `GMT+7` / `UTC-05:00` match names (`GMT` alone: none).
@@ -272,7 +314,8 @@ pub fn on_foreign_page(w: When, offset: Option<FixedOffset>) -> When {
 /// UTC, an evening story lands on the next day. Among `readings` (the page's other times,
 /// clock readings without an offset held in Vietnam's, see [`on_foreign_page`]), the first
 /// that is the same instant in another offset gives it, or a clock reading a whole or half
-/// number of hours from it, within the offsets in use (−12:00 to +14:00). Midnight is not a
+/// number of hours from it, within the offsets in use (−12:00 to +14:00), or one an hour
+/// off the zone it names (summer time under winter's name). Midnight is not a
 /// clock reading (a date alone reads so); a reading to the minute is compared to the minute.
 pub fn local_offset(t: DateTime<FixedOffset>, readings: &[When]) -> Option<FixedOffset> {
     if t.offset().local_minus_utc() != 0 {
@@ -281,21 +324,37 @@ pub fn local_offset(t: DateTime<FixedOffset>, readings: &[When]) -> Option<Fixed
     readings.iter().find_map(|r| {
         let When::DateTime(v) = *r else { return None };
         if *v.offset() != vn_offset() {
-            return (v == t && v.offset().local_minus_utc() != 0).then_some(*v.offset());
+            if v == t && v.offset().local_minus_utc() != 0 {
+                return Some(*v.offset());
+            }
+            // A site that writes `EST` all year shows summer times in the zone an hour off
+            // the one it names: its clock, an hour from the instant, is that zone's (never
+            // a time in UTC, an instant of its own).
+            let named = i64::from(v.offset().local_minus_utc());
+            let off = clock_minus_utc(v.naive_local(), t)?;
+            return (named != 0 && (off - named).abs() == 3600)
+                .then(|| FixedOffset::east_opt(off as i32))
+                .flatten();
         }
         let clock = v.naive_local();
         if clock.time() == NaiveTime::MIN {
             return None;
         }
-        let utc = if clock.second() == 0 {
-            t.naive_utc().with_second(0)?
-        } else {
-            t.naive_utc()
-        };
-        let diff = (clock - utc).num_seconds();
+        let diff = clock_minus_utc(clock, t)?;
         let in_use = diff != 0 && (-12 * 3600..=14 * 3600).contains(&diff) && diff % 1800 == 0;
         in_use.then(|| FixedOffset::east_opt(diff as i32)).flatten()
     })
+}
+
+/// How far a clock reading stands from the instant `t` in UTC, in seconds; to the minute
+/// when the reading is.
+fn clock_minus_utc(clock: NaiveDateTime, t: DateTime<FixedOffset>) -> Option<i64> {
+    let utc = if clock.second() == 0 {
+        t.naive_utc().with_second(0)?
+    } else {
+        t.naive_utc()
+    };
+    Some((clock - utc).num_seconds())
 }
 
 /// What may stand between a date and its time: punctuation, and the word for "at" (`lúc`,
@@ -481,10 +540,8 @@ fn dates_at(text: &str) -> Vec<(usize, When)> {
         let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) else {
             continue;
         };
-        let offset = GMT
-            .captures(&text[range.end..floor_char(text, text.len().min(range.end + 40))])
-            .and_then(|g| gmt_offset(&g))
-            .unwrap_or_else(vn_offset);
+        let offset =
+            named_offset(&text[range.end..floor_char(text, text.len().min(range.end + 40))]).unwrap_or_else(vn_offset);
         let when = time_near(text, range.start, range.end)
             .and_then(|t| offset.from_local_datetime(&NaiveDateTime::new(date, t)).single())
             .map(When::DateTime)
@@ -628,6 +685,10 @@ mod tests {
         check("Thứ Ba, 05/11/2019 - 13:01", Some("2019-11-05T13:01:00+07:00"));
         check("05/11/2019 13:01 (GMT+7)", Some("2019-11-05T13:01:00+07:00"));
         check("30 April 2019 13:10 GMT", Some("2019-04-30T13:10:00+00:00"));
+        // A zone's abbreviation after the time.
+        check("March 3, 2021 at 4:15 p.m. EST", Some("2021-03-03T16:15:00-05:00"));
+        check("3. März 2021, 10:30 Uhr MEZ", Some("2021-03-03T10:30:00+01:00"));
+        check("05/11/2019 13:01 ICT", Some("2019-11-05T13:01:00+07:00"));
         check("Thứ hai, 23/12/2022 - 14:47 (GMT+7)", Some("2022-12-23T14:47:00+07:00"));
         check("ngày 5 tháng 11 năm 2019", Some("2019-11-05"));
         check("Thứ Năm, 14 tháng 3, 2024", Some("2024-03-14"));
@@ -793,6 +854,11 @@ mod tests {
         check("2023-11-09T05:30:00Z", &["09/11/2023 12:50"], None);
         check("2023-11-08T23:30:59-06:00", &["2023-11-09 01:30"], None);
         check("2023-11-09T05:30:00Z", &["2023-11-10 05:30"], None);
+        // `EST` written in June: the clock is an hour off the zone it names, Eastern summer
+        // time. An hour off a time stated in UTC is another instant.
+        check("2020-06-12T13:49:32Z", &["June 12, 2020 9:49 am EST"], Some("-04:00"));
+        check("2020-06-12T13:49:32Z", &["June 12, 2020 10:49 am EST"], None);
+        check("2020-08-29T09:46:06Z", &["2020-08-29T10:46:06+00:00"], None);
     }
 
     #[test]

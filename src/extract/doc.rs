@@ -624,8 +624,12 @@ impl<'a> Doc<'a> {
                 } else {
                     dom::text_of(el)
                 };
+                // A byline box often holds the date and more beside the name: `By Jane Smith |
+                // March 3, 2021 at 4:15 p.m. EST`.
+                let with_authors = |b: &byline::Byline| !b.authors.is_empty();
                 if let Some(b) = byline::parse(&text)
-                    && !b.authors.is_empty()
+                    .filter(with_authors)
+                    .or_else(|| text.split(['|', '•', '·']).filter_map(byline::parse).find(with_authors))
                 {
                     authors = b.authors;
                     source = source.or(b.source);

@@ -423,6 +423,18 @@ fn date_lines() {
 }
 
 #[test]
+fn regression_a_byline_box_holding_the_date_and_a_zone_abbreviation() {
+    // The name was lost for the date beside it, and `EST` was no offset.
+    let html = format!(
+        "<html lang=\"en-US\"><head><title>Plague cases confirmed</title></head><body><h1>Three cases of plague confirmed</h1>\
+         <div class=\"byline\">By Jane Smith | March 3, 2021 at 4:15 p.m. EST</div><div class=\"text\"><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    );
+    let a = extract_at(&html, "https://news.example.com/2021/plague").article;
+    assert_eq!(a.authors, ["Jane Smith"]);
+    assert_eq!(a.published.as_deref(), Some("2021-03-03T16:15:00-05:00"));
+}
+
+#[test]
 fn regression_microdata_and_rdfa_dates_on_any_element() {
     // Drupal's RDFa on a `<span>`: the page had no date.
     check_date(
