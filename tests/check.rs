@@ -160,6 +160,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
     std::fs::write(&marked, mark + &common::seed_page()).unwrap();
     let cfg_arg2 = cfg_arg.clone();
     let cfg_arg3 = cfg_arg.clone();
+    let cfg_arg4 = cfg_arg.clone();
     let o = run(vec![
         "--config".into(),
         cfg_arg,
@@ -243,4 +244,41 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
         "{out}"
     );
     assert!(out.contains(", the text headed by a link to another page,"), "{out}");
+
+    // … and here a week's schedule: a data table and nothing that says it is an article.
+    let schedule = dir.path().join("lich-cong-tac.html");
+    let rows: String = (2..7)
+        .map(|d| {
+            format!(
+                "<tr><td>Thứ {d}, {}/03/2024</td><td>8h00</td><td>Họp giao ban công tác tuần, triển khai nhiệm vụ trọng tâm</td>\
+                 <td>Chủ tịch UBND xã</td><td>Hội trường UBND xã</td></tr>",
+                10 + d
+            )
+        })
+        .collect();
+    std::fs::write(
+        &schedule,
+        format!(
+            "<html><head><title>Lịch công tác</title></head><body><h1>Lịch công tác tuần 11 năm 2024</h1>\
+             <table><tr><th>Ngày</th><th>Giờ</th><th>Nội dung</th><th>Chủ trì</th><th>Địa điểm</th></tr>{rows}</table></body></html>"
+        ),
+    )
+    .unwrap();
+    let o = run(vec![
+        "--config".into(),
+        cfg_arg4,
+        "check".into(),
+        "--url".into(),
+        "http://khac.example.gov.vn/lich-cong-tac/tuan-11".into(),
+        schedule.to_str().unwrap().into(),
+    ])
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("page type  other — most of the text is a data table"),
+        "{out}"
+    );
+    assert!(out.contains(" in data tables), longest run of prose"), "{out}");
 }

@@ -139,9 +139,14 @@ fn print_report(r: &Report) -> Result<()> {
     line(
         "evidence",
         &format!(
-            "body {} chars, longest run of prose {}, link density {:.2}, {} headline links in the text \
+            "body {} chars{}, longest run of prose {}, link density {:.2}, {} headline links in the text \
              ({} switches{}), {} on the page, {} links below this address{}{}{}{}{}{}, a title of {} words{}{}{}{}{}",
             ev.body_chars,
+            if ev.table_chars > 0 {
+                format!(" ({} in data tables)", ev.table_chars)
+            } else {
+                String::new()
+            },
             ev.prose_run,
             ev.link_density,
             ev.headlines,
