@@ -63,6 +63,22 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
     let cfg_arg = cfg.to_str().unwrap().to_owned();
 
     let run = |args: Vec<String>| tokio::task::spawn_blocking(move || common::run_vnnews(&args, b""));
+    // `check` of a saved page judged at `url`: its report, the run having succeeded.
+    let check_saved = |url: &str, file: &std::path::Path| {
+        let args = vec![
+            "--config".into(),
+            cfg_arg.clone(),
+            "check".into(),
+            "--url".into(),
+            url.into(),
+            file.to_str().unwrap().into(),
+        ];
+        async move {
+            let o = run(args).await.unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8(o.stdout).unwrap()
+        }
+    };
     let o = run(vec![
         "--config".into(),
         cfg_arg.clone(),
@@ -158,12 +174,9 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
     let page_url = format!("{base}/tin-tuc-su-kien/a-c4-2305.htm");
     let mark = format!("<!-- saved from url=({:04}){page_url} -->\n", page_url.len());
     std::fs::write(&marked, mark + &common::seed_page()).unwrap();
-    let cfg_arg2 = cfg_arg.clone();
-    let cfg_arg3 = cfg_arg.clone();
-    let cfg_arg4 = cfg_arg.clone();
     let o = run(vec![
         "--config".into(),
-        cfg_arg,
+        cfg_arg.clone(),
         "check".into(),
         marked.to_str().unwrap().into(),
     ])
@@ -193,18 +206,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
          </body></html>",
     )
     .unwrap();
-    let o = run(vec![
-        "--config".into(),
-        cfg_arg2,
-        "check".into(),
-        "--url".into(),
-        "http://khac.example.gov.vn/van-ban/kh.html".into(),
-        notice.to_str().unwrap().into(),
-    ])
-    .await
-    .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = String::from_utf8(o.stdout).unwrap();
+    let out = check_saved("http://khac.example.gov.vn/van-ban/kh.html", &notice).await;
     assert!(
         out.contains("page type  article — a short dated text under a headline of its own"),
         "{out}"
@@ -227,18 +229,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
         ),
     )
     .unwrap();
-    let o = run(vec![
-        "--config".into(),
-        cfg_arg3,
-        "check".into(),
-        "--url".into(),
-        "http://khac.example.gov.vn/tin-hoat-dong".into(),
-        section.to_str().unwrap().into(),
-    ])
-    .await
-    .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = String::from_utf8(o.stdout).unwrap();
+    let out = check_saved("http://khac.example.gov.vn/tin-hoat-dong", &section).await;
     assert!(
         out.contains("page type  listing — the text is a summary under a link"),
         "{out}"
@@ -264,18 +255,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
         ),
     )
     .unwrap();
-    let o = run(vec![
-        "--config".into(),
-        cfg_arg4,
-        "check".into(),
-        "--url".into(),
-        "http://khac.example.gov.vn/lich-cong-tac/tuan-11".into(),
-        schedule.to_str().unwrap().into(),
-    ])
-    .await
-    .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = String::from_utf8(o.stdout).unwrap();
+    let out = check_saved("http://khac.example.gov.vn/lich-cong-tac/tuan-11", &schedule).await;
     assert!(
         out.contains("page type  other — most of the text is a data table"),
         "{out}"
