@@ -785,8 +785,9 @@ fn title(
         .collect();
     // An `<h1>` that is the site's masthead — its name, or a link to its home page (a blog's
     // `<h1><a href="/">`), or classed as its logo, or the `<title>` that names the site
-    // standing above the line that heads the text (`shown`) — matches the `<title>` by the site's part of it; it is no
-    // article's title unless the page's own headline (`og:title`, JSON-LD) says so too.
+    // standing above the line that heads the text (`shown`) — matches the `<title>` by the
+    // site's part of it; it is no article's title unless the page's own headline
+    // (`og:title`, JSON-LD) says so too.
     let masthead = |h: ElementRef| {
         let t = dom::text_of(h);
         let above_headline = shown.as_ref().is_some_and(|(_, at)| h.id() < *at)
