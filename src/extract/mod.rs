@@ -598,13 +598,22 @@ pub fn stated_address(bytes: &[u8]) -> Option<(Url, StatedAddress)> {
     if let Some(u) = SAVED_FROM.captures(&head).and_then(|c| web(&c[1])) {
         return Some((u, StatedAddress::SavedFrom));
     }
-    let html = Html::parse_document(document_part(&head));
-    let m = meta::read(&dom::Elements::of(&html, &CLASSED));
-    m.canonical
-        .as_deref()
-        .and_then(web)
-        .map(|u| (u, StatedAddress::Canonical))
+    // The canonical link and `og:url` belong in the head, and a page is mostly body: the head
+    // alone is parsed, the whole page only when its head states no address.
+    let canonical = |part: &str| {
+        let html = Html::parse_document(document_part(part));
+        let m = meta::read(&dom::Elements::of(&html, &CLASSED));
+        m.canonical.as_deref().and_then(web)
+    };
+    let found = match HEAD_END.find(&head) {
+        Some(end) => canonical(&head[..end.start()]).or_else(|| canonical(&head)),
+        None => canonical(&head),
+    };
+    found.map(|u| (u, StatedAddress::Canonical))
 }
+
+/// Where a page's head ends: its `</head>`, else the `<body>` that starts without one.
+static HEAD_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)</head\s*>|<body[\s>]").expect("regex"));
 
 static FONT_FACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)(?:font-family\s*:|face\s*=)\s*["']?\s*((?:vni[- ][a-z0-9-]+)|(?:\.vn[a-z0-9]+))"#)

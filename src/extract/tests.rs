@@ -1705,6 +1705,23 @@ fn a_saved_page_states_its_own_address() {
         None,
     );
     check("<html><head></head><body><p>Không có địa chỉ.</p></body></html>", None);
+    // The head is read first: its address is the page's own, not one an embedded item of the
+    // body carries; a page whose template puts the link in the body still has one.
+    check(
+        &format!(
+            "<html><head>{canonical}</head><body><div class=\"embed\">\
+             <link rel=\"canonical\" href=\"https://other.example/b-9.htm\"></div></body></html>"
+        ),
+        Some(("https://example.vn/tin/a-1.htm", StatedAddress::Canonical)),
+    );
+    check(
+        &format!("<html><head><title>Tin</title></head><body>{canonical}<p>Nội dung.</p></body></html>"),
+        Some(("https://example.vn/tin/a-1.htm", StatedAddress::Canonical)),
+    );
+    check(
+        &format!("<html><title>Tin</title>{canonical}<body><p>Nội dung.</p></body></html>"),
+        Some(("https://example.vn/tin/a-1.htm", StatedAddress::Canonical)),
+    );
 }
 
 #[test]
