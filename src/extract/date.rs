@@ -58,12 +58,11 @@ fn vi_month(name: &str) -> Option<u32> {
 
 /// `5 March 2021`, `5. März 2021`, `5 de marzo de 2021`, `5th Mar. 2021`: day, month name, year.
 static DAY_MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(\p{L}{3,10})\.?,?\s+(?:de\s+)?(\d{4})\b")
-        .expect("regex")
+    Regex::new(r"(?i)\b(\d{1,2})(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(\p{L}+)\.?,?\s+(?:de\s+)?(\d{4})\b").expect("regex")
 });
 /// `March 5, 2021`, `Mar. 5th 2021`: month name, day, year.
 static MONTH_NAME_DAY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(\p{L}{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b").expect("regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b").expect("regex"));
 
 /// The month a name (or its usual abbreviation) stands for in the languages of the web's
 /// news most often met beside Vietnamese: English, German, French, Spanish, Italian,

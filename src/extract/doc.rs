@@ -19,9 +19,9 @@ use url::Url;
 
 use super::dom::{self, Block, BlockKind};
 use super::{
-    ANCHOR_ANY, CAPTION, CLASSED, END_MARKERS, FILE_SIZE, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns,
-    byline, containers, date, is_date_line, lead_element, meta, microdata_body, normalise_text, page_type, published,
-    same_text,
+    ANCHOR_ANY, CLASSED, END_MARKERS, FILE_SIZE, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns, byline,
+    containers, date, is_caption, is_date_line, lead_element, meta, microdata_body, normalise_text, page_type,
+    published, same_text,
 };
 use crate::decode::{self, EncodingReport};
 use crate::time::When;
@@ -977,7 +977,7 @@ pub(super) fn paragraphs<'d>(
                     })
         };
         let dated = is_date_line(t) && !(kept_prose && last_prose.is_some_and(|l| l > i)) && !signed();
-        let caption_line = CAPTION.is_match(t) && t.chars().count() < 250 && !byline::is_author_line(t);
+        let caption_line = is_caption(t) && t.chars().count() < 250 && !byline::is_author_line(t);
         if dated || caption_line || captions.holds(b) {
             continue;
         }

@@ -14,7 +14,7 @@ use scraper::{ElementRef, Html};
 use std::sync::LazyLock;
 use url::Url;
 
-use super::{CAPTION, IMG, Image, dom, meta, resolve, table};
+use super::{IMG, Image, dom, is_caption, meta, resolve, table};
 
 /// Longer than this, a line under an image is text of its own, not a caption.
 const MAX_CAPTION_CHARS: usize = 300;
@@ -82,7 +82,7 @@ fn captionlike(el: ElementRef) -> Option<String> {
     (n > 0
         && n <= MAX_CAPTION_CHARS
         && (t.is_italic()
-            || CAPTION.is_match(&t.text)
+            || is_caption(&t.text)
             || CREDIT.is_match(&t.text)
             || caption_classed(el)
             || centred(el) && plain_caption(el, &t.text)))

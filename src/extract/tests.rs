@@ -1747,9 +1747,15 @@ fn a_gallerys_caption_elements_leave_the_body() {
 
 #[test]
 fn a_line_opened_by_a_picture_word_is_a_caption() {
-    let check = |line: &str, caption: bool| assert_eq!(super::CAPTION.is_match(line), caption, "{line:?}");
+    let check = |line: &str, caption: bool| assert_eq!(super::is_caption(line), caption, "{line:?}");
     check("Ảnh: Minh An", true);
     check("Quang cảnh hội nghị. Ảnh: H.L.", true);
+    check("Quang cảnh hội nghị - Ảnh: Hoàng Lan, Minh Đức", true);
+    // What follows `Ảnh:` at a line's end is a credit only as long as a name is.
+    check(
+        "Đoàn công tác tại công trường. Ảnh: đoàn đại biểu tỉnh thăm khu công nghiệp mới",
+        false,
+    );
     check(
         "Abbildung 2: Vergleich auf dem Gletscher (links) und die Karte (rechts).",
         true,
