@@ -256,6 +256,28 @@ pub fn is_position(text: &str) -> bool {
     POSITIONS.iter().any(|p| lower.starts_with(p) || lower == p.trim_end())
 }
 
+/// A job English bylines give after the name (`Jane Doe, Staff Writer`, `Senior Political
+/// Correspondent`): its last word names the job.
+fn is_staff_role(part: &str) -> bool {
+    const JOBS: &[&str] = &[
+        "writer",
+        "reporter",
+        "correspondent",
+        "editor",
+        "columnist",
+        "contributor",
+        "photographer",
+        "journalist",
+        "producer",
+        "critic",
+        "intern",
+        "staff",
+    ];
+    part.split_whitespace()
+        .last()
+        .is_some_and(|w| JOBS.contains(&w.to_lowercase().trim_end_matches('s')))
+}
+
 /// Ranks and titles Vietnamese bylines write in lower case before a name (`Thượng tá Lê Văn
 /// Cường`, `Cô giáo Nguyễn Thị Hoa`, `Nhà báo Hoàng Minh`); the byline keeps them, as it keeps
 /// `ThS.` and `TS.`. Anchored: most lines fail at their first letter.
@@ -368,14 +390,27 @@ pub fn parse(text: &str) -> Option<Byline> {
         .map(|c| c[1].trim().to_owned())
         .unwrap_or(body);
     // Writers, then the photographers credited after them.
-    let names: Vec<String> = PHOTO_CREDIT
+    let mut names: Vec<String> = PHOTO_CREDIT
         .split(&body)
         .flat_map(|credit| credit.split([',', '–', '—', ';', '&']))
         .flat_map(|p| p.split(" - "))
         .flat_map(|p| p.split(" và "))
-        .map(|p| p.trim().trim_matches(['-', '(', ')']).trim().to_owned())
+        .flat_map(|p| p.split(" and "))
+        .map(|p| {
+            let p = p.trim();
+            p.strip_prefix("and ")
+                .unwrap_or(p)
+                .trim_matches(['-', '(', ')'])
+                .trim()
+                .to_owned()
+        })
         .filter(|p| !p.is_empty())
         .collect();
+    // A job given after a name is no author; a byline of jobs alone (`Editorial Staff`) is
+    // what the page signs with.
+    if names.iter().any(|n| !is_staff_role(n)) {
+        names.retain(|n| !is_staff_role(n));
+    }
     if names.is_empty() {
         return source.map(|s| Byline {
             authors: Vec::new(),
@@ -427,6 +462,15 @@ mod tests {
     #[test]
     fn byline_forms() {
         check("Nhật Minh", &["Nhật Minh"], None);
+        // A job after the name is no second author.
+        check("By Mark Ortiz, Staff Writer", &["Mark Ortiz"], None);
+        check(
+            "Jane Doe, Senior Political Correspondent, and Tom Lee, Photographers",
+            &["Jane Doe", "Tom Lee"],
+            None,
+        );
+        check("By Jane Doe and Tom Lee", &["Jane Doe", "Tom Lee"], None);
+        check("By Editorial Staff", &["Editorial Staff"], None);
         check("Minh Anh - Thu Hà", &["Minh Anh", "Thu Hà"], None);
         check("PV", &["PV"], None);
         check("Nhóm PV", &["Nhóm PV"], None);
