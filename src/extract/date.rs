@@ -270,6 +270,38 @@ fn named_offset(text: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(hours * 3600)
 }
 
+/// How far before a date its zone may stand, after the time (`6:12 p.m. ET `).
+const ZONE_BEFORE: usize = 12;
+
+/// The US zones American news names without saying standard or daylight time (`6:12 p.m.
+/// ET`), by their standard offset in hours: `ET` and `PT` only (`CT` and `MT` are also
+/// states' abbreviations, as datelines write them).
+fn us_zone(text: &str) -> Option<i32> {
+    static US_ZONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(ET|PT)\b").expect("regex"));
+    match &US_ZONE.captures(text)?[1] {
+        "ET" => Some(-5),
+        _ => Some(-8),
+    }
+}
+
+/// A US zone's offset at a clock reading: an hour ahead of `standard` in daylight time, from
+/// 2:00 on the second Sunday of March to 2:00 on the first Sunday of November (from 2007;
+/// before, the first Sunday of April to the last Sunday of October).
+fn us_offset(standard: i32, clock: NaiveDateTime) -> FixedOffset {
+    use chrono::Weekday::Sun;
+    let y = clock.year();
+    let sunday = |month, n| NaiveDate::from_weekday_of_month_opt(y, month, Sun, n);
+    let (start, end) = if y >= 2007 {
+        (sunday(3, 2), sunday(11, 1))
+    } else {
+        (sunday(4, 1), sunday(10, 5).or_else(|| sunday(10, 4)))
+    };
+    let at_two = |d: Option<NaiveDate>| d.and_then(|d| d.and_hms_opt(2, 0, 0));
+    let daylight = matches!((at_two(start), at_two(end)), (Some(a), Some(b)) if clock >= a && clock < b);
+    let hours = if daylight { standard + 1 } else { standard };
+    FixedOffset::east_opt(hours * 3600).expect("a US offset is in range")
+}
+
 /// The offset a date string states (`…+02:00`, `…Z`, `GMT+1`, `EST`), if it states one.
 pub fn stated_offset(text: &str) -> Option<FixedOffset> {
     if let Some(o) = ISO.captures(text).and_then(|c| c.get(8)) {
@@ -326,12 +358,13 @@ pub fn local_offset(t: DateTime<FixedOffset>, readings: &[When]) -> Option<Fixed
             if v == t && v.offset().local_minus_utc() != 0 {
                 return Some(*v.offset());
             }
-            // A site that writes `EST` all year shows summer times in the zone an hour off
-            // the one it names: its clock, an hour from the instant, is that zone's (never
-            // a time in UTC, an instant of its own).
+            // The same instant to the minute the reading gives (`12:04AM ET` for `05:04:02Z`)
+            // is in the zone it names. A site that writes `EST` all year shows summer times in
+            // the zone an hour off the one it names: its clock, an hour from the instant, is
+            // that zone's (never a time in UTC, an instant of its own).
             let named = i64::from(v.offset().local_minus_utc());
             let off = clock_minus_utc(v.naive_local(), t)?;
-            return (named != 0 && (off - named).abs() == 3600)
+            return (named != 0 && (off == named || (off - named).abs() == 3600))
                 .then(|| FixedOffset::east_opt(off as i32))
                 .flatten();
         }
@@ -539,10 +572,19 @@ fn dates_at(text: &str) -> Vec<(usize, When)> {
         let Some(date) = NaiveDate::from_ymd_opt(y, m as u32, d as u32) else {
             continue;
         };
-        let offset =
-            named_offset(&text[range.end..floor_char(text, text.len().min(range.end + 40))]).unwrap_or_else(vn_offset);
+        // The zone follows the date (`05/11/2019 13:01 GMT+7`), or stands between the time
+        // before it and the date (`6:12 p.m. ET Nov. 3, 2024`).
+        let after = &text[range.end..floor_char(text, text.len().min(range.end + 40))];
+        let before = &text[ceil_char(text, range.start.saturating_sub(ZONE_BEFORE))..range.start];
         let when = time_near(text, range.start, range.end)
-            .and_then(|t| offset.from_local_datetime(&NaiveDateTime::new(date, t)).single())
+            .and_then(|t| {
+                let clock = NaiveDateTime::new(date, t);
+                let offset = named_offset(after)
+                    .or_else(|| named_offset(before))
+                    .or_else(|| us_zone(after).or_else(|| us_zone(before)).map(|z| us_offset(z, clock)))
+                    .unwrap_or_else(vn_offset);
+                offset.from_local_datetime(&clock).single()
+            })
             .map(When::DateTime)
             .unwrap_or(When::Date(date));
         found.push((range.start, when));
@@ -687,6 +729,29 @@ mod tests {
         // A zone's abbreviation after the time.
         check("March 3, 2021 at 4:15 p.m. EST", Some("2021-03-03T16:15:00-05:00"));
         check("3. März 2021, 10:30 Uhr MEZ", Some("2021-03-03T10:30:00+01:00"));
+        // The zone between the time and the date; `ET` and `PT` in standard or daylight
+        // time by the date, the change at 2:00 (from 2007 in March and November, before in
+        // April and October).
+        check("Published 11:11 PM EST Nov 19, 2019", Some("2019-11-19T23:11:00-05:00"));
+        check("Published 6:12 p.m. ET Nov. 3, 2024", Some("2024-11-03T18:12:00-05:00"));
+        check("Published 1:30 a.m. ET Nov. 3, 2024", Some("2024-11-03T01:30:00-04:00"));
+        check("Updated 9:05 a.m. PT July 4, 2023", Some("2023-07-04T09:05:00-07:00"));
+        check(
+            "Published 8:00 a.m. ET March 10, 2024",
+            Some("2024-03-10T08:00:00-04:00"),
+        );
+        check(
+            "Published 8:00 a.m. ET March 10, 2006",
+            Some("2006-03-10T08:00:00-05:00"),
+        );
+        check(
+            "Published 8:00 a.m. ET Oct. 30, 2006",
+            Some("2006-10-30T08:00:00-05:00"),
+        );
+        check(
+            "Published 8:00 a.m. ET Oct. 28, 2006",
+            Some("2006-10-28T08:00:00-04:00"),
+        );
         check("05/11/2019 13:01 ICT", Some("2019-11-05T13:01:00+07:00"));
         check("Thứ hai, 23/12/2022 - 14:47 (GMT+7)", Some("2022-12-23T14:47:00+07:00"));
         check("ngày 5 tháng 11 năm 2019", Some("2019-11-05"));
@@ -857,6 +922,12 @@ mod tests {
         // time. An hour off a time stated in UTC is another instant.
         check("2020-06-12T13:49:32Z", &["June 12, 2020 9:49 am EST"], Some("-04:00"));
         check("2020-06-12T13:49:32Z", &["June 12, 2020 10:49 am EST"], None);
+        // The instant itself, to the minute, in the zone the reading names.
+        check(
+            "2019-11-19T05:04:02Z",
+            &["November 19, 2019 12:04AM EST"],
+            Some("-05:00"),
+        );
         check("2020-08-29T09:46:06Z", &["2020-08-29T10:46:06+00:00"], None);
     }
 
