@@ -11,7 +11,8 @@
 //! rule: `đ` after an amount, a dash between numbers, else punctuation.
 //! Lost capitals follow the evidence around them: a sentence start, an abbreviation
 //! (`Q?-UBND`), or a name (a capitalised neighbour the syllable stands together with, by the
-//! model's counts: `Ấn ?ộ`, but not `Hà Nội ?ã`; or a name of the list in [`super::names`]
+//! model's counts: `Ấn ?ộ`, but not `Hà Nội ?ã`, nor `Quyết ?ịnh`, where `định` follows many
+//! words; or a name of the list in [`super::names`]
 //! the chosen syllables spell: `?n ??` → `Ấn Độ`). That list also weighs a capital inside a
 //! sentence, which the lower-case model cannot: `t? M?` is `từ Mỹ`.
 //!
@@ -901,6 +902,10 @@ struct LostCase {
 /// the parts of a name, not a name and the word after it.
 const COLLOCATION: f64 = 0.1;
 
+/// The share of a syllable's occurrences after one word that makes it that word's name part
+/// (see [`lost_case`]).
+const MOSTLY_AFTER: f64 = 0.5;
+
 fn lost_case(phrase: &Phrase, k: usize, m: &Model) -> LostCase {
     let word = phrase.word(k);
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
@@ -930,10 +935,18 @@ fn lost_case(phrase: &Phrase, k: usize, m: &Model) -> LostCase {
                 && (sentence_start_of(phrase.text, &phrase.words[0])
                     || after_spaced_dash(phrase.text, &phrase.words[0]))
         };
+        // After a capitalised word, the syllable continues a name only where it mostly
+        // stands after that word (`Đà Lạt`, `Hà Nội`): a syllable that follows many words is
+        // the common part of a capitalised compound (`Quyết định`, `Tòa án`, `Dự án`).
+        let mostly_after = |a: Option<u32>, b: Option<u32>| match (a, b) {
+            (Some(a), Some(b)) => m.bigram_count_of(a, b) as f64 >= MOSTLY_AFTER * m.count(b).max(1) as f64,
+            _ => false,
+        };
         let after_name = k > 0
             && phrase.capitalised(k - 1)
             && !first_of_sentence(k - 1)
-            && together(phrase.ids[k - 1], phrase.ids[k]);
+            && together(phrase.ids[k - 1], phrase.ids[k])
+            && mostly_after(phrase.ids[k - 1], phrase.ids[k]);
         let before_name = k + 1 < n && phrase.capitalised(k + 1) && together(phrase.ids[k], phrase.ids[k + 1]);
         // Between two capitalised words (the first not capitalised for starting a
         // sentence): inside a name (`Hồ ?ức Phớc`).

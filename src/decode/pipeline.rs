@@ -287,6 +287,19 @@ mod tests {
     }
 
     #[test]
+    fn a_capitalised_compound_is_no_name() {
+        // `Quyết Định`, `Tòa Án`: the second syllable follows many words, not mostly this one.
+        check(
+            "Theo Quy?t ??nh 1768, T?a ?n tuy?n b? ph? s?n.",
+            "Theo Quyết định 1768, Tòa án tuyên bố phá sản.",
+        );
+        // A name's part stands mostly after the one before it (`Đà Lạt`), or the name is
+        // listed (`Nam Định`).
+        check("Du kh?ch ??n ?? L?t.", "Du khách đến Đà Lạt.");
+        check("T?nh Nam ??nh c?ng b? k? ho?ch.", "Tỉnh Nam Định công bố kế hoạch.");
+    }
+
+    #[test]
     fn a_listed_name_gives_lost_capitals_their_case() {
         // The lower-case model wrote `ấn độ`, `châu á`, `Trung đông`: no capital survived to say
         // these were names.
