@@ -952,10 +952,11 @@ fn lost_case(phrase: &Phrase, k: usize, m: &Model) -> LostCase {
         // sentence): inside a name (`Hồ ?ức Phớc`).
         let inside_name =
             k > 0 && k + 1 < n && phrase.capitalised(k - 1) && phrase.capitalised(k + 1) && !first_of_sentence(k - 1);
-        // A label after a spaced dash, `… - Ảnh: H.L.` (a picture's credit, `Nguồn:`), is
-        // capitalised as a sentence's first word is.
+        // A label after a spaced dash or an opening bracket, `… - Ảnh: H.L.`, `(Ảnh: H.L.)`
+        // (a picture's credit, `Nguồn:`), is capitalised as a sentence's first word is.
         let label = k == 0
-            && after_spaced_dash(phrase.text, &phrase.words[0])
+            && (after_spaced_dash(phrase.text, &phrase.words[0])
+                || phrase.text[..phrase.words[0].start].ends_with(['(', '[']))
             && phrase.text[phrase.words[0].end..].starts_with(':');
         initial = sentence_start || after_name || before_name || inside_name || label || in_listed_name(phrase, k);
     }
@@ -1045,10 +1046,24 @@ fn after_spaced_dash(text: &str, w: &Word) -> bool {
 }
 
 fn sentence_start_of(text: &str, w: &Word) -> bool {
-    let before = text[..w.start].trim_end_matches(' ');
+    starts_a_sentence(text[..w.start].trim_end_matches(' '))
+}
+
+/// Does a sentence start after `before` (spaces trimmed)?
+fn starts_a_sentence(before: &str) -> bool {
     // A dash starts a sentence at the start of a line (a list or a reply), not inside one.
     let dash_line = before
         .strip_suffix(['-', '–', '—'])
         .is_some_and(|b| b.trim_end_matches(' ').is_empty() || b.ends_with('\n'));
-    before.is_empty() || dash_line || before.ends_with(['.', '!', '?', ':', '\n', '"', '“', '('])
+    // A quote or an opening bracket starts one where what stands before it would (`nói:
+    // "Đây`, not `sản phẩm "ăn khách"`, `Hà Nội (ông`): a closing quote after a full stop.
+    if let Some(inner) = before.strip_suffix(['"', '“', '”', '(']) {
+        return starts_a_sentence(inner.trim_end_matches(' '));
+    }
+    // A person's initial is no sentence's end: `anh H. được`, `cô C. ông thầy`.
+    let initial = before.strip_suffix('.').is_some_and(|b| {
+        let mut rev = b.chars().rev();
+        rev.next().is_some_and(char::is_uppercase) && rev.next().is_none_or(|c| c == ' ' || c == '.')
+    });
+    before.is_empty() || dash_line || (!initial && before.ends_with(['.', '!', '?', ':', '\n']))
 }

@@ -287,6 +287,29 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_a_bracket_or_an_initial_starts_no_sentence() {
+        // They had read `"Ăn khách"`, `(Đang`, `H. Được`.
+        check(
+            "Nhi?u n?i b?n h?ng \"?n kh?ch\" trong d?p T?t.",
+            "Nhiều nơi bán hàng \"ăn khách\" trong dịp Tết.",
+        );
+        check(
+            "Ng??i d?n (?ang sinh s?ng t?i ??y) ?? ??ng ?.",
+            "Người dân (đang sinh sống tại đây) đã đồng ý.",
+        );
+        check(
+            "Theo l?i k? c?a anh H. ???c bi?t, vi?c n?y ?? k?t th?c.",
+            "Theo lời kể của anh H. được biết, việc này đã kết thúc.",
+        );
+        // After a colon the quote opens a sentence; a credit's label opens its bracket.
+        check("Anh n?i: \"??y l? l?n ??u ti?n\".", "Anh nói: \"Đây là lần đầu tiên\".");
+        check(
+            "C?nh ??p ? T?y S?n (?nh: H?u Ngh?).",
+            "Cảnh đẹp ở Tây Sơn (Ảnh: Hữu Nghị).",
+        );
+    }
+
+    #[test]
     fn a_capitalised_compound_is_no_name() {
         // `Quyết Định`, `Tòa Án`: the second syllable follows many words, not mostly this one.
         check(
