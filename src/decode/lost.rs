@@ -1055,8 +1055,8 @@ fn starts_a_sentence(before: &str) -> bool {
     let dash_line = before
         .strip_suffix(['-', '–', '—'])
         .is_some_and(|b| b.trim_end_matches(' ').is_empty() || b.ends_with('\n'));
-    // A quote or an opening bracket starts one where what stands before it would (`nói:
-    // "Đây`, not `sản phẩm "ăn khách"`, `Hà Nội (ông`): a closing quote after a full stop.
+    // After a quote or an opening bracket, one starts where it would before them (`nói:
+    // "Đây`, `đẹp." Ông`; not `sản phẩm "ăn khách"`, `Hà Nội (ông`).
     if let Some(inner) = before.strip_suffix(['"', '“', '”', '(']) {
         return starts_a_sentence(inner.trim_end_matches(' '));
     }

@@ -280,7 +280,8 @@ fn us_zone(text: &str) -> Option<i32> {
     static US_ZONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(ET|PT)\b").expect("regex"));
     match &US_ZONE.captures(text)?[1] {
         "ET" => Some(-5),
-        _ => Some(-8),
+        "PT" => Some(-8),
+        _ => None,
     }
 }
 

@@ -188,8 +188,8 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|^\(?\s*(photos?|fotos?|bild|abbildung|abb\.|figure|fig\.|image|hình|video|clip|nguồn ảnh|đồ họa|infographic)(\s*\d{1,3}[a-z]?)?\s*:)")
         .expect("regex")
 });
-/// A credit closing the line, `… Ảnh: H.L.`: the name is measured in code, as a bounded
-/// repetition of a Unicode class would make the regex hundreds of times costlier to build.
+/// A credit closing the line, `… Ảnh: H.L.`: the name's length is counted in code, as a
+/// bounded repetition of a Unicode class made the regex some twenty times costlier to build.
 static CLOSING_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)[\.\s\-–]ảnh\s*:\s*([\p{L}\s.,/&-]+)$").expect("regex"));
 
