@@ -919,7 +919,18 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
         return Vec::new();
     };
     let top = enclosing_article(html, blocks, top);
+    if let Some(posts) = thread_of_posts(html, blocks, top) {
+        return posts;
+    }
     let top_score = scores.get(&top).copied().unwrap_or(0.0);
+    eprintln!(
+        "DBGTOP {:?} {:?}",
+        top,
+        html.tree.get(top).and_then(|n| n
+            .value()
+            .as_element()
+            .map(|e| (e.name().to_string(), e.attr("class").map(String::from))))
+    );
     let mut out = vec![top];
     let Some(parent) = html.tree.get(top).and_then(|n| n.parent()) else {
         return out;
@@ -946,6 +957,109 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
     }
     out
 }
+
+/// The texts of a thread when the best container is one post of it: a forum's posts, a live
+/// blog's entries. The container stands (within [`THREAD_DEPTH`] levels) inside one of a
+/// series of like items — siblings of one tag and first class — and every other item holds
+/// prose at the same place (the same tags and first classes down from the item), and every
+/// item shows a date beside its text, as posts and entries do and a layout's boxes do not. A
+/// series whose items carry their own headline (`<h1>`, `<h2>`: whole articles one after the
+/// other, related stories) ends the search; a series that is not a thread (a post's cell
+/// beside its author's) is passed for the next level up. The posts come in document order.
+fn thread_of_posts(html: &Html, blocks: &[Block], top: NodeId) -> Option<Vec<NodeId>> {
+    type Sig<'e> = (&'e str, Option<&'e str>);
+    fn sig(n: ego_tree::NodeRef<'_, scraper::Node>) -> Option<Sig<'_>> {
+        // The first class as written (`message message--post`: a post), not the set's.
+        n.value()
+            .as_element()
+            .map(|e| (e.name(), e.attr("class").and_then(|c| c.split_whitespace().next())))
+    }
+    let headed = |n: ego_tree::NodeRef<scraper::Node>| {
+        n.descendants()
+            .any(|d| d.value().as_element().is_some_and(|e| matches!(e.name(), "h1" | "h2")))
+    };
+    // Prose characters by the element that holds them.
+    let mut prose: HashMap<NodeId, usize> = HashMap::new();
+    for b in blocks {
+        if !matches!(b.kind, BlockKind::Heading(_)) && b.chars() >= 25 && b.link_density() <= 0.5 {
+            *prose.entry(b.owner).or_default() += b.chars();
+        }
+    }
+    let prose_in =
+        |n: ego_tree::NodeRef<scraper::Node>| n.descendants().filter_map(|d| prose.get(&d.id())).sum::<usize>();
+    // Blocks by the element that holds them.
+    let mut owned: HashMap<NodeId, Vec<&Block>> = HashMap::new();
+    for b in blocks {
+        owned.entry(b.owner).or_default().push(b);
+    }
+    // Does the item carry a date beside its post (a `<time>`, a short line with a date), as
+    // a forum's posts and a live blog's entries do and a layout's boxes do not?
+    let dated = |item: ego_tree::NodeRef<scraper::Node>, post: NodeId| {
+        let mut beside = item.descendants().filter(|d| {
+            !d.ancestors()
+                .take_while(|a| a.id() != item.id())
+                .any(|a| a.id() == post)
+                && d.id() != post
+        });
+        beside.any(|d| {
+            d.value().as_element().is_some_and(|e| e.name() == "time")
+                || owned.get(&d.id()).is_some_and(|bs| {
+                    bs.iter()
+                        .any(|b| b.chars() <= 120 && date::parse_text(&b.text).is_some())
+                })
+        })
+    };
+    let mut item = html.tree.get(top)?;
+    // The steps from the item down to the container, innermost last.
+    let mut steps: Vec<(Sig, usize)> = Vec::new();
+    for _ in 0..THREAD_DEPTH {
+        let here = sig(item)?;
+        if matches!(here.0, "body" | "html") {
+            return None;
+        }
+        let parent = item.parent()?;
+        let like: Vec<_> = parent
+            .children()
+            .filter(|s| s.id() != item.id() && here.1.is_some() && sig(*s) == Some(here))
+            .collect();
+        if !like.is_empty() {
+            if headed(item) || like.iter().any(|s| headed(*s)) {
+                return None;
+            }
+            let posts: Vec<NodeId> = like
+                .iter()
+                .filter_map(|s| {
+                    let post = steps.iter().rev().try_fold(*s, |n, &(step, nth)| {
+                        n.children().filter(|c| sig(*c) == Some(step)).nth(nth)
+                    })?;
+                    (prose_in(post) >= THREAD_POST_CHARS && dated(*s, post.id())).then_some(post.id())
+                })
+                .collect();
+            if posts.len() >= 2 && posts.len() == like.len() && dated(item, top) {
+                let mut all: Vec<NodeId> = posts;
+                all.push(top);
+                // Nodes are numbered as the parser made them: in document order.
+                all.sort();
+                return Some(all);
+            }
+        }
+        // Which of its parent's children of its kind it is (`message-cell` twice: the
+        // author's, then the post's).
+        let nth = parent
+            .children()
+            .filter(|c| sig(*c) == Some(here))
+            .position(|c| c.id() == item.id())
+            .unwrap_or(0);
+        steps.push((here, nth));
+        item = parent;
+    }
+    None
+}
+
+/// How far above the best container a thread's item may stand (see [`thread_of_posts`]).
+const THREAD_DEPTH: usize = 10;
+/// The prose another item must hold, at the container's place, to count as a post.
+const THREAD_POST_CHARS: usize = 40;
 
 /// The element that holds the whole article when the best-scored container holds only part
 /// of it (an article split into sections, each scored on its own): from the best container,

@@ -2002,3 +2002,78 @@ fn a_short_article_beside_a_sidebar_of_teasers_is_the_article() {
     assert_eq!(x.article.page_type, PageType::Article, "{}", x.page_type.rule);
     assert_eq!(x.article.body, text);
 }
+
+#[test]
+fn a_thread_of_posts_is_read_whole() {
+    // Posts as a forum lays them out: the author's cell, then the post's cell with its time
+    // and its text. `stamp` says whether each post shows its time; `head` puts a headline in
+    // each item (whole stories one after the other, which are no thread).
+    let page = |stamp: bool, head: bool| {
+        let posts = [
+            "<p>Chào các bác, nhà em ở quận Cầu Giấy, tuần trước em nộp hồ sơ cấp đổi giấy phép lái xe qua cổng dịch vụ \
+             công nhưng đến nay vẫn chưa thấy trả kết quả. Có bác nào làm rồi cho em hỏi mất bao lâu ạ?</p>\
+             <p>Em đã nộp đủ ảnh, bản sao căn cước và giấy khám sức khỏe, lệ phí cũng đã thanh toán trực tuyến, trạng \
+             thái hồ sơ vẫn ghi là đang xử lý từ hôm thứ hai đến giờ.</p>\
+             <p>Hôm qua em gọi tổng đài thì được hướng dẫn chờ thêm, nhưng không ai nói rõ hồ sơ đang vướng ở \
+             khâu nào, cũng không có tin nhắn báo bổ sung giấy tờ.</p>\
+             <p>Em cần giấy phép để đi công tác cuối tháng nên hơi sốt ruột, cảm ơn các bác đã đọc và chia sẻ kinh \
+             nghiệm.</p>",
+            // Replies too short to draw the search for the text up to the thread.
+            "Mình làm tháng trước khoảng năm ngày là xong",
+            "Bác xem lại ảnh xem ảnh sai quy cách là bị trả",
+        ];
+        let items: String = posts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                format!(
+                    "<article class=\"message message--post\"><div class=\"message-inner\">\
+                     <div class=\"message-cell message-cell--user\"><h4><a href=\"/u/{i}\">thanhvien{i}</a></h4>\
+                     <h5>Thành viên tích cực</h5></div>\
+                     <div class=\"message-cell message-cell--main\">{}{}\
+                     <div class=\"message-content\"><div class=\"bbWrapper\">{text}</div></div></div></div></article>",
+                    if head {
+                        format!("<h2>Câu chuyện số {i}</h2>")
+                    } else {
+                        String::new()
+                    },
+                    if stamp {
+                        format!(
+                            "<time datetime=\"2024-03-0{}T09:00:00+07:00\">0{}/03/2024</time>",
+                            i + 1,
+                            i + 1
+                        )
+                    } else {
+                        String::new()
+                    },
+                )
+            })
+            .collect();
+        let html = format!(
+            "<html><head><title>Hỏi về thời gian cấp đổi giấy phép lái xe</title></head><body>\
+             <h1>Hỏi về thời gian cấp đổi giấy phép lái xe</h1><div class=\"block-body\">{items}</div></body></html>"
+        );
+        extract_at(&html, "https://forum.example.vn/threads/hoi-ve-cap-doi-gplx.123/").article
+    };
+    let a = page(true, false);
+    assert!(
+        a.body.contains("Chào các bác") && a.body.contains("năm ngày") && a.body.contains("sai quy cách"),
+        "{}",
+        a.body
+    );
+    assert!(!a.body.contains("Thành viên tích cực"), "{}", a.body);
+    // Boxes of a layout that show no time are no thread: the main text alone.
+    let a = page(false, false);
+    assert!(
+        a.body.contains("Chào các bác") && !a.body.contains("năm ngày"),
+        "{}",
+        a.body
+    );
+    // Nor are stories one after the other, each under its headline.
+    let a = page(true, true);
+    assert!(
+        a.body.contains("Chào các bác") && !a.body.contains("năm ngày"),
+        "{}",
+        a.body
+    );
+}
