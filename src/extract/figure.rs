@@ -3,8 +3,9 @@
 //!
 //! A caption is, for an image: the `<figcaption>` of its `<figure>`; the text cells of a
 //! table that frames it (a legacy portal's `<table class="image">`: an image cell and a
-//! caption cell); or the short italic, centred (or `Ảnh: …`) line directly under it — the
-//! rest of the image's own paragraph, or the element right after it. A photo credit (`Ảnh: Minh
+//! caption cell); or the short italic, centred (or `Ảnh: …`) line, or the line that says
+//! what its `alt` or `title` says, directly under it — the rest of the image's own
+//! paragraph, or the element right after it. A photo credit (`Ảnh: Minh
 //! An`, `(Ảnh: TTXVN)`, `Photo: …`) at the end of a caption, or standing as that line, is
 //! the image's `credit`.
 
@@ -73,7 +74,7 @@ fn split_credit(text: &str) -> (Option<String>, Option<String>) {
 /// Does this element's text read as a caption: short, and in italics, a photo line, in an
 /// element its class calls one (`wp-caption-text`, `media__caption`), or centred as the
 /// editors of portals centre an image and the line under it?
-fn captionlike(el: ElementRef) -> Option<String> {
+fn captionlike(el: ElementRef, img: ElementRef) -> Option<String> {
     if !within(el, MAX_CAPTION_CHARS, 1) {
         return None;
     }
@@ -83,11 +84,26 @@ fn captionlike(el: ElementRef) -> Option<String> {
         && n <= MAX_CAPTION_CHARS
         && (t.is_italic()
             || is_caption(&t.text)
+            || repeats_description(&t.text, img)
             || CREDIT.is_match(&t.text)
             || caption_classed(el)
             || centred(el) && plain_caption(el, &t.text)))
     .then_some(t.text)
 }
+
+/// Does the line say what the image's own description (its `alt` or `title`) says? A
+/// page that writes the description under its picture has written the picture's caption.
+fn repeats_description(text: &str, img: ElementRef) -> bool {
+    ["alt", "title"].iter().any(|a| {
+        img.value().attr(a).is_some_and(|d| {
+            let d = d.trim();
+            d.chars().count() >= MIN_DESCRIPTION_CHARS && text.contains(d)
+        })
+    })
+}
+
+/// A shorter `alt` (`ảnh`, `photo`, a file name's stem) says too little to tell a caption by.
+const MIN_DESCRIPTION_CHARS: usize = 20;
 
 /// Does a line in plain type read as a caption: one line (no `<br>` after its first text),
 /// one sentence, not a quotation? A centred review or a centred title of two lines under a
@@ -185,12 +201,12 @@ fn caption_of(img: ElementRef) -> Option<(String, NodeId)> {
     if let Some(b) = ancestors().find(|a| dom::is_block(a.value().name()))
         && has_text(b)
     {
-        return captionlike(b).map(|t| (t, b.id()));
+        return captionlike(b, img).map(|t| (t, b.id()));
     }
     // Else the element right after the image's unit (its ancestors without text).
     let unit = ancestors().take_while(|a| !has_text(*a)).last().unwrap_or(img);
     let next = unit.next_siblings().filter_map(ElementRef::wrap).next()?;
-    captionlike(next).map(|t| (t, next.id()))
+    captionlike(next, img).map(|t| (t, next.id()))
 }
 
 /// The page's images — its `og:image` first, then those of the article's container — with
@@ -211,7 +227,12 @@ pub fn read(html: &Html, m: &meta::Meta, container: Option<NodeId>, base: &Optio
         return f;
     };
     for img in c.select(&IMG) {
-        let Some(u) = img.value().attr("src").and_then(|s| resolve(base, s)) else {
+        // A picture loaded as it scrolls into view has a placeholder (`data:`) for its
+        // `src`, and its address in a `data-` attribute.
+        let Some(u) = ["src", "data-src", "data-lazy-src", "data-original"]
+            .iter()
+            .find_map(|a| img.value().attr(a).and_then(|s| resolve(base, s)))
+        else {
             continue;
         };
         let (caption, credit) = match caption_of(img) {
@@ -346,6 +367,20 @@ mod tests {
         check(
             "<p>Theo báo cáo <img src=a.gif> của <em>Sở</em>, số hộ tăng.</p>",
             &[("a.gif", None, None)],
+            0,
+        );
+        // A line in plain type under the picture that says what its `alt` says, after a
+        // link's label; a picture loaded as it scrolls, its address in `data-src`.
+        check(
+            "<div><picture><img src='data:image/gif;base64,R0lGOD' data-src=a.jpg alt='Cầu Long Biên nhìn từ bãi giữa sông Hồng'>\
+             </picture><div class=desc><a href=a.jpg>Phóng to</a> Cầu Long Biên nhìn từ bãi giữa sông Hồng</div></div>",
+            &[("a.jpg", Some("Phóng to Cầu Long Biên nhìn từ bãi giữa sông Hồng"), None)],
+            1,
+        );
+        // An `alt` too short to tell by says nothing of the line under it.
+        check(
+            "<div><picture><img src=a.jpg alt='Long Biên'></picture><div>Cầu Long Biên nhìn từ bãi giữa</div></div>",
+            &[("a.jpg", Some("Long Biên"), None)],
             0,
         );
     }
