@@ -10,8 +10,14 @@
 //! assert_eq!(fixed.text, "Lấy lại mã bảo mật");
 //! assert_eq!(vnnews::decode::fold("Bình Đẳng Giới"), "binh dang gioi");
 //! ```
+
+// The library speaks through its results and `tracing`; only the command line prints (a
+// stray debugging print once shipped in the extractor, writing to every user's stderr).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod archive;
 pub mod bench;
+#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub mod cli;
 pub mod config;
 pub mod crawl;

@@ -923,14 +923,6 @@ fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
         return posts;
     }
     let top_score = scores.get(&top).copied().unwrap_or(0.0);
-    eprintln!(
-        "DBGTOP {:?} {:?}",
-        top,
-        html.tree.get(top).and_then(|n| n
-            .value()
-            .as_element()
-            .map(|e| (e.name().to_string(), e.attr("class").map(String::from))))
-    );
     let mut out = vec![top];
     let Some(parent) = html.tree.get(top).and_then(|n| n.parent()) else {
         return out;
