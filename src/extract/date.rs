@@ -16,6 +16,11 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DMY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b").expect("regex"));
+/// Day first with a year of two figures, dotted as central Europe writes it (`31.10.23`, `1.11.23
+/// 20:19`): not a part of a longer dotted run (`1.2.3.4`, a version `v2.10.23`). A year below
+/// 69 is this century's, as `strptime`'s `%y` reads it.
+static DMY_SHORT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^\w.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:$|[^\w.]|\.(?:\s|$))").expect("regex"));
 /// `ngày 5 tháng 11 năm 2019`, `Thứ Ba, 5 tháng 11, 2019` (a blog host's Vietnamese form),
 /// `Thứ ba, 05 Tháng 11 2019` (Joomla's), and the short months of the usual Vietnamese
 /// locales: `5 thg 11, 2019` (CLDR's), `5 Th11 2019` (moment's), `5 Th.11 2019`.
@@ -548,6 +553,12 @@ fn dates_at(text: &str) -> Vec<(usize, When)> {
                 .captures_iter(text)
                 .map(|c| (c.get(0).expect("match").range(), num(&c, 1), num(&c, 2), num(&c, 3))),
         )
+        .chain(DMY_SHORT.captures_iter(text).map(|c| {
+            let y = num(&c, 3);
+            // From the day to the year: what surrounds them is not the date.
+            let range = c.get(1).expect("day").start()..c.get(3).expect("year").end();
+            (range, num(&c, 1), num(&c, 2), if y < 69 { 2000 + y } else { 1900 + y })
+        }))
         .chain(DAY_MONTH_NAME.captures_iter(text).filter_map(|c| {
             let m = month_number(&c[2])?;
             Some((c.get(0).expect("match").range(), num(&c, 1), m as i32, num(&c, 3)))
@@ -754,6 +765,13 @@ mod tests {
             Some("2006-10-28T08:00:00-04:00"),
         );
         check("05/11/2019 13:01 ICT", Some("2019-11-05T13:01:00+07:00"));
+        // A year of two figures, dotted.
+        check("Von: Jan Berg | 31.10.23", Some("2023-10-31"));
+        check("1.11.23 20:19 von Lars", Some("2023-11-01T20:19:00+07:00"));
+        check("am 03.04.98.", Some("1998-04-03"));
+        check("Version 1.2.3.4", None);
+        check("v2.10.23", None);
+        check("Preis 12.50.00", None);
         check("Thứ hai, 23/12/2022 - 14:47 (GMT+7)", Some("2022-12-23T14:47:00+07:00"));
         check("ngày 5 tháng 11 năm 2019", Some("2019-11-05"));
         check("Thứ Năm, 14 tháng 3, 2024", Some("2024-03-14"));
