@@ -508,6 +508,15 @@ pub fn line_dates(text: &str) -> LineDates {
     }
 }
 
+/// The date a text opens with (`01.02.2022 „Der Arbeitsmarkt …`, `23.01.2022 - Wierer …`):
+/// a day, month and year at its start, behind at most an opening bracket, and words after it.
+pub fn opening_date(text: &str) -> Option<When> {
+    let text = text.trim_start();
+    let lead = text.len() - text.trim_start_matches(['(', '[']).len();
+    let (at, when) = dates_at(text).into_iter().next()?;
+    (at <= lead && text.chars().filter(|c| c.is_alphabetic()).count() >= 25).then_some(when)
+}
+
 /// Every date of a text with the byte where it starts, in order.
 fn dates_at(text: &str) -> Vec<(usize, When)> {
     let mut found: Vec<(usize, When)> = Vec::new();
@@ -1034,5 +1043,23 @@ mod tests {
         ] {
             assert_eq!(from_url(url).map(When::to_rfc3339).as_deref(), expected, "{url}");
         }
+    }
+
+    #[test]
+    fn a_text_opening_with_a_date() {
+        let check = |text: &str, expected: Option<&str>| {
+            assert_eq!(opening_date(text).map(When::to_rfc3339).as_deref(), expected, "{text}");
+        };
+        check(
+            "01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr 2022 gestartet.",
+            Some("2022-02-01"),
+        );
+        check(
+            "(23/01/2022) Sáng nay, tại xã Vân Hà, huyện tổ chức lễ phát động.",
+            Some("2022-01-23"),
+        );
+        // A date inside the text, or a date line with nothing after it, opens no text.
+        check("Sáng 01/02/2022, tại xã Vân Hà, huyện tổ chức lễ phát động.", None);
+        check("01.02.2022 - 14:30", None);
     }
 }

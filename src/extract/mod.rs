@@ -1517,6 +1517,18 @@ fn visible_dates(
     if out.is_empty() {
         out.extend(closing_date(container).map(|w| (w, Reading::Written)));
     }
+    // A date opening the text (`01.02.2022 „Der Arbeitsmarkt …`: a press release's, a
+    // sports report's), where the page shows no other: in its first two paragraphs.
+    if out.is_empty() {
+        out.extend(
+            container
+                .iter()
+                .filter(|b| !matches!(b.kind, BlockKind::Heading(_)))
+                .take(2)
+                .find_map(|b| date::opening_date(&b.text))
+                .map(|w| (w, Reading::Written)),
+        );
+    }
     out.extend(updates);
     out
 }

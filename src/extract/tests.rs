@@ -2077,3 +2077,16 @@ fn a_thread_of_posts_is_read_whole() {
         a.body
     );
 }
+
+#[test]
+fn a_date_opening_the_text_dates_an_article_that_shows_no_other() {
+    let html = "<html><head><title>Arbeitsmarkt im Januar</title></head><body><h1>Arbeitsmarkt im Januar</h1>\
+         <div class=\"text\"><h3>Auch am Jahresanfang auf Erholungskurs</h3>\
+         <p>01.02.2022 „Der Arbeitsmarkt ist gut in das Jahr gestartet. Die Zahl der arbeitslosen Menschen ist im \
+         Januar zwar gestiegen, aber bei Weitem nicht so stark wie sonst in diesem Monat.“</p>\
+         <p>Im Zuge der Winterpause hat sich die Zahl der Arbeitslosen im Januar gegenüber dem Vormonat erhöht, \
+         und zwar um 133.000 auf 2.462.000, weniger als in den Jahren zuvor.</p></div></body></html>";
+    let a = extract_at(html, "https://amt.example.de/news/arbeitsmarkt").article;
+    assert_eq!(a.published.as_deref(), Some("2022-02-01"));
+    assert!(a.body.contains("01.02.2022 „Der Arbeitsmarkt"), "{}", a.body);
+}
