@@ -26,8 +26,10 @@ static PHOTO_CREDIT: LazyLock<Regex> =
 static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*(?:[-–,|]\s*)?\(?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?:\s+\d{1,2}[:h]\d{2})?\)?$").expect("regex")
 });
-/// English bylines put no colon after the word: `By Jane Doe`, `Posted by Jane Doe`.
-static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:written by|posted by|by)\s+(.+)$").expect("regex"));
+/// Bylines of the web's main languages put no colon after the word: `By Jane Doe`, `Posted by
+/// Jane Doe`, `Von Max Muster`, `Par Jean Dupont`, `Por Ana Pérez`, `Door Jan Jansen`.
+static BY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:written by|posted by|by|von|par|por|door)\s+(.+)$").expect("regex"));
 /// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`.
 static TRAILING_AGENCY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([A-Za-zĐđ+.\s]{2,20}))$").expect("regex"));
@@ -256,6 +258,36 @@ pub fn is_position(text: &str) -> bool {
     POSITIONS.iter().any(|p| lower.starts_with(p) || lower == p.trim_end())
 }
 
+/// Is the part only the word a byline opens with, in a language the web writes much
+/// (`Posted`, `By`, `Von`, `Par`, `Tác giả`), with no name after it?
+fn is_byline_label(part: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "posted",
+        "posted by",
+        "published",
+        "published by",
+        "written",
+        "written by",
+        "by",
+        "author",
+        "von",
+        "autor",
+        "verfasst von",
+        "par",
+        "auteur",
+        "por",
+        "di",
+        "door",
+        "tác giả",
+        "bởi",
+        "đăng bởi",
+        "người đăng",
+        "người viết",
+    ];
+    let p = part.trim().trim_end_matches(':').trim().to_lowercase();
+    LABELS.contains(&p.as_str())
+}
+
 /// A job English bylines give after the name (`Jane Doe, Staff Writer`, `Senior Political
 /// Correspondent`): its last word names the job.
 fn is_staff_role(part: &str) -> bool {
@@ -406,6 +438,9 @@ pub fn parse(text: &str) -> Option<Byline> {
         })
         .filter(|p| !p.is_empty())
         .collect();
+    // A byline's label standing alone (a theme's `Posted` before the date, the name in an
+    // element of its own) names no one.
+    names.retain(|n| !is_byline_label(n));
     // A job given after a name is no author; a byline of jobs alone (`Editorial Staff`) is
     // what the page signs with.
     if names.iter().any(|n| !is_staff_role(n)) {
@@ -558,5 +593,11 @@ mod tests {
         check("Xem thêm", &[], None);
         check("Tin liên quan", &[], None);
         check("Hà Nội, ngày 5 tháng 11", &[], None);
+        // A byline's label in an element of its own, the name in the next.
+        check("Posted", &[], None);
+        check("Por Ana Pérez", &["Ana Pérez"], None);
+        check("Von Max Muster", &["Max Muster"], None);
+        check("Von", &[], None);
+        check("Tác giả:", &[], None);
     }
 }

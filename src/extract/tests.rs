@@ -2090,3 +2090,19 @@ fn a_date_opening_the_text_dates_an_article_that_shows_no_other() {
     assert_eq!(a.published.as_deref(), Some("2022-02-01"));
     assert!(a.body.contains("01.02.2022 „Der Arbeitsmarkt"), "{}", a.body);
 }
+
+#[test]
+fn regression_a_themes_posted_label_is_no_author() {
+    // A blog theme's meta line: the label in an author-classed element of its own, the name
+    // in the hCard after the date.
+    let html = "<html><head><title>Một ngày ở Hội An</title></head><body><article class=\"post hentry\">\
+         <header><h1 class=\"entry-title\">Một ngày ở Hội An</h1><div class=\"entry-meta\">\
+         <span class=\"meta-prep meta-prep-author\">Posted </span><a href=\"/p/1\"><time class=\"entry-date\" \
+         datetime=\"2018-04-11T02:22:15+07:00\">11/04/2018</time></a><span class=\"meta-sep\"> by </span>\
+         <span class=\"author vcard\"><a class=\"url fn n\" href=\"/author/lan\">Nguyễn Thị Lan</a></span></div></header>\
+         <div class=\"entry-content\"><p>Chúng tôi đến Hội An vào một buổi sáng mùa xuân, khi phố cổ còn vắng và những \
+         chiếc đèn lồng vẫn treo dọc các mái hiên.</p><p>Buổi chiều, cả nhóm đi thuyền trên sông Hoài và thả đèn hoa \
+         đăng trước khi ăn tối ở một quán nhỏ gần chợ.</p></div></article></body></html>";
+    let a = extract_at(html, "https://blog.example.vn/2018/04/mot-ngay-o-hoi-an/").article;
+    assert_eq!(a.authors, ["Nguyễn Thị Lan"]);
+}
