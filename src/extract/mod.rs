@@ -970,20 +970,27 @@ fn thread_of_posts(html: &Html, blocks: &[Block], top: NodeId) -> Option<Vec<Nod
         n.descendants()
             .any(|d| d.value().as_element().is_some_and(|e| matches!(e.name(), "h1" | "h2")))
     };
-    // Prose characters by the element that holds them.
-    let mut prose: HashMap<NodeId, usize> = HashMap::new();
-    for b in blocks {
-        if !matches!(b.kind, BlockKind::Heading(_)) && b.chars() >= 25 && b.link_density() <= 0.5 {
-            *prose.entry(b.owner).or_default() += b.chars();
-        }
-    }
-    let prose_in =
-        |n: ego_tree::NodeRef<scraper::Node>| n.descendants().filter_map(|d| prose.get(&d.id())).sum::<usize>();
-    // Blocks by the element that holds them.
-    let mut owned: HashMap<NodeId, Vec<&Block>> = HashMap::new();
-    for b in blocks {
-        owned.entry(b.owner).or_default().push(b);
-    }
+    // Blocks by the element that holds them, gathered when a series is first found (most
+    // pages have none).
+    let owned = std::cell::OnceCell::new();
+    let owned = || {
+        owned.get_or_init(|| {
+            let mut m: HashMap<NodeId, Vec<&Block>> = HashMap::new();
+            for b in blocks {
+                m.entry(b.owner).or_default().push(b);
+            }
+            m
+        })
+    };
+    // Prose characters under an element.
+    let prose_in = |n: ego_tree::NodeRef<scraper::Node>| {
+        n.descendants()
+            .filter_map(|d| owned().get(&d.id()))
+            .flatten()
+            .filter(|b| !matches!(b.kind, BlockKind::Heading(_)) && b.chars() >= 25 && b.link_density() <= 0.5)
+            .map(|b| b.chars())
+            .sum::<usize>()
+    };
     // Does the item carry a date beside its post (a `<time>`, a short line with a date), as
     // a forum's posts and a live blog's entries do and a layout's boxes do not?
     let dated = |item: ego_tree::NodeRef<scraper::Node>, post: NodeId| {
@@ -995,7 +1002,7 @@ fn thread_of_posts(html: &Html, blocks: &[Block], top: NodeId) -> Option<Vec<Nod
         });
         beside.any(|d| {
             d.value().as_element().is_some_and(|e| e.name() == "time")
-                || owned.get(&d.id()).is_some_and(|bs| {
+                || owned().get(&d.id()).is_some_and(|bs| {
                     bs.iter()
                         .any(|b| b.chars() <= 120 && date::parse_text(&b.text).is_some())
                 })
