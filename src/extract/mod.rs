@@ -987,20 +987,19 @@ fn thread_of_posts(html: &Html, blocks: &[Block], top: NodeId) -> Option<Vec<Nod
         n.descendants()
             .filter_map(|d| owned().get(&d.id()))
             .flatten()
-            .filter(|b| !matches!(b.kind, BlockKind::Heading(_)) && b.chars() >= 25 && b.link_density() <= 0.5)
+            .filter(|b| !matches!(b.kind, BlockKind::Heading(_)) && scores_as_prose(b))
             .map(|b| b.chars())
             .sum::<usize>()
     };
     // Does the item carry a date beside its post (a `<time>`, a short line with a date), as
     // a forum's posts and a live blog's entries do and a layout's boxes do not?
     let dated = |item: ego_tree::NodeRef<scraper::Node>, post: NodeId| {
-        let mut beside = item.descendants().filter(|d| {
-            !d.ancestors()
-                .take_while(|a| a.id() != item.id())
+        let in_post = |d: &ego_tree::NodeRef<scraper::Node>| {
+            std::iter::once(*d)
+                .chain(d.ancestors().take_while(|a| a.id() != item.id()))
                 .any(|a| a.id() == post)
-                && d.id() != post
-        });
-        beside.any(|d| {
+        };
+        item.descendants().filter(|d| !in_post(d)).any(|d| {
             d.value().as_element().is_some_and(|e| e.name() == "time")
                 || owned().get(&d.id()).is_some_and(|bs| {
                     bs.iter()
@@ -1101,9 +1100,8 @@ fn enclosing_article(html: &Html, blocks: &[Block], top: NodeId) -> NodeId {
         };
         let Some(at) = at else { continue };
         level.extend(path.iter().map(|&id| (id, at)));
-        let n = b.chars();
-        if n < 25 || b.link_density() > 0.5 {
-            noise[at] += n as f64;
+        if !scores_as_prose(b) {
+            noise[at] += b.chars() as f64;
         } else {
             prose[at] += prose_score(b);
         }
@@ -1207,6 +1205,12 @@ fn teaser_summary(html: &Html, b: &Block, small: &mut HashMap<NodeId, bool>) -> 
 }
 
 /// A block's weight as prose: its unlinked characters, and a bonus for sentence punctuation.
+/// Is the block long enough and free enough of links to count as prose where containers are
+/// weighed (shorter lines and link lists are navigation, interface, noise)?
+fn scores_as_prose(b: &Block) -> bool {
+    b.chars() >= 25 && b.link_density() <= 0.5
+}
+
 fn prose_score(b: &Block) -> f64 {
     b.chars() as f64 * (1.0 - b.link_density()) + 20.0 * b.text.matches([',', '.']).count().min(10) as f64
 }
@@ -1260,8 +1264,7 @@ fn container_scores(html: &Html, blocks: &[Block]) -> (HashMap<NodeId, f64>, Vec
         if matches!(b.kind, BlockKind::Heading(_)) {
             continue;
         }
-        let n = b.chars();
-        if n < 25 || b.link_density() > 0.5 {
+        if !scores_as_prose(b) {
             continue;
         }
         // A picture's caption says less about where the article is than a paragraph does
