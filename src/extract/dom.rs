@@ -874,7 +874,14 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
         *buf = Buffer::default();
         return;
     }
-    let kind = match owner.value().as_element().map(scraper::node::Element::name) {
+    // A block inside a heading (a `<div>` an `<h1>` wraps its headline in) is the heading's.
+    let heading = owner
+        .ancestors()
+        .take(3)
+        .filter_map(|a| a.value().as_element())
+        .map(scraper::node::Element::name)
+        .find(|n| matches!(*n, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"));
+    let kind = match heading.or_else(|| owner.value().as_element().map(scraper::node::Element::name)) {
         Some("h1") => BlockKind::Heading(1),
         Some("h2") => BlockKind::Heading(2),
         Some("h3") => BlockKind::Heading(3),

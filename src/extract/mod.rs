@@ -24,7 +24,7 @@ pub mod table;
 use chrono::{DateTime, FixedOffset};
 use ego_tree::NodeId;
 use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
+use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -833,7 +833,7 @@ fn title(
         .h1
         .iter()
         .filter(|h| !masthead(**h))
-        .map(|h| dom::text_of(*h))
+        .map(|h| headline_of(*h, &reference))
         .filter(|t| t.split_whitespace().count() >= 2)
         .collect();
     let matches_reference = |t: &str| reference.iter().any(|r| words_overlap(t, r) >= 0.6);
@@ -856,6 +856,70 @@ fn title(
         .or_else(|| m.title_tag.clone());
     let chosen = chosen.map(&mut take_time);
     (chosen.filter(|t| !t.is_empty()), title_when)
+}
+
+/// An `<h1>`'s headline: its text, or the one part of it the page's own title names more
+/// nearly than the whole — a kicker (`<span class=roofline>Tunesien</span> Große Aufgaben …`),
+/// a subtitle (`… <small>Welcome to …</small>`), a line for screen readers (`Headline:`), a
+/// date above the headline (`<span>27.01.2022</span>MineralölINFO …`) are parts of the
+/// element, not of the headline.
+fn headline_of(h1: ElementRef, reference: &[&String]) -> String {
+    let whole = dom::text_of(h1);
+    // Through the wrappers that hold all of it.
+    let mut el = h1;
+    loop {
+        let mut with_text = el.children().filter(|c| match c.value() {
+            Node::Text(t) => !t.trim().is_empty(),
+            Node::Element(_) => ElementRef::wrap(*c).is_some_and(|e| !dom::text_of(e).is_empty()),
+            _ => false,
+        });
+        match (with_text.next(), with_text.next()) {
+            (Some(only), None) if only.value().is_element() => el = ElementRef::wrap(only).expect("an element"),
+            _ => break,
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut loose = String::new();
+    for c in el.children() {
+        match c.value() {
+            Node::Text(t) => loose.push_str(t),
+            Node::Element(e) if e.name() == "br" => {}
+            Node::Element(_) => {
+                let t = ElementRef::wrap(c).map(dom::text_of).unwrap_or_default();
+                if !t.is_empty() {
+                    parts.extend(Some(std::mem::take(&mut loose)));
+                    parts.push(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    parts.push(loose);
+    parts.retain(|p| !p.trim().is_empty());
+    if parts.len() < 2 {
+        return whole;
+    }
+    let nearness = |t: &str| reference.iter().map(|r| words_alike(t, r)).fold(0.0, f64::max);
+    let best = parts
+        .iter()
+        .map(|p| (nearness(p), p))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(n, p)| *n > nearness(&whole) && p.split_whitespace().count() >= 2);
+    match best {
+        Some((_, p)) => p.split_whitespace().collect::<Vec<_>>().join(" "),
+        None => whole,
+    }
+}
+
+/// The share of the two texts' words (lower-cased) that both hold.
+fn words_alike(a: &str, b: &str) -> f64 {
+    let wa: HashSet<String> = a.split_whitespace().map(str::to_lowercase).collect();
+    let wb: HashSet<String> = b.split_whitespace().map(str::to_lowercase).collect();
+    let union = wa.union(&wb).count();
+    if union == 0 {
+        return 0.0;
+    }
+    wa.intersection(&wb).count() as f64 / union as f64
 }
 
 /// Remove ` | Báo Chính phủ`, ` - VnExpress` and the like.

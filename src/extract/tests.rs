@@ -605,6 +605,55 @@ fn a_portals_generic_title_gives_way_to_the_line_heading_the_text() {
 }
 
 #[test]
+fn a_headlines_kicker_subtitle_or_label_is_no_part_of_it() {
+    const T: &str = "Huyện tổ chức hội nghị tổng kết công tác năm 2023";
+    let og = format!("<meta property=\"og:title\" content=\"{T}\">");
+    // A kicker above the headline, in a span or a `<small>` and a line break.
+    check_title(&og, &format!("<h1><span class=\"kicker\">Thời sự</span> {T}</h1>"), T);
+    check_title(&og, &format!("<h1><small>Thời sự</small><br> {T}</h1>"), T);
+    // A subtitle after it, the headline itself in a span.
+    check_title(
+        &og,
+        &format!("<h1><span>{T}</span> <small>Nhiều chỉ tiêu vượt kế hoạch đề ra</small></h1>"),
+        T,
+    );
+    // A date glued to it; a label for screen readers in a wrapper.
+    check_title(&og, &format!("<h1><span class=\"date\">12.05.2023</span>{T}</h1>"), T);
+    check_title(
+        &og,
+        &format!("<h1><div class=\"headline\"><span class=\"visually-hidden\">Tiêu đề:</span> {T}</div></h1>"),
+        T,
+    );
+    // Markup inside the headline splits it into parts none of which is nearer the page's title.
+    check_title(
+        &og,
+        "<h1>Huyện tổ chức <em>hội nghị</em> tổng kết công tác năm 2023</h1>",
+        T,
+    );
+    // With no title to compare with, the `<h1>` stays whole.
+    check_title(
+        "",
+        &format!("<h1><span class=\"kicker\">Thời sự</span> {T}</h1>"),
+        &format!("Thời sự {T}"),
+    );
+}
+
+#[test]
+fn regression_a_headline_wrapped_in_a_div_inside_the_h1_was_read_into_the_body() {
+    let a = extract_at(
+        &format!(
+            "<html><head><meta charset=\"utf-8\"><meta property=\"og:title\" content=\"Hội nghị tổng kết công tác năm 2023\"></head>\
+             <body><div class=\"main\"><h1><div><span>Tiêu đề:</span> Hội nghị tổng kết công tác năm 2023</div></h1>\
+             <p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+        ),
+        "http://huyen.example.gov.vn/tin-tuc/hoi-nghi-123.html",
+    )
+    .article;
+    assert_eq!(a.title.as_deref(), Some("Hội nghị tổng kết công tác năm 2023"));
+    assert!(a.body.starts_with(&PROSE[..40]), "{}", a.body);
+}
+
+#[test]
 fn title_suffixes_are_removed() {
     let f = |t: &str| strip_site_suffix(t, Some("Báo Chính phủ"), "https://baochinhphu.vn/a.htm");
     assert_eq!(
