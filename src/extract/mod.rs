@@ -925,27 +925,37 @@ fn words_alike(a: &str, b: &str) -> f64 {
 /// Remove ` | Báo Chính phủ`, ` - VnExpress` and the like.
 fn strip_site_suffix(title: &str, site_name: Option<&str>, url: &str) -> String {
     let site = site_of(url);
-    let site_word = site.split('.').next().unwrap_or("").to_lowercase();
+    let site_word = site.split('.').next().unwrap_or("").to_lowercase().replace('-', "");
     let mut t = title.trim().to_owned();
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " » "] {
-        if let Some(pos) = t.rfind(sep) {
-            let (head, tail) = (&t[..pos], &t[pos + sep.len()..]);
-            let tail_l = tail.trim().to_lowercase();
-            let tail_folded = decode::fold(&tail_l).replace(' ', "");
-            let is_site = site_name.is_some_and(|s| s.trim().to_lowercase() == tail_l)
-                || (!site_word.is_empty() && tail_folded.contains(&site_word))
-                || tail_l.contains(".vn")
-                || tail_l.contains(".com")
-                || tail_l.starts_with("báo ")
-                || tail_l.starts_with("cổng thông tin")
-                || tail_l.starts_with("trang thông tin")
-                || (sep == " | " && tail.split_whitespace().count() <= 4);
-            if is_site && head.split_whitespace().count() >= 3 {
-                t = head.trim().to_owned();
+    // Tail by tail (`Headline | Site | Slogan`), while one names the site.
+    loop {
+        let before = t.len();
+        for sep in [" | ", " - ", " – ", " — ", " :: ", " » "] {
+            if let Some(pos) = t.rfind(sep) {
+                let (head, tail) = (&t[..pos], &t[pos + sep.len()..]);
+                let tail_l = tail.trim().to_lowercase();
+                let tail_folded = decode::fold(&tail_l).replace([' ', '-'], "");
+                // The site's own name: the headline before it may be a word (`Ischgl | Site`).
+                let names_site = !site_word.is_empty() && tail_folded.contains(&site_word);
+                let named =
+                    site_name.is_some_and(|s| s.trim().to_lowercase() == tail_l) || (site_word.len() > 2 && names_site);
+                let is_site = names_site
+                    || tail_l.contains(".vn")
+                    || tail_l.contains(".com")
+                    || tail_l.starts_with("báo ")
+                    || tail_l.starts_with("cổng thông tin")
+                    || tail_l.starts_with("trang thông tin")
+                    || (sep == " | " && tail.split_whitespace().count() <= 4);
+                let head_words = head.split_whitespace().count();
+                if (named && head_words >= 1) || (is_site && head_words >= 3) {
+                    t = head.trim().to_owned();
+                }
             }
         }
+        if t.len() == before {
+            break t;
+        }
     }
-    t
 }
 
 /// The element schema.org microdata marks as the article's text (`itemprop=articleBody`),

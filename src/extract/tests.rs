@@ -676,6 +676,36 @@ fn title_suffixes_are_removed() {
         ),
         "Hà Nội - Hải Phòng: tuyến cao tốc mới"
     );
+    // Tail by tail, and a one-word headline before the site's own name.
+    assert_eq!(
+        strip_site_suffix(
+            "Lễ hội hoa | Báo Mẫu | Tin nhanh mỗi ngày",
+            None,
+            "https://baomau.example.vn/a.html"
+        ),
+        "Lễ hội hoa"
+    );
+    assert_eq!(
+        strip_site_suffix(
+            "Bielersee-Winterhechte | petri-heil.ch",
+            None,
+            "https://www.petri-heil.ch/a"
+        ),
+        "Bielersee-Winterhechte"
+    );
+    assert_eq!(
+        strip_site_suffix(
+            "Ischgl - Trails Magazin",
+            Some("Trails Magazin"),
+            "https://example.com/a"
+        ),
+        "Ischgl"
+    );
+    // A one-word headline stays before a tail that only looks like a site's.
+    assert_eq!(
+        strip_site_suffix("Ischgl | Sommer 2023", None, "https://example.com/a"),
+        "Ischgl | Sommer 2023"
+    );
 }
 
 /// One-line container cases: the body extracted from a page shell around `inner` must
