@@ -773,8 +773,7 @@ fn same_text(a: &str, b: &str) -> bool {
 }
 
 fn words_overlap(a: &str, b: &str) -> f64 {
-    let wa: HashSet<String> = a.split_whitespace().map(str::to_lowercase).collect();
-    let wb: HashSet<String> = b.split_whitespace().map(str::to_lowercase).collect();
+    let (wa, wb) = (word_set(a), word_set(b));
     if wa.is_empty() || wb.is_empty() {
         return 0.0;
     }
@@ -887,7 +886,7 @@ fn headline_of(h1: ElementRef, reference: &[&String]) -> String {
             Node::Element(_) => {
                 let t = ElementRef::wrap(c).map(dom::text_of).unwrap_or_default();
                 if !t.is_empty() {
-                    parts.extend(Some(std::mem::take(&mut loose)));
+                    parts.push(std::mem::take(&mut loose));
                     parts.push(t);
                 }
             }
@@ -913,13 +912,17 @@ fn headline_of(h1: ElementRef, reference: &[&String]) -> String {
 
 /// The share of the two texts' words (lower-cased) that both hold.
 fn words_alike(a: &str, b: &str) -> f64 {
-    let wa: HashSet<String> = a.split_whitespace().map(str::to_lowercase).collect();
-    let wb: HashSet<String> = b.split_whitespace().map(str::to_lowercase).collect();
+    let (wa, wb) = (word_set(a), word_set(b));
     let union = wa.union(&wb).count();
     if union == 0 {
         return 0.0;
     }
     wa.intersection(&wb).count() as f64 / union as f64
+}
+
+/// A text's words, lower-cased.
+fn word_set(text: &str) -> HashSet<String> {
+    text.split_whitespace().map(str::to_lowercase).collect()
 }
 
 /// Remove ` | Báo Chính phủ`, ` - VnExpress` and the like.
