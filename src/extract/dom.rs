@@ -725,6 +725,18 @@ struct Walk<'o> {
 }
 
 /// Characters of text under a node.
+/// Characters a heading holds at most: more is text a heading left open wraps.
+const HEADING_MAX: usize = 300;
+
+/// Does `n` hold more than `limit` characters of text (counted only as far as `limit`)?
+fn text_longer_than(n: NodeRef<Node>, limit: usize) -> bool {
+    let mut count = 0;
+    n.descendants().filter_map(|d| d.value().as_text()).any(|t| {
+        count += t.trim().chars().count();
+        count > limit
+    })
+}
+
 fn text_len(n: NodeRef<Node>) -> usize {
     n.descendants()
         .filter_map(|d| d.value().as_text())
@@ -874,13 +886,18 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
         *buf = Buffer::default();
         return;
     }
-    // A block inside a heading (a `<div>` an `<h1>` wraps its headline in) is the heading's.
+    // A block inside a heading (a `<div>` an `<h1>` wraps its headline in) is the heading's;
+    // not inside an `<h1>` left open around the text, which holds more than a headline.
     let heading = owner
         .ancestors()
         .take(3)
-        .filter_map(|a| a.value().as_element())
-        .map(scraper::node::Element::name)
-        .find(|n| matches!(*n, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"));
+        .find(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
+        })
+        .filter(|h| !text_longer_than(*h, HEADING_MAX))
+        .and_then(|h| h.value().as_element().map(scraper::node::Element::name));
     let kind = match heading.or_else(|| owner.value().as_element().map(scraper::node::Element::name)) {
         Some("h1") => BlockKind::Heading(1),
         Some("h2") => BlockKind::Heading(2),

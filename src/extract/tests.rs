@@ -651,6 +651,16 @@ fn regression_a_headline_wrapped_in_a_div_inside_the_h1_was_read_into_the_body()
     .article;
     assert_eq!(a.title.as_deref(), Some("Hội nghị tổng kết công tác năm 2023"));
     assert!(a.body.starts_with(&PROSE[..40]), "{}", a.body);
+    // An `<h1>` left open wraps the text that follows it: that text is no heading.
+    let a = extract_at(
+        &format!(
+            "<html><head><meta charset=\"utf-8\"></head><body><div class=\"main\"><h1>Hội nghị tổng kết công tác năm 2023\
+             <div class=\"content\"><p>{PROSE}</p><p>{PROSE}</p></div></div></body></html>"
+        ),
+        "http://huyen.example.gov.vn/tin-tuc/hoi-nghi-123.html",
+    )
+    .article;
+    assert!(a.body.contains(&PROSE[..40]), "{}", a.body);
 }
 
 #[test]
