@@ -369,6 +369,41 @@ fn is_boilerplate_with(el: &scraper::node::Element, words: &str) -> bool {
     words.split_whitespace().any(is_boilerplate_token)
 }
 
+/// Hidden by an attribute, an inline style or a class that hides (`sr-only`, `d-none`).
+fn is_hidden_by_words(el: &scraper::node::Element, words: &str) -> bool {
+    is_hidden(el) || words.split_whitespace().any(is_hiding_token)
+}
+
+/// A class word that hides its element from sighted readers.
+fn is_hiding_token(w: &str) -> bool {
+    matches!(
+        w,
+        "hidden" | "hide" | "sr-only" | "visually-hidden" | "screen-reader-text" | "d-none" | "invisible"
+    )
+}
+
+/// Does an inline element stand inside a sentence: words of its block before it (not a
+/// separator such as `|` or `·`), and after it the sentence going on (a word, a number, or
+/// the punctuation that closes a phrase)? Its words are then the sentence's
+/// (`streiche ihn glatt mit <span class=tool>einem Tortenheber</span>.`), whatever its
+/// class or id calls it; a box of its own never stands so.
+fn in_sentence(before: &str, el: NodeRef<Node>) -> bool {
+    let before = before.trim_end();
+    let after = el
+        .next_sibling()
+        .and_then(|n| n.value().as_text().map(|t| t.trim_start().to_string()))
+        .unwrap_or_default();
+    let joins = |c: char| c.is_alphanumeric() || matches!(c, ',' | '(' | '"' | '\'' | '„' | '“' | '‘');
+    let goes_on = |c: char| {
+        c.is_alphanumeric()
+            || matches!(
+                c,
+                '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '”' | '“' | '’' | '\''
+            )
+    };
+    before.chars().next_back().is_some_and(joins) && after.chars().next().is_some_and(goes_on)
+}
+
 /// Hidden by an attribute or an inline style.
 fn is_hidden(el: &scraper::node::Element) -> bool {
     el.attr("hidden").is_some()
@@ -428,10 +463,7 @@ fn is_descriptive_token(w: &str) -> bool {
 }
 
 fn is_boilerplate_token(w: &str) -> bool {
-    if matches!(
-        w,
-        "hidden" | "hide" | "sr-only" | "visually-hidden" | "screen-reader-text" | "d-none" | "invisible"
-    ) {
+    if is_hiding_token(w) {
         return true;
     }
     if AUTHOR_BOX.is_match(w) {
@@ -786,9 +818,12 @@ impl Walk<'_> {
                         continue;
                     }
                     let words = attr_words(el);
-                    if (is_boilerplate_with(el, &words) && !(is_widget_with(el, &words) && holds_paragraphs(child)))
+                    let pruned = (is_boilerplate_with(el, &words)
+                        && !(is_widget_with(el, &words) && holds_paragraphs(child)))
                         || (name == "form" && self.is_small_form(child))
-                        || (is_layout_with(el, &words) && !holds_paragraphs(child))
+                        || (is_layout_with(el, &words) && !holds_paragraphs(child));
+                    if pruned
+                        && !(!BLOCK.contains(&name) && !is_hidden_by_words(el, &words) && in_sentence(&buf.text, child))
                     {
                         continue;
                     }
@@ -1086,6 +1121,42 @@ mod tests {
         );
         check("  Hà \n Nội  ", "Hà Nội");
         check("khai\u{ad}mạc", "khaimạc");
+    }
+
+    /// Regression: a word of a sentence marked up with a class that names a box elsewhere
+    /// (`tool`, `tag`, `share`) was pruned from the sentence (`Das geht am besten mit .`).
+    #[test]
+    fn a_word_inside_a_sentence_stays_whatever_its_class() {
+        let check = |inner: &str, expected: &[&str]| {
+            let html = Html::parse_document(&format!("<html><body><article>{inner}</article></body></html>"));
+            let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
+            assert_eq!(texts, expected, "{inner}");
+        };
+        check(
+            "<p>Das geht am besten mit <span class=tool>einem Tortenheber</span>.</p>",
+            &["Das geht am besten mit einem Tortenheber."],
+        );
+        check(
+            "<p>Phó <a class=tag href=/t>Chủ tịch UBND</a> TP.HCM phát biểu.</p>",
+            &["Phó Chủ tịch UBND TP.HCM phát biểu."],
+        );
+        // A box of its own, hidden text, and a widget between separators still go.
+        check(
+            "<p>Câu thứ nhất.</p><div class=share>Chia sẻ bài viết</div><p>Câu thứ hai.</p>",
+            &["Câu thứ nhất.", "Câu thứ hai."],
+        );
+        check(
+            "<p>Xem <span class=sr-only>liên kết mở cửa sổ mới</span> tại đây.</p>",
+            &["Xem tại đây."],
+        );
+        check(
+            "<p>Tác giả | <span class=share>Chia sẻ</span> | 12 giờ</p>",
+            &["Tác giả | | 12 giờ"],
+        );
+        check(
+            "<p><span class=share>Chia sẻ</span> bài viết này.</p>",
+            &["bài viết này."],
+        );
     }
 
     /// Regression: an opinion piece's box (`article commentary`) was pruned as comments.
