@@ -33,6 +33,9 @@ pub(super) struct Doc<'a> {
     pub m: meta::Meta,
     /// The page's text blocks, less what the profile removes.
     pub blocks: Vec<Block>,
+    /// The boxes of the parts of the text its JSON-LD lists, with their blocks
+    /// ([`parts_boxes`]): the text's wherever the container is.
+    pub parts: Vec<(NodeId, Vec<Block>)>,
     pub profile: Option<&'a SiteProfile>,
     pub patterns: Option<&'a UrlPatterns>,
     pub url: &'a str,
@@ -125,11 +128,17 @@ impl<'a> Doc<'a> {
         if !removed.is_empty() {
             blocks.retain(|b| !removed.holds(b));
         }
+        let parts = if profile.is_none() && !m.ld_parts.is_empty() {
+            parts_boxes(html, &m.ld_parts)
+        } else {
+            Vec::new()
+        };
         Doc {
             html,
             els,
             m,
             blocks,
+            parts,
             profile,
             patterns: page.patterns,
             url: page.url,
@@ -414,7 +423,19 @@ impl<'a> Doc<'a> {
                 .map_or_else(|| containers(self.html, &self.blocks), |b| vec![b]),
         };
         let inside = dom::Subtrees::of(self.html, chosen.iter().copied());
-        let blocks: Vec<&Block> = self.blocks.iter().filter(|b| inside.holds(b)).collect();
+        let in_parts = dom::Subtrees::of(self.html, self.parts.iter().map(|(b, _)| *b));
+        let mut blocks: Vec<&Block> = self
+            .blocks
+            .iter()
+            .filter(|b| inside.holds(b) && !in_parts.holds(b))
+            .collect();
+        // The boxes of the parts the page's structured data lists are the text's too, where
+        // they stand: node ids follow document order, so a box goes before the first block
+        // after it.
+        for (b, theirs) in &self.parts {
+            let at = blocks.iter().position(|x| x.owner > *b).unwrap_or(blocks.len());
+            blocks.splice(at..at, theirs);
+        }
         Container {
             first: chosen.first().copied(),
             chars: blocks.iter().map(|b| b.chars()).sum(),
@@ -1095,4 +1116,116 @@ pub(super) fn repair(text: &str, fields: Repaired, report: &mut EncodingReport) 
         authors,
         tables,
     }
+}
+
+/// The boxes that show the parts of the text a page's JSON-LD lists (a recipe's
+/// ingredients, its steps: [`meta::Meta::ld_parts`]), each with its blocks read keeping
+/// every box ([`dom::blocks_keeping_boxes`]): the walk may have pruned such a box for its
+/// class (`ingredients table-header`, `print-list`). Their links are the parts' names (an
+/// ingredient links to its product), not a box of links: they count as text.
+///
+/// For each list, of the elements around the blocks that show one of its parts (all but a
+/// fifth of a part's words, or a piece of it: an ingredient's name in a cell of its own),
+/// the box is the one that shows the most parts, at least half of them and two, in blocks
+/// that are half its text or more (the list's box, not the page around it); the deepest of
+/// equals.
+fn parts_boxes(html: &Html, lists: &[Vec<String>]) -> Vec<(NodeId, Vec<Block>)> {
+    let all = dom::blocks_keeping_boxes(html);
+    let ancestors = |id: NodeId| -> Vec<NodeId> {
+        html.tree
+            .get(id)
+            .map(|n| std::iter::once(n).chain(n.ancestors()).map(|a| a.id()).collect())
+            .unwrap_or_default()
+    };
+    let chains: Vec<Vec<NodeId>> = all.iter().map(|b| ancestors(b.owner)).collect();
+    let mut boxes = Vec::new();
+    for parts in lists {
+        let parts: Vec<HashSet<String>> = parts.iter().map(|p| text_words(p)).filter(|w| !w.is_empty()).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        // For each block, the parts it shows.
+        let shown: Vec<Vec<usize>> = all
+            .iter()
+            .map(|b| {
+                let words = text_words(&b.text);
+                (0..parts.len())
+                    .filter(|&i| {
+                        let common = parts[i].intersection(&words).count();
+                        common > 0
+                            && (common * 5 >= parts[i].len() * 4
+                                || common == words.len() && b.text.chars().count() >= 3)
+                    })
+                    .collect()
+            })
+            .collect();
+        // For each element around a block: its characters, those of the blocks showing
+        // parts, and which parts they show (one pass: each block adds to its ancestors).
+        let mut around: HashMap<NodeId, (usize, usize, Vec<bool>)> = HashMap::new();
+        for ((b, chain), which) in all.iter().zip(&chains).zip(&shown) {
+            for &a in chain {
+                let (total, showing, seen) = around.entry(a).or_default();
+                *total += b.chars();
+                if !which.is_empty() {
+                    *showing += b.chars();
+                    seen.resize(parts.len(), false);
+                    which.iter().for_each(|&i| seen[i] = true);
+                }
+            }
+        }
+        // The most parts, then the least text, then the latest node (the deepest).
+        let best = around
+            .into_iter()
+            .filter_map(|(id, (total, showing, seen))| {
+                let count = seen.iter().filter(|&&s| s).count();
+                (count >= 2 && count * 2 >= parts.len() && showing * 2 >= total).then_some((id, count, total))
+            })
+            .max_by_key(|&(id, count, total)| (count, std::cmp::Reverse(total), id));
+        let Some((mut b, _, _)) = best else { continue };
+        // The list's title comes with it: the box's parent, while what it adds is headings.
+        while let Some(parent) = html
+            .tree
+            .get(b)
+            .and_then(|n| n.parent())
+            .filter(|p| p.value().is_element())
+        {
+            let mut added = all
+                .iter()
+                .zip(&chains)
+                .filter(|(_, chain)| chain.contains(&parent.id()) && !chain.contains(&b));
+            if !added.all(|(x, _)| matches!(x.kind, BlockKind::Heading(_))) {
+                break;
+            }
+            b = parent.id();
+        }
+        if !boxes.contains(&b) {
+            boxes.push(b);
+        }
+    }
+    // A box inside another's is in it already.
+    let outer: Vec<NodeId> = boxes
+        .iter()
+        .copied()
+        .filter(|&b| !boxes.iter().any(|&o| o != b && ancestors(b).contains(&o)))
+        .collect();
+    outer
+        .into_iter()
+        .map(|b| {
+            let theirs = all
+                .iter()
+                .zip(&chains)
+                .filter(|(_, chain)| chain.contains(&b))
+                .map(|(x, _)| x.as_text())
+                .collect();
+            (b, theirs)
+        })
+        .collect()
+}
+
+/// A text's words, lower-cased, punctuation aside (`125 g Mehl,` is `125`, `g`, `mehl`).
+fn text_words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }

@@ -620,6 +620,15 @@ impl Block {
         }
     }
 
+    /// The block with its links read as text: a list the page's structured data names.
+    pub fn as_text(&self) -> Block {
+        Block {
+            link_chars: 0,
+            links: 0,
+            ..self.clone()
+        }
+    }
+
     /// The owner's ancestors in `html`, nearest first.
     pub fn ancestors<'h>(&self, html: &'h Html) -> impl Iterator<Item = NodeId> + 'h {
         html.tree
@@ -739,11 +748,24 @@ impl Subtrees {
 
 /// Walk the document and return its text blocks in document order.
 pub fn blocks(html: &Html) -> Vec<Block> {
+    walk_blocks(html, false)
+}
+
+/// The document's text blocks with every box kept, whatever its class calls it, and form
+/// labels and `<aside>`s read (a recipe's ingredients are a shopping list's checkboxes, in
+/// a box named `print-list`, set beside the steps): for finding text the page's structured
+/// data says is its own. Hidden text and the other elements [`SKIP`] names still go.
+pub fn blocks_keeping_boxes(html: &Html) -> Vec<Block> {
+    walk_blocks(html, true)
+}
+
+fn walk_blocks(html: &Html, keep_boxes: bool) -> Vec<Block> {
     let mut out = Vec::new();
     let page_text = std::cell::OnceCell::new();
     let mut w = Walk {
         out: &mut out,
         page_text: &page_text,
+        keep_boxes,
     };
     w.walk(html.tree.root());
     out
@@ -754,6 +776,8 @@ pub fn blocks(html: &Html) -> Vec<Block> {
 struct Walk<'o> {
     out: &'o mut Vec<Block>,
     page_text: &'o std::cell::OnceCell<usize>,
+    /// Boxes are kept whatever their class, and labels read ([`blocks_keeping_boxes`]).
+    keep_boxes: bool,
 }
 
 /// Characters of text under a node.
@@ -814,14 +838,17 @@ impl Walk<'_> {
                 Node::Text(t) => buf.push(t, style.link, style.bold, style.italic),
                 Node::Element(el) => {
                     let name = el.name();
-                    if SKIP.contains(&name) {
+                    if SKIP.contains(&name) && !(self.keep_boxes && matches!(name, "label" | "aside")) {
                         continue;
                     }
                     let words = attr_words(el);
-                    let pruned = (is_boilerplate_with(el, &words)
-                        && !(is_widget_with(el, &words) && holds_paragraphs(child)))
-                        || (name == "form" && self.is_small_form(child))
-                        || (is_layout_with(el, &words) && !holds_paragraphs(child));
+                    let pruned = if self.keep_boxes {
+                        is_hidden_by_words(el, &words)
+                    } else {
+                        (is_boilerplate_with(el, &words) && !(is_widget_with(el, &words) && holds_paragraphs(child)))
+                            || (name == "form" && self.is_small_form(child))
+                            || (is_layout_with(el, &words) && !holds_paragraphs(child))
+                    };
                     if pruned
                         && !(!BLOCK.contains(&name) && !is_hidden_by_words(el, &words) && in_sentence(&buf.text, child))
                     {

@@ -33,6 +33,11 @@ pub struct Meta {
     pub lang: Option<String>,
     pub base_href: Option<String>,
     pub feeds: Vec<String>,
+    /// Parts of the main text a JSON-LD `Recipe` or `HowTo` lists, one list per kind: the
+    /// ingredients (`recipeIngredient`), the steps (`recipeInstructions`, `step`, as text or
+    /// `HowToStep`s, sections flattened). A page's layout may set them apart from the
+    /// prose around them; these say they are its text.
+    pub ld_parts: Vec<Vec<String>>,
 }
 
 fn clean(s: &str) -> Option<String> {
@@ -284,6 +289,17 @@ fn read_ld(v: &Value, m: &mut Meta) {
                     m.ld_types.push(t.clone());
                 }
             }
+            if types.iter().any(|t| t == "recipe" || t == "howto") {
+                for key in ["recipeIngredient", "recipeInstructions", "step"] {
+                    let mut parts = Vec::new();
+                    if let Some(v) = o.get(key) {
+                        ld_texts(v, &mut parts);
+                    }
+                    if !parts.is_empty() {
+                        m.ld_parts.push(parts);
+                    }
+                }
+            }
             if !types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
                 // A `WebPage` (Yoast's `@graph` puts the dates there too) or any other typed
                 // node: its dates count after the page's meta tags, its other fields not.
@@ -331,6 +347,48 @@ fn read_ld(v: &Value, m: &mut Meta) {
     }
 }
 
+/// The texts of a list of parts: strings (a string of several lines is a line each), a
+/// `HowToStep`'s `text` (else its `name`), a `HowToSection`'s `itemListElement`s; markup a CMS
+/// left in them goes.
+fn ld_texts(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => {
+            let text = without_tags(&unescape(s));
+            out.extend(text.lines().filter_map(clean));
+        }
+        Value::Array(items) => items.iter().for_each(|i| ld_texts(i, out)),
+        Value::Object(o) => {
+            if let Some(items) = o.get("itemListElement") {
+                ld_texts(items, out);
+            } else if let Some(t) = o.get("text").or_else(|| o.get("name")) {
+                ld_texts(t, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Text with its tags taken out, each read as a line break (`<p>Schritt 1</p><p>…`).
+fn without_tags(s: &str) -> String {
+    if !s.contains('<') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push('\n');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn ld_people(a: &Value, out: &mut Vec<String>) {
     match a {
         Value::Array(items) => items.iter().for_each(|i| ld_people(i, out)),
@@ -371,5 +429,32 @@ mod tests {
         assert_eq!(published(raw).as_deref(), Some("2022-02-02"));
         // Not JSON at all: nothing.
         assert_eq!(published("{headline: Ba ca}"), None);
+    }
+
+    #[test]
+    fn a_recipes_ingredients_and_steps_are_listed_in_every_shape() {
+        let check = |ld: &str, expected: &[&[&str]]| {
+            let mut m = super::Meta::default();
+            super::read_ld(&super::parse_ld(ld).expect("json"), &mut m);
+            assert_eq!(m.ld_parts, expected, "{ld}");
+        };
+        check(
+            r#"{"@type":"Recipe","recipeIngredient":["500 g cá lóc","2 quả &amp; cà chua"],
+                "recipeInstructions":"<p>Làm sạch cá.</p><p>Nấu canh.</p>"}"#,
+            &[&["500 g cá lóc", "2 quả & cà chua"], &["Làm sạch cá.", "Nấu canh."]],
+        );
+        check(
+            r#"{"@graph":[{"@type":"WebPage"},{"@type":["Recipe"],"recipeInstructions":[
+                {"@type":"HowToSection","name":"Bột","itemListElement":[{"@type":"HowToStep","text":"Nhào bột."}]},
+                {"@type":"HowToStep","name":"Bước 2","text":"Nướng bánh."},
+                "Để nguội\nrồi cắt"]}]}"#,
+            &[&["Nhào bột.", "Nướng bánh.", "Để nguội", "rồi cắt"]],
+        );
+        check(
+            r#"{"@type":"HowTo","step":[{"@type":"HowToStep","name":"Mở máy"}]}"#,
+            &[&["Mở máy"]],
+        );
+        // Only a recipe's or a how-to's lists are parts of the text.
+        check(r#"{"@type":"NewsArticle","recipeIngredient":["muối"]}"#, &[]);
     }
 }
