@@ -943,6 +943,20 @@ fn is_right_aligned(node: NodeRef<Node>) -> bool {
         })
 }
 
+/// A PHP diagnostic the server wrote into the page (`Warning: Use of undefined constant … in
+/// /htdocs/…/plugin.php on line 928`, `Deprecated: …`, `Notice: Undefined index …`): old
+/// portals print them wherever the failing code runs, one per line, and they are never the
+/// page's text.
+fn is_server_diagnostic(line: &str) -> bool {
+    static DIAGNOSTIC: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:php )?(?:warning|notice|deprecated|strict standards|(?:catchable )?fatal error|parse error)\s*:\s.*\sin\s+\S+\s+on line\s+\d+\.?$",
+        )
+        .expect("regex")
+    });
+    line.contains("on line") && DIAGNOSTIC.is_match(line)
+}
+
 fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
     if buf.text.trim().is_empty() {
         *buf = Buffer::default();
@@ -992,7 +1006,7 @@ fn flush(buf: &mut Buffer, owner: NodeRef<Node>, out: &mut Vec<Block>) {
             links += 1;
         }
         let text = line.trim();
-        if text.is_empty() {
+        if text.is_empty() || is_server_diagnostic(text) {
             continue;
         }
         let visible = text.chars().filter(|c| !c.is_whitespace()).count();
@@ -1184,6 +1198,34 @@ mod tests {
             "<p><span class=share>Chia sẻ</span> bài viết này.</p>",
             &["bài viết này."],
         );
+    }
+
+    /// Regression: the PHP warnings an old blog printed into its sidebar outweighed its post.
+    #[test]
+    fn server_diagnostics_are_no_text() {
+        for (line, diagnostic) in [
+            (
+                "Warning: Use of undefined constant comments - assumed 'comments' in /htdocs/wp-content/plugins/x.php on line 928",
+                true,
+            ),
+            (
+                "Deprecated: Assigning the return value of new by reference is deprecated in /www/wp-settings.php on line 520",
+                true,
+            ),
+            (
+                "Notice: Undefined index: id in C:\\inetpub\\portal\\tin-tuc.php on line 12",
+                true,
+            ),
+            (
+                "Strict Standards: Non-static method nggGallery::i18n() should not be called statically in /www/ngg.php on line 33",
+                true,
+            ),
+            // Prose that speaks of warnings and lines is text.
+            ("Warning: the ferry stops running on line 4 after dark.", false),
+            ("Cảnh báo: mưa lớn trên tuyến số 4.", false),
+        ] {
+            assert_eq!(is_server_diagnostic(line), diagnostic, "{line}");
+        }
     }
 
     /// Regression: an opinion piece's box (`article commentary`) was pruned as comments.
