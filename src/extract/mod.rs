@@ -221,6 +221,8 @@ const END_MARKERS: &[&str] = &[
     "tin cũ hơn",
     "related",
     "related articles",
+    "related posts",
+    "related stories",
     "related news",
     "read more",
     "more stories",
@@ -993,8 +995,19 @@ fn microdata_body(html: &Html, els: &dom::Elements, blocks: &[Block]) -> Option<
 fn containers(html: &Html, blocks: &[Block]) -> Vec<NodeId> {
     let (scores, order) = container_scores(html, blocks);
     let Some(top) = pick_best(&scores, order) else {
-        return Vec::new();
+        return lone_marked_article(html).into_iter().collect();
     };
+    // Less prose than a paragraph's (a copyright line under a photo post's short lines):
+    // the article the page marks around it, if it marks one.
+    if scores[&top] < SHORT_PROSE
+        && let Some(article) = lone_marked_article(html)
+        && html
+            .tree
+            .get(top)
+            .is_some_and(|t| t.ancestors().any(|a| a.id() == article))
+    {
+        return vec![article];
+    }
     let top = enclosing_article(html, blocks, top);
     if let Some(posts) = thread_of_posts(html, blocks, top) {
         return posts;
@@ -1225,6 +1238,29 @@ fn enclosing_article(html: &Html, blocks: &[Block], top: NodeId) -> NodeId {
         }
     }
     chain[cur]
+}
+
+/// A container's score ([`prose_score`]) below a paragraph's: two short sentences.
+const SHORT_PROSE: f64 = 150.0;
+
+/// Where no block scores as prose (a photo post of short lines: `Kameras`, `Walter:
+/// PENTAX Z-1 p.`), the element the page marks as its one article ([`marks_an_article`]),
+/// when it is the only one outside another and holds the page's `<h1>`: its short lines are
+/// the text. A listing marks many, or none around its headline.
+fn lone_marked_article(html: &Html) -> Option<NodeId> {
+    let marked = |n: &ego_tree::NodeRef<scraper::Node>| marks_an_article(n.value().as_element());
+    let mut outer = html
+        .tree
+        .root()
+        .descendants()
+        .filter(|n| marked(n) && !n.ancestors().any(|a| marked(&a)));
+    let only = outer.next()?;
+    if outer.next().is_some() {
+        return None;
+    }
+    only.descendants()
+        .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1"))
+        .then_some(only.id())
 }
 
 /// Does the element say it holds one article: `<article>`, a microformats `hentry`, a

@@ -2195,3 +2195,32 @@ fn regression_a_themes_posted_label_is_no_author() {
     let a = extract_at(html, "https://blog.example.vn/2018/04/mot-ngay-o-hoi-an/").article;
     assert_eq!(a.authors, ["Nguyễn Thị Lan"]);
 }
+
+/// Regression: a photo post whose text is a few short lines (a place, a film, a camera)
+/// inside the article the page marks, where the longest "prose" was the copyright line
+/// under it: that line was the container, and the body came out empty. And `Related
+/// Posts` heads a box of other posts, as `Related articles` does.
+#[test]
+fn a_marked_article_of_short_lines_is_read_when_nothing_else_is_prose() {
+    let e = extract_html(
+        r#"<html lang="vi"><head><title>Đổi phim tháng Tư - Ảnh phim</title></head><body>
+        <nav><a href="/">Trang chủ</a> <a href="/doi-phim">Đổi phim</a> <a href="/lien-he">Liên hệ</a></nav>
+        <article class="post hentry"><h1>Đổi phim tháng Tư</h1>
+        <div class="entry-content">
+          <h3>Địa điểm</h3><p>Lan: Huế.</p><p>Minh: Đà Lạt.</p>
+          <h3>Phim</h3><p>Kodak Gold 200.</p>
+          <h3>Máy ảnh</h3><p>Lan: Zenit E.</p><p>Minh: Pentax K1000.</p>
+          <p class="cc-block">Bản quyền 2024. Giữ mọi quyền.</p>
+        </div>
+        <h2>Related Posts</h2><ul><li><div><a href="/doi-phim-thang-nam">Đổi phim tháng Năm</a></div><div>98</div></li>
+        <li><div><a href="/doi-phim-thang-sau">Đổi phim tháng Sáu</a></div><div>81</div></li></ul>
+        </article>
+        <footer><a href="/gioi-thieu">Giới thiệu</a></footer></body></html>"#,
+    );
+    let body = e.body;
+    for line in ["Lan: Huế.", "Kodak Gold 200.", "Minh: Pentax K1000."] {
+        assert!(body.contains(line), "{line} missing from {body:?}");
+    }
+    // The box of related posts after it is none of it.
+    assert!(!body.contains("Related Posts") && !body.contains("98"), "{body:?}");
+}
