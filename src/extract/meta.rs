@@ -33,10 +33,11 @@ pub struct Meta {
     pub lang: Option<String>,
     pub base_href: Option<String>,
     pub feeds: Vec<String>,
-    /// Parts of the main text a JSON-LD `Recipe` or `HowTo` lists, one list per kind: the
-    /// ingredients (`recipeIngredient`), the steps (`recipeInstructions`, `step`, as text or
-    /// `HowToStep`s, sections flattened). A page's layout may set them apart from the
-    /// prose around them; these say they are its text.
+    /// Parts of the main text a JSON-LD `Recipe`, `HowTo` or `FAQPage` lists, one list per
+    /// kind: the ingredients (`recipeIngredient`), the steps (`recipeInstructions`, `step`,
+    /// as text or `HowToStep`s, sections flattened), the questions with their answers. A
+    /// page's layout may set them apart from the prose around them (in a box its class
+    /// calls a widget, an accordion's headers); these say they are its text.
     pub ld_parts: Vec<Vec<String>>,
 }
 
@@ -289,6 +290,26 @@ fn read_ld(v: &Value, m: &mut Meta) {
                     m.ld_types.push(t.clone());
                 }
             }
+            if types.iter().any(|t| t == "faqpage")
+                && let Some(entities) = o.get("mainEntity")
+            {
+                let mut parts = Vec::new();
+                for q in entities
+                    .as_array()
+                    .map(|a| a.iter().collect())
+                    .unwrap_or_else(|| vec![entities])
+                {
+                    if let Some(name) = q.get("name") {
+                        ld_texts(name, &mut parts);
+                    }
+                    if let Some(answer) = q.get("acceptedAnswer") {
+                        ld_texts(answer, &mut parts);
+                    }
+                }
+                if !parts.is_empty() {
+                    m.ld_parts.push(parts);
+                }
+            }
             if types.iter().any(|t| t == "recipe" || t == "howto") {
                 for key in ["recipeIngredient", "recipeInstructions", "step"] {
                     let mut parts = Vec::new();
@@ -432,7 +453,7 @@ mod tests {
     }
 
     #[test]
-    fn a_recipes_ingredients_and_steps_are_listed_in_every_shape() {
+    fn the_parts_a_recipe_a_how_to_or_an_faq_lists_are_read_in_every_shape() {
         let check = |ld: &str, expected: &[&[&str]]| {
             let mut m = super::Meta::default();
             super::read_ld(&super::parse_ld(ld).expect("json"), &mut m);
@@ -454,7 +475,19 @@ mod tests {
             r#"{"@type":"HowTo","step":[{"@type":"HowToStep","name":"Mở máy"}]}"#,
             &[&["Mở máy"]],
         );
-        // Only a recipe's or a how-to's lists are parts of the text.
+        // An FAQ's questions and answers, in order.
+        check(
+            r#"{"@type":"FAQPage","mainEntity":[
+                {"@type":"Question","name":"Hồ sơ gồm những gì?","acceptedAnswer":{"@type":"Answer","text":"<p>Đơn và bản sao.</p>"}},
+                {"@type":"Question","name":"Nộp ở đâu?","acceptedAnswer":{"@type":"Answer","text":"Bộ phận một cửa."}}]}"#,
+            &[&[
+                "Hồ sơ gồm những gì?",
+                "Đơn và bản sao.",
+                "Nộp ở đâu?",
+                "Bộ phận một cửa.",
+            ]],
+        );
+        // Only a recipe's, a how-to's or an FAQ's lists are parts of the text.
         check(r#"{"@type":"NewsArticle","recipeIngredient":["muối"]}"#, &[]);
     }
 }
