@@ -365,9 +365,18 @@ fn is_boilerplate_with(el: &scraper::node::Element, words: &str) -> bool {
     if words.is_empty() {
         return false;
     }
+    // A heading a table of contents links to (`<h2 class="ez-toc-section">`) is a section's
+    // heading: the box of contents is the one that lists them.
+    let heading = matches!(el.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
     // Judge each class/id token on its own: "content-detail tags" has a boilerplate token.
-    words.split_whitespace().any(is_boilerplate_token)
+    words
+        .split_whitespace()
+        .any(|w| is_boilerplate_token(w) && !(heading && TOC.is_match(w)))
 }
+
+/// A class/id word naming a table of contents.
+static TOC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|[-_ ])(toc|table-of-contents)([-_ ]|$)").expect("regex"));
 
 /// Hidden by an attribute, an inline style or a class that hides (`sr-only`, `d-none`).
 fn is_hidden_by_words(el: &scraper::node::Element, words: &str) -> bool {
@@ -1198,6 +1207,19 @@ mod tests {
             "<p><span class=share>Chia sẻ</span> bài viết này.</p>",
             &["bài viết này."],
         );
+    }
+
+    /// Regression: a WordPress table-of-contents plugin classes every heading it lists
+    /// `ez-toc-section`; the headings were pruned as the box of contents is.
+    #[test]
+    fn a_heading_a_table_of_contents_lists_is_no_box() {
+        let html = Html::parse_document(
+            r##"<html><body><article><div class="ez-toc-container"><a href="#a">Cách nộp hồ sơ</a></div>
+            <h2 class="ez-toc-section" id="a">Cách nộp hồ sơ</h2><p>Người dân nộp hồ sơ tại bộ phận một cửa.</p>
+            </article></body></html>"##,
+        );
+        let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
+        assert_eq!(texts, ["Cách nộp hồ sơ", "Người dân nộp hồ sơ tại bộ phận một cửa."]);
     }
 
     /// Regression: the PHP warnings an old blog printed into its sidebar outweighed its post.
