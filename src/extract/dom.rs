@@ -790,6 +790,10 @@ struct Walk<'o> {
 }
 
 /// Characters of text under a node.
+/// Characters a button's label holds at most (`role="button"`: `Bild anzeigen`, `Xem thêm`):
+/// more is a box a script made clickable (a teaser, a card).
+const BUTTON_MAX: usize = 40;
+
 /// Characters a heading holds at most: more is text a heading left open wraps.
 const HEADING_MAX: usize = 300;
 
@@ -851,13 +855,18 @@ impl Walk<'_> {
                         continue;
                     }
                     let words = attr_words(el);
-                    let pruned = if self.keep_boxes {
-                        is_hidden_by_words(el, &words)
-                    } else {
-                        (is_boilerplate_with(el, &words) && !(is_widget_with(el, &words) && holds_paragraphs(child)))
-                            || (name == "form" && self.is_small_form(child))
-                            || (is_layout_with(el, &words) && !holds_paragraphs(child))
-                    };
+                    // An element that says it is a button holds its label, not text (`Bild
+                    // anzeigen`), unless it is a box a script made clickable.
+                    let button = el.attr("role") == Some("button") && !text_longer_than(child, BUTTON_MAX);
+                    let pruned = button
+                        || if self.keep_boxes {
+                            is_hidden_by_words(el, &words)
+                        } else {
+                            (is_boilerplate_with(el, &words)
+                                && !(is_widget_with(el, &words) && holds_paragraphs(child)))
+                                || (name == "form" && self.is_small_form(child))
+                                || (is_layout_with(el, &words) && !holds_paragraphs(child))
+                        };
                     if pruned
                         && !(!BLOCK.contains(&name) && !is_hidden_by_words(el, &words) && in_sentence(&buf.text, child))
                     {
@@ -1206,6 +1215,28 @@ mod tests {
         check(
             "<p><span class=share>Chia sẻ</span> bài viết này.</p>",
             &["bài viết này."],
+        );
+    }
+
+    /// Regression: a recipe's steps each carried `Bild anzeigen Bild schließen`, the label of
+    /// a `<div role="button">` that shows the step's picture.
+    #[test]
+    fn a_button_holds_its_label_not_text() {
+        let check = |inner: &str, expected: &[&str]| {
+            let html = Html::parse_document(&format!("<html><body><article>{inner}</article></body></html>"));
+            let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
+            assert_eq!(texts, expected, "{inner}");
+            let kept: Vec<String> = blocks_keeping_boxes(&html).into_iter().map(|b| b.text).collect();
+            assert_eq!(kept, expected, "{inner}");
+        };
+        check(
+            r#"<p>Rửa sạch rau.</p><div role="button"><span>Xem ảnh</span> <span>Đóng ảnh</span></div><p>Để ráo nước.</p>"#,
+            &["Rửa sạch rau.", "Để ráo nước."],
+        );
+        // A card a script made clickable holds text of its own.
+        check(
+            r#"<div role="button"><p>Thông báo tuyển sinh lớp 10 năm học 2024–2025 của các trường trên địa bàn.</p></div>"#,
+            &["Thông báo tuyển sinh lớp 10 năm học 2024–2025 của các trường trên địa bàn."],
         );
     }
 
