@@ -356,7 +356,9 @@ pub fn is_boilerplate(el: &scraper::node::Element) -> bool {
 }
 
 fn is_boilerplate_with(el: &scraper::node::Element, words: &str) -> bool {
-    if is_content_container(el) {
+    // A quotation is the article's, whatever its class names: an embedded post
+    // (`<blockquote class="twitter-tweet">`) quotes its source.
+    if is_content_container(el) || el.name() == "blockquote" && !is_hidden(el) {
         return false;
     }
     if is_hidden(el) {
@@ -1237,6 +1239,26 @@ mod tests {
         check(
             r#"<div role="button"><p>Thông báo tuyển sinh lớp 10 năm học 2024–2025 của các trường trên địa bàn.</p></div>"#,
             &["Thông báo tuyển sinh lớp 10 năm học 2024–2025 của các trường trên địa bàn."],
+        );
+    }
+
+    /// Regression: an embedded post (`<blockquote class="twitter-tweet">`) the article quotes
+    /// was pruned for its class's `twitter`.
+    #[test]
+    fn a_quotation_is_the_articles_whatever_its_class() {
+        let html = Html::parse_document(
+            r#"<html><body><article><p>Bộ trưởng viết trên mạng xã hội:</p>
+            <blockquote class="twitter-tweet"><p>Chúng tôi sẽ hỗ trợ bà con vùng lũ ngay trong đêm nay.</p></blockquote>
+            <div class="twitter-share"><a href="/share">Chia sẻ lên Twitter</a></div>
+            <blockquote class="quote" hidden><p>Bản nháp.</p></blockquote></article></body></html>"#,
+        );
+        let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Bộ trưởng viết trên mạng xã hội:",
+                "Chúng tôi sẽ hỗ trợ bà con vùng lũ ngay trong đêm nay."
+            ]
         );
     }
 
