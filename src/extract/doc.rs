@@ -940,12 +940,37 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, 
 /// the lead, date lines before or after the text and captions left out; after a "related
 /// news" marker, nothing until the article's own prose resumes.
 pub(super) fn paragraphs<'d>(
+    html: &Html,
     container: &[&'d Block],
     title: Option<&str>,
     lead_text: Option<&str>,
     captions: &dom::Subtrees,
 ) -> Vec<&'d Block> {
     let mut paragraphs: Vec<&Block> = Vec::new();
+    // The items of one list are alike: where most of a list's items read as text, their
+    // links a part of them, an item whose link outweighs its words is one of them too (a
+    // digest's items, each a linked headline and a sentence).
+    let list_of = |b: &Block| {
+        (b.kind == BlockKind::ListItem)
+            .then(|| html.tree.get(b.owner).and_then(|n| n.parent()).map(|p| p.id()))
+            .flatten()
+    };
+    let mut lists: HashMap<NodeId, (usize, usize)> = HashMap::new();
+    for b in container {
+        if let Some(l) = list_of(b) {
+            let (items, text) = lists.entry(l).or_default();
+            *items += 1;
+            if b.link_density() <= 0.5 {
+                *text += 1;
+            }
+        }
+    }
+    let item_of_a_text_list = |b: &Block| {
+        b.visible_chars().saturating_sub(b.link_chars) >= 40
+            && list_of(b)
+                .and_then(|l| lists.get(&l))
+                .is_some_and(|&(items, text)| items >= 3 && text * 2 >= items)
+    };
     // After a "related news" heading, blocks are skipped until the article's own prose
     // resumes: two long, link-free paragraphs in a row (a related box alternates links and
     // summaries).
@@ -976,7 +1001,7 @@ pub(super) fn paragraphs<'d>(
         }
         // A heading that is a link is another page's headline (a teaser), not a heading of
         // this text.
-        if b.link_density() > 0.5 {
+        if b.link_density() > 0.5 && !item_of_a_text_list(b) {
             continue;
         }
         if matches!(b.kind, BlockKind::Heading(1)) || title.is_some_and(|ti| same_text(ti, t)) {

@@ -417,7 +417,13 @@ fn extract_document(
     let figures = figure::read(&html, &doc.m, container.first, &doc.base);
     let captions = doc::captions_to_leave_out(&html, &doc.els, &container, &figures);
     let lead_text = doc.lead_text(&container, title.as_deref(), &captions);
-    let mut paragraphs = doc::paragraphs(&container.blocks, title.as_deref(), lead_text.as_deref(), &captions);
+    let mut paragraphs = doc::paragraphs(
+        &html,
+        &container.blocks,
+        title.as_deref(),
+        lead_text.as_deref(),
+        &captions,
+    );
     let credits = doc.credits(&mut paragraphs, site_name.as_deref());
     let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);
     let tables = doc.tables(&paragraphs);

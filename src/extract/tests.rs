@@ -2224,3 +2224,46 @@ fn a_marked_article_of_short_lines_is_read_when_nothing_else_is_prose() {
     // The box of related posts after it is none of it.
     assert!(!body.contains("Related Posts") && !body.contains("98"), "{body:?}");
 }
+
+/// Regression: a digest's items — each a linked headline and a sentence — were dropped one
+/// by one wherever the headline outweighed the sentence, though the list's other items
+/// were kept as text.
+#[test]
+fn every_item_of_a_list_read_as_text_is_kept() {
+    let item = |headline: &str, sentence: &str| {
+        format!(
+            "<li><strong><a href=\"/tin/{}\">{headline}</a>.</strong> {sentence}</li>",
+            headline.len()
+        )
+    };
+    let items = [
+        item(
+            "Tỉnh khởi công tuyến đường ven biển",
+            "Dự án dài 40 km, nối ba huyện ven biển, dự kiến hoàn thành sau ba năm thi công liên tục.",
+        ),
+        item(
+            "Ngành giáo dục công bố lịch thi tuyển sinh lớp 10 năm học mới tại tất cả các điểm thi của tỉnh",
+            "Kỳ thi diễn ra trong hai ngày đầu tháng Sáu, tại hai mươi điểm thi.",
+        ),
+        item(
+            "Bệnh viện tỉnh đưa vào sử dụng khu điều trị mới",
+            "Khu điều trị có 200 giường, phục vụ người bệnh của cả các huyện lân cận trong tỉnh.",
+        ),
+        item(
+            "Nông dân thu hoạch lúa hè thu sớm hơn mọi năm",
+            "Năng suất bình quân đạt hơn sáu tấn một héc-ta, cao hơn vụ trước gần nửa tấn.",
+        ),
+    ];
+    let e = extract_html(&format!(
+        "<html lang=\"vi\"><head><title>Tin vắn sáng nay - Báo tỉnh</title></head><body><article>\
+         <h1>Tin vắn sáng nay</h1><p>Chào buổi sáng! Đây là những tin bạn cần biết hôm nay, thứ Ba.</p>\
+         <ol>{}</ol></article></body></html>",
+        items.concat()
+    ));
+    assert!(
+        e.body.contains("Kỳ thi diễn ra trong hai ngày đầu tháng Sáu"),
+        "{:?}",
+        e.body
+    );
+    assert!(e.body.contains("Nông dân thu hoạch lúa hè thu"), "{:?}", e.body);
+}
