@@ -1184,15 +1184,17 @@ mod tests {
         check("khai\u{ad}mạc", "khaimạc");
     }
 
+    /// The texts of the blocks `walk` reads from `inner` set in an `<article>`.
+    fn texts_of(inner: &str, walk: fn(&Html) -> Vec<Block>) -> Vec<String> {
+        let html = Html::parse_document(&format!("<html><body><article>{inner}</article></body></html>"));
+        walk(&html).into_iter().map(|b| b.text).collect()
+    }
+
     /// Regression: a word of a sentence marked up with a class that names a box elsewhere
     /// (`tool`, `tag`, `share`) was pruned from the sentence (`Das geht am besten mit .`).
     #[test]
     fn a_word_inside_a_sentence_stays_whatever_its_class() {
-        let check = |inner: &str, expected: &[&str]| {
-            let html = Html::parse_document(&format!("<html><body><article>{inner}</article></body></html>"));
-            let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
-            assert_eq!(texts, expected, "{inner}");
-        };
+        let check = |inner: &str, expected: &[&str]| assert_eq!(texts_of(inner, blocks), expected, "{inner}");
         check(
             "<p>Das geht am besten mit <span class=tool>einem Tortenheber</span>.</p>",
             &["Das geht am besten mit einem Tortenheber."],
@@ -1225,11 +1227,8 @@ mod tests {
     #[test]
     fn a_button_holds_its_label_not_text() {
         let check = |inner: &str, expected: &[&str]| {
-            let html = Html::parse_document(&format!("<html><body><article>{inner}</article></body></html>"));
-            let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
-            assert_eq!(texts, expected, "{inner}");
-            let kept: Vec<String> = blocks_keeping_boxes(&html).into_iter().map(|b| b.text).collect();
-            assert_eq!(kept, expected, "{inner}");
+            assert_eq!(texts_of(inner, blocks), expected, "{inner}");
+            assert_eq!(texts_of(inner, blocks_keeping_boxes), expected, "{inner}");
         };
         check(
             r#"<p>Rửa sạch rau.</p><div role="button"><span>Xem ảnh</span> <span>Đóng ảnh</span></div><p>Để ráo nước.</p>"#,
@@ -1246,13 +1245,13 @@ mod tests {
     /// was pruned for its class's `twitter`.
     #[test]
     fn a_quotation_is_the_articles_whatever_its_class() {
-        let html = Html::parse_document(
-            r#"<html><body><article><p>Bộ trưởng viết trên mạng xã hội:</p>
+        let texts = texts_of(
+            r#"<p>Bộ trưởng viết trên mạng xã hội:</p>
             <blockquote class="twitter-tweet"><p>Chúng tôi sẽ hỗ trợ bà con vùng lũ ngay trong đêm nay.</p></blockquote>
             <div class="twitter-share"><a href="/share">Chia sẻ lên Twitter</a></div>
-            <blockquote class="quote" hidden><p>Bản nháp.</p></blockquote></article></body></html>"#,
+            <blockquote class="quote" hidden><p>Bản nháp.</p></blockquote>"#,
+            blocks,
         );
-        let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
         assert_eq!(
             texts,
             [
@@ -1266,12 +1265,11 @@ mod tests {
     /// `ez-toc-section`; the headings were pruned as the box of contents is.
     #[test]
     fn a_heading_a_table_of_contents_lists_is_no_box() {
-        let html = Html::parse_document(
-            r##"<html><body><article><div class="ez-toc-container"><a href="#a">Cách nộp hồ sơ</a></div>
-            <h2 class="ez-toc-section" id="a">Cách nộp hồ sơ</h2><p>Người dân nộp hồ sơ tại bộ phận một cửa.</p>
-            </article></body></html>"##,
+        let texts = texts_of(
+            r##"<div class="ez-toc-container"><a href="#a">Cách nộp hồ sơ</a></div>
+            <h2 class="ez-toc-section" id="a">Cách nộp hồ sơ</h2><p>Người dân nộp hồ sơ tại bộ phận một cửa.</p>"##,
+            blocks,
         );
-        let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
         assert_eq!(texts, ["Cách nộp hồ sơ", "Người dân nộp hồ sơ tại bộ phận một cửa."]);
     }
 
