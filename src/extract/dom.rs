@@ -402,8 +402,8 @@ fn in_sentence(before: &str, el: NodeRef<Node>) -> bool {
     let before = before.trim_end();
     let after = el
         .next_sibling()
-        .and_then(|n| n.value().as_text().map(|t| t.trim_start().to_string()))
-        .unwrap_or_default();
+        .and_then(|n| n.value().as_text())
+        .map_or("", |t| t.trim_start());
     let joins = |c: char| c.is_alphanumeric() || matches!(c, ',' | '(' | '"' | '\'' | '„' | '“' | '‘');
     let goes_on = |c: char| {
         c.is_alphanumeric()
@@ -869,9 +869,10 @@ impl Walk<'_> {
                                 || (name == "form" && self.is_small_form(child))
                                 || (is_layout_with(el, &words) && !holds_paragraphs(child))
                         };
-                    if pruned
-                        && !(!BLOCK.contains(&name) && !is_hidden_by_words(el, &words) && in_sentence(&buf.text, child))
-                    {
+                    // A word of a sentence stays whatever its class names elsewhere.
+                    let sentence_word =
+                        || !BLOCK.contains(&name) && !is_hidden_by_words(el, &words) && in_sentence(&buf.text, child);
+                    if pruned && !sentence_word() {
                         continue;
                     }
                     if name == "br" {
