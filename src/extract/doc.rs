@@ -1149,23 +1149,28 @@ pub(super) fn repair(text: &str, fields: Repaired, report: &mut EncodingReport) 
 /// class (`ingredients table-header`, `print-list`). Their links are the parts' names (an
 /// ingredient links to its product), not a box of links: they count as text.
 ///
-/// For each list, of the elements around the blocks that show one of its parts (all but a
-/// fifth of a part's words, or a piece of it: an ingredient's name in a cell of its own),
-/// the box is the one that shows the most parts, at least half of them and two, in blocks
-/// that are half its text or more (the list's box, not the page around it); the deepest of
-/// equals.
+/// For each list, of the elements up to [`PARTS_DEPTH`] levels around the blocks that show
+/// one of its parts (all but a fifth of a part's words, or a piece of it: an ingredient's
+/// name in a cell of its own), the box is the one that shows the most parts, at least half
+/// of them and two, in blocks that are half its text or more (the list's box, not the page
+/// around it); the deepest of equals. Memory and time stay linear in the page however deep
+/// it nests (the elements looked at are a few levels above the blocks, the text under each
+/// is summed once, children before parents).
 fn parts_boxes(html: &Html, lists: &[Vec<String>]) -> Vec<(NodeId, Vec<Block>)> {
     let all = dom::blocks_keeping_boxes(html);
-    let ancestors = |id: NodeId| -> Vec<NodeId> {
+    let is_within = |id: NodeId, root: NodeId| {
         html.tree
             .get(id)
-            .map(|n| std::iter::once(n).chain(n.ancestors()).map(|a| a.id()).collect())
-            .unwrap_or_default()
+            .is_some_and(|n| n.id() == root || n.ancestors().any(|a| a.id() == root))
     };
-    let chains: Vec<Vec<NodeId>> = all.iter().map(|b| ancestors(b.owner)).collect();
-    let mut boxes = Vec::new();
+    let mut boxes: Vec<NodeId> = Vec::new();
     for parts in lists {
-        let parts: Vec<HashSet<String>> = parts.iter().map(|p| text_words(p)).filter(|w| !w.is_empty()).collect();
+        let parts: Vec<HashSet<String>> = parts
+            .iter()
+            .take(PARTS_MAX)
+            .map(|p| text_words(p))
+            .filter(|w| !w.is_empty())
+            .collect();
         if parts.len() < 2 {
             continue;
         }
@@ -1184,41 +1189,62 @@ fn parts_boxes(html: &Html, lists: &[Vec<String>]) -> Vec<(NodeId, Vec<Block>)> 
                     .collect()
             })
             .collect();
-        // For each element around a block: its characters, those of the blocks showing
-        // parts, and which parts they show (one pass: each block adds to its ancestors).
-        let mut around: HashMap<NodeId, (usize, usize, Vec<bool>)> = HashMap::new();
-        for ((b, chain), which) in all.iter().zip(&chains).zip(&shown) {
-            for &a in chain {
-                let (total, showing, seen) = around.entry(a).or_default();
-                *total += b.chars();
-                if !which.is_empty() {
-                    *showing += b.chars();
-                    seen.resize(parts.len(), false);
-                    which.iter().for_each(|&i| seen[i] = true);
-                }
+        if shown.iter().all(Vec::is_empty) {
+            continue;
+        }
+        // The elements near the blocks showing parts, with the parts shown under them.
+        let mut seen: HashMap<NodeId, Vec<bool>> = HashMap::new();
+        for (b, which) in all.iter().zip(&shown).filter(|(_, w)| !w.is_empty()) {
+            let Some(owner) = html.tree.get(b.owner) else { continue };
+            for a in std::iter::once(owner).chain(owner.ancestors()).take(PARTS_DEPTH) {
+                let s = seen.entry(a.id()).or_insert_with(|| vec![false; parts.len()]);
+                which.iter().for_each(|&i| s[i] = true);
+            }
+        }
+        // Their text, all of it and that of the blocks showing parts: each block adds to
+        // the elements above it, children before parents (the reverse of document order).
+        let mut chars: HashMap<NodeId, (usize, usize)> = HashMap::new();
+        for (b, which) in all.iter().zip(&shown) {
+            let (total, showing) = chars.entry(b.owner).or_default();
+            *total += b.chars();
+            if !which.is_empty() {
+                *showing += b.chars();
+            }
+        }
+        let order: Vec<_> = html.tree.root().descendants().collect();
+        for n in order.iter().rev() {
+            if let (Some(&here), Some(parent)) = (chars.get(&n.id()), n.parent()) {
+                let up = chars.entry(parent.id()).or_default();
+                up.0 += here.0;
+                up.1 += here.1;
             }
         }
         // The most parts, then the least text, then the latest node (the deepest).
-        let best = around
-            .into_iter()
-            .filter_map(|(id, (total, showing, seen))| {
-                let count = seen.iter().filter(|&&s| s).count();
+        let best = seen
+            .iter()
+            .filter_map(|(&id, s)| {
+                let count = s.iter().filter(|&&x| x).count();
+                let (total, showing) = chars.get(&id).copied().unwrap_or_default();
                 (count >= 2 && count * 2 >= parts.len() && showing * 2 >= total).then_some((id, count, total))
             })
             .max_by_key(|&(id, count, total)| (count, std::cmp::Reverse(total), id));
         let Some((mut b, _, _)) = best else { continue };
         // The list's title comes with it: the box's parent, while what it adds is headings.
-        while let Some(parent) = html
-            .tree
-            .get(b)
-            .and_then(|n| n.parent())
-            .filter(|p| p.value().is_element())
-        {
-            let mut added = all
+        for _ in 0..PARTS_TITLE_LEVELS {
+            let Some(parent) = html
+                .tree
+                .get(b)
+                .and_then(|n| n.parent())
+                .filter(|p| p.value().is_element())
+            else {
+                break;
+            };
+            let (in_parent, in_box) = (dom::Subtrees::of(html, [parent.id()]), dom::Subtrees::of(html, [b]));
+            let only_headings = all
                 .iter()
-                .zip(&chains)
-                .filter(|(_, chain)| chain.contains(&parent.id()) && !chain.contains(&b));
-            if !added.all(|(x, _)| matches!(x.kind, BlockKind::Heading(_))) {
+                .filter(|x| in_parent.holds(x) && !in_box.holds(x))
+                .all(|x| matches!(x.kind, BlockKind::Heading(_)));
+            if !only_headings {
                 break;
             }
             b = parent.id();
@@ -1231,21 +1257,24 @@ fn parts_boxes(html: &Html, lists: &[Vec<String>]) -> Vec<(NodeId, Vec<Block>)> 
     let outer: Vec<NodeId> = boxes
         .iter()
         .copied()
-        .filter(|&b| !boxes.iter().any(|&o| o != b && ancestors(b).contains(&o)))
+        .filter(|&b| !boxes.iter().any(|&o| o != b && is_within(b, o)))
         .collect();
     outer
         .into_iter()
         .map(|b| {
-            let theirs = all
-                .iter()
-                .zip(&chains)
-                .filter(|(_, chain)| chain.contains(&b))
-                .map(|(x, _)| x.as_text())
-                .collect();
-            (b, theirs)
+            let inside = dom::Subtrees::of(html, [b]);
+            (b, all.iter().filter(|x| inside.holds(x)).map(Block::as_text).collect())
         })
         .collect()
 }
+
+/// The parts of a list looked for: a recipe has a few dozen, an FAQ a few score; a page
+/// listing thousands costs no more than this.
+const PARTS_MAX: usize = 200;
+/// How far above the blocks showing a list's parts its box may stand.
+const PARTS_DEPTH: usize = 12;
+/// How many levels above a list's box its title may stand (`<div><h3>Nguyên liệu</h3><table>`).
+const PARTS_TITLE_LEVELS: usize = 3;
 
 /// A text's words, lower-cased, punctuation aside (`125 g Mehl,` is `125`, `g`, `mehl`).
 fn text_words(text: &str) -> HashSet<String> {
