@@ -1163,6 +1163,10 @@ fn parts_boxes(html: &Html, lists: &[Vec<String>]) -> Vec<(NodeId, Vec<Block>)> 
             .get(id)
             .is_some_and(|n| n.id() == root || n.ancestors().any(|a| a.id() == root))
     };
+    // Each block's words, and the page's elements children-after-parents: the same for
+    // every list.
+    let words: Vec<HashSet<String>> = all.iter().map(|b| text_words(&b.text)).collect();
+    let order: Vec<_> = html.tree.root().descendants().collect();
     let mut boxes: Vec<NodeId> = Vec::new();
     for parts in lists {
         let parts: Vec<HashSet<String>> = parts
@@ -1177,11 +1181,11 @@ fn parts_boxes(html: &Html, lists: &[Vec<String>]) -> Vec<(NodeId, Vec<Block>)> 
         // For each block, the parts it shows.
         let shown: Vec<Vec<usize>> = all
             .iter()
-            .map(|b| {
-                let words = text_words(&b.text);
+            .zip(&words)
+            .map(|(b, words)| {
                 (0..parts.len())
                     .filter(|&i| {
-                        let common = parts[i].intersection(&words).count();
+                        let common = parts[i].intersection(words).count();
                         common > 0
                             && (common * 5 >= parts[i].len() * 4
                                 || common == words.len() && b.text.chars().count() >= 3)
@@ -1211,7 +1215,6 @@ fn parts_boxes(html: &Html, lists: &[Vec<String>]) -> Vec<(NodeId, Vec<Block>)> 
                 *showing += b.chars();
             }
         }
-        let order: Vec<_> = html.tree.root().descendants().collect();
         for n in order.iter().rev() {
             if let (Some(&here), Some(parent)) = (chars.get(&n.id()), n.parent()) {
                 let up = chars.entry(parent.id()).or_default();

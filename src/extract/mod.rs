@@ -1254,16 +1254,21 @@ const SHORT_PROSE: f64 = 150.0;
 /// when it is the only one outside another and holds the page's `<h1>`: its short lines are
 /// the text. A listing marks many, or none around its headline.
 fn lone_marked_article(html: &Html) -> Option<NodeId> {
-    let marked = |n: &ego_tree::NodeRef<scraper::Node>| marks_an_article(n.value().as_element());
-    let mut outer = html
-        .tree
-        .root()
-        .descendants()
-        .filter(|n| marked(n) && !n.ancestors().any(|a| marked(&a)));
-    let only = outer.next()?;
-    if outer.next().is_some() {
-        return None;
+    // The outermost marked elements: a walk that does not go into one (linear in the page,
+    // however deep marked elements nest in each other).
+    let mut outer = Vec::new();
+    let mut stack = vec![html.tree.root()];
+    while let Some(n) = stack.pop() {
+        if marks_an_article(n.value().as_element()) {
+            outer.push(n);
+            if outer.len() > 1 {
+                return None;
+            }
+        } else {
+            stack.extend(n.children());
+        }
     }
+    let only = outer.pop()?;
     only.descendants()
         .any(|d| d.value().as_element().is_some_and(|e| e.name() == "h1"))
         .then_some(only.id())
