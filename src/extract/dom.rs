@@ -415,6 +415,40 @@ fn in_sentence(before: &str, el: NodeRef<Node>) -> bool {
     before.chars().next_back().is_some_and(joins) && after.chars().next().is_some_and(goes_on)
 }
 
+/// Characters a card holds at most (a kicker, a headline, a date and a sentence of teaser).
+const CARD_MAX: usize = 400;
+
+/// A card a link covers: a box whose own child is an empty link to a page (drawn over the
+/// box, `<a href="/story"></a>` beside the headline and teaser it makes clickable) and
+/// whose other children are blocks of text, short as a teaser is. Its text is the link's,
+/// as it would be were the link written around it. (An empty link inside a paragraph's
+/// sentence, an editor's leftover, does not make one.)
+fn is_linked_card(node: NodeRef<Node>) -> bool {
+    let mut overlay = false;
+    let mut blocks = false;
+    for c in node.children() {
+        let Some(el) = c.value().as_element() else {
+            continue;
+        };
+        if el.name() == "a" {
+            overlay |= el
+                .attr("href")
+                .is_some_and(|h| !h.trim().is_empty() && !h.starts_with('#') && !h.starts_with("javascript:"))
+                && c.first_child()
+                    .is_none_or(|_| !text_longer_than(c, 0) && !c.descendants().any(is_media));
+        } else if BLOCK.contains(&el.name()) && text_longer_than(c, 0) {
+            blocks = true;
+        }
+    }
+    overlay && blocks && !text_longer_than(node, CARD_MAX)
+}
+
+fn is_media(n: NodeRef<Node>) -> bool {
+    n.value()
+        .as_element()
+        .is_some_and(|e| matches!(e.name(), "img" | "picture" | "svg" | "video"))
+}
+
 /// Hidden by an attribute or an inline style.
 fn is_hidden(el: &scraper::node::Element) -> bool {
     el.attr("hidden").is_some()
@@ -901,6 +935,10 @@ impl Walk<'_> {
                         // Text before this block belongs to the enclosing block.
                         flush(buf, owner, self.out);
                         bufs.push(Buffer::default());
+                        let style = Style {
+                            link: style.link || is_linked_card(child),
+                            ..style
+                        };
                         stack.push(Frame {
                             next: child.first_child(),
                             owner: child,
@@ -1220,6 +1258,40 @@ mod tests {
         check(
             "<p><span class=share>Chia sẻ</span> bài viết này.</p>",
             &["bài viết này."],
+        );
+    }
+
+    #[test]
+    fn a_card_an_empty_link_covers_is_linked_text() {
+        let check = |inner: &str, expected: &[(&str, bool)]| {
+            let html = Html::parse_document(&format!("<html><body><article>{inner}</article></body></html>"));
+            let got: Vec<(String, bool)> = blocks(&html)
+                .into_iter()
+                .map(|b| (b.text.clone(), b.link_density() > 0.9))
+                .collect();
+            let expected: Vec<(String, bool)> = expected.iter().map(|&(t, l)| (t.to_owned(), l)).collect();
+            assert_eq!(got, expected, "{inner}");
+        };
+        // The link drawn over a card: the card's headline and teaser are the link's.
+        check(
+            r#"<div class="card"><a href="/tin/1"></a><h3>Thông xe cầu vượt</h3><p>Sớm hơn kế hoạch hai tuần.</p></div>"#,
+            &[("Thông xe cầu vượt", true), ("Sớm hơn kế hoạch hai tuần.", true)],
+        );
+        // An empty link left in a sentence, a named anchor, a link to a place on the page, a
+        // link around a picture: the text is text.
+        for inner in [
+            r#"<div><p>Sớm hơn <a href="/x"></a>kế hoạch.</p></div>"#,
+            r#"<div><a name="muc-1"></a><p>Sớm hơn kế hoạch.</p></div>"#,
+            r##"<div><a href="#muc-1"></a><p>Sớm hơn kế hoạch.</p></div>"##,
+            r#"<div><a href="/anh.jpg"><img src="/anh.jpg"></a><p>Sớm hơn kế hoạch.</p></div>"#,
+        ] {
+            check(inner, &[("Sớm hơn kế hoạch.", false)]);
+        }
+        // A box longer than a card is not one.
+        let long = "Cầu vượt được thông xe sớm hơn kế hoạch hai tuần. ".repeat(10);
+        check(
+            &format!(r#"<div><a href="/tin/1"></a><p>{}</p></div>"#, long.trim_end()),
+            &[(long.trim_end(), false)],
         );
     }
 

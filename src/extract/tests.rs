@@ -979,6 +979,30 @@ fn another_storys_teaser_is_not_the_lead() {
     }
 }
 
+/// Regression: a magazine's seventy "recommended" cards under the story, each a kicker, a
+/// headline and a dated teaser beside an empty `<a href>` drawn over the card, were read as
+/// the story's text (no text was inside a link).
+#[test]
+fn cards_an_empty_link_covers_are_links_not_text() {
+    let card = |n: usize| {
+        format!(
+            "<li><div class=\"image\"><a href=\"/tin/{n}\"></a><img src=\"/{n}.jpg\"></div><div class=\"text\">\
+             <div class=\"topline\">Giao thông</div><a href=\"/tin/{n}\" title=\"Tin {n}\"></a>\
+             <div class=\"title\">Thông xe cầu vượt số {n} trước Tết</div>\
+             <p><span class=\"date\">05.01.2024</span>Cầu vượt số {n} được thông xe sớm hơn kế hoạch hai tuần, giảm ùn tắc cho cửa ngõ phía nam.</p></div></li>"
+        )
+    };
+    let cards: String = (1..=6).map(card).collect();
+    let html = format!(
+        "<html><head><title>Ba ca dịch hạch được chẩn đoán</title></head><body><h1>Ba ca dịch hạch được chẩn đoán</h1>\
+         <div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p></div><ul class=\"timeline\">{cards}</ul></body></html>"
+    );
+    let a = extract_html(&html);
+    assert!(a.body.contains(PROSE), "{:?}", a.body);
+    assert!(!a.body.contains("Cầu vượt số"), "{:?}", a.body);
+    assert!(!a.body.contains("Thông xe cầu vượt"), "{:?}", a.body);
+}
+
 #[test]
 fn regression_a_legacy_image_tables_caption_classed_a_description_was_the_lead() {
     // `<td class="image_desc">` under the picture: the caption was taken for the sapo and
