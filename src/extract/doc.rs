@@ -936,6 +936,9 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, 
     Vec::new()
 }
 
+/// The most text a box of links titled by a heading holds with its label (see [`paragraphs`]).
+const LABEL_BOX_MAX: usize = 200;
+
 /// The container's paragraphs of article text: interface lines, headlines, the title and
 /// the lead, date lines before or after the text and captions left out; after a "related
 /// news" marker, nothing until the article's own prose resumes.
@@ -985,8 +988,10 @@ pub(super) fn paragraphs<'d>(
         // Markers and interface lines are short: a paragraph is not lower-cased to be compared.
         let lower = if t.len() <= 80 { t.to_lowercase() } else { String::new() };
         let lower = lower.trim_end_matches([':', ' ']);
+        // (A marker the text's own prose follows is a heading of the text: `Mehr zum Thema`
+        // over a paragraph that points to more.)
         if !paragraphs.is_empty() && END_MARKERS.contains(&lower) {
-            in_related = true;
+            in_related = !container.get(i + 1).is_some_and(|n| prose(n));
             continue;
         }
         if in_related {
@@ -1043,7 +1048,21 @@ pub(super) fn paragraphs<'d>(
         if !links_after {
             break;
         }
-        paragraphs.pop();
+        let heading = paragraphs.pop().expect("the last paragraph");
+        // The box's label above its heading (`ERSCHIENEN IN` over a magazine's name and its
+        // link) goes with it: the lines of the small element that holds the heading.
+        let label_box = html
+            .tree
+            .get(heading.owner)
+            .and_then(|h| h.parent())
+            .and_then(ElementRef::wrap)
+            .filter(|b| dom::short_text_of(*b, LABEL_BOX_MAX).is_some())
+            .map(|b| dom::Subtrees::of(html, [b.id()]));
+        while let Some(label_box) = &label_box
+            && paragraphs.last().is_some_and(|p| label_box.holds(p))
+        {
+            paragraphs.pop();
+        }
     }
     paragraphs
 }

@@ -235,6 +235,19 @@ const END_MARKERS: &[&str] = &[
     "có thể bạn quan tâm",
     "bạn có thể quan tâm",
     "tin nổi bật",
+    "you may also like",
+    "you might also like",
+    "mehr zum thema",
+    "meistgelesen",
+    "lesen sie auch",
+    "verwandte artikel",
+    "ähnliche artikel",
+    "das könnte sie auch interessieren",
+    "à lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "noticias relacionadas",
+    "te puede interesar",
 ];
 
 /// Short interface strings that are never article text.

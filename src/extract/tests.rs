@@ -2249,6 +2249,39 @@ fn a_marked_article_of_short_lines_is_read_when_nothing_else_is_prose() {
     assert!(!body.contains("Related Posts") && !body.contains("98"), "{body:?}");
 }
 
+/// Regression: a wine guide's box of related stories under its text, headed `Mehr zum
+/// Thema`, each story a label, a linked headline and a sentence, was read as the guide's;
+/// cut there, its last line, the label of a box `ERSCHIENEN IN` over a magazine's name and
+/// link, was read as its author.
+#[test]
+fn a_related_box_ends_the_text_in_other_languages_too() {
+    let story = |n: usize| {
+        format!(
+            "<div class=\"slide\"><div>News</div><h3><a href=\"/nd/{n}\">Weingüter am See, Teil {n}</a></h3>\
+             <p>Ästhetisch und authentisch: die Weingüter am Westufer des Sees, von Winzern geführt.</p></div>"
+        )
+    };
+    let page = |inside: &str| {
+        let stories: String = (1..=5).map(story).collect();
+        format!(
+            "<html lang=\"de\"><head><title>Ruster Ausbruch</title></head><body><article><h1>Ruster Ausbruch</h1>\
+             <div class=\"post\"><p>{PROSE}</p><p>{PROSE}</p>{inside}</div>\
+             <div class=\"breaker\"><p>ERSCHIENEN IN</p><h5>Burgenland Spezial</h5><a href=\"/magazin/burgenland\">Zum Magazin</a></div>\
+             <h2>Mehr zum Thema</h2>{stories}</article></body></html>"
+        )
+    };
+    let e = extract_html(&page(""));
+    assert!(e.body.contains(PROSE), "{:?}", e.body);
+    for gone in ["Mehr zum Thema", "Ästhetisch", "ERSCHIENEN IN", "Burgenland Spezial"] {
+        assert!(!e.body.contains(gone), "{gone} in {:?}", e.body);
+    }
+    assert_eq!(e.authors, Vec::<String>::new());
+    // The same words over the text's own paragraph head a part of the text.
+    let own = "Einen Überblick über die Lagen und die Winzer finden Sie im Weinführer des Landes, den die Weinakademie jedes Jahr herausgibt.";
+    let e = extract_html(&page(&format!("<h3>Mehr zum Thema</h3><p>{own}</p>")));
+    assert!(e.body.contains(own), "{:?}", e.body);
+}
+
 /// Regression: a digest's items — each a linked headline and a sentence — were dropped one
 /// by one wherever the headline outweighed the sentence, though the list's other items
 /// were kept as text.
