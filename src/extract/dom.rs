@@ -60,7 +60,7 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)(^|[-_ ])(
           comments?|binh-?luan|y-?kien|related|relate|lien-?quan|tin-?khac|othernews|other-?news|more-?news|
           same-?cate|cung-?chuyen-?muc|share|sharing|social|socials|sns|like|tags?|tag-?list|keywords?|
-          breadcrumbs?|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|dialog|captcha|print|
+          breadcrumbs?|postmetadata|recirc|recirculation|adv|advs|ads|adsense|advert|advertisement|quang-?cao|qc|popup|modal|dialog|captcha|print|
           rating|vote|newsletter|subscribe|cookie|most-?view|xem-?nhieu|doc-?nhieu|
           top-?news|hot-?news|tin-?moi|tin-?cu|video-?player|player|bookmark|fb|
           facebook|zalo|twitter|login|register|hotline|weather|copyright|copy-?right|toc|table-of-contents
@@ -1406,6 +1406,12 @@ mod tests {
             ("toc_container", true),
             ("table-of-contents", true),
             ("toc-content", false),
+            // WordPress's classic themes close a post with its filing line (`Der Beitrag
+            // wurde am … veröffentlicht und wurde unter … abgelegt`); publishers name their
+            // boxes of other stories for recirculation.
+            ("postmetadata", true),
+            ("recirc-list-wrapper", true),
+            ("wp-block-mmo-recirculation-box", true),
             ("content", false),
             ("tag-comment", false),
         ] {
