@@ -376,6 +376,22 @@ fn is_boilerplate_with(el: &scraper::node::Element, words: &str) -> bool {
         .any(|w| is_boilerplate_token(w) && !(heading && TOC.is_match(w)))
 }
 
+/// Is the element only the frame of a quotation: its one element (scripts aside) a
+/// `<blockquote>`? An embedded post's frame is named for where it comes from
+/// (`<div class="social-media-embed"><blockquote class="twitter-tweet">`), and the
+/// quotation is the article's, as a `<blockquote>` is (see [`is_boilerplate_with`]) —
+/// unless the frame is hidden.
+fn frames_a_quotation(node: NodeRef<Node>, el: &scraper::node::Element, words: &str) -> bool {
+    if is_hidden_by_words(el, words) {
+        return false;
+    }
+    let mut inner = node
+        .children()
+        .filter_map(|c| c.value().as_element())
+        .filter(|e| !matches!(e.name(), "script" | "style" | "noscript" | "template"));
+    inner.next().is_some_and(|e| e.name() == "blockquote") && inner.next().is_none()
+}
+
 /// A class/id word naming a table of contents.
 static TOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(^|[-_ ])(toc|table-of-contents)([-_ ]|$)").expect("regex"));
@@ -899,7 +915,8 @@ impl Walk<'_> {
                             is_hidden_by_words(el, &words)
                         } else {
                             (is_boilerplate_with(el, &words)
-                                && !(is_widget_with(el, &words) && holds_paragraphs(child)))
+                                && !(is_widget_with(el, &words) && holds_paragraphs(child))
+                                && !frames_a_quotation(child, el, &words))
                                 || (name == "form" && self.is_small_form(child))
                                 || (is_layout_with(el, &words) && !holds_paragraphs(child))
                         };
@@ -1322,14 +1339,21 @@ mod tests {
             r#"<p>Bộ trưởng viết trên mạng xã hội:</p>
             <blockquote class="twitter-tweet"><p>Chúng tôi sẽ hỗ trợ bà con vùng lũ ngay trong đêm nay.</p></blockquote>
             <div class="twitter-share"><a href="/share">Chia sẻ lên Twitter</a></div>
-            <blockquote class="quote" hidden><p>Bản nháp.</p></blockquote>"#,
+            <blockquote class="quote" hidden><p>Bản nháp.</p></blockquote>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>Đoàn cứu trợ đã đến nơi.</p></blockquote><script src="/widgets.js"></script></div>
+            <div class="social-media-embed d-none"><blockquote class="twitter-tweet"><p>Bản nháp thứ hai.</p></blockquote></div>
+            <div class="social-box"><blockquote><p>Theo dõi chúng tôi.</p></blockquote><a href="/follow">Theo dõi</a></div>"#,
             blocks,
         );
+        // The frame an embedded post comes in (`social-media-embed`) is named for its
+        // source: the quotation inside is the article's; not when the frame is hidden, nor
+        // when the box holds more than the quotation.
         assert_eq!(
             texts,
             [
                 "Bộ trưởng viết trên mạng xã hội:",
-                "Chúng tôi sẽ hỗ trợ bà con vùng lũ ngay trong đêm nay."
+                "Chúng tôi sẽ hỗ trợ bà con vùng lũ ngay trong đêm nay.",
+                "Đoàn cứu trợ đã đến nơi."
             ]
         );
     }
