@@ -938,6 +938,8 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, 
 
 /// The most text a box of links titled by a heading holds with its label (see [`paragraphs`]).
 const LABEL_BOX_MAX: usize = 200;
+/// How deep in that box its label stands at most.
+const LABEL_DEPTH: usize = 4;
 
 /// The container's paragraphs of article text: interface lines, headlines, the title and
 /// the lead, date lines before or after the text and captions left out; after a "related
@@ -1057,10 +1059,16 @@ pub(super) fn paragraphs<'d>(
             .and_then(|h| h.parent())
             .and_then(ElementRef::wrap)
             .filter(|b| dom::short_text_of(*b, LABEL_BOX_MAX).is_some())
-            .map(|b| dom::Subtrees::of(html, [b.id()]));
-        while let Some(label_box) = &label_box
-            && paragraphs.last().is_some_and(|p| label_box.holds(p))
-        {
+            .map(|b| b.id());
+        let in_box = |p: &Block| {
+            html.tree.get(p.owner).is_some_and(|o| {
+                std::iter::once(o)
+                    .chain(o.ancestors())
+                    .take(LABEL_DEPTH)
+                    .any(|a| Some(a.id()) == label_box)
+            })
+        };
+        while paragraphs.last().is_some_and(|p| in_box(p)) {
             paragraphs.pop();
         }
     }

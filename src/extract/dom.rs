@@ -434,29 +434,47 @@ fn in_sentence(before: &str, el: NodeRef<Node>) -> bool {
 /// Characters a card holds at most (a kicker, a headline, a date and a sentence of teaser).
 const CARD_MAX: usize = 400;
 
+/// Elements a card holds at most: a card is small in elements as in text (and a page of
+/// nested boxes is looked at a bounded number of times, not once per level).
+const CARD_NODES: usize = 64;
+
 /// A card a link covers: a box whose own child is an empty link to a page (drawn over the
-/// box, `<a href="/story"></a>` beside the headline and teaser it makes clickable) and
-/// whose other children are blocks of text, short as a teaser is. Its text is the link's,
-/// as it would be were the link written around it. (An empty link inside a paragraph's
-/// sentence, an editor's leftover, does not make one.)
+/// box, `<a href="/story"></a>` beside the headline and teaser it makes clickable), and a
+/// block of its own beside it, small as a teaser is. Its text is the link's, as it would be
+/// were the link written around it. (An empty link inside a paragraph's sentence, an
+/// editor's leftover, does not make one.)
 fn is_linked_card(node: NodeRef<Node>) -> bool {
-    let mut overlay = false;
-    let mut blocks = false;
+    let (mut overlay, mut blocks) = (false, false);
     for c in node.children() {
         let Some(el) = c.value().as_element() else {
             continue;
         };
         if el.name() == "a" {
+            // Links do not nest: each link's own elements are looked at by its parent only.
             overlay |= el
                 .attr("href")
                 .is_some_and(|h| !h.trim().is_empty() && !h.starts_with('#') && !h.starts_with("javascript:"))
-                && c.first_child()
-                    .is_none_or(|_| !text_longer_than(c, 0) && !c.descendants().any(is_media));
-        } else if BLOCK.contains(&el.name()) && text_longer_than(c, 0) {
-            blocks = true;
+                && !text_longer_than(c, 0)
+                && !c.descendants().any(is_media);
+        } else {
+            blocks |= BLOCK.contains(&el.name());
         }
     }
-    overlay && blocks && !text_longer_than(node, CARD_MAX)
+    if !(overlay && blocks) {
+        return false;
+    }
+    // Its text, read only as far as a card's size.
+    let (mut chars, mut nodes) = (0, 0);
+    for d in node.descendants() {
+        nodes += 1;
+        if let Some(t) = d.value().as_text() {
+            chars += t.trim().chars().count();
+        }
+        if nodes > CARD_NODES || chars > CARD_MAX {
+            return false;
+        }
+    }
+    chars > 0
 }
 
 fn is_media(n: NodeRef<Node>) -> bool {
@@ -1304,12 +1322,18 @@ mod tests {
         ] {
             check(inner, &[("Sớm hơn kế hoạch.", false)]);
         }
-        // A box longer than a card is not one.
+        // A box longer than a card, or of more elements than one holds, is not one.
         let long = "Cầu vượt được thông xe sớm hơn kế hoạch hai tuần. ".repeat(10);
         check(
             &format!(r#"<div><a href="/tin/1"></a><p>{}</p></div>"#, long.trim_end()),
             &[(long.trim_end(), false)],
         );
+        let nested = format!(
+            r#"<div><a href="/tin/1"></a>{}Sớm hơn kế hoạch.{}</div>"#,
+            "<div>".repeat(CARD_NODES),
+            "</div>".repeat(CARD_NODES)
+        );
+        check(&nested, &[("Sớm hơn kế hoạch.", false)]);
     }
 
     /// Regression: a recipe's steps each carried `Bild anzeigen Bild schließen`, the label of
