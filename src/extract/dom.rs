@@ -612,6 +612,31 @@ pub fn is_logo(el: ElementRef) -> bool {
 }
 
 /// Is this element a layout box by its class/id (a sidebar, a menu, a footer)?
+/// Does the element say it is the sidebar: its id or a class is `sidebar` (`side-bar`,
+/// `sidebar-1`), or its ARIA role `complementary` — content beside the article, never a
+/// part of it, however much prose its widgets hold? (Not a layout's name for a page that
+/// has one, `right-sidebar`, `content-sidebar-wrap`, nor `<body>`'s.)
+pub fn is_sidebar(el: &scraper::node::Element) -> bool {
+    static SIDEBAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(sidebar|side-bar)([-_]?[0-9]+)?$").expect("regex"));
+    !matches!(el.name(), "html" | "body" | "main" | "article")
+        && (el.attr("role") == Some("complementary") || attr_words(el).split_whitespace().any(|w| SIDEBAR.is_match(w)))
+}
+
+/// Does the subtree hold the article itself: its headline (`<h1>`) or an `<article>`, `<main>`,
+/// within its first [`SIDEBAR_NODES`] nodes (a sidebar nested in sidebars is looked at a
+/// bounded number of times, not once per level)?
+fn holds_the_article(node: NodeRef<Node>) -> bool {
+    node.descendants().take(SIDEBAR_NODES).any(|d| {
+        d.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "h1" | "article" | "main"))
+    })
+}
+
+/// Nodes of a sidebar looked through for the article (see [`holds_the_article`]).
+const SIDEBAR_NODES: usize = 5000;
+
 pub fn is_layout(el: &scraper::node::Element) -> bool {
     is_layout_with(el, &attr_words(el))
 }
@@ -937,6 +962,7 @@ impl Walk<'_> {
                                 && !frames_a_quotation(child, el, &words))
                                 || (name == "form" && self.is_small_form(child))
                                 || (is_layout_with(el, &words) && !holds_paragraphs(child))
+                                || (is_sidebar(el) && !holds_the_article(child))
                         };
                     // A word of a sentence stays whatever its class names elsewhere.
                     let sentence_word =
@@ -1262,6 +1288,43 @@ mod tests {
     fn texts_of(inner: &str, walk: fn(&Html) -> Vec<Block>) -> Vec<String> {
         let html = Html::parse_document(&format!("<html><body><article>{inner}</article></body></html>"));
         walk(&html).into_iter().map(|b| b.text).collect()
+    }
+
+    /// Regression: a photo post's few lines lost to the blog's sidebar, whose text widget (a
+    /// disclaimer of 700 characters) held more prose than the post.
+    #[test]
+    fn the_sidebar_is_never_text() {
+        let widget = "Auf dieser Seite gibt es gelegentlich Links zu fremden Webseiten. ".repeat(12);
+        let widget = widget.trim_end();
+        let check = |body_class: &str, inner: &str, expected: &[&str]| {
+            let html = Html::parse_document(&format!(
+                "<html><body class=\"{body_class}\"><div id=\"main\"><p>Bài viết.</p></div>{inner}</body></html>"
+            ));
+            let texts: Vec<String> = blocks(&html).into_iter().map(|b| b.text).collect();
+            assert_eq!(texts, expected, "{body_class} {inner}");
+        };
+        check(
+            "",
+            &format!(r#"<div id="sidebar"><div class="widget"><p>{widget}</p></div></div>"#),
+            &["Bài viết."],
+        );
+        check(
+            "",
+            &format!(r#"<div role="complementary"><p>{widget}</p></div>"#),
+            &["Bài viết."],
+        );
+        // A layout's name for a page with a sidebar, and a sidebar holding the headline, are
+        // not the sidebar.
+        check(
+            "right-sidebar",
+            &format!(r#"<div class="content-sidebar-wrap"><p>{widget}</p></div>"#),
+            &["Bài viết.", widget],
+        );
+        check(
+            "",
+            &format!(r#"<div class="sidebar"><h1>Tiêu đề</h1><p>{widget}</p></div>"#),
+            &["Bài viết.", "Tiêu đề", widget],
+        );
     }
 
     /// Regression: a word of a sentence marked up with a class that names a box elsewhere
