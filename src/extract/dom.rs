@@ -73,8 +73,10 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
 /// (`kbwscwl-relatedbox`, `VCObjectBoxRelatedNewsItemSapo`, `fb-commentbox`). A
 /// `commentary` is a kind of article (an opinion piece), not its comments.
 static BOILERPLATE_PART: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"related|comment($|[^a]|a$|a[^r])|lienquan|tinlienquan|quangcao|advert|sharebox|socialshare|binhluan")
-        .expect("regex")
+    Regex::new(
+        r"related|comment($|[^a]|a$|a[^r])|lienquan|tinlienquan|quangcao|advert|sharebox|socialshare|binhluan|cookie",
+    )
+    .expect("regex")
 });
 
 /// class/id words of a box about the author (a biography under the post): never the article,
@@ -1521,6 +1523,12 @@ mod tests {
             // wurde am … veröffentlicht und wurde unter … abgelegt`); publishers name their
             // boxes of other stories for recirculation.
             ("postmetadata", true),
+            // A consent plugin's box stands where the content it blocks would (`Klicken Sie
+            // auf den unteren Button, um den Inhalt zu laden`), named for cookies however
+            // the plugin spells it.
+            ("borlabscookie", true),
+            ("cookie-notice", true),
+            ("cmp-cookiebanner", true),
             ("recirc-list-wrapper", true),
             ("wp-block-mmo-recirculation-box", true),
             ("content", false),
