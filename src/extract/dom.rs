@@ -618,11 +618,11 @@ pub fn is_logo(el: ElementRef) -> bool {
 /// `sidebar-1`), or its ARIA role `complementary` — content beside the article, never a
 /// part of it, however much prose its widgets hold? (Not a layout's name for a page that
 /// has one, `right-sidebar`, `content-sidebar-wrap`, nor `<body>`'s.)
-pub fn is_sidebar(el: &scraper::node::Element) -> bool {
+fn is_sidebar_with(el: &scraper::node::Element, words: &str) -> bool {
     static SIDEBAR: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(sidebar|side-bar)([-_]?[0-9]+)?$").expect("regex"));
     !matches!(el.name(), "html" | "body" | "main" | "article")
-        && (el.attr("role") == Some("complementary") || attr_words(el).split_whitespace().any(|w| SIDEBAR.is_match(w)))
+        && (el.attr("role") == Some("complementary") || words.split_whitespace().any(|w| SIDEBAR.is_match(w)))
 }
 
 /// Does the subtree hold the article itself: its headline (`<h1>`) or an `<article>`, `<main>`,
@@ -964,7 +964,7 @@ impl Walk<'_> {
                                 && !frames_a_quotation(child, el, &words))
                                 || (name == "form" && self.is_small_form(child))
                                 || (is_layout_with(el, &words) && !holds_paragraphs(child))
-                                || (is_sidebar(el) && !holds_the_article(child))
+                                || (is_sidebar_with(el, &words) && !holds_the_article(child))
                         };
                     // A word of a sentence stays whatever its class names elsewhere.
                     let sentence_word =
