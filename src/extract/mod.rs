@@ -248,6 +248,9 @@ const END_MARKERS: &[&str] = &[
     "sur le même sujet",
     "noticias relacionadas",
     "te puede interesar",
+    "về tác giả",
+    "about the author",
+    "über den autor",
 ];
 
 /// Short interface strings that are never article text.

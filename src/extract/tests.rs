@@ -2276,6 +2276,14 @@ fn a_related_box_ends_the_text_in_other_languages_too() {
         assert!(!e.body.contains(gone), "{gone} in {:?}", e.body);
     }
     assert_eq!(e.authors, Vec::<String>::new());
+    // A box about the author, under its heading, is no part of the text either.
+    let bio = "<h3>Über den Autor</h3><p>Jossi Loibl schreibt seit zwanzig Jahren über Wein.</p>";
+    let e = extract_html(&page(bio));
+    assert!(
+        !e.body.contains("Über den Autor") && !e.body.contains("zwanzig Jahren"),
+        "{:?}",
+        e.body
+    );
     // The same words over the text's own paragraph head a part of the text.
     let own = "Einen Überblick über die Lagen und die Winzer finden Sie im Weinführer des Landes, den die Weinakademie jedes Jahr herausgibt.";
     let e = extract_html(&page(&format!("<h3>Mehr zum Thema</h3><p>{own}</p>")));
