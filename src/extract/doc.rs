@@ -20,8 +20,8 @@ use url::Url;
 use super::dom::{self, Block, BlockKind};
 use super::{
     ANCHOR_ANY, CLASSED, END_MARKERS, FILE_SIZE, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns, byline,
-    containers, date, is_caption, is_date_line, lead_element, meta, microdata_body, normalise_text, page_type,
-    published, same_text,
+    containers, date, is_call_to_action, is_caption, is_date_line, lead_element, meta, microdata_body, normalise_text,
+    page_type, published, same_text,
 };
 use crate::decode::{self, EncodingReport};
 use crate::time::When;
@@ -1071,6 +1071,11 @@ pub(super) fn paragraphs<'d>(
         while paragraphs.last().is_some_and(|p| in_box(p)) {
             paragraphs.pop();
         }
+    }
+    // The calls to the reader a publisher closes its stories with (subscribe, follow us,
+    // get the app) are not the story's.
+    while paragraphs.len() > 1 && paragraphs.last().is_some_and(|p| is_call_to_action(&p.text)) {
+        paragraphs.pop();
     }
     paragraphs
 }

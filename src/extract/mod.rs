@@ -307,6 +307,25 @@ static ONCLICK_URL: LazyLock<Regex> = LazyLock::new(|| {
 static FILE_SIZE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\(?\s*\d+(?:[.,]\d+)?\s*(?:bytes?|b|kb|kib|mb|mib|gb)\s*\)?$").expect("regex"));
 
+/// A call to the reader to subscribe, follow, download the app or join, as publishers close
+/// a story with it (`Subscribe now to our e-edition`, `Follow her on Twitter @…`,
+/// `Únete a nuestro canal`, `Abonnieren Sie unseren Newsletter`): imperative or addressed
+/// to the reader, so a story's own sentence about subscribers does not match.
+static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bsubscribe (?:now|today|here)\b|\b(?:you can|please) (?:also )?subscribe\b|\bsubscribe to (?:our|this|the) (?:[\w-]+ )?(?:newsletter|channel|podcast)|\bfollow (?:us|him|her|them|the [A-Z]\w+|[A-Z]\w+(?: [A-Z]\w+)?) on (?:twitter|facebook|instagram|x)\b|\bdownload (?:the|our) [\w ]{0,40}\bapps?\b|\b(?:suscr[ií]bete|únete|s[ií]guenos|hazte (?:miembro|socio))\b|\b(?:abonnieren sie|abonniere (?:jetzt|unseren)|folgen sie uns|folge uns)\b|\b(?:abonnez-vous|je m[’']abonne|suivez-nous)\b|\b(?:đăng ký nhận bản tin|theo dõi chúng tôi trên)\b",
+    )
+    .expect("regex")
+});
+
+/// Is this paragraph a call to action (see [`CALL_TO_ACTION`]): short, and one of them.
+fn is_call_to_action(text: &str) -> bool {
+    text.chars().count() <= CALL_TO_ACTION_MAX && CALL_TO_ACTION.is_match(text)
+}
+
+/// The longest paragraph read as a call to action.
+const CALL_TO_ACTION_MAX: usize = 400;
+
 /// Extract an article from a page. Never fails.
 pub fn extract(page: &Page, profile: Option<&SiteProfile>) -> Extraction {
     let (text, report) = decode::decode_document(page.bytes, page.content_type);

@@ -2290,6 +2290,43 @@ fn a_related_box_ends_the_text_in_other_languages_too() {
     assert!(e.body.contains(own), "{:?}", e.body);
 }
 
+/// Regression: a news site closed every story with a call to subscribe to its e-edition and
+/// get its app, and another with `Únete a nuestro canal`; they were read as the stories'
+/// last paragraphs.
+#[test]
+fn a_call_to_the_reader_closing_a_story_is_not_its_text() {
+    let page = |tail: &str| {
+        extract_html(&format!(
+            "<html lang=\"en\"><head><title>Fuel prices rise</title></head><body><article><h1>Fuel prices rise</h1>\
+             <div class=\"entry\"><p>{PROSE}</p><p>{PROSE}</p>{tail}</div></article></body></html>"
+        ))
+    };
+    for cta in [
+        "Subscribe now to our e-edition for the full story.",
+        "For the latest stories download the Daily News app for iOS and Android.",
+        "Follow The Daily News on Twitter and Instagram.",
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular.",
+        "Ihnen hat der Artikel gefallen? Dann abonnieren Sie unseren Newsletter!",
+    ] {
+        let e = page(&format!("<p>{cta}</p><p>Please subscribe to our newsletter.</p>"));
+        assert!(e.body.contains(PROSE), "{:?}", e.body);
+        assert!(
+            !e.body.contains(cta) && !e.body.contains("newsletter."),
+            "{cta}: {:?}",
+            e.body
+        );
+    }
+    // A story's own last sentence about subscribers, or one that asks nothing of the
+    // reader, stays.
+    for own in [
+        "The newspaper lost a fifth of its print subscribers last year, its owner said.",
+        "The company follows the market on Twitter and other networks, a spokesman said.",
+    ] {
+        let e = page(&format!("<p>{own}</p>"));
+        assert!(e.body.contains(own), "{:?}", e.body);
+    }
+}
+
 /// Regression: a digest's items — each a linked headline and a sentence — were dropped one
 /// by one wherever the headline outweighed the sentence, though the list's other items
 /// were kept as text.
