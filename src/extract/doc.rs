@@ -989,7 +989,8 @@ pub(super) fn paragraphs<'d>(
         let t = b.text.trim();
         // Markers and interface lines are short: a paragraph is not lower-cased to be compared.
         let lower = if t.len() <= 80 { t.to_lowercase() } else { String::new() };
-        let lower = lower.trim_end_matches([':', ' ']);
+        // (Decoration around a label is none of it: `- Advertisement -`, `[Anzeige]`.)
+        let lower = lower.trim_matches(|c: char| !c.is_alphanumeric());
         // (A marker the text's own prose follows is a heading of the text: `Mehr zum Thema`
         // over a paragraph that points to more.)
         if !paragraphs.is_empty() && END_MARKERS.contains(&lower) {

@@ -323,7 +323,29 @@ fn is_call_to_action(text: &str) -> bool {
     text.chars().count() <= CALL_TO_ACTION_MAX && CALL_TO_ACTION.is_match(text)
 }
 
-/// The longest paragraph read as a call to action.
+/// A note that the text carries paid links or advertising (`Anzeige, enthält Affiliate
+/// Links`, `*Werbung. Dieser Beitrag enthält Werbung für …`, `This post contains affiliate
+/// links`): the publisher's disclosure, not the text.
+static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\baffiliate[- ]?links?\b|\benthält (?:werbung|affiliate|anzeigen)|\b(?:contains|may contain) (?:affiliate|sponsored|paid)\b|\bsponsored (?:post|content)\b|\bliens? d[’']affiliation\b|\benlaces? de afiliad",
+    )
+    .expect("regex")
+});
+
+/// The label of an advertisement's slot, standing alone (`Anzeige`, `-- Werbung --`).
+const AD_LABELS: &[&str] = &["anzeige", "werbung", "publicité", "publicidad", "pubblicità", "reklama"];
+
+/// Is this paragraph such a disclosure (see [`DISCLOSURE`]), or an advertisement's label?
+fn is_notice(text: &str) -> bool {
+    if text.chars().count() > CALL_TO_ACTION_MAX {
+        return false;
+    }
+    let label = text.trim_matches(|c: char| !c.is_alphanumeric());
+    (label.len() <= 16 && AD_LABELS.contains(&label.to_lowercase().as_str())) || DISCLOSURE.is_match(text)
+}
+
+/// The longest paragraph read as a call to action or a disclosure.
 const CALL_TO_ACTION_MAX: usize = 400;
 
 /// Extract an article from a page. Never fails.
@@ -460,6 +482,10 @@ fn extract_document(
         &captions,
     );
     let credits = doc.credits(&mut paragraphs, site_name.as_deref());
+    // Advertising notices leave after the credits are read: a lone `Anzeige` closing the
+    // text is known to the byline reader as a label that signs nothing, while the line
+    // above it (`SOCIAL MEDIA SEITEN` over a row of icons) could pass for a name.
+    paragraphs.retain(|b| !is_notice(&b.text));
     let (lead, body) = doc::lead_and_body(lead_text, &paragraphs);
     let tables = doc.tables(&paragraphs);
     let found = doc.published(title_when, &container, &mut warnings);

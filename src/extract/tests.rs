@@ -2327,6 +2327,32 @@ fn a_call_to_the_reader_closing_a_story_is_not_its_text() {
     }
 }
 
+/// Regression: advertising notices stood in texts as their paragraphs: slot labels
+/// (`- Advertisement -`, `-- Anzeige --`) and disclosures of paid links (`Anzeige, enthält
+/// Affiliate Links`, `Dieser Beitrag enthält Werbung für …`).
+#[test]
+fn advertising_notices_are_not_text() {
+    let notices = [
+        "- Advertisement -",
+        "-- Anzeige --",
+        "Werbung:",
+        "Anzeige, enthält Affiliate Links",
+        "*Werbung. Dieser Beitrag enthält Werbung für eine Modemarke.",
+        "This post contains affiliate links: we earn a commission when you buy through them.",
+    ];
+    let own = "The network recruited affiliates in ten countries before its product had proven itself.";
+    let inner: String = notices.iter().map(|n| format!("<p>{n}</p><p>{PROSE}</p>")).collect();
+    let e = extract_html(&format!(
+        "<html lang=\"en\"><head><title>Plague cases</title></head><body><article><h1>Plague cases</h1>\
+         <div class=\"entry\">{inner}<p>{own}</p><p>Anzeige</p></div></article></body></html>"
+    ));
+    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
+    for n in notices {
+        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
+    }
+    assert!(!e.body.ends_with("Anzeige"), "{:?}", e.body);
+}
+
 /// Regression: a digest's items — each a linked headline and a sentence — were dropped one
 /// by one wherever the headline outweighed the sentence, though the list's other items
 /// were kept as text.
