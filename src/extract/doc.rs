@@ -1035,8 +1035,15 @@ pub(super) fn paragraphs<'d>(
         if dated || caption_line || captions.holds(b) {
             continue;
         }
-        // A short line with a copyright sign is a picture's credit, wherever the layout put it.
-        if t.contains('©') && t.chars().count() < 200 {
+        // A short line with a copyright sign is a picture's credit, wherever the layout put
+        // it; a paragraph that opens with one is the publisher's notice (`© 2022, …. This
+        // article is the copyrighted property of …`).
+        let notice = t.starts_with('©')
+            || (t.get(..9).is_some_and(|w| w.eq_ignore_ascii_case("copyright"))
+                && t[9..]
+                    .trim_start()
+                    .starts_with(|c: char| c == '©' || c == '(' || c.is_ascii_digit()));
+        if (t.contains('©') && t.chars().count() < 200) || (notice && t.chars().count() <= NOTICE_MAX) {
             continue;
         }
         kept_prose |= prose(b);
@@ -1080,6 +1087,9 @@ pub(super) fn paragraphs<'d>(
     }
     paragraphs
 }
+
+/// The longest paragraph read as a copyright notice.
+const NOTICE_MAX: usize = 400;
 
 /// The caption elements whose text leaves the body — the images' captions and every
 /// `<figcaption>` (of a video, a chart, a lazy-loaded picture) — unless captions are most of

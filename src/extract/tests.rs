@@ -2316,11 +2316,23 @@ fn a_call_to_the_reader_closing_a_story_is_not_its_text() {
             e.body
         );
     }
+    // Nor is the publisher's copyright notice under it.
+    let notice = "© 2024, The Daily News. This article is the copyrighted property of The Daily News. \
+                  Written permission must be obtained before reprint in any form, print or electronic, \
+                  and no part of it may be stored or shared without the publisher's leave.";
+    let e = page(&format!("<p><em>{notice}</em></p>"));
+    assert!(
+        e.body.contains(PROSE) && !e.body.contains("copyrighted property"),
+        "{:?}",
+        e.body
+    );
     // A story's own last sentence about subscribers, or one that asks nothing of the
-    // reader, stays.
+    // reader, or one about copyright, stays.
     for own in [
         "The newspaper lost a fifth of its print subscribers last year, its owner said.",
         "The company follows the market on Twitter and other networks, a spokesman said.",
+        "Copyright holders will be paid for every article the platforms show, under a law that \
+         takes effect next year and that the publishers' association has called long overdue.",
     ] {
         let e = page(&format!("<p>{own}</p>"));
         assert!(e.body.contains(own), "{:?}", e.body);
