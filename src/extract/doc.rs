@@ -5,7 +5,8 @@
 //! 1. [`Doc::title`] — the headline (and a time it carries);
 //! 2. [`Doc::container`] — the element(s) holding the article's text;
 //! 3. [`Doc::lead_text`] and [`paragraphs`] — the sapo and the body's paragraphs;
-//! 4. [`Doc::credits`] — authors and source, from the text's ends, byline boxes, metadata;
+//! 4. [`Doc::credits`] — authors and source, from the text's ends, byline boxes, metadata
+//!    (the site's own name is its source, not an author);
 //! 5. [`Doc::published`] — the publication time, from the profile, metadata, the page, the URL;
 //! 6. [`Doc::page_type`] — article, listing or other;
 //! 7. [`repair`] — every text field through the repair pipeline, the legacy font judged once.
@@ -667,6 +668,24 @@ impl<'a> Doc<'a> {
         if authors.is_empty() {
             authors = people(self.m.meta_authors.iter(), site_name, &self.m.owners);
         }
+        // The site's own name, its publisher's or its address signs for no one: a page that
+        // credits itself (`"author": {"name": "Die Tagespresse"}`, `von AUTO ZEITUNG` on
+        // autozeitung.de, a portal's office) names its source.
+        let host = url::Url::parse(self.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned));
+        let houses: Vec<String> = [site_name, self.m.publisher.as_deref(), host.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(squashed)
+            .filter(|h| h.chars().count() >= 3)
+            .collect();
+        if !houses.is_empty() {
+            let (house, people): (Vec<String>, Vec<String>) =
+                authors.into_iter().partition(|a| houses.contains(&squashed(a)));
+            authors = people;
+            source = source.or(house.into_iter().next());
+        }
         if let Some(p) = self.profile
             && let Some(a) = p.author(self.html)
             && let Some(b) = byline::parse(&a)
@@ -934,6 +953,16 @@ fn people<'s>(cands: impl Iterator<Item = &'s String>, site_name: Option<&str>, 
         }
     }
     Vec::new()
+}
+
+/// A name as it is compared with a site's: lower case, letters and digits only (`AUTO
+/// ZEITUNG`, `Autozeitung` and `autozeitung` are one; `www.` left out of an address).
+fn squashed(name: &str) -> String {
+    name.trim_start_matches("www.")
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The most text a box of links titled by a heading holds with its label (see [`paragraphs`]).

@@ -2365,6 +2365,32 @@ fn advertising_notices_are_not_text() {
     assert!(!e.body.ends_with("Anzeige"), "{:?}", e.body);
 }
 
+/// Regression: pages that credit themselves — JSON-LD's author named as the site (`Die
+/// Tagespresse`), `von AUTO ZEITUNG` on autozeitung.de — had the site read as a person who
+/// wrote the article.
+#[test]
+fn the_site_itself_is_the_source_not_an_author() {
+    let page = |author: &str| {
+        format!(
+            "<html lang=\"de\"><head><title>Ad Blue nachfüllen</title>\
+             <meta property=\"og:site_name\" content=\"Die Zeitung\">\
+             <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Ad Blue nachfüllen\",\
+             \"author\":{{\"@type\":\"Person\",\"name\":\"{author}\"}},\
+             \"publisher\":{{\"@type\":\"Organization\",\"name\":\"Autozeitung\"}}}}</script></head>\
+             <body><article><h1>Ad Blue nachfüllen</h1><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
+        )
+    };
+    let at = "https://www.autozeitung.de/adblue-nachfuellen.html";
+    for (author, source) in [("Die Zeitung", "Die Zeitung"), ("von AUTO ZEITUNG", "AUTO ZEITUNG")] {
+        let e = extract_at(&page(author), at).article;
+        assert_eq!(e.authors, Vec::<String>::new(), "{author}");
+        assert_eq!(e.source.as_deref(), Some(source), "{author}");
+    }
+    // A person's name stays the author's.
+    let e = extract_at(&page("Jana Berger"), at).article;
+    assert_eq!(e.authors, ["Jana Berger"]);
+}
+
 /// Regression: a digest's items — each a linked headline and a sentence — were dropped one
 /// by one wherever the headline outweighed the sentence, though the list's other items
 /// were kept as text.
