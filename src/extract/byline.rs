@@ -320,6 +320,25 @@ static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A content system's account or placeholder, which names no one: Joomla's `Super User`,
+/// `admin`, `Unknown`, `Quản trị viên`.
+pub fn is_account(s: &str) -> bool {
+    matches!(
+        s.trim().to_lowercase().as_str(),
+        "super user"
+            | "superuser"
+            | "administrator"
+            | "admin"
+            | "webmaster"
+            | "unknown"
+            | "anonymous"
+            | "guest"
+            | "quản trị"
+            | "quản trị viên"
+            | "ẩn danh"
+    )
+}
+
 /// A person's name as bylines write it: 1–5 capitalised words (initials like `P.T.` allowed),
 /// after a rank or title (see [`HONORIFIC`]) or not, or the reporter credits `PV`, `Nhóm
 /// PV`, `CTV`.
@@ -339,6 +358,9 @@ pub fn looks_like_name(s: &str) -> bool {
         "pv" | "nhóm pv" | "ctv" | "nhóm ctv" | "pv-ctv" | "nhóm phóng viên"
     ) {
         return true;
+    }
+    if is_account(s) {
+        return false;
     }
     let words: Vec<&str> = s.split_whitespace().collect();
     if words.is_empty() || words.len() > 5 || is_agency(s) || is_position(s) {
@@ -599,5 +621,10 @@ mod tests {
         check("Von Max Muster", &["Max Muster"], None);
         check("Von", &[], None);
         check("Tác giả:", &[], None);
+        // A content system's account signs for no one.
+        check("Super User", &[], None);
+        check("Written by Administrator", &[], None);
+        check("Người đăng: Quản trị viên", &[], None);
+        check("Unknown", &[], None);
     }
 }

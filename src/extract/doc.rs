@@ -111,6 +111,10 @@ pub(super) struct Container<'d> {
 pub(super) struct Credits {
     pub authors: Vec<String>,
     pub source: Option<String>,
+    /// Someone signs it: an author, or the content system's account its metadata names
+    /// (`<meta name="author" content="Super User">` is written on an article's page, though
+    /// it names no one).
+    pub signed: bool,
 }
 
 impl<'a> Doc<'a> {
@@ -694,7 +698,18 @@ impl<'a> Doc<'a> {
             source = b.source.or(source);
         }
         authors.dedup();
-        Credits { authors, source }
+        let signed = !authors.is_empty()
+            || self
+                .m
+                .meta_authors
+                .iter()
+                .chain(&self.m.ld_authors)
+                .any(|a| byline::is_account(a));
+        Credits {
+            authors,
+            source,
+            signed,
+        }
     }
 
     /// When the article was published; where the page's visible time and its metadata

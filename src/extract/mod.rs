@@ -507,7 +507,7 @@ fn extract_document(
         &links,
         title.as_deref(),
         published.is_some(),
-        !credits.authors.is_empty(),
+        credits.signed,
         attachments.len(),
     );
     let page_type = decision.page_type;

@@ -2391,6 +2391,20 @@ fn the_site_itself_is_the_source_not_an_author() {
     assert_eq!(e.authors, ["Jana Berger"]);
 }
 
+/// Regression: Joomla's `<meta name="author" content="Super User">` made its account the
+/// author of a firm's page of advice; without it the page, undated, lost the one sign that
+/// it is an article the system wrote.
+#[test]
+fn a_content_systems_account_signs_but_is_no_author() {
+    let html = format!(
+        "<html lang=\"en\"><head><title>Writing style</title><meta name=\"author\" content=\"Super User\"></head>\
+         <body><div class=\"item-page\"><h1>Writing style</h1><p>{PROSE}</p><p>{PROSE}</p></div></body></html>"
+    );
+    let e = extract_html(&html);
+    assert_eq!(e.authors, Vec::<String>::new());
+    assert_eq!(e.page_type, PageType::Article, "{:?}", e.body);
+}
+
 /// Regression: a digest's items — each a linked headline and a sentence — were dropped one
 /// by one wherever the headline outweighed the sentence, though the list's other items
 /// were kept as text.
