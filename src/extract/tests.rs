@@ -2331,6 +2331,7 @@ fn a_call_to_the_reader_closing_a_story_is_not_its_text() {
     for own in [
         "The newspaper lost a fifth of its print subscribers last year, its owner said.",
         "The company follows the market on Twitter and other networks, a spokesman said.",
+        "Traders follow the market on Twitter more than on television now, the survey found.",
         "Copyright holders will be paid for every article the platforms show, under a law that \
          takes effect next year and that the publishers' association has called long overdue.",
     ] {
