@@ -328,7 +328,7 @@ fn is_call_to_action(text: &str) -> bool {
 /// links`): the publisher's disclosure, not the text.
 static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\baffiliate[- ]?links?\b|\benthält (?:werbung|affiliate|anzeigen)|\b(?:contains|may contain) (?:affiliate|sponsored|paid)\b|\bsponsored (?:post|content)\b|\bliens? d[’']affiliation\b|\benlaces? de afiliad",
+        r"(?i)\benthält (?:werbung|affiliate|anzeigen|provisions)|\b(?:sind|um) (?:sogenannte |so genannte )?affiliate[- ]?links\b|\b(?:this|the) (?:post|article|page|story) (?:contains|may contain|includes) (?:affiliate|sponsored|paid)\b|\b(?:we|i) (?:may )?(?:earn|receive|get) a (?:small )?commission\b|\bcontient des liens d[’']affiliation\b|\bcontiene enlaces de afiliad",
     )
     .expect("regex")
 });

@@ -2354,12 +2354,17 @@ fn advertising_notices_are_not_text() {
         "This post contains affiliate links: we earn a commission when you buy through them.",
     ];
     let own = "The network recruited affiliates in ten countries before its product had proven itself.";
+    let also_own = "The bill contains paid leave for carers, and Amazon cut its fees on affiliate links.";
     let inner: String = notices.iter().map(|n| format!("<p>{n}</p><p>{PROSE}</p>")).collect();
     let e = extract_html(&format!(
         "<html lang=\"en\"><head><title>Plague cases</title></head><body><article><h1>Plague cases</h1>\
-         <div class=\"entry\">{inner}<p>{own}</p><p>Anzeige</p></div></article></body></html>"
+         <div class=\"entry\">{inner}<p>{own}</p><p>{also_own}</p><p>Anzeige</p></div></article></body></html>"
     ));
-    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
+    assert!(
+        e.body.contains(PROSE) && e.body.contains(own) && e.body.contains(also_own),
+        "{:?}",
+        e.body
+    );
     for n in notices {
         assert!(!e.body.contains(n), "{n} in {:?}", e.body);
     }
