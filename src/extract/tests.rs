@@ -2332,6 +2332,7 @@ fn a_call_to_the_reader_closing_a_story_is_not_its_text() {
         "The newspaper lost a fifth of its print subscribers last year, its owner said.",
         "The company follows the market on Twitter and other networks, a spokesman said.",
         "Traders follow the market on Twitter more than on television now, the survey found.",
+        "Listeners can subscribe to the podcast on every platform from Friday, the station said.",
         "Copyright holders will be paid for every article the platforms show, under a law that \
          takes effect next year and that the publishers' association has called long overdue.",
     ] {
