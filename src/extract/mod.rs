@@ -313,7 +313,7 @@ static FILE_SIZE: LazyLock<Regex> =
 /// to the reader, so a story's own sentence about subscribers does not match.
 static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\bsubscribe (?:now|today|here)\b|\b(?:you can|please) (?:also )?subscribe\b|\bsubscribe to (?:our|this) (?:[\w-]+ )?(?:newsletter|channel|podcast)|\bfollow (?:us|him|her|them|(?:the )?(?-i:[A-Z])\w+(?: (?-i:[A-Z])\w+)?) on (?:twitter|facebook|instagram|x)\b|\bdownload (?:the|our) [\w ]{0,40}\bapps?\b|\b(?:suscr[ií]bete|únete|s[ií]guenos|hazte (?:miembro|socio))\b|\b(?:abonnieren sie|abonniere (?:jetzt|unseren)|folgen sie uns|folge uns)\b|\b(?:abonnez-vous|je m[’']abonne|suivez-nous)\b|\b(?:đăng ký nhận bản tin|theo dõi chúng tôi trên)\b",
+        r"(?i)\bsubscribe (?:now|today|here)\b|\b(?:you can|please) (?:also )?subscribe\b|\bsubscribe to (?:our|this) (?:\S+ )?(?:newsletter|channel|podcast)|\bfollow (?:us|him|her|them|(?:the )?(?-i:\p{Lu})\S+(?: (?-i:\p{Lu})\S+)?) on (?:twitter|facebook|instagram|x)\b|\bdownload (?:the|our) (?:\S+ ){0,5}apps?\b|\b(?:suscr[ií]bete|únete|s[ií]guenos|hazte (?:miembro|socio))\b|\b(?:abonnieren sie|abonniere (?:jetzt|unseren)|folgen sie uns|folge uns)\b|\b(?:abonnez-vous|je m[’']abonne|suivez-nous)\b|\b(?:đăng ký nhận bản tin|theo dõi chúng tôi trên)\b",
     )
     .expect("regex")
 });
