@@ -20,9 +20,9 @@ use url::Url;
 
 use super::dom::{self, Block, BlockKind};
 use super::{
-    ANCHOR_ANY, CLASSED, END_MARKERS, FILE_SIZE, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns, byline,
-    containers, date, is_call_to_action, is_caption, is_date_line, lead_element, meta, microdata_body, normalise_text,
-    page_type, published, same_text,
+    ANCHOR_ANY, CLASSED, END_MARKERS, FILE_SIZE, NOTICE_MAX, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns,
+    byline, containers, date, is_call_to_action, is_caption, is_date_line, lead_element, meta, microdata_body,
+    normalise_text, page_type, published, same_text,
 };
 use crate::decode::{self, EncodingReport};
 use crate::time::When;
@@ -1131,9 +1131,6 @@ pub(super) fn paragraphs<'d>(
     }
     paragraphs
 }
-
-/// The longest paragraph read as a copyright notice.
-const NOTICE_MAX: usize = 400;
 
 /// The caption elements whose text leaves the body — the images' captions and every
 /// `<figcaption>` (of a video, a chart, a lazy-loaded picture) — unless captions are most of

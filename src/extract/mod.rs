@@ -320,7 +320,7 @@ static CALL_TO_ACTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Is this paragraph a call to action (see [`CALL_TO_ACTION`]): short, and one of them.
 fn is_call_to_action(text: &str) -> bool {
-    text.chars().count() <= CALL_TO_ACTION_MAX && CALL_TO_ACTION.is_match(text)
+    text.chars().count() <= NOTICE_MAX && CALL_TO_ACTION.is_match(text)
 }
 
 /// A note that the text carries paid links or advertising (`Anzeige, enthält Affiliate
@@ -338,15 +338,16 @@ const AD_LABELS: &[&str] = &["anzeige", "werbung", "publicité", "publicidad", "
 
 /// Is this paragraph such a disclosure (see [`DISCLOSURE`]), or an advertisement's label?
 fn is_notice(text: &str) -> bool {
-    if text.chars().count() > CALL_TO_ACTION_MAX {
+    if text.chars().count() > NOTICE_MAX {
         return false;
     }
     let label = text.trim_matches(|c: char| !c.is_alphanumeric());
     (label.len() <= 16 && AD_LABELS.contains(&label.to_lowercase().as_str())) || DISCLOSURE.is_match(text)
 }
 
-/// The longest paragraph read as a call to action or a disclosure.
-const CALL_TO_ACTION_MAX: usize = 400;
+/// The longest paragraph read as a publisher's notice: a call to action, a disclosure, a
+/// copyright notice.
+const NOTICE_MAX: usize = 400;
 
 /// Extract an article from a page. Never fails.
 pub fn extract(page: &Page, profile: Option<&SiteProfile>) -> Extraction {
