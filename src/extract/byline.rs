@@ -12,10 +12,10 @@ pub struct Byline {
 }
 
 static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\(?\s*(?:theo|nguồn|nguồn tin|nguồn ảnh|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
+    Regex::new(r"(?i)^\(?\s*(?:theo|nguồn tin|nguồn ảnh|nguồn|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
 });
 static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]|(?:gv|giáo viên|ctv|cộng tác viên)\s*:)\s*(.+)$")
+    Regex::new(r"(?i)^(?:(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người đưa tin|người đưa bài|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]|(?:gv|giáo viên|ctv|cộng tác viên)\s*:)\s*(.+)$")
         .expect("regex")
 });
 /// A second credit in an author's line: `Tin: Hoàng Anh; Ảnh: Minh Đức`, `Bài: Thu Hà - Ảnh:
@@ -30,13 +30,13 @@ static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// Jane Doe`, `Von Max Muster`, `Par Jean Dupont`, `Por Ana Pérez`, `Door Jan Jansen`.
 static BY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:written by|posted by|by|von|par|por|door)\s+(.+)$").expect("regex"));
-/// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`.
+/// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`, `Minh Hòa/VOV-Tây Bắc`, `Nguyễn Hòa/Báo Tin tức`.
 static TRAILING_AGENCY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([A-Za-zĐđ+.\s]{2,20}))$").expect("regex"));
+    LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([^/()]{2,30}))$").expect("regex"));
 
 /// Notes after a byline that are not part of it: `Hà Thu (tổng hợp)`, `(lược dịch)`.
 static EDITORIAL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*[\(\[]\s*(tổng hợp|tổng hợp từ [^)\]]*|lược dịch|biên dịch|dịch|ghi|ghi chép|thực hiện|tường thuật|st|sưu tầm)\s*[\)\]]")
+    Regex::new(r"(?i)\s*[\(\[]\s*(tổng hợp|tổng hợp từ [^)\]]*|t/h|lược dịch|biên dịch|dịch|ghi|ghi chép|thực hiện|tường thuật|st|sưu tầm)\s*[\)\]]")
         .expect("regex")
 });
 
@@ -60,6 +60,7 @@ const AGENCIES: &[&str] = &[
     "vgp",
     "ttxvn/vna",
     "vietnam+",
+    "vietnamplus",
     "vnexpress",
     "vne",
     "tuổi trẻ",
@@ -102,6 +103,14 @@ const AGENCIES: &[&str] = &[
 
 pub fn is_agency(s: &str) -> bool {
     let t = s.trim().trim_matches(['(', ')', '.', ' ']);
+    // A regional desk or channel of an outlet: `VOV-Tây Bắc`, `TTXVN-Hà Nội`.
+    if let Some((outlet, desk)) = t.split_once('-')
+        && !outlet.contains(' ')
+        && desk.starts_with(char::is_uppercase)
+        && is_agency(outlet)
+    {
+        return true;
+    }
     let words: Vec<&str> = t.split_whitespace().collect();
     // One word written like a brand: `VnEconomy`, `CafeF`, `VietNamNet`; or an acronym of
     // three or more capitals: `TTXVN`, `VOV`, `NLĐ`.
@@ -403,12 +412,43 @@ pub fn is_full_personal_name(s: &str) -> bool {
     (3..=4).contains(&words.len()) && SURNAMES.contains(&words[0].to_lowercase().as_str()) && looks_like_name(s)
 }
 
+/// A source named with its label: `Theo Reuters` in `Hoàng Hà (Theo Reuters)` is `Reuters`.
+fn without_label(source: &str) -> &str {
+    let lower = source.to_lowercase();
+    ["theo ", "nguồn: ", "nguồn "]
+        .iter()
+        .find(|l| lower.starts_with(*l))
+        .map_or(source, |l| source[l.len()..].trim())
+}
+
+/// A name after the writer's role in its short form, which school portals put before it
+/// without a colon (`GV Nguyễn Thị Hoa`, `CTV Minh Anh`): the name alone.
+fn without_role(part: &str) -> &str {
+    let lower = part.to_lowercase();
+    for role in ["gv.", "gv", "giáo viên", "ctv", "cộng tác viên"] {
+        if lower.starts_with(role)
+            && let Some(rest) = part.get(role.len()..)
+            && rest.starts_with(' ')
+            && rest.trim_start().starts_with(char::is_uppercase)
+        {
+            return rest.trim_start();
+        }
+    }
+    part
+}
+
 /// Read a byline such as `Nhật Minh`, `Minh Anh - Thu Hà`, `Theo TTXVN`, `Bài, ảnh: Minh Anh`,
 /// `Minh Anh (TTXVN)`. `None` when the text is not a byline.
 pub fn parse(text: &str) -> Option<Byline> {
     let t = EDITORIAL_NOTE.replace(text.trim(), "");
     let t = TRAILING_DATE.replace(t.trim(), "");
     let t = t.trim().trim_end_matches(['.', ';']).trim();
+    // A credit in parentheses of its own: `(TTXVN/Vietnam+)`.
+    let t = t
+        .strip_prefix('(')
+        .and_then(|r| r.strip_suffix(')'))
+        .filter(|r| !r.contains(['(', ')']))
+        .map_or(t, str::trim);
     if t.is_empty() || t.chars().count() > 80 {
         return None;
     }
@@ -430,8 +470,14 @@ pub fn parse(text: &str) -> Option<Byline> {
         Some(c) => {
             let agency = c.get(2).or(c.get(3)).map(|m| m.as_str().trim().to_owned());
             match agency {
-                Some(a) if is_agency(&a) || a.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) => {
-                    (c[1].trim().to_owned(), Some(a))
+                // Two outlets, one through the other: `TTXVN/Vietnam+`.
+                Some(a) if is_agency(&a) && is_agency(&c[1]) => (String::new(), Some(t.to_owned())),
+                Some(a)
+                    if is_agency(&a)
+                        || (a.chars().any(char::is_alphabetic)
+                            && a.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) =>
+                {
+                    (c[1].trim().to_owned(), Some(without_label(&a).to_owned()))
                 }
                 _ => (t.to_owned(), None),
             }
@@ -452,11 +498,8 @@ pub fn parse(text: &str) -> Option<Byline> {
         .flat_map(|p| p.split(" and "))
         .map(|p| {
             let p = p.trim();
-            p.strip_prefix("and ")
-                .unwrap_or(p)
-                .trim_matches(['-', '(', ')'])
-                .trim()
-                .to_owned()
+            let p = p.strip_prefix("and ").unwrap_or(p).trim_matches(['-', '(', ')']).trim();
+            without_role(p).to_owned()
         })
         .filter(|p| !p.is_empty())
         .collect();
@@ -486,7 +529,7 @@ pub fn parse(text: &str) -> Option<Byline> {
         let people: Vec<String> = people
             .split([',', '–', '—', ';'])
             .flat_map(|p| p.split(" - "))
-            .map(|p| p.trim().to_owned())
+            .map(|p| without_role(p.trim()).to_owned())
             .filter(|p| !p.is_empty())
             .collect();
         if !people.is_empty() && people.iter().all(|n| looks_like_name(n)) {
@@ -577,6 +620,25 @@ mod tests {
         check("Minh Châu - 15/02/2024", &["Minh Châu"], None);
         check("Thu Hà (15/2/2024 08:30)", &["Thu Hà"], None);
         check("GV: Nguyễn Thị Hoa", &["Nguyễn Thị Hoa"], None);
+        // An outlet's desk or channel after the slash, an outlet in words, one agency
+        // through another, a source with its label inside the parentheses.
+        check("Minh Hòa/VOV-Tây Bắc", &["Minh Hòa"], Some("VOV-Tây Bắc"));
+        check("Hồng Nhung/VOV1", &["Hồng Nhung"], Some("VOV1"));
+        check("Nguyễn Hòa/Báo Tin tức", &["Nguyễn Hòa"], Some("Báo Tin tức"));
+        check("Minh Anh/Vietnamplus", &["Minh Anh"], Some("Vietnamplus"));
+        check("(TTXVN/Vietnam+)", &[], Some("TTXVN/Vietnam+"));
+        check("Hoàng Hà (Theo Reuters)", &["Hoàng Hà"], Some("Reuters"));
+        check("Hoàng Hà (t/h)", &["Hoàng Hà"], None);
+        // School portals' labels and short roles.
+        check(
+            "GV Nguyễn Thị Hoa - Tổ Ngữ văn",
+            &["Nguyễn Thị Hoa"],
+            Some("Tổ Ngữ văn"),
+        );
+        check("Người đưa tin: Lê Văn Tám", &["Lê Văn Tám"], None);
+        check("Nguồn tin: Phòng Giáo dục", &[], Some("Phòng Giáo dục"));
+        // A footnote's address is no outlet.
+        check("Thu Hà/2024", &[], None);
         check(
             "Tác giả: Nguyễn Văn An - GV Trường THCS Bình Minh",
             &["Nguyễn Văn An"],
