@@ -138,7 +138,7 @@ fn month_number(name: &str) -> Option<u32> {
 }
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*phút)?(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH|(?i:am|pm|a\.m\.|p\.m\.)|(?i:sáng|trưa|chiều|tối|đêm)\b))?")
+    Regex::new(r"\b(\d{1,2})(?:\s*(?::|h|giờ)\s*|g)(\d{2})(?:\s*phút)?(?:\s*:\s*(\d{2}))?(?:\s*(AM|PM|SA|CH|(?i:am|pm|a\.m\.|p\.m\.)|(?i:sáng|trưa|chiều|tối|đêm)\b))?")
         .expect("regex")
 });
 static GMT: LazyLock<Regex> =
@@ -811,6 +811,7 @@ mod tests {
         check("Tháng Năm là tháng của những cơn mưa đầu mùa", None);
         check("Cập nhật: 05-11-2019", Some("2019-11-05"));
         check("5/11/2019, 08h30", Some("2019-11-05T08:30:00+07:00"));
+        check("5/11/2019 08g30", Some("2019-11-05T08:30:00+07:00"));
         check("05/11/2019 09:15 AM", Some("2019-11-05T09:15:00+07:00"));
         check("02/01/2020 03:15 PM", Some("2020-01-02T15:15:00+07:00"));
         check("2019-11-05T06:01:00Z", Some("2019-11-05T06:01:00+00:00"));
