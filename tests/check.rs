@@ -208,7 +208,7 @@ async fn check_fetches_politely_follows_redirects_and_classifies_links() {
     .unwrap();
     let out = check_saved("http://khac.example.gov.vn/van-ban/kh.html", &notice).await;
     assert!(
-        out.contains("page type  article — a short dated text under a headline of its own"),
+        out.contains("page type  article — a short dated or signed text under a headline of its own"),
         "{out}"
     );
     assert!(out.contains(", 1 document linked,"), "{out}");

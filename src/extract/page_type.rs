@@ -266,15 +266,19 @@ impl Evidence {
         // not in its text: a listing's page is named in a few words (`Thông báo`, `Tin tức -
         // Sự kiện`, six syllables at most in Vietnamese), and its container holds the
         // headlines. A notice whose substance is the document it links to (`Xem file đính
-        // kèm`) may say no more.
+        // kèm`) may say no more. Its signature stands for its date where it has none (a
+        // portal's short report signed at its end).
         if self.title
-            && self.published
+            && (self.published || self.authors)
             && self.title_words >= 7
             && (self.body_chars >= 100 || self.attachments > 0)
             && (self.headlines == 0 || self.headlines_after_text)
             && self.text_link_density < 0.2
         {
-            return (PageType::Article, "a short dated text under a headline of its own");
+            return (
+                PageType::Article,
+                "a short dated or signed text under a headline of its own",
+            );
         }
         if self.title_links >= 8 && !dominant_prose && !self.url_dated_slug {
             return (PageType::Listing, "many headline links and no dominant prose");
@@ -598,6 +602,25 @@ mod tests {
             ..Evidence::default()
         };
         check(notice.clone(), false, PageType::Article);
+        // Signed at its end but undated, as a portal's short report may be, it is one too;
+        // neither dated nor signed, it is not.
+        check(
+            Evidence {
+                published: false,
+                authors: true,
+                ..notice.clone()
+            },
+            false,
+            PageType::Article,
+        );
+        check(
+            Evidence {
+                published: false,
+                ..notice.clone()
+            },
+            false,
+            PageType::Listing,
+        );
         // Other stories' headlines listed after the text, in its own container.
         let listed_after = Evidence {
             headlines: 10,
