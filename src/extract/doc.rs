@@ -174,6 +174,7 @@ impl<'a> Doc<'a> {
                         && (title_words(t) <= 4
                             || site_name.is_some_and(|s| same_text(s, t))
                             || self.title_classed(*at)
+                            || self.line_title_classed(*at, h)
                             || self.shown_elsewhere(t))
             })
         });
@@ -315,7 +316,9 @@ impl<'a> Doc<'a> {
     /// heading that shows its `<title>`. Portals put the title inside the text's own cell
     /// (`<p><font size="4"><b>…</b></font></p>`, `<div class="news-title">`).
     fn headline_opening(&self, container: &Container) -> Option<(String, NodeId)> {
-        let [b, _, ..] = container.blocks[..] else {
+        // A breadcrumb's links may open the container.
+        let from = container.blocks.iter().take_while(|b| b.link_density() > 0.5).count();
+        let [b, _, ..] = container.blocks[from..] else {
             return None;
         };
         // A page with an `<h1>`, or a heading that shows its `<title>`, heads its text there
@@ -353,11 +356,29 @@ impl<'a> Doc<'a> {
     }
 
     /// Does the layout set the line apart as a headline: a heading, bold type (four fifths of
-    /// its letters), or an element (or one of its two parents) whose class names a title?
+    /// its letters), or an element (or one of its two parents) whose class names a title —
+    /// the block's, or one inside it that holds just the line (a portal's `<span
+    /// class="tieude">` over its date line and text, in one cell)?
     fn set_apart(&self, b: &Block, t: &str) -> bool {
         let visible = t.chars().filter(|c| !c.is_whitespace()).count();
         let bold = b.bold_chars * 10 >= visible * 8;
-        matches!(b.kind, BlockKind::Heading(_)) || bold || self.title_classed(b.owner)
+        matches!(b.kind, BlockKind::Heading(_))
+            || bold
+            || self.title_classed(b.owner)
+            || self.line_title_classed(b.owner, t)
+    }
+
+    /// Does an element inside the block whose class names a title hold the line, and only it?
+    fn line_title_classed(&self, owner: NodeId, t: &str) -> bool {
+        self.html
+            .tree
+            .get(owner)
+            .and_then(ElementRef::wrap)
+            .is_some_and(|owner| {
+                owner.descendants().filter_map(ElementRef::wrap).any(|e| {
+                    e.value().attr("class").is_some_and(|c| TITLE_WORD.is_match(c)) && same_text(&dom::text_of(e), t)
+                })
+            })
     }
 
     /// Does a link to another page head the text — the nearest line above its first

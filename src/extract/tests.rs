@@ -2091,6 +2091,19 @@ fn a_headline_in_the_texts_own_cell_is_the_title_where_the_title_tag_is_generic(
         "<p><b>Sáng nay, huyện tổ chức hội nghị tổng kết công tác năm.</b></p>",
         "UBND huyện Mẫu",
     );
+    // An ASP.NET portal's classed span over its date line, in one element with them, under
+    // the office's name and section as `<title>`; and the same under a breadcrumb.
+    let classed = format!(
+        "<span class=\"tieude\">{T}</span><br><span class=\"ngay\">(Cập nhật lúc 14:20 ngày 05/12/2023)</span><br>"
+    );
+    check("<title>Sở Y tế - Tin hoạt động</title>", &classed, T);
+    check(
+        "<title>Sở Y tế - Tin hoạt động</title>",
+        &format!(
+            "<div class=\"duongdan\"><a href=\"/\">Trang chủ</a> » <a href=\"/tin\">Tin hoạt động của ngành</a> » <a href=\"/tinh\">Tin trong tỉnh</a></div>{classed}"
+        ),
+        T,
+    );
 }
 
 #[test]
