@@ -183,9 +183,11 @@ static TITLE_TIME: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A caption's or photo credit's opening: `Ảnh: …`, and a picture word with a colon in the
 /// languages the web writes most (`Photo:`, `Foto:`, `Bild:`, `Abbildung 2:`, `Figure 3:`,
-/// `Fig. 3:`, `Image:`, `Hình 1:`).
+/// `Fig. 3:`, `Image:`, `Hình 1:`), or a picture credit's label (`Image credit:`, `Featured
+/// image:`, `Cover image:`, `Titelbild:`, `Beitragsbild:`, `Bildquelle:`, `Bildnachweis:`,
+/// `Crédit photo :`).
 static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|^\(?\s*(photos?|fotos?|bild|abbildung|abb\.|figure|fig\.|image|hình|video|clip|nguồn ảnh|đồ họa|infographic)(\s*\d{1,3}[a-z]?)?\s*:)")
+    Regex::new(r"(?i)(^\(?\s*ảnh\s*(minh họa|minh hoạ)?\s*[:\-–)]|^\(?\s*(photos?|fotos?|bild|abbildung|abb\.|figure|fig\.|image|hình|video|clip|nguồn ảnh|đồ họa|infographic|(?:image|photo|picture) credits?|(?:featured|cover|header) (?:image|photo)|titelbild|titelfoto|beitragsbild|bildquellen?|bildnachweise?|fotonachweis|crédits? photos?)(\s*\d{1,3}[a-z]?)?\s*:)")
         .expect("regex")
 });
 /// A credit closing the line, `… Ảnh: H.L.`: the name's length is counted in code, as a

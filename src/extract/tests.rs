@@ -1877,7 +1877,15 @@ fn a_line_opened_by_a_picture_word_is_a_caption() {
     check("Fotos: Helmut Elstrodt, Klaus Friedrich", true);
     check("Fig. 3: The sample after heating", true);
     check("Hình 1: Sơ đồ tổ chức bộ máy", true);
+    // A picture credit's label.
+    check("Titelbild: Geyres Christophe/ABACA/picture-alliance", true);
+    check("Beitragsbild: Stefan Mang", true);
+    check("Bildquelle: Peter Ferstl", true);
+    check("(Image credit: All About Space)", true);
+    check("featured image: Tetbir Salim via Unsplash", true);
+    check("Crédit photo : KB / Bondy Blog", true);
     // The same words opening a sentence of the text.
+    check("Image credits are listed at the end of the report: see there.", false);
     check("Bild und Ton waren an diesem Abend hervorragend.", false);
     check("Photos of the event were shared widely.", false);
     check("Hình thức thi: trắc nghiệm khách quan", false);
