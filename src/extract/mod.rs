@@ -335,16 +335,30 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A paywall's prompt, worded as one: what to do to read on (`To view the full story, please
+/// subscribe …`, `already a subscriber? Log in …`, `Um diesen Artikel zu lesen …`, `Cet
+/// article est réservé aux abonnés`, `Para seguir leyendo, suscríbete`, `Đăng nhập để đọc
+/// tiếp`), not a sentence that speaks of subscribers.
+static PAYWALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bto (?:view|read|continue reading|keep reading|access|unlock) (?:the|this) (?:full |entire |whole )?(?:story|article|content)\b[^.]{0,40}\b(?:subscribe|subscription|log ?in|sign ?in|register)|\balready (?:a |an )?(?:subscriber|member)\b[^.]{0,60}\b(?:log ?in|sign ?in)|\b(?:subscribe|log ?in|sign ?in) to (?:continue|keep) reading\b|\bum (?:diesen|den) (?:artikel|beitrag) (?:vollständig |weiter )?zu lesen\b|\bsie sind bereits (?:abonnent|registriert)|\bcet article est réservé aux abonnés\b|\bdéjà abonné\b|\bpara (?:seguir|continuar) leyendo\b[^.]{0,60}\b(?:suscr|inicia sesión|regístrate)|\b(?:contenido|artículo) exclusivo para suscriptores\b|\bya eres suscriptor\b|\bđăng nhập để (?:đọc|xem) (?:tiếp|toàn bộ)",
+    )
+    .expect("regex")
+});
+
 /// The label of an advertisement's slot, standing alone (`Anzeige`, `-- Werbung --`).
 const AD_LABELS: &[&str] = &["anzeige", "werbung", "publicité", "publicidad", "pubblicità", "reklama"];
 
-/// Is this paragraph such a disclosure (see [`DISCLOSURE`]), or an advertisement's label?
+/// Is this paragraph such a disclosure (see [`DISCLOSURE`]), a paywall's prompt (see
+/// [`PAYWALL`]), or an advertisement's label?
 fn is_notice(text: &str) -> bool {
     if text.chars().count() > NOTICE_MAX {
         return false;
     }
     let label = text.trim_matches(|c: char| !c.is_alphanumeric());
-    (label.len() <= 16 && AD_LABELS.contains(&label.to_lowercase().as_str())) || DISCLOSURE.is_match(text)
+    (label.len() <= 16 && AD_LABELS.contains(&label.to_lowercase().as_str()))
+        || DISCLOSURE.is_match(text)
+        || PAYWALL.is_match(text)
 }
 
 /// The longest paragraph read as a publisher's notice: a call to action, a disclosure, a

@@ -2393,6 +2393,30 @@ fn advertising_notices_are_not_text() {
     assert!(!e.body.ends_with("Anzeige"), "{:?}", e.body);
 }
 
+/// Regression: a paywall's prompts stood in the text as its paragraphs, in its middle (`To
+/// view the full story, please subscribe to …`) and at its end (`… already a subscriber, you
+/// can log in for immediate access to this story.`).
+#[test]
+fn a_paywalls_prompts_are_not_text() {
+    let prompts = [
+        "To view the full story, please subscribe to The Island Times. You can choose an annual subscription.",
+        "If you are seeing this message but you are already a subscriber, you can log in for immediate access.",
+        "Um diesen Artikel vollständig zu lesen, melden Sie sich mit Ihrem Abo an.",
+        "Cet article est réservé aux abonnés.",
+        "Para seguir leyendo, suscríbete a nuestro diario.",
+    ];
+    let own = "Subscribers to the water scheme were already members of the cooperative when it failed.";
+    let inner: String = prompts.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
+    let e = extract_html(&format!(
+        "<html lang=\"en\"><head><title>Family reunited</title></head><body><article><h1>Family reunited</h1>\
+         <div class=\"entry\">{inner}<p>{own}</p><p>{PROSE}</p></div></article></body></html>"
+    ));
+    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
+    for n in prompts {
+        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
+    }
+}
+
 /// Regression: pages that credit themselves — JSON-LD's author named as the site (`Die
 /// Tagespresse`), `von AUTO ZEITUNG` on autozeitung.de — had the site read as a person who
 /// wrote the article.
