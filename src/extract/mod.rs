@@ -346,11 +346,24 @@ static PAYWALL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 
+/// A publisher's appeal for the reader's support, worded as one (`If you enjoyed reading this
+/// post – would you consider supporting our work?`, `If you enjoyed this article, we have a
+/// proposition for you`, `Wenn Ihnen dieser Artikel gefallen hat`, `Soutenez-nous`), and a
+/// suggested citation of the page (`SUGGESTED CITATION Sauer, Heiko: …`, `Zitiervorschlag:
+/// …`, `Pour citer cet article : …`).
+static APPEAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bif you (?:enjoyed|liked|value|appreciated?) (?:reading )?(?:this|our) (?:post|article|story|blog|piece|newsletter|journalism)\b|\bwould you consider (?:supporting|donating to) (?:our|us|this)\b|\b(?:wenn|falls) (?:dir|ihnen|euch) (?:dieser|der|unser) (?:artikel|beitrag|text) gefallen hat\b|\bunterstützen sie (?:uns|unsere arbeit)\b|\bunterstütze (?:uns|unsere arbeit)\b|\bsi (?:vous avez aimé|cet article vous a plu)\b|\bsoutenez(?:-nous| notre travail| notre journalisme)\b|\bsi te (?:gustó|ha gustado) (?:este|el) (?:artículo|post)\b|^\s*(?:suggested citation|cite as|cite this (?:article|post|page)|zitiervorschlag|pour citer cet article|citer cet article|how to cite this (?:article|post|page))\s*:?\s+\S",
+    )
+    .expect("regex")
+});
+
 /// The label of an advertisement's slot, standing alone (`Anzeige`, `-- Werbung --`).
 const AD_LABELS: &[&str] = &["anzeige", "werbung", "publicité", "publicidad", "pubblicità", "reklama"];
 
 /// Is this paragraph such a disclosure (see [`DISCLOSURE`]), a paywall's prompt (see
-/// [`PAYWALL`]), or an advertisement's label?
+/// [`PAYWALL`]), an appeal for support or a suggested citation (see [`APPEAL`]), or an
+/// advertisement's label?
 fn is_notice(text: &str) -> bool {
     if text.chars().count() > NOTICE_MAX {
         return false;
@@ -359,6 +372,7 @@ fn is_notice(text: &str) -> bool {
     (label.len() <= 16 && AD_LABELS.contains(&label.to_lowercase().as_str()))
         || DISCLOSURE.is_match(text)
         || PAYWALL.is_match(text)
+        || APPEAL.is_match(text)
 }
 
 /// The longest paragraph read as a publisher's notice: a call to action, a disclosure, a

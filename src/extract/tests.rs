@@ -2417,6 +2417,30 @@ fn a_paywalls_prompts_are_not_text() {
     }
 }
 
+/// Regression: a blog's appeal for support (`If you enjoyed reading this post – would you
+/// consider supporting our work?`), a magazine's (`If you enjoyed this article, we have a
+/// proposition for you`) and a suggested citation of the page closed texts as paragraphs.
+#[test]
+fn appeals_for_support_and_suggested_citations_are_not_text() {
+    let notices = [
+        "If you enjoyed reading this post – would you consider supporting our work? Just click here. Thanks!",
+        "If you enjoyed this article, we have a proposition for you: join our members.",
+        "Wenn Ihnen dieser Artikel gefallen hat, unterstützen Sie unsere Arbeit.",
+        "SUGGESTED CITATION Sauer, Heiko: Experts in the crisis, Blog, 2020/4/09, https://blog.example/experts/.",
+        "Zitiervorschlag: Berger, Jana: Der Fluss, 2021.",
+    ];
+    let own = "Donors who enjoyed the concert were asked whether they would fund the orchestra again.";
+    let inner: String = notices.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
+    let e = extract_html(&format!(
+        "<html lang=\"en\"><head><title>Experts in the crisis</title></head><body><article><h1>Experts in the crisis</h1>\
+         <div class=\"entry\">{inner}<p>{own}</p><p>{PROSE}</p></div></article></body></html>"
+    ));
+    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
+    for n in notices {
+        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
+    }
+}
+
 /// Regression: pages that credit themselves — JSON-LD's author named as the site (`Die
 /// Tagespresse`), `von AUTO ZEITUNG` on autozeitung.de — had the site read as a person who
 /// wrote the article.
