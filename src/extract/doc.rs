@@ -20,9 +20,9 @@ use url::Url;
 
 use super::dom::{self, Block, BlockKind};
 use super::{
-    ANCHOR_ANY, CLASSED, END_MARKERS, FILE_SIZE, NOTICE_MAX, PARAGRAPH_LIKE, Page, SiteProfile, UI_LINES, UrlPatterns,
-    byline, containers, date, is_call_to_action, is_caption, is_date_line, lead_element, meta, microdata_body,
-    normalise_text, page_type, published, same_text,
+    ANCHOR_ANY, CLASSED, COMMENT_COUNT, END_MARKERS, FILE_SIZE, NOTICE_MAX, PARAGRAPH_LIKE, Page, SiteProfile,
+    UI_LINES, UrlPatterns, byline, containers, date, is_call_to_action, is_caption, is_date_line, lead_element, meta,
+    microdata_body, normalise_text, page_type, published, same_text,
 };
 use crate::decode::{self, EncodingReport};
 use crate::time::When;
@@ -1069,7 +1069,12 @@ pub(super) fn paragraphs<'d>(
                 continue;
             }
         }
-        if t.chars().count() < 2 || UI_LINES.contains(&lower) || END_MARKERS.contains(&lower) || FILE_SIZE.is_match(t) {
+        if t.chars().count() < 2
+            || UI_LINES.contains(&lower)
+            || END_MARKERS.contains(&lower)
+            || (t.len() <= 120 && COMMENT_COUNT.is_match(t))
+            || FILE_SIZE.is_match(t)
+        {
             continue;
         }
         // A heading that is a link is another page's headline (a teaser), not a heading of

@@ -255,6 +255,16 @@ const END_MARKERS: &[&str] = &[
     "über den autor",
 ];
 
+/// A count of the comments standing alone (`0 Kommentare`, `27 commentaires`, `No comments
+/// yet`, `Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)`): the
+/// comments' box, not the text.
+static COMMENT_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:keine|noch keine|no|\d{1,5}) (?:kommentare?|comments?|commentaires?|comentarios?|commenti|bình luận)(?: yet| bisher| vorhanden)?\s*(?:\([^()]*\))?$",
+    )
+    .expect("regex")
+});
+
 /// Short interface strings that are never article text.
 const UI_LINES: &[&str] = &[
     "chia sẻ",

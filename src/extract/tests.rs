@@ -2441,6 +2441,27 @@ fn appeals_for_support_and_suggested_citations_are_not_text() {
     }
 }
 
+/// Regression: the count of a post's comments (`0 Kommentare`, `Keine Kommentare
+/// (Kommentare erscheinen erst nach unserer Freigabe)`) closed its text.
+#[test]
+fn a_count_of_comments_is_not_text() {
+    let counts = [
+        "0 Kommentare",
+        "Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)",
+        "27 commentaires",
+    ];
+    let own = "No comment was made by the ministry.";
+    let inner: String = counts.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
+    let e = extract_html(&format!(
+        "<html lang=\"en\"><head><title>Winter pike</title></head><body><article><h1>Winter pike</h1>\
+         <div class=\"entry\"><p>{own}</p>{inner}</div></article></body></html>"
+    ));
+    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
+    for n in counts {
+        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
+    }
+}
+
 /// Regression: pages that credit themselves — JSON-LD's author named as the site (`Die
 /// Tagespresse`), `von AUTO ZEITUNG` on autozeitung.de — had the site read as a person who
 /// wrote the article.
