@@ -340,7 +340,7 @@ fn is_call_to_action(text: &str) -> bool {
 /// links`): the publisher's disclosure, not the text.
 static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\benthält (?:werbung|affiliate|anzeigen|provisions)|\b(?:sind|um) (?:sogenannte |so genannte )?affiliate[- ]?links\b|\b(?:this|the) (?:post|article|page|story) (?:contains|may contain|includes) (?:affiliate|sponsored|paid)\b|\b(?:we|i) (?:may )?(?:earn|receive|get) a (?:small )?commission\b|\bcontient des liens d[’']affiliation\b|\bcontiene enlaces de afiliad",
+        r"(?i)(?-u:\b)enthält (?:werbung|affiliate|anzeigen|provisions)|(?-u:\b)(?:sind|um) (?:sogenannte |so genannte )?affiliate[- ]?links(?-u:\b)|(?-u:\b)(?:this|the) (?:post|article|page|story) (?:contains|may contain|includes) (?:affiliate|sponsored|paid)(?-u:\b)|(?-u:\b)(?:we|i) (?:may )?(?:earn|receive|get) a (?:small )?commission(?-u:\b)|(?-u:\b)contient des liens d[’']affiliation(?-u:\b)|(?-u:\b)contiene enlaces de afiliad",
     )
     .expect("regex")
 });
@@ -351,7 +351,7 @@ static DISCLOSURE: LazyLock<Regex> = LazyLock::new(|| {
 /// tiếp`), not a sentence that speaks of subscribers.
 static PAYWALL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\bto (?:view|read|continue reading|keep reading|access|unlock) (?:the|this) (?:full |entire |whole )?(?:story|article|content)\b[^.]{0,40}\b(?:subscribe|subscription|log ?in|sign ?in|register)|\balready (?:a |an )?(?:subscriber|member)\b[^.]{0,60}\b(?:log ?in|sign ?in)|\b(?:subscribe|log ?in|sign ?in) to (?:continue|keep) reading\b|\bum (?:diesen|den) (?:artikel|beitrag) (?:vollständig |weiter )?zu lesen\b|\bsie sind bereits (?:abonnent|registriert)|\bcet article est réservé aux abonnés\b|\bdéjà abonné\b|\bpara (?:seguir|continuar) leyendo\b[^.]{0,60}\b(?:suscr|inicia sesión|regístrate)|\b(?:contenido|artículo) exclusivo para suscriptores\b|\bya eres suscriptor\b|\bđăng nhập để (?:đọc|xem) (?:tiếp|toàn bộ)",
+        r"(?i)(?-u:\b)to (?:view|read|continue reading|keep reading|access|unlock) (?:the|this) (?:full |entire |whole )?(?:story|article|content)(?-u:\b)[^.]{0,40}(?-u:\b)(?:subscribe|subscription|log ?in|sign ?in|register)|(?-u:\b)already (?:a |an )?(?:subscriber|member)(?-u:\b)[^.]{0,60}(?-u:\b)(?:log ?in|sign ?in)|(?-u:\b)(?:subscribe|log ?in|sign ?in) to (?:continue|keep) reading(?-u:\b)|(?-u:\b)um (?:diesen|den) (?:artikel|beitrag) (?:vollständig |weiter )?zu lesen(?-u:\b)|(?-u:\b)sie sind bereits (?:abonnent|registriert)|(?-u:\b)cet article est réservé aux abonnés(?-u:\b)|(?-u:\b)déjà abonné|(?-u:\b)para (?:seguir|continuar) leyendo(?-u:\b)[^.]{0,60}(?-u:\b)(?:suscr|inicia sesión|regístrate)|(?-u:\b)(?:contenido|artículo) exclusivo para suscriptores(?-u:\b)|(?-u:\b)ya eres suscriptor(?-u:\b)|đăng nhập để (?:đọc|xem) (?:tiếp|toàn bộ)",
     )
     .expect("regex")
 });
@@ -363,7 +363,7 @@ static PAYWALL: LazyLock<Regex> = LazyLock::new(|| {
 /// …`, `Pour citer cet article : …`).
 static APPEAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\bif you (?:enjoyed|liked|value|appreciated?) (?:reading )?(?:this|our) (?:post|article|story|blog|piece|newsletter|journalism)\b|\bwould you consider (?:supporting|donating to) (?:our|us|this)\b|\b(?:wenn|falls) (?:dir|ihnen|euch) (?:dieser|der|unser) (?:artikel|beitrag|text) gefallen hat\b|\bunterstützen sie (?:uns|unsere arbeit)\b|\bunterstütze (?:uns|unsere arbeit)\b|\bsi (?:vous avez aimé|cet article vous a plu)\b|\bsoutenez(?:-nous| notre travail| notre journalisme)\b|\bsi te (?:gustó|ha gustado) (?:este|el) (?:artículo|post)\b|^\s*(?:suggested citation|cite as|cite this (?:article|post|page)|zitiervorschlag|pour citer cet article|citer cet article|how to cite this (?:article|post|page))\s*:?\s+\S",
+        r"(?i)(?-u:\b)if you (?:enjoyed|liked|value|appreciated?) (?:reading )?(?:this|our) (?:post|article|story|blog|piece|newsletter|journalism)(?-u:\b)|(?-u:\b)would you consider (?:supporting|donating to) (?:our|us|this)(?-u:\b)|(?-u:\b)(?:wenn|falls) (?:dir|ihnen|euch) (?:dieser|der|unser) (?:artikel|beitrag|text) gefallen hat(?-u:\b)|(?-u:\b)unterstützen sie (?:uns|unsere arbeit)(?-u:\b)|(?-u:\b)unterstütze (?:uns|unsere arbeit)(?-u:\b)|(?-u:\b)si (?:vous avez aimé|cet article vous a plu)(?-u:\b)|(?-u:\b)soutenez(?:-nous| notre travail| notre journalisme)(?-u:\b)|(?-u:\b)si te (?:gustó|ha gustado) (?:este|el) (?:artículo|post)(?-u:\b)|^\s*(?:suggested citation|cite as|cite this (?:article|post|page)|zitiervorschlag|pour citer cet article|citer cet article|how to cite this (?:article|post|page))\s*:?\s+\S",
     )
     .expect("regex")
 });

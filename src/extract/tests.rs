@@ -2404,6 +2404,7 @@ fn a_paywalls_prompts_are_not_text() {
         "Um diesen Artikel vollständig zu lesen, melden Sie sich mit Ihrem Abo an.",
         "Cet article est réservé aux abonnés.",
         "Para seguir leyendo, suscríbete a nuestro diario.",
+        "Bạn đọc vui lòng đăng nhập để đọc tiếp toàn bộ bài viết.",
     ];
     let own = "Subscribers to the water scheme were already members of the cooperative when it failed.";
     let inner: String = prompts.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
