@@ -440,6 +440,17 @@ fn without_role(part: &str) -> &str {
 /// Read a byline such as `Nhật Minh`, `Minh Anh - Thu Hà`, `Theo TTXVN`, `Bài, ảnh: Minh Anh`,
 /// `Minh Anh (TTXVN)`. `None` when the text is not a byline.
 pub fn parse(text: &str) -> Option<Byline> {
+    // A credit that names no one: the text was collected (`Sưu tầm`, `(St)`) or compiled
+    // (`(Tổng hợp)`), as school portals close what they repost.
+    let bare = text.trim().trim_end_matches('.');
+    if EDITORIAL_NOTE.replace(bare, "").trim().is_empty()
+        || matches!(
+            bare.to_lowercase().as_str(),
+            "sưu tầm" | "st" | "s.t" | "sưu tầm - tổng hợp" | "sưu tầm, tổng hợp"
+        )
+    {
+        return Some(Byline::default());
+    }
     let t = EDITORIAL_NOTE.replace(text.trim(), "");
     let t = TRAILING_DATE.replace(t.trim(), "");
     let t = t.trim().trim_end_matches(['.', ';']).trim();
@@ -639,6 +650,10 @@ mod tests {
         check("Nguồn tin: Phòng Giáo dục", &[], Some("Phòng Giáo dục"));
         // A footnote's address is no outlet.
         check("Thu Hà/2024", &[], None);
+        // A credit that names no one is still a credit (it leaves the text's end).
+        for credit in ["Sưu tầm", "(Sưu tầm)", "ST", "(Tổng hợp)", "Sưu tầm - Tổng hợp"] {
+            assert_eq!(parse(credit), Some(Byline::default()), "{credit}");
+        }
         check(
             "Tác giả: Nguyễn Văn An - GV Trường THCS Bình Minh",
             &["Nguyễn Văn An"],

@@ -165,6 +165,26 @@ fn bylines_at_the_end() {
         Some("TTXVN"),
     );
     check_byline("<p>Quận sẽ tổng kết vào cuối năm.</p>", &[], None);
+    // A credit that names no one (`Sưu tầm`: collected) closes no text either.
+    for credit in [
+        "<p><em>Sưu tầm</em></p>",
+        "<p style=\"text-align:right\">(Tổng hợp)</p>",
+    ] {
+        let a = extract_at(
+            &format!(
+                "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><h1>Tiêu đề bài viết thử nghiệm</h1>\
+                 <div class=\"date\">05/11/2019 13:01</div><div><p>Đoạn văn thứ nhất của bài viết, đủ dài để được xem là nội \
+                 dung chính của trang, nói về hoạt động của quận trong năm qua.</p>{credit}</div></body></html>"
+            ),
+            "http://example.org/a.htm",
+        )
+        .article;
+        assert!(
+            a.authors.is_empty() && a.body.ends_with("năm qua."),
+            "{credit}: {:?}",
+            a.body
+        );
+    }
     // An uploader's label and a user name: no one's byline, and not the text either.
     let a = extract_at(
         "<html><head><title>Tiêu đề bài viết thử nghiệm</title></head><body><h1>Tiêu đề bài viết thử nghiệm</h1>\
