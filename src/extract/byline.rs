@@ -418,7 +418,8 @@ fn without_label(source: &str) -> &str {
     ["theo ", "nguồn: ", "nguồn "]
         .iter()
         .find(|l| lower.starts_with(*l))
-        .map_or(source, |l| source[l.len()..].trim())
+        .and_then(|l| source.get(l.len()..))
+        .map_or(source, str::trim)
 }
 
 /// A name after the writer's role in its short form, which school portals put before it
@@ -443,6 +444,9 @@ pub fn parse(text: &str) -> Option<Byline> {
     // A credit that names no one: the text was collected (`Sưu tầm`, `(St)`) or compiled
     // (`(Tổng hợp)`), as school portals close what they repost.
     let bare = text.trim().trim_end_matches('.');
+    if bare.is_empty() {
+        return None;
+    }
     if EDITORIAL_NOTE.replace(bare, "").trim().is_empty()
         || matches!(
             bare.to_lowercase().as_str(),
@@ -650,6 +654,7 @@ mod tests {
         check("Nguồn tin: Phòng Giáo dục", &[], Some("Phòng Giáo dục"));
         // A footnote's address is no outlet.
         check("Thu Hà/2024", &[], None);
+        assert_eq!(parse("  "), None);
         // A credit that names no one is still a credit (it leaves the text's end).
         for credit in ["Sưu tầm", "(Sưu tầm)", "ST", "(Tổng hợp)", "Sưu tầm - Tổng hợp"] {
             assert_eq!(parse(credit), Some(Byline::default()), "{credit}");

@@ -2413,29 +2413,37 @@ fn advertising_notices_are_not_text() {
     assert!(!e.body.ends_with("Anzeige"), "{:?}", e.body);
 }
 
+/// Each of `lines` stands after a paragraph of prose in a post, `own` (a sentence of the
+/// text that speaks of the same things) before them: the lines leave the body, the prose and
+/// `own` stay.
+fn check_not_text(lines: &[&str], own: &str) {
+    let inner: String = lines.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
+    let e = extract_html(&format!(
+        "<html lang=\"en\"><head><title>Family reunited</title></head><body><article><h1>Family reunited</h1>\
+         <div class=\"entry\"><p>{own}</p>{inner}</div></article></body></html>"
+    ));
+    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
+    for n in lines {
+        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
+    }
+}
+
 /// Regression: a paywall's prompts stood in the text as its paragraphs, in its middle (`To
 /// view the full story, please subscribe to …`) and at its end (`… already a subscriber, you
 /// can log in for immediate access to this story.`).
 #[test]
 fn a_paywalls_prompts_are_not_text() {
-    let prompts = [
-        "To view the full story, please subscribe to The Island Times. You can choose an annual subscription.",
-        "If you are seeing this message but you are already a subscriber, you can log in for immediate access.",
-        "Um diesen Artikel vollständig zu lesen, melden Sie sich mit Ihrem Abo an.",
-        "Cet article est réservé aux abonnés.",
-        "Para seguir leyendo, suscríbete a nuestro diario.",
-        "Bạn đọc vui lòng đăng nhập để đọc tiếp toàn bộ bài viết.",
-    ];
-    let own = "Subscribers to the water scheme were already members of the cooperative when it failed.";
-    let inner: String = prompts.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
-    let e = extract_html(&format!(
-        "<html lang=\"en\"><head><title>Family reunited</title></head><body><article><h1>Family reunited</h1>\
-         <div class=\"entry\">{inner}<p>{own}</p><p>{PROSE}</p></div></article></body></html>"
-    ));
-    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
-    for n in prompts {
-        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
-    }
+    check_not_text(
+        &[
+            "To view the full story, please subscribe to The Island Times. You can choose an annual subscription.",
+            "If you are seeing this message but you are already a subscriber, you can log in for immediate access.",
+            "Um diesen Artikel vollständig zu lesen, melden Sie sich mit Ihrem Abo an.",
+            "Cet article est réservé aux abonnés.",
+            "Para seguir leyendo, suscríbete a nuestro diario.",
+            "Bạn đọc vui lòng đăng nhập để đọc tiếp toàn bộ bài viết.",
+        ],
+        "Subscribers to the water scheme were already members of the cooperative when it failed.",
+    );
 }
 
 /// Regression: a blog's appeal for support (`If you enjoyed reading this post – would you
@@ -2443,44 +2451,30 @@ fn a_paywalls_prompts_are_not_text() {
 /// proposition for you`) and a suggested citation of the page closed texts as paragraphs.
 #[test]
 fn appeals_for_support_and_suggested_citations_are_not_text() {
-    let notices = [
-        "If you enjoyed reading this post – would you consider supporting our work? Just click here. Thanks!",
-        "If you enjoyed this article, we have a proposition for you: join our members.",
-        "Wenn Ihnen dieser Artikel gefallen hat, unterstützen Sie unsere Arbeit.",
-        "SUGGESTED CITATION Sauer, Heiko: Experts in the crisis, Blog, 2020/4/09, https://blog.example/experts/.",
-        "Zitiervorschlag: Berger, Jana: Der Fluss, 2021.",
-    ];
-    let own = "Donors who enjoyed the concert were asked whether they would fund the orchestra again.";
-    let inner: String = notices.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
-    let e = extract_html(&format!(
-        "<html lang=\"en\"><head><title>Experts in the crisis</title></head><body><article><h1>Experts in the crisis</h1>\
-         <div class=\"entry\">{inner}<p>{own}</p><p>{PROSE}</p></div></article></body></html>"
-    ));
-    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
-    for n in notices {
-        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
-    }
+    check_not_text(
+        &[
+            "If you enjoyed reading this post – would you consider supporting our work? Just click here. Thanks!",
+            "If you enjoyed this article, we have a proposition for you: join our members.",
+            "Wenn Ihnen dieser Artikel gefallen hat, unterstützen Sie unsere Arbeit.",
+            "SUGGESTED CITATION Sauer, Heiko: Experts in the crisis, Blog, 2020/4/09, https://blog.example/experts/.",
+            "Zitiervorschlag: Berger, Jana: Der Fluss, 2021.",
+        ],
+        "Donors who enjoyed the concert were asked whether they would fund the orchestra again.",
+    );
 }
 
 /// Regression: the count of a post's comments (`0 Kommentare`, `Keine Kommentare
 /// (Kommentare erscheinen erst nach unserer Freigabe)`) closed its text.
 #[test]
 fn a_count_of_comments_is_not_text() {
-    let counts = [
-        "0 Kommentare",
-        "Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)",
-        "27 commentaires",
-    ];
-    let own = "No comment was made by the ministry.";
-    let inner: String = counts.iter().map(|n| format!("<p>{PROSE}</p><p>{n}</p>")).collect();
-    let e = extract_html(&format!(
-        "<html lang=\"en\"><head><title>Winter pike</title></head><body><article><h1>Winter pike</h1>\
-         <div class=\"entry\"><p>{own}</p>{inner}</div></article></body></html>"
-    ));
-    assert!(e.body.contains(PROSE) && e.body.contains(own), "{:?}", e.body);
-    for n in counts {
-        assert!(!e.body.contains(n), "{n} in {:?}", e.body);
-    }
+    check_not_text(
+        &[
+            "0 Kommentare",
+            "Keine Kommentare (Kommentare erscheinen erst nach unserer Freigabe)",
+            "27 commentaires",
+        ],
+        "No comment was made by the ministry.",
+    );
 }
 
 /// Regression: pages that credit themselves — JSON-LD's author named as the site (`Die
