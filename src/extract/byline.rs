@@ -412,14 +412,13 @@ pub fn is_full_personal_name(s: &str) -> bool {
     (3..=4).contains(&words.len()) && SURNAMES.contains(&words[0].to_lowercase().as_str()) && looks_like_name(s)
 }
 
-/// A source named with its label: `Theo Reuters` in `Hoàng Hà (Theo Reuters)` is `Reuters`.
+/// A source named with its label (see [`SOURCE_PREFIX`]): `Theo Reuters` in `Hoàng Hà
+/// (Theo Reuters)` is `Reuters`.
 fn without_label(source: &str) -> &str {
-    let lower = source.to_lowercase();
-    ["theo ", "nguồn: ", "nguồn "]
-        .iter()
-        .find(|l| lower.starts_with(*l))
-        .and_then(|l| source.get(l.len()..))
-        .map_or(source, str::trim)
+    SOURCE_PREFIX
+        .captures(source)
+        .and_then(|c| c.get(1))
+        .map_or(source, |m| m.as_str().trim())
 }
 
 /// A name after the writer's role in its short form, which school portals put before it
