@@ -34,9 +34,10 @@ static BY: LazyLock<Regex> =
 static TRAILING_AGENCY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([^/()]{2,30}))$").expect("regex"));
 
-/// Notes after a byline that are not part of it: `Hà Thu (tổng hợp)`, `(lược dịch)`.
+/// Notes after a byline that are not part of it: `Hà Thu (tổng hợp)`, `(lược dịch)`, the
+/// place a correspondent writes from (`Vũ Nam (từ Hà Nội)`), the writer's role (`(CTV)`).
 static EDITORIAL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*[\(\[]\s*(tổng hợp|tổng hợp từ [^)\]]*|t/h|lược dịch|biên dịch|dịch|ghi|ghi chép|thực hiện|tường thuật|st|sưu tầm)\s*[\)\]]")
+    Regex::new(r"(?i)\s*[\(\[]\s*(tổng hợp|tổng hợp từ [^)\]]*|(?:gửi |viết )?từ (?-i:\p{Lu})[^)\]]{1,40}|t/h|lược dịch|biên dịch|dịch|ghi|ghi chép|thực hiện|tường thuật|st|sưu tầm|ctv|cộng tác viên|pv|phóng viên)\s*[\)\]]")
         .expect("regex")
 });
 
@@ -147,7 +148,10 @@ pub fn is_agency(s: &str) -> bool {
         || l.starts_with("báo ")
         || l.starts_with("theo ")
         || l.starts_with("cổng thông tin")
+        || l.starts_with("cổng tt")
         || l.starts_with("trang thông tin")
+        || l.starts_with("trang tin")
+        || l.starts_with("trang tt")
         || l.starts_with("đài ")
         || l.starts_with("tạp chí")
         || l.starts_with("sở ")
@@ -368,6 +372,16 @@ pub fn looks_like_name(s: &str) -> bool {
     ) {
         return true;
     }
+    // A team of reporters named after its desk: `Nhóm PV Xã hội`, `Nhóm phóng viên Kinh tế`.
+    for team in ["nhóm pv ", "nhóm ctv ", "nhóm pv-ctv ", "nhóm phóng viên "] {
+        if lower.starts_with(team)
+            && let Some(desk) = s.get(team.len()..)
+            && desk.starts_with(char::is_uppercase)
+            && desk.split_whitespace().count() <= 3
+        {
+            return true;
+        }
+    }
     if is_account(s) {
         return false;
     }
@@ -421,11 +435,11 @@ fn without_label(source: &str) -> &str {
         .map_or(source, |m| m.as_str().trim())
 }
 
-/// A name after the writer's role in its short form, which school portals put before it
-/// without a colon (`GV Nguyễn Thị Hoa`, `CTV Minh Anh`): the name alone.
+/// A name after the writer's role, which school portals and papers put before it without a
+/// colon (`GV Nguyễn Thị Hoa`, `CTV Minh Anh`, `Phóng viên Minh Anh`): the name alone.
 fn without_role(part: &str) -> &str {
     let lower = part.to_lowercase();
-    for role in ["gv.", "gv", "giáo viên", "ctv", "cộng tác viên"] {
+    for role in ["gv.", "gv", "giáo viên", "ctv", "cộng tác viên", "pv", "phóng viên"] {
         if lower.starts_with(role)
             && let Some(rest) = part.get(role.len()..)
             && rest.starts_with(' ')
@@ -467,7 +481,15 @@ pub fn parse(text: &str) -> Option<Byline> {
         return None;
     }
     if let Some(c) = SOURCE_PREFIX.captures(t) {
-        let src = c[1].trim().to_owned();
+        let mut src = c[1].trim().to_owned();
+        // `Theo Minh Anh (Báo Tin tức)`: a person and the outlet she wrote for (the label's
+        // pattern took the closing parenthesis).
+        if src.matches('(').count() > src.matches(')').count() {
+            src.push(')');
+            if let Some(b) = parse(&src).filter(|b| !b.authors.is_empty()) {
+                return Some(b);
+            }
+        }
         // `Theo Thanh Xuân` credits a person; `Theo TTXVN` an agency.
         if !t.to_lowercase().starts_with("nguồn") && !is_agency(&src) && looks_like_name(&src) {
             return Some(Byline {
@@ -488,6 +510,7 @@ pub fn parse(text: &str) -> Option<Byline> {
                 Some(a) if is_agency(&a) && is_agency(&c[1]) => (String::new(), Some(t.to_owned())),
                 Some(a)
                     if is_agency(&a)
+                        || is_source_line(&a)
                         || (a.chars().any(char::is_alphabetic)
                             && a.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())) =>
                 {
@@ -651,6 +674,18 @@ mod tests {
         );
         check("Người đưa tin: Lê Văn Tám", &["Lê Văn Tám"], None);
         check("Nguồn tin: Phòng Giáo dục", &[], Some("Phòng Giáo dục"));
+        // Where a correspondent writes from, a role in parentheses or before the name, a
+        // desk's team, an office's portal, a labelled source inside the parentheses.
+        check("Vũ Nam (từ Hà Nội)", &["Vũ Nam"], None);
+        check("Hà Nội (từ 2008)", &[], None);
+        check("Minh Anh (CTV)", &["Minh Anh"], None);
+        check("Phóng viên Minh Anh", &["Minh Anh"], None);
+        check("PV Minh Anh", &["Minh Anh"], None);
+        check("Nhóm PV Xã hội", &["Nhóm PV Xã hội"], None);
+        check("Nhóm phóng viên Kinh tế", &["Nhóm phóng viên Kinh tế"], None);
+        check("Minh Anh (Cổng TTĐT Hà Nội)", &["Minh Anh"], Some("Cổng TTĐT Hà Nội"));
+        check("Phương Thảo (Nguồn: Bộ Y tế)", &["Phương Thảo"], Some("Bộ Y tế"));
+        check("Theo Minh Anh (Báo Tin tức)", &["Minh Anh"], Some("Báo Tin tức"));
         // A footnote's address is no outlet.
         check("Thu Hà/2024", &[], None);
         assert_eq!(parse("  "), None);
