@@ -15,7 +15,7 @@ static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\(?\s*(?:theo|nguồn tin|nguồn ảnh|nguồn|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
 });
 static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết|người đăng|người đưa tin|người đưa bài|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]|(?:gv|giáo viên|ctv|cộng tác viên)\s*:)\s*(.+)$")
+    Regex::new(r"(?i)^(?:(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|ảnh\s*(?:,|và|&)\s*(?:tin|bài)|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết(?: bài)?|người đăng|người đưa tin|người đưa bài|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]|(?:gv|giáo viên|ctv|cộng tác viên)\s*:)\s*(.+)$")
         .expect("regex")
 });
 /// A second credit in an author's line: `Tin: Hoàng Anh; Ảnh: Minh Đức`, `Bài: Thu Hà - Ảnh:
@@ -33,6 +33,16 @@ static BY: LazyLock<Regex> =
 /// `Minh Anh (TTXVN)`, `Thu Hằng/VOV`, `Minh Hòa/VOV-Tây Bắc`, `Nguyễn Hòa/Báo Tin tức`.
 static TRAILING_AGENCY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\(([^)]+)\)|/\s*([^/()]{2,30}))$").expect("regex"));
+
+/// The editor's credit, or a designer's, which names no author: `Biên tập viên: Trần Long`,
+/// `Người biên tập: …`, `Thiết kế: …`.
+static EDITOR_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:biên tập viên|người biên tập|biên tập|btv|người duyệt|duyệt bài|thiết kế|trình bày|đồ họa|đồ hoạ)\s*:\s*\S").expect("regex")
+});
+/// A labelled source after the writer's credit in one line: `Tác giả: Nguyễn Thị Hoa -
+/// Nguồn: Phòng GD&ĐT`, `Tác giả: Minh Anh | Nguồn tin: Sở Y tế`.
+static CREDIT_THEN_SOURCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s*[-–|;,]\s*((?:nguồn tin|nguồn|theo)(?-u:\b).+)$").expect("regex"));
 
 /// Notes after a byline that are not part of it: `Hà Thu (tổng hợp)`, `(lược dịch)`, the
 /// place a correspondent writes from (`Vũ Nam (từ Hà Nội)`), the writer's role (`(CTV)`).
@@ -302,8 +312,15 @@ fn is_byline_label(part: &str) -> bool {
 }
 
 /// A job English bylines give after the name (`Jane Doe, Staff Writer`, `Senior Political
-/// Correspondent`): its last word names the job.
+/// Correspondent`): its last word names the job; or a Vietnamese writer's role standing as
+/// a part of its own (`Minh Anh - CTV`).
 fn is_staff_role(part: &str) -> bool {
+    if matches!(
+        part.trim().to_lowercase().as_str(),
+        "ctv" | "cộng tác viên" | "pv" | "phóng viên"
+    ) {
+        return true;
+    }
     const JOBS: &[&str] = &[
         "writer",
         "reporter",
@@ -461,6 +478,7 @@ pub fn parse(text: &str) -> Option<Byline> {
         return None;
     }
     if EDITORIAL_NOTE.replace(bare, "").trim().is_empty()
+        || (EDITOR_CREDIT.is_match(bare) && bare.chars().count() <= 60)
         || matches!(
             bare.to_lowercase().as_str(),
             "sưu tầm" | "st" | "s.t" | "sưu tầm - tổng hợp" | "sưu tầm, tổng hợp"
@@ -479,6 +497,15 @@ pub fn parse(text: &str) -> Option<Byline> {
         .map_or(t, str::trim);
     if t.is_empty() || t.chars().count() > 80 {
         return None;
+    }
+    if let Some(c) = CREDIT_THEN_SOURCE.captures(t)
+        && let Some(src) = SOURCE_PREFIX.captures(&c[2]).map(|s| s[1].trim().to_owned())
+        && let Some(credit) = parse(&c[1]).filter(|b| !b.authors.is_empty() && b.source.is_none())
+    {
+        return Some(Byline {
+            authors: credit.authors,
+            source: Some(src),
+        });
     }
     if let Some(c) = SOURCE_PREFIX.captures(t) {
         let mut src = c[1].trim().to_owned();
@@ -686,6 +713,12 @@ mod tests {
         check("Minh Anh (Cổng TTĐT Hà Nội)", &["Minh Anh"], Some("Cổng TTĐT Hà Nội"));
         check("Phương Thảo (Nguồn: Bộ Y tế)", &["Phương Thảo"], Some("Bộ Y tế"));
         check("Theo Minh Anh (Báo Tin tức)", &["Minh Anh"], Some("Báo Tin tức"));
+        check("Người viết bài: Nguyễn Thị Hoa", &["Nguyễn Thị Hoa"], None);
+        check("Ảnh, tin: Minh Anh", &["Minh Anh"], None);
+        check("Minh Anh - CTV", &["Minh Anh"], None);
+        check("Tác giả: Minh Anh | Nguồn tin: Sở Y tế", &["Minh Anh"], Some("Sở Y tế"));
+        // The editor is no author, yet the line is a credit.
+        assert_eq!(parse("Biên tập viên: Trần Long"), Some(Byline::default()));
         // A footnote's address is no outlet.
         check("Thu Hà/2024", &[], None);
         assert_eq!(parse("  "), None);

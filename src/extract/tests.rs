@@ -165,6 +165,17 @@ fn bylines_at_the_end() {
         Some("TTXVN"),
     );
     check_byline("<p>Quận sẽ tổng kết vào cuối năm.</p>", &[], None);
+    // The writer and the source in one line; the editor's credit after the writer's.
+    check_byline(
+        "<p>Tác giả: Nguyễn Thị Hoa - Nguồn: Phòng GD&amp;ĐT</p>",
+        &["Nguyễn Thị Hoa"],
+        Some("Phòng GD&ĐT"),
+    );
+    check_byline(
+        "<p style=\"text-align:right\"><strong>Minh Anh</strong></p><p style=\"text-align:right\">Biên tập viên: Trần Long</p>",
+        &["Minh Anh"],
+        None,
+    );
     // A credit that names no one (`Sưu tầm`: collected) closes no text either.
     for credit in [
         "<p><em>Sưu tầm</em></p>",
