@@ -1572,9 +1572,11 @@ fn published(
         });
     }
     let from_meta = m.published.iter().filter_map(|d| date::parse_text(d)).find(ok);
-    let shown = visible_dates(els, date_els, blocks, container, now);
-    let visible = shown.first().map(|&(w, _)| w).filter(ok);
     let from_url = date::from_url(doc.url).filter(ok);
+    // The boxes beside the text are read for a date only when nothing else gives one.
+    let boxes = (from_meta.is_none() && title_when.is_none() && from_url.is_none()).then_some(doc.html);
+    let shown = visible_dates(els, date_els, blocks, container, now, boxes);
+    let visible = shown.first().map(|&(w, _)| w).filter(ok);
     // The time a page shows its readers is the one researchers cite: when metadata gives
     // a time minutes away from it (a CMS stamps the record when saved, the line when
     // published), the visible one is taken.
@@ -1646,11 +1648,16 @@ pub(super) struct Published {
 /// A date its label calls the publication's (`Datum: 03.11.2021`, or the label in a block of
 /// its own and the date in the next), wherever the page puts it.
 fn labelled_date(blocks: &[Block]) -> Option<When> {
+    labelled_dates(blocks).next()
+}
+
+/// Every date a label calls the publication's (see [`labelled_date`]), in document order.
+fn labelled_dates(blocks: &[Block]) -> impl Iterator<Item = When> + '_ {
     blocks
         .iter()
         .enumerate()
         .filter(|(_, b)| b.chars() <= 80)
-        .find_map(|(i, b)| {
+        .filter_map(|(i, b)| {
             let rest = date::after_published_label(&b.text)?;
             if rest.trim().is_empty() {
                 blocks
@@ -1661,6 +1668,16 @@ fn labelled_date(blocks: &[Block]) -> Option<When> {
                 date::parse_text(rest)
             }
         })
+}
+
+/// The one date a label calls the publication's in a box the walk leaves out (a sidebar's
+/// `NEWS INFO`: `Datum` / `31.01.2022`): none when the boxes label two different dates (a
+/// list of events, each `Datum: …`).
+fn labelled_date_in_boxes(html: &Html) -> Option<When> {
+    let all = dom::blocks_keeping_boxes(html);
+    let mut dates = labelled_dates(&all);
+    let first = dates.next()?;
+    dates.all(|d| d == first).then_some(first)
 }
 
 /// The date of a line among the last two of the text that is a date (not an update's), or
@@ -1689,13 +1706,16 @@ fn closing_date(container: &[&Block]) -> Option<When> {
 /// The dates shown on the page, most telling first: `<time datetime>` elements, date-classed
 /// elements (not in a box of related news or comments; a share bar often holds the date
 /// line), and date lines just before the article text; each with whether a reader sees it
-/// written (`<time datetime>` is machine-readable, its text may say anything).
+/// written (`<time datetime>` is machine-readable, its text may say anything). `boxes`: the
+/// document, when a labelled date in a box the walk left out may be read (no other source
+/// dates the page).
 fn visible_dates(
     els: &dom::Elements,
     date_els: &[ElementRef],
     blocks: &[Block],
     container: &[&Block],
     now: DateTime<FixedOffset>,
+    boxes: Option<&Html>,
 ) -> Vec<(When, Reading)> {
     let mut out: Vec<(When, Reading)> = els
         .time
@@ -1764,6 +1784,14 @@ fn visible_dates(
                 .find_map(|b| date::opening_date(&b.text))
                 .map(|w| (w, Reading::Written)),
         );
+    }
+    // Last, a labelled date in a box beside the text (a sidebar's facts about the article),
+    // which the walk left out.
+    if out.is_empty()
+        && updates.is_empty()
+        && let Some(html) = boxes
+    {
+        out.extend(labelled_date_in_boxes(html).map(|w| (w, Reading::Written)));
     }
     out.extend(updates);
     out

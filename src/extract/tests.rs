@@ -466,6 +466,25 @@ fn regression_a_byline_box_holding_the_date_and_a_zone_abbreviation() {
 }
 
 #[test]
+fn regression_a_labelled_date_in_a_sidebar_box_was_not_read() {
+    // A sidebar's facts about the article (`Datum` / `31.01.2022`), the page's only date:
+    // the walk leaves sidebars out.
+    let page = |sidebar: &str| {
+        format!(
+            "<html lang=\"de\"><body><h1>Hoch hinaus bei den Hallenmeisterschaften</h1><div class=\"text\"><p>{PROSE}</p><p>{PROSE}</p></div>\
+             <div class=\"sidebar\">{sidebar}</div></body></html>"
+        )
+    };
+    let info = "<h6>NEWS INFO</h6><ul><li><div>Datum</div><div>31.01.2022</div></li><li><div>Autor</div><div>Peter Middel</div></li></ul>";
+    let a = extract_at(&page(info), "https://verband.example.de/news/detail/hoch-hinaus/").article;
+    assert_eq!(a.published.as_deref(), Some("2022-01-31"));
+    // Boxes labelling two dates (a list of events) date nothing.
+    let events = "<ul><li>Datum: 12.02.2022 Hallenmeeting</li><li>Datum: 19.02.2022 Kreismeisterschaften</li></ul>";
+    let a = extract_at(&page(events), "https://verband.example.de/news/detail/hoch-hinaus/").article;
+    assert_eq!(a.published, None);
+}
+
+#[test]
 fn regression_microdata_and_rdfa_dates_on_any_element() {
     // Drupal's RDFa on a `<span>`: the page had no date.
     check_date(
