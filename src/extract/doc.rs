@@ -1050,6 +1050,25 @@ pub(super) fn paragraphs<'d>(
     // them is inside the text.
     let last_prose = container.iter().rposition(|b| prose(b));
     let mut kept_prose = false;
+    // A line its words call a caption (`… Ảnh: H.L.`, `… (Image: GETTY)`) leaves the text,
+    // unless such lines are two thirds of it or more: a photo story's captions are its body,
+    // as when its caption elements are most of it (`captions_to_leave_out`). (A report with
+    // a captioned picture after each paragraph has about as much of one as of the other.)
+    let worded_caption: Vec<bool> = container
+        .iter()
+        .map(|b| {
+            let t = b.text.trim();
+            is_caption(t) && t.chars().count() < 250 && !byline::is_author_line(t)
+        })
+        .collect();
+    let worded_caption_chars: usize = container
+        .iter()
+        .zip(&worded_caption)
+        .filter(|(_, w)| **w)
+        .map(|(b, _)| b.chars())
+        .sum();
+    let total_chars: usize = container.iter().map(|b| b.chars()).sum();
+    let captions_are_text = worded_caption_chars * 3 >= total_chars * 2;
     for (i, b) in container.iter().enumerate() {
         let t = b.text.trim();
         // Markers and interface lines are short: a paragraph is not lower-cased to be compared.
@@ -1101,7 +1120,7 @@ pub(super) fn paragraphs<'d>(
                     })
         };
         let dated = is_date_line(t) && !(kept_prose && last_prose.is_some_and(|l| l > i)) && !signed();
-        let caption_line = is_caption(t) && t.chars().count() < 250 && !byline::is_author_line(t);
+        let caption_line = !captions_are_text && worded_caption[i];
         if dated || caption_line || captions.holds(b) {
             continue;
         }

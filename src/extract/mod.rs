@@ -194,13 +194,22 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 /// bounded repetition of a Unicode class made the regex some twenty times costlier to build.
 static CLOSING_CREDIT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)[\.\s\-–]ảnh\s*:\s*([\p{L}\s.,/&-]+)$").expect("regex"));
+/// A picture's credit in parentheses closing the line, `… (Image: GETTY)`, `… (Foto:
+/// Archivo/Soy502)`: a picture word, not a source's (`(Quelle: SWR)` closes a paragraph).
+static CLOSING_PAREN_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\(\s*(?:images?|photos?|pictures?|fotos?|bild|ảnh)\s*:\s*([^()]+?)\s*\)\.?$").expect("regex")
+});
 
 /// Is the line a picture's caption or credit by its words: opened as one (see [`CAPTION`]),
-/// or closed by a short credit (`Quang cảnh hội nghị. Ảnh: H.L.`)?
+/// or closed by a short credit (`Quang cảnh hội nghị. Ảnh: H.L.`, `Protesters have worn
+/// masks (Image: GETTY)`)?
 pub(super) fn is_caption(line: &str) -> bool {
     CAPTION.is_match(line)
         || CLOSING_CREDIT
             .captures(line)
+            .is_some_and(|c| c[1].chars().count() <= 40)
+        || CLOSING_PAREN_CREDIT
+            .captures(line.trim_end())
             .is_some_and(|c| c[1].chars().count() <= 40)
 }
 

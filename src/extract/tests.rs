@@ -1516,6 +1516,42 @@ fn a_photo_storys_figcaptions_are_its_body_and_other_figcaptions_are_not() {
 }
 
 #[test]
+fn regression_a_caption_closed_by_a_credit_in_parentheses_was_text() {
+    // Captions in paragraphs of their own between the text's, each closed by its credit.
+    let captions = [
+        "China has warned it will take control of Hong Kong (Image: GETTY )",
+        "The protests kicked off in June and have grown in size (Image: GETTY)",
+    ];
+    let article = format!(
+        "<html><head><title>Troops sent to Hong Kong</title></head><body><h1>Troops sent to Hong Kong</h1><div class=\"text\">\
+         <p>{PROSE}</p><p>{}</p><p>{PROSE}</p><p>{}</p><p>{PROSE}</p></div></body></html>",
+        captions[0], captions[1]
+    );
+    let a = extract_html(&article);
+    assert!(a.body.contains("Health authorities traced"), "{}", a.body);
+    for c in captions {
+        assert!(!a.body.contains(c), "{c}: {}", a.body);
+    }
+    // A source closing a paragraph is no picture's credit.
+    let sourced = format!(
+        "<html><head><title>Troops sent to Hong Kong</title></head><body><h1>Troops sent to Hong Kong</h1><div class=\"text\">\
+         <p>{PROSE}</p><p>The investigation into the second case goes on. (Quelle: SWR)</p><p>{PROSE}</p></div></body></html>"
+    );
+    assert!(extract_html(&sourced).body.contains("(Quelle: SWR)"));
+    // A photo story told in such captions keeps them: they are its text.
+    let story: String = (1..=6)
+        .map(|i| format!("<p><img src=\"/{i}.jpg\"></p><p>Người dân đổ về trung tâm thành phố đón Giáng sinh, đường phố rực rỡ ánh đèn, điểm số {i}. (Ảnh: Mạnh Quân)</p>"))
+        .collect();
+    let a = extract_html(&format!(
+        "<html><head><title>Không khí Giáng sinh</title></head><body><article><h1>Không khí Giáng sinh</h1>\
+         <p>Nhà thờ khắp cả nước rực rỡ ánh đèn đón người dân.</p>{story}</article></body></html>"
+    ));
+    for i in 1..=6 {
+        assert!(a.body.contains(&format!("điểm số {i}.")), "caption {i}: {}", a.body);
+    }
+}
+
+#[test]
 fn a_pictures_caption_does_not_outweigh_a_paragraph_of_the_same_size() {
     // A paywalled story: a picture with a long caption in the header, one paragraph below.
     let a = extract_html(
