@@ -10,7 +10,7 @@ use super::text::page_url;
 use crate::config::Config;
 use crate::crawl::Admission;
 use crate::crawl::check::{self, Report};
-use crate::extract::PageType;
+use crate::extract::{ClaimField, PageType};
 
 pub(super) fn cmd_check(cli: &Cli, a: &CheckArgs) -> Result<ExitCode> {
     let profiles = super::profiles(cli)?;
@@ -204,19 +204,54 @@ fn print_report(r: &Report) -> Result<()> {
         ),
     )?;
     let art = &r.article;
-    line("title", art.title.as_deref().unwrap_or("(none)"))?;
-    line("published", art.published.as_deref().unwrap_or("(none)"))?;
-    if let Some(m) = &art.modified {
-        line("modified", m)?;
+    // Where a field's value stands in the page's metadata too: `  (og:title, JSON-LD
+    // NewsArticle headline agree)`, or that only the page's text gives it.
+    let from = |field: ClaimField, value: Option<&str>| -> String {
+        let Some(v) = value else { return "(none)".to_owned() };
+        let agreeing: Vec<&str> = r
+            .metadata
+            .iter()
+            .filter(|c| c.claim.field == field && c.agrees)
+            .map(|c| c.claim.origin.as_str())
+            .collect();
+        if agreeing.is_empty() {
+            format!("{v}  (from the page's text; no metadata says so)")
+        } else {
+            format!(
+                "{v}  ({} agree{})",
+                agreeing.join(", "),
+                if agreeing.len() == 1 { "s" } else { "" }
+            )
+        }
+    };
+    line("title", &from(ClaimField::Title, art.title.as_deref()))?;
+    line("published", &from(ClaimField::Published, art.published.as_deref()))?;
+    if art.modified.is_some() {
+        line("modified", &from(ClaimField::Modified, art.modified.as_deref()))?;
     }
+    let authors = art.authors.join("; ");
     line(
         "authors",
-        &if art.authors.is_empty() {
-            "(none)".to_owned()
-        } else {
-            art.authors.join("; ")
-        },
+        &from(ClaimField::Author, Some(authors.as_str()).filter(|a| !a.is_empty())),
     )?;
+    // What the metadata says that the fields do not: a user setting up a profile sees what
+    // was passed over, and where.
+    for c in r.metadata.iter().filter(|c| !c.agrees) {
+        let field = match c.claim.field {
+            ClaimField::Title => "title",
+            ClaimField::Published => "published",
+            ClaimField::Modified => "modified",
+            ClaimField::Author => "author",
+        };
+        line(
+            "metadata",
+            &format!(
+                "{} says {field} {:?} (not taken)",
+                c.claim.origin,
+                clip(&c.claim.value, 100)
+            ),
+        )?;
+    }
     if let Some(s) = &art.source {
         line("source", s)?;
     }

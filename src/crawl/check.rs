@@ -17,10 +17,64 @@ use crate::decode::EncodingReport;
 use crate::error::{Error, Result};
 use crate::extract::page_type::Decision;
 use crate::extract::profile::Profiles;
-use crate::extract::{self, Article, Page, PageType};
+use crate::extract::{self, Article, Claim, ClaimField, Page, PageType};
+use crate::time::When;
 
 /// Redirects followed from the URL asked for, at most (as the crawl does for robots.txt).
 const MAX_REDIRECTS: usize = 5;
+
+/// A claim of the page's metadata, and whether the field extracted says the same.
+#[derive(Debug, Serialize)]
+pub struct MetadataClaim {
+    #[serde(flatten)]
+    pub claim: Claim,
+    /// The field extracted says the same: the title (its case, spacing and a site's name
+    /// around it aside), the instant (or the day, where either gives only one), one of the
+    /// authors.
+    pub agrees: bool,
+}
+
+impl MetadataClaim {
+    fn of(claim: Claim, article: &Article) -> MetadataClaim {
+        let plain = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let same_time = |field: Option<&str>| {
+            let (Some(ours), Some(theirs)) = (
+                field.and_then(When::parse_stored),
+                extract::date::parse_text(&claim.value),
+            ) else {
+                return false;
+            };
+            match (ours, theirs) {
+                (When::DateTime(a), When::DateTime(b)) => a == b,
+                (a, b) => own_day(a) == own_day(b),
+            }
+        };
+        let agrees = match claim.field {
+            ClaimField::Title => article
+                .title
+                .as_deref()
+                .is_some_and(|t| !t.trim().is_empty() && plain(&claim.value).contains(&plain(t))),
+            ClaimField::Published => same_time(article.published.as_deref()),
+            ClaimField::Modified => same_time(article.modified.as_deref()),
+            ClaimField::Author => {
+                let theirs = plain(&claim.value);
+                article.authors.iter().any(|a| {
+                    let a = plain(a);
+                    !a.is_empty() && (theirs == a || theirs.contains(&a))
+                })
+            }
+        };
+        MetadataClaim { claim, agrees }
+    }
+}
+
+/// The day a time names where it was stated (its own offset, not Vietnam's).
+fn own_day(w: When) -> chrono::NaiveDate {
+    match w {
+        When::Date(d) => d,
+        When::DateTime(t) => t.date_naive(),
+    }
+}
 
 /// How vnnews sees one page.
 #[derive(Debug, Serialize)]
@@ -43,6 +97,9 @@ pub struct Report {
     pub encoding: EncodingReport,
     pub page_type: Decision,
     pub article: Article,
+    /// What the page's metadata says of the title, dates and authors, each with whether the
+    /// field extracted says the same.
+    pub metadata: Vec<MetadataClaim>,
     pub links: Vec<LinkReport>,
     pub feeds: Vec<String>,
 }
@@ -235,6 +292,11 @@ pub fn check_page(
         page_type: x.page_type,
         feeds: x.feeds.iter().map(Url::to_string).collect(),
         links,
+        metadata: x
+            .metadata
+            .into_iter()
+            .map(|c| MetadataClaim::of(c, &x.article))
+            .collect(),
         article: x.article,
     }
 }
@@ -309,5 +371,41 @@ listing_urls = ['/tin-tuc/?$']
         assert!(site_for(&cfg, &url, Some("nowhere")).is_err());
         assert!(site_for(&cfg, &url, None).unwrap().is_none());
         assert!(site_for(&cfg, &url, Some("quan")).unwrap().is_some());
+    }
+    #[test]
+    fn each_metadata_claim_is_shown_with_whether_the_field_extracted_agrees() {
+        let prose = "<p>Ủy ban nhân dân quận vừa ban hành kế hoạch triển khai tháng hành động, với nhiều hoạt động tại các phường trong tháng tới.</p>".repeat(4);
+        // The visible time is read; the JSON-LD's agrees, the meta tag's (stamped when the
+        // record was saved, 20 minutes later) does not; the meta author is the office.
+        let page = format!(
+            "<html><head><title>Bài một - Cổng thông tin quận</title><meta property=\"og:title\" content=\"Bài một\">\
+             <meta name=\"author\" content=\"Văn phòng UBND quận\">\
+             <meta property=\"article:published_time\" content=\"2023-12-05T09:35:00+07:00\">\
+             <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Bài một\",\"datePublished\":\"2023-12-05T09:15:00+07:00\",\"author\":{{\"@type\":\"Person\",\"name\":\"Minh Quân\"}}}}</script>\
+             </head><body><h1>Bài một</h1><div class=\"date\">05/12/2023 09:15</div>{prose}<p><strong>Minh Quân</strong></p></body></html>"
+        );
+        let url = Url::parse("http://quan.example.vn/tin-tuc/bai-mot.html").unwrap();
+        let r = check_page(&Profiles::default(), page.as_bytes(), None, &url, None, None, None);
+        assert_eq!(r.article.published.as_deref(), Some("2023-12-05T09:15:00+07:00"));
+        let claims: Vec<(ClaimField, &str, bool)> = r
+            .metadata
+            .iter()
+            .map(|c| (c.claim.field, c.claim.origin.as_str(), c.agrees))
+            .collect();
+        assert_eq!(
+            claims,
+            [
+                (ClaimField::Title, "<title>", true),
+                (ClaimField::Title, "property=\"og:title\"", true),
+                (ClaimField::Author, "name=\"author\"", false),
+                (ClaimField::Published, "property=\"article:published_time\"", false),
+                (ClaimField::Title, "JSON-LD NewsArticle headline", true),
+                (ClaimField::Published, "JSON-LD NewsArticle datePublished", true),
+                (ClaimField::Author, "JSON-LD NewsArticle author", true),
+            ]
+        );
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["metadata"][0]["field"], "title");
+        assert_eq!(json["metadata"][0]["agrees"], true);
     }
 }

@@ -1,8 +1,30 @@
 //! What a page says about itself: `<meta>`, `<link>`, `<html lang>` and JSON-LD.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::dom::{Elements, text_of};
+
+/// An article's field the page's metadata speaks of (see [`Claim`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimField {
+    Title,
+    Published,
+    Modified,
+    Author,
+}
+
+/// What the page's metadata says of one of the article's fields, and where it says it
+/// (`<title>`, `og:title`, `article:published_time`, `JSON-LD NewsArticle datePublished`):
+/// `vnnews check` sets these beside the fields extracted, so a user sees which the metadata
+/// gave and which the page's text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claim {
+    pub field: ClaimField,
+    pub origin: String,
+    pub value: String,
+}
 
 #[derive(Debug, Default)]
 pub struct Meta {
@@ -39,6 +61,19 @@ pub struct Meta {
     /// page's layout may set them apart from the prose around them (in a box its class
     /// calls a widget, an accordion's headers); these say they are its text.
     pub ld_parts: Vec<Vec<String>>,
+    /// Every title, date and author the metadata gives, with where it gives it, in the order
+    /// read.
+    pub claims: Vec<Claim>,
+}
+
+impl Meta {
+    fn claim(&mut self, field: ClaimField, origin: impl Into<String>, value: &str) {
+        self.claims.push(Claim {
+            field,
+            origin: origin.into(),
+            value: value.to_owned(),
+        });
+    }
 }
 
 fn clean(s: &str) -> Option<String> {
@@ -104,6 +139,9 @@ pub fn read(els: &Elements) -> Meta {
         title_tag: els.title.first().and_then(|t| clean(&text_of(*t))),
         ..Meta::default()
     };
+    if let Some(t) = m.title_tag.clone() {
+        m.claim(ClaimField::Title, "<title>", &t);
+    }
     m.lang = els
         .html
         .first()
@@ -114,17 +152,20 @@ pub fn read(els: &Elements) -> Meta {
 
     for el in &els.meta {
         let v = el.value();
-        let key = v
-            .attr("property")
-            .or_else(|| v.attr("name"))
-            .or_else(|| v.attr("itemprop"))
-            .or_else(|| v.attr("http-equiv"))
-            .map(|k| k.trim().to_ascii_lowercase());
-        let (Some(key), Some(content)) = (key, v.attr("content").and_then(clean)) else {
+        let named = ["property", "name", "itemprop", "http-equiv"]
+            .into_iter()
+            .find_map(|a| v.attr(a).map(|k| (a, k.trim())));
+        let (Some((attr, written)), Some(content)) = (named, v.attr("content").and_then(clean)) else {
             continue;
         };
+        let key = written.to_ascii_lowercase();
+        // Where a claim stands, as the page writes it: `property="og:title"`, `name="author"`.
+        let origin = || format!("{attr}=\"{written}\"");
         match key.as_str() {
-            "og:title" | "twitter:title" if m.og_title.is_none() => m.og_title = Some(content),
+            "og:title" | "twitter:title" => {
+                m.claim(ClaimField::Title, origin(), &content);
+                m.og_title.get_or_insert(content);
+            }
             "og:site_name" | "application-name" if m.site_name.is_none() => {
                 m.owners.push(content.clone());
                 m.site_name = Some(content)
@@ -158,7 +199,10 @@ pub fn read(els: &Elements) -> Meta {
             | "dc:date"
             | "dc:created"
             | "dcterms:created"
-            | "dcterms:issued" => m.published.push(content),
+            | "dcterms:issued" => {
+                m.claim(ClaimField::Published, origin(), &content);
+                m.published.push(content)
+            }
             "article:modified_time"
             | "datemodified"
             | "og:updated_time"
@@ -166,10 +210,14 @@ pub fn read(els: &Elements) -> Meta {
             | "last-modified"
             | "dcterms.modified"
             | "schema:datemodified"
-            | "dcterms:modified" => m.modified.push(content),
+            | "dcterms:modified" => {
+                m.claim(ClaimField::Modified, origin(), &content);
+                m.modified.push(content)
+            }
             "author" | "article:author" | "dc.creator" | "sailthru.author" | "parsely-author"
                 if !content.starts_with("http") =>
             {
+                m.claim(ClaimField::Author, origin(), &content);
                 m.meta_authors.push(content)
             }
             "description" | "og:description" if m.description.is_none() => m.description = Some(content),
@@ -263,6 +311,16 @@ fn ld_types(v: &Value) -> Vec<String> {
     }
 }
 
+/// A JSON-LD node's type as the page writes it (`NewsArticle`), for saying where a claim
+/// stands.
+fn ld_name(v: &Value) -> String {
+    match v.get("@type") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("/"),
+        _ => "node".to_owned(),
+    }
+}
+
 const ARTICLE_TYPES: &[&str] = &[
     "newsarticle",
     "article",
@@ -325,29 +383,48 @@ fn read_ld(v: &Value, m: &mut Meta) {
                 // A `WebPage` (Yoast's `@graph` puts the dates there too) or any other typed
                 // node: its dates count after the page's meta tags, its other fields not.
                 if !types.is_empty() {
-                    m.published
-                        .extend(o.get("datePublished").and_then(Value::as_str).and_then(clean));
-                    m.modified
-                        .extend(o.get("dateModified").and_then(Value::as_str).and_then(clean));
+                    let node = ld_name(v);
+                    if let Some(d) = o.get("datePublished").and_then(Value::as_str).and_then(clean) {
+                        m.claim(ClaimField::Published, format!("JSON-LD {node} datePublished"), &d);
+                        m.published.push(d);
+                    }
+                    if let Some(d) = o.get("dateModified").and_then(Value::as_str).and_then(clean) {
+                        m.claim(ClaimField::Modified, format!("JSON-LD {node} dateModified"), &d);
+                        m.modified.push(d);
+                    }
                 }
                 return;
             }
             m.ld_article = true;
+            let node = ld_name(v);
             if let Some(h) = o
                 .get("headline")
                 .and_then(Value::as_str)
                 .and_then(|h| clean(&unescape(h)))
             {
+                m.claim(ClaimField::Title, format!("JSON-LD {node} headline"), &h);
                 m.ld_headline.get_or_insert(h);
             }
             if let Some(d) = o.get("datePublished").and_then(Value::as_str).and_then(clean) {
+                m.claim(ClaimField::Published, format!("JSON-LD {node} datePublished"), &d);
                 m.published.insert(0, d);
             }
             if let Some(d) = o.get("dateModified").and_then(Value::as_str).and_then(clean) {
+                m.claim(ClaimField::Modified, format!("JSON-LD {node} dateModified"), &d);
                 m.modified.insert(0, d);
             }
             if let Some(a) = o.get("author") {
+                let known = m.ld_authors.len();
                 ld_people(a, &mut m.ld_authors);
+                let named: Vec<Claim> = m.ld_authors[known..]
+                    .iter()
+                    .map(|name| Claim {
+                        field: ClaimField::Author,
+                        origin: format!("JSON-LD {node} author"),
+                        value: name.clone(),
+                    })
+                    .collect();
+                m.claims.extend(named);
             }
             if let Some(p) = o.get("publisher").and_then(|p| p.get("name")).and_then(Value::as_str) {
                 m.publisher = clean(p);

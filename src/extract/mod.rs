@@ -34,6 +34,7 @@ use crate::decode::{self, EncodingReport};
 use crate::time::When;
 use doc::Doc;
 use dom::{Block, BlockKind};
+pub use meta::{Claim, ClaimField};
 pub use profile::{SiteProfile, UrlPatterns};
 
 /// What kind of page this is ([`page_type`] decides, and says why). Only articles are
@@ -123,6 +124,8 @@ pub struct Extraction {
     pub feeds: Vec<Url>,
     /// Why the page got its type.
     pub page_type: page_type::Decision,
+    /// What the page's metadata says of the title, dates and authors, and where (NFC).
+    pub metadata: Vec<meta::Claim>,
 }
 
 /// A page to extract: raw bytes plus what HTTP said about them.
@@ -664,6 +667,14 @@ fn extract_document(
         links,
         feeds: m.feeds.iter().filter_map(|f| resolve(base, f)).collect(),
         page_type: decision,
+        metadata: m
+            .claims
+            .iter()
+            .map(|c| meta::Claim {
+                value: decode::nfc(&c.value).into_owned(),
+                ..c.clone()
+            })
+            .collect(),
     }
 }
 
