@@ -479,6 +479,36 @@ fn is_linked_card(node: NodeRef<Node>) -> bool {
     chars > 0
 }
 
+/// A hover card inside a paragraph's sentence: an inline element that holds a picture, two
+/// links or more and no words outside its links (a person's photo, name and latest stories,
+/// which a script shows over the name). Its links are no words of the sentence; read, they
+/// made the paragraph a box of links. (An element wrapping the sentence holds its words.)
+fn is_hover_card(n: NodeRef<Node>, owner: NodeRef<Node>) -> bool {
+    let in_paragraph = owner.value().as_element().is_some_and(|e| e.name() == "p");
+    if !in_paragraph || !n.children().any(|c| c.value().is_element()) {
+        return false;
+    }
+    let (mut media, mut links, mut words, mut nodes) = (false, 0, 0, 0);
+    let mut stack = vec![n];
+    while let Some(d) = stack.pop() {
+        nodes += 1;
+        if nodes > CARD_NODES {
+            return false;
+        }
+        match d.value() {
+            Node::Text(t) => words += t.trim().chars().count(),
+            Node::Element(e) => match e.name() {
+                "img" | "picture" => media = true,
+                // A link's words are the card's; its elements are not looked into.
+                "a" => links += 1,
+                _ => stack.extend(d.children()),
+            },
+            _ => {}
+        }
+    }
+    media && links >= 2 && words <= 20
+}
+
 fn is_media(n: NodeRef<Node>) -> bool {
     n.value()
         .as_element()
@@ -974,6 +1004,9 @@ impl Walk<'_> {
                     }
                     if name == "br" {
                         buf.line_break();
+                        continue;
+                    }
+                    if !BLOCK.contains(&name) && name != "a" && is_hover_card(child, owner) {
                         continue;
                     }
                     if name == "img" {

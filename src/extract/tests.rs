@@ -1552,6 +1552,27 @@ fn regression_a_caption_closed_by_a_credit_in_parentheses_was_text() {
 }
 
 #[test]
+fn regression_a_hover_card_inside_a_sentence_made_its_paragraph_a_box_of_links() {
+    // A name in the sentence carries a card a script shows over it: the person's photo and
+    // latest stories. The sentence (wrapped in a span of its own, or not) is text; the card
+    // is not.
+    let card = "<span class=\"rollover-people\"><a href=\"/people/ilhan-omar\">Ilhan Omar</a><span class=\"rollover-people-block\"><span class=\"rollover-block\"><span><img src=\"/omar.jpg\" alt=\"\"><a class=\"name\" href=\"/people/ilhan-omar\">Ilhan Omar</a>\
+        <a href=\"/policy/1-progressives-oppose-funding-bill\">Progressives oppose funding bill over surveillance authority as senators call for coordinator</a> \
+        <a href=\"/policy/2-progressives-oppose-stopgap\">Progressives oppose spending stopgap measure over surveillance authority extension</a> \
+        <a href=\"/news/3-omar-asks-court\">Omar asks court to apply a system of compassion in sentencing man who threatened her</a></span></span></span></span>";
+    for wrap in [("", ""), ("<span style=\"font-weight: 400;\">", "</span>")] {
+        let html = format!(
+            "<html><head><title>Man pleads guilty to threatening Omar</title></head><body><h1>Man pleads guilty to threatening Omar</h1><div class=\"text\">\
+             <p>{}A New York man pleaded guilty to charges he threatened to kill Rep. {card} (D-Minn.), the U.S. Attorney’s Office announced Monday.{}</p><p>{PROSE}</p><p>{PROSE}</p></div></body></html>",
+            wrap.0, wrap.1
+        );
+        let a = extract_html(&html);
+        assert!(a.body.contains("A New York man pleaded guilty"), "{wrap:?}: {}", a.body);
+        assert!(!a.body.contains("Progressives oppose"), "{wrap:?}: {}", a.body);
+    }
+}
+
+#[test]
 fn a_pictures_caption_does_not_outweigh_a_paragraph_of_the_same_size() {
     // A paywalled story: a picture with a long caption in the header, one paragraph below.
     let a = extract_html(
