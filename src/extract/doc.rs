@@ -1098,7 +1098,7 @@ pub(super) fn paragraphs<'d>(
         }
         // A heading that is a link is another page's headline (a teaser), not a heading of
         // this text.
-        if b.link_density() > 0.5 && !item_of_a_text_list(b) {
+        if b.link_density() > 0.5 && !item_of_a_text_list(b) && !links_in_sentences(b) {
             continue;
         }
         if matches!(b.kind, BlockKind::Heading(1)) || title.is_some_and(|ti| same_text(ti, t)) {
@@ -1175,6 +1175,18 @@ pub(super) fn paragraphs<'d>(
         paragraphs.pop();
     }
     paragraphs
+}
+
+/// A paragraph of sentences whose words link to several pages (`Monday’s best deals include
+/// <a>various MacBook models from $700</a>. You’ll also find <a>…</a> and <a>…</a>. All that
+/// and more is below.`): dense in links, yet sentences of the text, not a box of headlines.
+/// Long, two links or more, words of its own between them, and closed as a sentence is.
+fn links_in_sentences(b: &Block) -> bool {
+    b.kind == BlockKind::Paragraph
+        && b.links >= 2
+        && b.chars() >= 150
+        && b.visible_chars().saturating_sub(b.link_chars) >= 50
+        && b.text.trim_end().ends_with(['.', '!', '?', '…', '"', '”', ')'])
 }
 
 /// The caption elements whose text leaves the body — the images' captions and every

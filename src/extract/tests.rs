@@ -1573,6 +1573,21 @@ fn regression_a_hover_card_inside_a_sentence_made_its_paragraph_a_box_of_links()
 }
 
 #[test]
+fn regression_a_paragraph_of_sentences_dense_in_links_was_dropped() {
+    let linked = "<p>Monday’s best deals include <a href=\"/2019/11/18/macbook-sale/\">various MacBook models from $700 at Amazon</a>. \
+        You’ll also find <a href=\"/2019/11/17/airpods-deals/\">AirPods 2 with wireless charging case for $150</a> and \
+        <a href=\"/2019/11/18/ecobee-pricing/\">Black Friday pricing on ecobee thermostats from $139</a>. All that and more is below.</p>";
+    // Two headlines linked in a line of their own are another box's, as before.
+    let headlines = "<p><a href=\"/2019/11/16/ipad-deals/\">Best iPad deals of the week so far, from Amazon and Best Buy</a> \
+        <a href=\"/2019/11/15/watch-deals/\">Apple Watch Series 5 sees its first discount at Amazon this weekend</a></p>";
+    let a = extract_html(&format!(
+        "<html><head><title>MacBook deals</title></head><body><h1>MacBook deals</h1><div class=\"post-body\">{linked}<p>{PROSE}</p><p>{PROSE}</p>{headlines}</div></body></html>"
+    ));
+    assert!(a.body.contains("Monday’s best deals include"), "{}", a.body);
+    assert!(!a.body.contains("Best iPad deals"), "{}", a.body);
+}
+
+#[test]
 fn a_pictures_caption_does_not_outweigh_a_paragraph_of_the_same_size() {
     // A paywalled story: a picture with a long caption in the header, one paragraph below.
     let a = extract_html(
