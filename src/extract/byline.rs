@@ -15,13 +15,14 @@ static SOURCE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\(?\s*(?:theo|nguồn tin|nguồn ảnh|nguồn|source)\s*:?\s+(.+?)\)?\.?$").expect("regex")
 });
 static AUTHOR_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|ảnh\s*(?:,|và|&)\s*(?:tin|bài)|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết(?: bài)?|người đăng|người đưa tin|người đưa bài|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn)\s*[:\-–]|(?:gv|giáo viên|ctv|cộng tác viên)\s*:)\s*(.+)$")
+    Regex::new(r"(?i)^(?:(?:tác giả(?: bài viết)?|bài(?:\s*(?:và|,|&)\s*ảnh)?|bài viết|tin bài|tin và bài|ảnh\s*(?:,|và|&)\s*(?:tin|bài)|thực hiện|nhóm thực hiện|phóng viên|by|written by|ghi chép|tin(?:\s*,\s*ảnh)?|tin và ảnh|người viết(?: bài)?|người đăng|người đưa tin|người đưa bài|người thực hiện|người sưu tầm|sưu tầm|st|biên soạn|người soạn|author|autor|autorin|auteur|autore|autora|text|texte|text und fotos?|text & fotos?)\s*[:\-–]|(?:gv|giáo viên|ctv|cộng tác viên)\s*:)\s*(.+)$")
         .expect("regex")
 });
 /// A second credit in an author's line: `Tin: Hoàng Anh; Ảnh: Minh Đức`, `Bài: Thu Hà - Ảnh:
 /// Minh Anh`. The photographer is credited too.
-static PHOTO_CREDIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s*[;,\-–—|]\s*(?:ảnh|video|clip|đồ họa)\s*:\s*").expect("regex"));
+static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[;,\-–—|]\s*(?:ảnh|video|clip|đồ họa|fotos?|photos?|bilder?)\s*:\s*").expect("regex")
+});
 /// A date after the byline: `Minh Châu - 15/02/2024`, `Thu Hà (15/2/2024)`.
 static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*(?:[-–,|]\s*)?\(?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(?:\s+\d{1,2}[:h]\d{2})?\)?$").expect("regex")
@@ -717,6 +718,15 @@ mod tests {
         check("Ảnh, tin: Minh Anh", &["Minh Anh"], None);
         check("Minh Anh - CTV", &["Minh Anh"], None);
         check("Tác giả: Minh Anh | Nguồn tin: Sở Y tế", &["Minh Anh"], Some("Sở Y tế"));
+        // The labels of other languages' credits, and their photographers.
+        check("Author: Jane Doe", &["Jane Doe"], None);
+        check("Autor: Max Muster", &["Max Muster"], None);
+        check("Auteur : Jean Dupont", &["Jean Dupont"], None);
+        check(
+            "Text: Max Muster, Fotos: Anna Beispiel",
+            &["Max Muster", "Anna Beispiel"],
+            None,
+        );
         // The editor is no author, yet the line is a credit.
         assert_eq!(parse("Biên tập viên: Trần Long"), Some(Byline::default()));
         // A footnote's address is no outlet.
