@@ -38,7 +38,7 @@ static TRAILING_AGENCY: LazyLock<Regex> =
 /// The editor's credit, or a designer's, which names no author: `Biên tập viên: Trần Long`,
 /// `Người biên tập: …`, `Thiết kế: …`.
 static EDITOR_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:biên tập viên|người biên tập|biên tập|btv|người duyệt|duyệt bài|thiết kế|trình bày|đồ họa|đồ hoạ)\s*:\s*\S").expect("regex")
+    Regex::new(r"(?i)^(?:biên tập viên|người biên tập|biên tập|btv|người duyệt|duyệt bài|thiết kế|trình bày|đồ họa|đồ hoạ)\s*:\s*(\S.*)$").expect("regex")
 });
 /// A labelled source after the writer's credit in one line: `Tác giả: Nguyễn Thị Hoa -
 /// Nguồn: Phòng GD&ĐT`, `Tác giả: Minh Anh | Nguồn tin: Sở Y tế`.
@@ -46,11 +46,15 @@ static CREDIT_THEN_SOURCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s*[-–|;,]\s*((?:nguồn tin|nguồn|theo)(?-u:\b).+)$").expect("regex"));
 
 /// Notes after a byline that are not part of it: `Hà Thu (tổng hợp)`, `(lược dịch)`, the
-/// place a correspondent writes from (`Vũ Nam (từ Hà Nội)`), the writer's role (`(CTV)`).
+/// place a correspondent writes from (`Vũ Nam (từ Hà Nội)`).
 static EDITORIAL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*[\(\[]\s*(tổng hợp|tổng hợp từ [^)\]]*|(?:gửi |viết )?từ (?-i:\p{Lu})[^)\]]{1,40}|t/h|lược dịch|biên dịch|dịch|ghi|ghi chép|thực hiện|tường thuật|st|sưu tầm|ctv|cộng tác viên|pv|phóng viên)\s*[\)\]]")
+    Regex::new(r"(?i)\s*[\(\[]\s*(tổng hợp|tổng hợp từ [^)\]]*|(?:gửi |viết )?từ (?-i:\p{Lu})[^)\]]{1,40}|t/h|lược dịch|biên dịch|dịch|ghi|ghi chép|thực hiện|tường thuật|st|sưu tầm)\s*[\)\]]")
         .expect("regex")
 });
+/// The writer's role in parentheses after the name, `Minh Anh (CTV)`: no part of it (alone,
+/// `(PV)` is the reporter's credit, as `PV` is).
+static ROLE_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*[\(\[]\s*(?:ctv|cộng tác viên|pv|phóng viên)\s*[\)\]]").expect("regex"));
 
 /// Does the line open with an author's label (`Bài, ảnh:`, `Tin, ảnh:`, `Tác giả:`)? Such
 /// a line credits the text's writer, though it names a photographer too.
@@ -479,7 +483,12 @@ pub fn parse(text: &str) -> Option<Byline> {
         return None;
     }
     if EDITORIAL_NOTE.replace(bare, "").trim().is_empty()
-        || (EDITOR_CREDIT.is_match(bare) && bare.chars().count() <= 60)
+        || (bare.chars().count() <= 60
+            && EDITOR_CREDIT.captures(bare).is_some_and(|c| {
+                c[1].split([',', ';', '-', '–'])
+                    .map(str::trim)
+                    .all(|n| !n.is_empty() && looks_like_name(n))
+            }))
         || matches!(
             bare.to_lowercase().as_str(),
             "sưu tầm" | "st" | "s.t" | "sưu tầm - tổng hợp" | "sưu tầm, tổng hợp"
@@ -488,6 +497,12 @@ pub fn parse(text: &str) -> Option<Byline> {
         return Some(Byline::default());
     }
     let t = EDITORIAL_NOTE.replace(text.trim(), "");
+    let without_role_note = ROLE_NOTE.replace(t.trim(), "");
+    let t = if without_role_note.trim().is_empty() {
+        t
+    } else {
+        std::borrow::Cow::Owned(without_role_note.into_owned())
+    };
     let t = TRAILING_DATE.replace(t.trim(), "");
     let t = t.trim().trim_end_matches(['.', ';']).trim();
     // A credit in parentheses of its own: `(TTXVN/Vietnam+)`.
@@ -501,6 +516,8 @@ pub fn parse(text: &str) -> Option<Byline> {
     }
     if let Some(c) = CREDIT_THEN_SOURCE.captures(t)
         && let Some(src) = SOURCE_PREFIX.captures(&c[2]).map(|s| s[1].trim().to_owned())
+        // A source is named, not a sentence going on (`Minh Anh, theo dõi …`).
+        && src.starts_with(|ch: char| ch.is_uppercase() || ch.is_ascii_digit())
         && let Some(credit) = parse(&c[1]).filter(|b| !b.authors.is_empty() && b.source.is_none())
     {
         return Some(Byline {
@@ -727,8 +744,14 @@ mod tests {
             &["Max Muster", "Anna Beispiel"],
             None,
         );
-        // The editor is no author, yet the line is a credit.
+        // The editor is no author, yet the line is a credit; a designer's too, when it names
+        // people, not a product's design.
         assert_eq!(parse("Biên tập viên: Trần Long"), Some(Byline::default()));
+        assert_eq!(parse("Thiết kế: hiện đại, tiện nghi"), None);
+        // A role in parentheses alone is the reporter's credit, as the role is; a sentence
+        // going on after `theo` names no source.
+        check("(PV)", &["PV"], None);
+        check("Minh Anh, theo dõi sát diễn biến", &[], None);
         // A footnote's address is no outlet.
         check("Thu Hà/2024", &[], None);
         assert_eq!(parse("  "), None);
