@@ -43,6 +43,10 @@ pub(super) struct Doc<'a> {
     pub base: Option<Url>,
     /// The fetch time: later dates are not publication dates.
     pub now: DateTime<FixedOffset>,
+    /// The page's description with its white space normalised, when it is of a sentence's
+    /// length or more (see [`Doc::repeats_description`]): asked of every paragraph of a page
+    /// that has no sapo element, it is normalised once.
+    description: Option<String>,
 }
 
 /// The share of a text's letters that are Latin (Vietnamese included).
@@ -138,9 +142,15 @@ impl<'a> Doc<'a> {
         } else {
             Vec::new()
         };
+        let description = m
+            .description
+            .as_deref()
+            .map(normalise_text)
+            .filter(|d| d.chars().count() >= 60);
         Doc {
             html,
             els,
+            description,
             m,
             blocks,
             parts,
@@ -547,20 +557,27 @@ impl<'a> Doc<'a> {
     /// sentence's length or more, whole or a little longer than a description cut short?
     /// With `cut`, any text a description cut short by an ellipsis opens, however long.
     fn repeats_description(&self, text: &str, cut: bool) -> bool {
-        let Some(desc) = self.m.description.as_deref().map(normalise_text) else {
+        let Some(desc) = self.description.as_deref() else {
             return false;
         };
-        if desc.chars().count() < 60 {
-            return false;
-        }
         let stem = desc.trim_end_matches(['.', '…']);
         let cut = cut && (desc.ends_with("...") || desc.ends_with('…'));
-        let t = normalise_text(text);
-        t == desc
+        // The text normalised as `desc` is, read as it is compared (most paragraphs differ
+        // in their first words, and none is copied).
+        let t = || {
+            text.split_whitespace()
+                .enumerate()
+                .flat_map(|(i, w)| (i > 0).then_some(' ').into_iter().chain(w.chars()))
+        };
+        let starts_with = |prefix: &str| {
+            let mut t = t();
+            prefix.chars().all(|c| t.next() == Some(c))
+        };
+        t().eq(desc.chars())
             || if cut {
-                t.starts_with(stem.trim_end())
+                starts_with(stem.trim_end())
             } else {
-                t.starts_with(stem) && t.chars().count() < desc.chars().count() + 40
+                starts_with(stem) && t().count() < desc.chars().count() + 40
             }
     }
 

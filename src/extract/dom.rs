@@ -184,6 +184,7 @@ impl<'a> Elements<'a> {
         };
         // Each entry: a node and the boxes its ancestors make.
         let mut stack = vec![(html.tree.root(), InBox::default())];
+        let mut matched: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
         while let Some((node, around)) = stack.pop() {
             let mut inside = around;
             if let Some(el) = ElementRef::wrap(node) {
@@ -211,9 +212,7 @@ impl<'a> Elements<'a> {
                     _ => {}
                 }
 
-                if el
-                    .value()
-                    .attr("itemprop")
+                if attr(el.value(), "itemprop")
                     .is_some_and(|p| p.split_whitespace().any(|w| w.eq_ignore_ascii_case("articlebody")))
                 {
                     e.article_body.push(el);
@@ -237,12 +236,16 @@ impl<'a> Elements<'a> {
                     e.onclick.push(el);
                 }
                 if !text.is_empty() {
-                    let words = field_words(text);
-                    for i in patterns.matches(&words).iter() {
+                    // A page repeats its class names element after element: each is
+                    // matched once.
+                    let matched = matched
+                        .entry(text)
+                        .or_insert_with_key(|text| patterns.matches(&field_words(text.clone())).iter().collect());
+                    for &i in matched.iter() {
                         e.classed[i].push(el);
                     }
                 }
-                inside = around.enter(el.value().attr("class"));
+                inside = around.enter(attr(el.value(), "class"));
             }
             // Pushed in reverse, children come off the stack in document order.
             let first = stack.len();
@@ -517,26 +520,37 @@ fn is_media(n: NodeRef<Node>) -> bool {
 
 /// Hidden by an attribute or an inline style.
 fn is_hidden(el: &scraper::node::Element) -> bool {
-    el.attr("hidden").is_some()
-        || el.attr("aria-hidden") == Some("true")
-        || el.attr("style").is_some_and(|style| {
-            let s: String = style
+    el.attrs().any(|(name, value)| match name {
+        "hidden" => true,
+        "aria-hidden" => value == "true",
+        "style" => {
+            let s: String = value
                 .to_ascii_lowercase()
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
             s.contains("display:none") || s.contains("visibility:hidden")
-        })
+        }
+        _ => false,
+    })
 }
 
 /// Semantic content containers are never boilerplate, whatever their classes say
 /// (WordPress gives `<article>` a class per tag and category: `tag-news`, `category-ads`).
 fn is_content_container(el: &scraper::node::Element) -> bool {
     matches!(el.name(), "article" | "main" | "body" | "html")
-        || el.attr("role") == Some("main")
-        || el
-            .attr("itemprop")
-            .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
+        || el.attrs().any(|(name, value)| match name {
+            "role" => value == "main",
+            "itemprop" => value.eq_ignore_ascii_case("articleBody"),
+            _ => false,
+        })
+}
+
+/// An attribute's value, found by comparing the names the element has. Walks ask several
+/// per element; [`scraper::node::Element::attr`] interns the name and builds and drops a
+/// qualified name for each ask, which costs more than reading an element's few names.
+pub fn attr<'e>(el: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
+    el.attrs().find_map(|(n, v)| (n == name).then_some(v))
 }
 
 /// Class tokens that describe the content rather than a box (WordPress and Drupal add a class
@@ -574,6 +588,10 @@ fn is_descriptive_token(w: &str) -> bool {
 }
 
 fn is_boilerplate_token(w: &str) -> bool {
+    remembered(Token::Boilerplate, w, boilerplate_token)
+}
+
+fn boilerplate_token(w: &str) -> bool {
     if is_hiding_token(w) {
         return true;
     }
@@ -652,7 +670,7 @@ fn is_sidebar_with(el: &scraper::node::Element, words: &str) -> bool {
     static SIDEBAR: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^(sidebar|side-bar)([-_]?[0-9]+)?$").expect("regex"));
     !matches!(el.name(), "html" | "body" | "main" | "article")
-        && (el.attr("role") == Some("complementary") || words.split_whitespace().any(|w| SIDEBAR.is_match(w)))
+        && (attr(el, "role") == Some("complementary") || words.split_whitespace().any(|w| SIDEBAR.is_match(w)))
 }
 
 /// Does the subtree hold the article itself: its headline (`<h1>`) or an `<article>`, `<main>`,
@@ -677,7 +695,45 @@ fn is_layout_with(el: &scraper::node::Element, words: &str) -> bool {
     !is_content_container(el)
         && words
             .split_whitespace()
-            .any(|w| !is_descriptive_token(w) && LAYOUT.is_match(w) && !CONTENT.is_match(w))
+            .any(|w| remembered(Token::Layout, w, layout_token))
+}
+
+fn layout_token(w: &str) -> bool {
+    !is_descriptive_token(w) && LAYOUT.is_match(w) && !CONTENT.is_match(w)
+}
+
+/// What a class/id word is taken for, by a test of several patterns.
+#[derive(Clone, Copy)]
+enum Token {
+    Boilerplate,
+    Layout,
+}
+
+/// The most answers [`remembered`] keeps of a kind; past it they are forgotten and found
+/// again.
+const REMEMBERED_TOKENS: usize = 4096;
+
+/// `test(w)`, remembered: every element of every page has its class/id words judged, and
+/// a page (a site) repeats a few dozen of them thousands of times, each judged by several
+/// patterns. Per thread, bounded: a long crawl of many sites does not grow it.
+fn remembered(kind: Token, w: &str, test: fn(&str) -> bool) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static ANSWERS: RefCell<[HashMap<Box<str>, bool>; 2]> = RefCell::new([HashMap::new(), HashMap::new()]);
+    }
+    ANSWERS.with(|answers| {
+        let known = answers.borrow()[kind as usize].get(w).copied();
+        known.unwrap_or_else(|| {
+            let answer = test(w);
+            let answers = &mut answers.borrow_mut()[kind as usize];
+            if answers.len() >= REMEMBERED_TOKENS {
+                answers.clear();
+            }
+            answers.insert(w.into(), answer);
+            answer
+        })
+    })
 }
 
 /// Does this subtree hold prose: 600 characters of text outside links and scripts?
@@ -984,7 +1040,7 @@ impl Walk<'_> {
                     let words = attr_words(el);
                     // An element that says it is a button holds its label, not text (`Bild
                     // anzeigen`), unless it is a box a script made clickable.
-                    let button = el.attr("role") == Some("button") && !text_longer_than(child, BUTTON_MAX);
+                    let button = attr(el, "role") == Some("button") && !text_longer_than(child, BUTTON_MAX);
                     let pruned = button
                         || if self.keep_boxes {
                             is_hidden_by_words(el, &words)
@@ -1075,7 +1131,7 @@ impl Walk<'_> {
 }
 
 fn is_bold_style(el: &scraper::node::Element) -> bool {
-    el.attr("style").is_some_and(|s| {
+    attr(el, "style").is_some_and(|s| {
         if !s.as_bytes().windows(11).any(|w| w.eq_ignore_ascii_case(b"font-weight")) {
             return false;
         }
@@ -1300,6 +1356,44 @@ pub fn short_text_of(el: ElementRef, max: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_answers_are_the_tests_answers_past_the_bound() {
+        fn odd(w: &str) -> bool {
+            w.parse::<usize>().is_ok_and(|n| n % 2 == 1)
+        }
+        for round in 0..2 {
+            for n in 0..REMEMBERED_TOKENS + 100 {
+                let w = n.to_string();
+                assert_eq!(remembered(Token::Layout, &w, odd), n % 2 == 1, "{w} in round {round}");
+            }
+        }
+        // Each kind of answer is kept apart.
+        assert!(!remembered(Token::Boilerplate, "1", |_| false));
+        assert!(remembered(Token::Layout, "1", odd));
+    }
+
+    #[test]
+    fn an_attribute_read_by_name_is_the_one_scraper_reads() {
+        let html = Html::parse_document(
+            r#"<html><body><div id="x" class="a b" data-role="button" HIDDEN aria-hidden=true style="color: red"></div></body></html>"#,
+        );
+        let el = html.select(&scraper::Selector::parse("#x").unwrap()).next().unwrap();
+        for name in [
+            "id",
+            "class",
+            "data-role",
+            "hidden",
+            "aria-hidden",
+            "style",
+            "role",
+            "itemprop",
+            "",
+        ] {
+            assert_eq!(attr(el.value(), name), el.value().attr(name), "{name}");
+        }
+        assert_eq!(attr(el.value(), "hidden"), Some(""));
+    }
 
     #[test]
     fn text_reads_as_a_reader_sees_it() {

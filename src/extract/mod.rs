@@ -765,6 +765,12 @@ static FONT_FACE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The legacy encoding a page's font names give away (`VNI-Times`, `.VnTime`), if any.
 fn font_hint(html: &str) -> Option<decode::Legacy> {
+    // A page without such a name in it (most) is answered by a search for the names'
+    // letters, not by the case-blind pattern's walk of every byte.
+    static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)vni[- ]|\.vn[a-z0-9]").expect("regex"));
+    if !NAME.is_match(html) {
+        return None;
+    }
     FONT_FACE
         .captures_iter(html)
         .find_map(|c| decode::Legacy::from_font_name(&c[1]))
@@ -1564,7 +1570,7 @@ fn is_date_line(t: &str) -> bool {
     if t.chars().count() > 70 {
         return false;
     }
-    date::parse_text(t).is_some() && t.chars().filter(|c| c.is_alphabetic()).count() < 25
+    t.chars().filter(|c| c.is_alphabetic()).count() < 25 && date::parse_text(t).is_some()
 }
 
 /// The publication time: the profile's date element, else the first of metadata, the
