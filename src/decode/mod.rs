@@ -54,7 +54,7 @@ fn settled(c: char) -> bool {
 }
 
 /// Does Unicode's NFC quick check say yes for the text? Clean Vietnamese text is settled
-/// ([`settled`]) without the check's table lookups, ASCII runs skipped eight bytes at a time
+/// ([`settled`]) without the check's table lookups, ASCII runs skipped 32 bytes at a time
 /// (pages are mostly markup); only the runs of other characters are looked up. A settled
 /// character is a starter the check passes, so its state starts afresh after one: the runs
 /// checked alone answer as the whole text does, and an emoji in a page's footer no longer
