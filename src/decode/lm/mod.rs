@@ -492,29 +492,12 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// [`Model::bigram_among`] for every candidate of `here` after `w1` at once, pushed to
-    /// `out` in `here`'s order: `by_id` holds `here`'s known candidates as sorted
-    /// (id, index), with ids in `lo..=hi`. The seen pairs are found by walking `w1`'s
-    /// successors in that range once.
-    fn bigrams_into(
-        &self,
-        w1: Option<u32>,
-        here: &[Slot],
-        by_id: &[(u32, usize)],
-        lo: u32,
-        hi: u32,
-        out: &mut Vec<(f64, u32)>,
-    ) {
-        let row = out.len();
-        let Some(a) = w1 else {
-            out.extend(here.iter().map(|c| (self.log_unigram(c.id), NONE)));
-            return;
-        };
-        let backoff = self.log_backoff[a as usize];
-        out.extend(here.iter().map(|c| match c.id {
-            Some(b) => ((backoff + self.log_unigram[b as usize]) as f64, NONE),
-            None => (self.log_unigram(None), NONE),
-        }));
+    /// Each seen bigram `a c` whose `c` is one of a position's known candidates: `by_id`
+    /// holds them as sorted (id, index), with ids in `lo..=hi`; `seen(index, log P(c | a),
+    /// where the bigram is in the successor tables)`. `a`'s successors in that range are
+    /// walked once.
+    #[inline]
+    fn seen_bigrams(&self, a: u32, by_id: &[(u32, usize)], lo: u32, hi: u32, mut seen: impl FnMut(usize, f32, u32)) {
         if by_id.is_empty() {
             return;
         }
@@ -532,7 +515,7 @@ impl<'a> Model<'a> {
             while let Some(&(c, at)) = by_id.get(y)
                 && c == b
             {
-                out[row + at] = (self.successor_scores[i] as f64, i as u32);
+                seen(at, self.successor_scores[i], i as u32);
                 y += 1;
             }
         }
@@ -593,10 +576,14 @@ impl<'a> Model<'a> {
     /// position. Ties go to the earlier candidate.
     ///
     /// A second-order Viterbi search over states (candidate at `t - 1`, candidate at `t`),
-    /// with a beam: states far below the best are not extended. Most trigrams a search asks
-    /// about were never seen, and an unseen one scores the back-off weight of its first pair
-    /// plus the bigram: for each state the best way in through an unseen trigram is found
-    /// once, and only first pairs with seen trigrams are searched per candidate.
+    /// with a beam: states far below the best are not extended. The states are kept in rows,
+    /// one per candidate at `t - 1` that some state within the beam leads to, each row the
+    /// states into every candidate at `t`: a candidate no live state reaches gets no row, so
+    /// the work follows the states within the beam (a few in a hundred of a lattice of wide
+    /// positions), not the square of the candidates. Most trigrams a search asks about were
+    /// never seen, and an unseen one scores the back-off weight of its first pair plus the
+    /// bigram: for each row the best way in through an unseen trigram is found once, and only
+    /// first pairs with seen trigrams are searched per candidate.
     pub fn best_path(&self, bounds: &[usize], slots: &[Slot], scratch: &mut PathScratch, path: &mut Vec<usize>) {
         let n = bounds.len().saturating_sub(1);
         path.clear();
@@ -605,31 +592,47 @@ impl<'a> Model<'a> {
         }
         let PathScratch {
             pairs,
-            pair_at,
             score,
-            score_at,
             back,
+            rows,
+            row_at,
+            row_of,
+            row_of_at,
+            base,
             live,
             by_id,
+            unigram,
         } = scratch;
         pairs.clear();
-        pair_at.clear();
         score.clear();
-        score_at.clear();
         back.clear();
+        rows.clear();
+        row_at.clear();
+        row_of.clear();
+        row_of_at.clear();
         let at = |t: usize| &slots[bounds[t]..bounds[t + 1]];
-        // t = 0: the states are the candidates.
-        pair_at.push(0);
-        score_at.push(0);
+        // t = 0: one row, the candidates.
+        row_at.push(0);
+        row_of_at.push(0);
+        rows.push((0, 0));
+        let mut top = f64::NEG_INFINITY;
         for s in at(0) {
-            score.push(self.log_unigram(s.id) + s.cost);
+            let v = self.log_unigram(s.id) + s.cost;
+            top = top.max(v);
+            score.push(v);
+            pairs.push(NONE);
             back.push(0);
         }
         for t in 1..n {
             let (prev_slots, here) = (at(t - 1), at(t));
             let (kp, k) = (prev_slots.len(), here.len());
-            let prev_scores = score_at[t - 1];
-            let floor = score[prev_scores..].iter().copied().fold(f64::NEG_INFINITY, f64::max) - PATH_BEAM;
+            let prev_rows = row_at[t - 1]..rows.len();
+            if prev_rows.is_empty() {
+                // Nothing reached t - 1 (only with candidates of infinite cost).
+                break;
+            }
+            let floor = top - PATH_BEAM;
+            top = f64::NEG_INFINITY;
             // The known candidates here by id: a seen bigram or trigram names an id, and the
             // lists of them are walked once rather than searched once per candidate.
             by_id.clear();
@@ -639,66 +642,97 @@ impl<'a> Model<'a> {
                 (Some(&(lo, _)), Some(&(hi, _))) => (lo, hi),
                 _ => (0, 0),
             };
-            // Bigrams of the live candidates at t - 1 with every candidate at t.
-            pair_at.push(pairs.len());
-            let pair_base = pairs.len();
-            score_at.push(score.len());
-            for (i, prev) in prev_slots.iter().enumerate() {
-                // States (h, i): those still in the beam, each with the weight its unseen
-                // trigrams carry.
-                live.clear();
-                let (mut base, mut base_arg) = (f64::NEG_INFINITY, 0);
-                if t == 1 {
-                    let v = score[prev_scores + i];
-                    if v >= floor {
-                        (base, base_arg) = (v, 0);
+            // log P(c) of each candidate here, `None` for an unknown one.
+            unigram.clear();
+            unigram.extend(here.iter().map(|c| c.id.map(|i| self.log_unigram[i as usize])));
+            // The live states (h, i), row by row: for each i, the best way on through an
+            // unseen trigram (ties to the earliest h, the rows being in order of h), and the
+            // states whose seen trigrams could end in a candidate here.
+            base.clear();
+            base.resize(kp, (f64::NEG_INFINITY, 0));
+            live.clear();
+            for r in prev_rows {
+                let (h, row) = rows[r];
+                for (i, b) in base.iter_mut().enumerate() {
+                    let v = score[row + i];
+                    if v < floor {
+                        continue;
                     }
-                } else {
-                    let kh = at(t - 2).len();
-                    let before = pair_at[t - 1];
-                    for h in 0..kh {
-                        let v = score[prev_scores + h * kp + i];
-                        if v < floor {
-                            continue;
-                        }
-                        let pair = pairs[before + h * kp + i].1;
-                        let through_unseen = if pair == NONE {
-                            v
-                        } else {
-                            let p = pair as usize;
-                            // Its trigrams that end in one of the candidates at t (neighbouring
-                            // ids: they share a shape).
-                            let (start, end) = (self.trigram_start[p] as usize, self.trigram_start[p + 1] as usize);
-                            let list = &self.trigram_next[start..end];
-                            let from = list.partition_point(|&c| c < lo);
-                            let to = from + list[from..].iter().take_while(|&&c| c <= hi).count();
-                            if from < to && !by_id.is_empty() {
-                                live.push((h, v, (start + from) as u32, (start + to) as u32));
-                            }
-                            v + self.trigram_backoff[p] as f64
-                        };
-                        if through_unseen > base {
-                            (base, base_arg) = (through_unseen, h);
-                        }
+                    let pair = pairs[row + i];
+                    let through_unseen = if pair == NONE {
+                        v
+                    } else {
+                        // Its trigrams, narrowed below to those that end in a candidate here.
+                        let p = pair as usize;
+                        let (start, end) = (self.trigram_start[p], self.trigram_start[p + 1]);
+                        live.push((i as u32, h as u32, v, start, end));
+                        v + self.trigram_backoff[p] as f64
+                    };
+                    if through_unseen > b.0 {
+                        *b = (through_unseen, h);
                     }
                 }
-                if base == f64::NEG_INFINITY {
+            }
+            // The states' trigrams that end in one of the candidates at t (neighbouring ids:
+            // they share a shape). Searched after the loop above has asked for every list,
+            // so the lists are read from memory together rather than one after another.
+            if by_id.is_empty() {
+                live.clear();
+            }
+            live.retain_mut(|(_, _, _, start, end)| {
+                let list = &self.trigram_next[*start as usize..*end as usize];
+                let from = list.partition_point(|&c| c < lo);
+                let to = from + list[from..].iter().take_while(|&&c| c <= hi).count();
+                (*start, *end) = (*start + from as u32, *start + to as u32);
+                from < to
+            });
+            // Grouped by i (within a group the order does not matter: ties go to the
+            // smaller h below).
+            live.sort_unstable_by_key(|l| l.0);
+            row_at.push(rows.len());
+            row_of_at.push(row_of.len());
+            let mut next_live = 0;
+            for (i, prev) in prev_slots.iter().enumerate() {
+                let (b, b_arg) = base[i];
+                if b == f64::NEG_INFINITY {
                     // No live state ends in i.
-                    pairs.extend(std::iter::repeat_n((f64::NEG_INFINITY, NONE), k));
-                    score.extend(std::iter::repeat_n(f64::NEG_INFINITY, k));
-                    back.extend(std::iter::repeat_n(0, k));
+                    row_of.push(NONE);
                     continue;
                 }
-                let row = pairs.len();
-                // After a `</s>` the pairs are those of `<s>`: the trigrams through `x </s>`
-                // (none: `</s>` is always last) back off with weight one to them.
-                self.bigrams_into(self.as_history(prev.id), here, by_id, lo, hi, pairs);
-                // The best way into each candidate: through an unseen trigram…
-                let srow = score.len();
-                score.extend(pairs[row..].iter().map(|&(bigram, _)| base + bigram));
-                back.extend(std::iter::repeat_n(base_arg, k));
-                // …or through a seen one.
-                for &(h, v, s, e) in live.iter() {
+                let row = score.len();
+                row_of.push(rows.len() as u32);
+                rows.push((i, row));
+                // The best way into each candidate: through an unseen trigram, and an unseen
+                // bigram… After a `</s>` the pairs are those of `<s>`: the trigrams through
+                // `x </s>` (none: `</s>` is always last) back off with weight one to them.
+                let unknown = self.log_unknown;
+                match self.as_history(prev.id) {
+                    Some(a) => {
+                        let backoff = self.log_backoff[a as usize];
+                        score.extend(unigram.iter().map(|u| b + u.map_or(unknown, |u| backoff + u) as f64));
+                        // …or a seen one…
+                        let states = &mut score[row..];
+                        pairs.extend(std::iter::repeat_n(NONE, k));
+                        let pair_row = &mut pairs[row..];
+                        self.seen_bigrams(a, by_id, lo, hi, |x, bigram, at| {
+                            states[x] = b + bigram as f64;
+                            pair_row[x] = at;
+                        });
+                    }
+                    None => {
+                        score.extend(unigram.iter().map(|u| b + u.unwrap_or(unknown) as f64));
+                        pairs.extend(std::iter::repeat_n(NONE, k));
+                    }
+                }
+                back.extend(std::iter::repeat_n(b_arg as u32, k));
+                // …or through a seen trigram.
+                while live.get(next_live).is_some_and(|l| (l.0 as usize) < i) {
+                    next_live += 1;
+                }
+                while let Some(&(li, h, v, s, e)) = live.get(next_live)
+                    && li as usize == i
+                {
+                    next_live += 1;
                     let (s, e) = (s as usize, e as usize);
                     for (j, &id) in self.trigram_next[s..e].iter().enumerate() {
                         let mut x = by_id.partition_point(|&(c, _)| c < id);
@@ -706,7 +740,7 @@ impl<'a> Model<'a> {
                             && c == id
                         {
                             let w = v + self.trigram_scores[s + j] as f64;
-                            let (best, arg) = (&mut score[srow + at_x], &mut back[srow + at_x]);
+                            let (best, arg) = (&mut score[row + at_x], &mut back[row + at_x]);
                             if w > *best || (w == *best && h < *arg) {
                                 (*best, *arg) = (w, h);
                             }
@@ -714,32 +748,33 @@ impl<'a> Model<'a> {
                         }
                     }
                 }
-                for (v, c) in score[srow..].iter_mut().zip(here) {
+                for (v, c) in score[row..].iter_mut().zip(here) {
                     *v += c.cost;
+                    top = top.max(*v);
                 }
             }
-            debug_assert_eq!(pairs.len(), pair_base + kp * k);
+            debug_assert_eq!(row_of.len(), row_of_at[t] + kp);
         }
         // The best final state, then back along the pointers.
         path.resize(n, 0);
-        let last = score_at[n - 1];
-        let (mut arg, mut top) = (0, f64::NEG_INFINITY);
-        for (x, &v) in score[last..].iter().enumerate() {
-            if v > top {
-                (arg, top) = (x, v);
+        let last = row_at.len() - 1;
+        let (mut top, mut arg) = (f64::NEG_INFINITY, None);
+        for &(i, row) in &rows[row_at[last]..] {
+            for (j, &v) in score[row..row + at(last).len()].iter().enumerate() {
+                if v > top {
+                    (top, arg) = (v, Some((i, j)));
+                }
             }
         }
-        if n == 1 {
-            path[0] = arg;
+        let Some((mut i, mut j)) = arg else {
             return;
-        }
-        let k = at(n - 1).len();
-        let (mut i, mut j) = (arg / k, arg % k);
-        path[n - 1] = j;
-        for t in (1..n).rev() {
+        };
+        path[last] = j;
+        for t in (1..=last).rev() {
             path[t - 1] = i;
             if t >= 2 {
-                let h = back[score_at[t] + i * at(t).len() + j];
+                let (_, row) = rows[row_of[row_of_at[t] + i] as usize];
+                let h = back[row + j] as usize;
                 j = i;
                 i = h;
             }
@@ -761,16 +796,27 @@ pub struct Slot {
 /// The tables [`Model::best_path`] fills, kept from one search to the next.
 #[derive(Default)]
 pub struct PathScratch {
-    pairs: Vec<(f64, u32)>,
-    pair_at: Vec<usize>,
+    /// Per state: where the bigram of its two candidates is in the successor tables
+    /// ([`NONE`] if unseen), its score, and the candidate before its first on its best way in.
+    pairs: Vec<u32>,
     score: Vec<f64>,
-    score_at: Vec<usize>,
-    back: Vec<usize>,
-    /// Live states into the current candidate with seen trigrams: (h, score, the range of
-    /// their trigrams that could end in a candidate here).
-    live: Vec<(usize, f64, u32, u32)>,
+    back: Vec<u32>,
+    /// The rows of states: (the candidate at `t - 1`, where its states start), those of
+    /// position `t` from `row_at[t]`.
+    rows: Vec<(usize, usize)>,
+    row_at: Vec<usize>,
+    /// Each candidate's row at `t` (`row_of[row_of_at[t] + i]`, [`NONE`] for none).
+    row_of: Vec<u32>,
+    row_of_at: Vec<usize>,
+    /// Per candidate at `t - 1`: the best live state through an unseen trigram, and its `h`.
+    base: Vec<(f64, usize)>,
+    /// Live states with seen trigrams: (i, h, score, the range of their trigrams that could
+    /// end in a candidate here).
+    live: Vec<(u32, u32, f64, u32, u32)>,
     /// The known candidates of the current position as (id, index), sorted.
     by_id: Vec<(u32, usize)>,
+    /// log P(c) of each candidate of the current position (`None`: unknown).
+    unigram: Vec<Option<f32>>,
 }
 
 /// Which of a first syllable's successors a lookup searches (see [`Model::log_bigram_among`]).
@@ -1127,6 +1173,9 @@ mod tests {
                 slot("mật", -0.6),
                 slot("mắt", 0.0),
             ],
+            // A word as written (one candidate), and one with an unknown reading.
+            vec![slot("của", 0.0)],
+            vec![slot("xqzv", 0.0), slot("bạn", -0.2), slot("bán", 0.0)],
         ];
         let mut bounds = vec![0];
         let slots: Vec<Slot> = positions.iter().flatten().copied().collect();
@@ -1146,28 +1195,54 @@ mod tests {
                 })
                 .sum::<f64>()
         };
-        let mut best = f64::NEG_INFINITY;
-        let mut path = vec![0; positions.len()];
-        loop {
-            best = best.max(score(&path));
-            // The next path, as an odometer.
-            let Some(t) = (0..path.len()).rev().find(|&t| path[t] + 1 < positions[t].len()) else {
-                break;
-            };
-            path[t] += 1;
-            path[t + 1..].iter_mut().for_each(|x| *x = 0);
-        }
-        let mut found = Vec::new();
+        // Every prefix of the lattice, searched exhaustively and by `best_path`, whose rows of
+        // states must lead back to the best path of each length.
         for n in 1..=positions.len() {
+            let mut best = f64::NEG_INFINITY;
+            let mut path = vec![0; n];
+            loop {
+                best = best.max(score(&path));
+                // The next path, as an odometer.
+                let Some(t) = (0..n).rev().find(|&t| path[t] + 1 < positions[t].len()) else {
+                    break;
+                };
+                path[t] += 1;
+                path[t + 1..].iter_mut().for_each(|x| *x = 0);
+            }
+            let mut found = Vec::new();
             m.best_path(&bounds[..=n], &slots, &mut PathScratch::default(), &mut found);
             assert_eq!(found.len(), n);
-            if n == positions.len() {
-                assert!(
-                    (score(&found) - best).abs() < 1e-9,
-                    "{found:?}: {} < {best}",
-                    score(&found)
-                );
-            }
+            assert!(
+                (score(&found) - best).abs() < 1e-9,
+                "{n} positions, {found:?}: {} < {best}",
+                score(&found)
+            );
+        }
+    }
+
+    /// Regression: each state of a row keeps its own way in — here the word before `bình`
+    /// depends on the word after it.
+    #[test]
+    fn the_best_path_keeps_each_states_own_way_in() {
+        let mut c = Counts::default();
+        for _ in 0..5 {
+            c.add_text("an bình cư");
+            c.add_text("yên bình dân");
+        }
+        let image = Model::image_of(&c);
+        let m = Model::from_image(image.bytes()).unwrap();
+        let slot = |w: &str, cost: f64| Slot { id: m.id(w), cost };
+        for (last, want) in [(0.0, [0, 0, 0]), (-3.0, [1, 0, 1])] {
+            let slots = [
+                slot("an", 0.0),
+                slot("yên", 0.0),
+                slot("bình", 0.0),
+                slot("cư", last),
+                slot("dân", 0.0),
+            ];
+            let mut path = Vec::new();
+            m.best_path(&[0, 2, 3, 5], &slots, &mut PathScratch::default(), &mut path);
+            assert_eq!(path, want, "cư at {last}");
         }
     }
 
