@@ -493,17 +493,24 @@ impl<'a> Model<'a> {
     }
 
     /// Each seen bigram `a c` whose `c` is one of a position's known candidates: `by_id`
-    /// holds them as sorted (id, index), with ids in `lo..=hi`; `seen(index, log P(c | a),
-    /// where the bigram is in the successor tables)`. `a`'s successors in that range are
-    /// walked once.
+    /// holds them as sorted (id, index), with ids in `lo..=hi`, and `from` is where `a`'s
+    /// first successor of at least `lo` is; `seen(index, log P(c | a), where the bigram is
+    /// in the successor tables)`. `a`'s successors in that range are walked once.
     #[inline]
-    fn seen_bigrams(&self, a: u32, by_id: &[(u32, usize)], lo: u32, hi: u32, mut seen: impl FnMut(usize, f32, u32)) {
+    fn seen_bigrams(
+        &self,
+        a: u32,
+        from: usize,
+        by_id: &[(u32, usize)],
+        hi: u32,
+        mut seen: impl FnMut(usize, f32, u32),
+    ) {
         if by_id.is_empty() {
             return;
         }
         let end = self.successor_start[a as usize + 1] as usize;
         let mut x = 0;
-        for i in self.lower_bound(a, lo)..end {
+        for i in from..end {
             let b = self.successors[i];
             if b > hi {
                 break;
@@ -602,6 +609,7 @@ impl<'a> Model<'a> {
             live,
             by_id,
             unigram,
+            firsts,
         } = scratch;
         pairs.clear();
         score.clear();
@@ -689,6 +697,18 @@ impl<'a> Model<'a> {
             // Grouped by i (within a group the order does not matter: ties go to the
             // smaller h below).
             live.sort_unstable_by_key(|l| l.0);
+            // Where each live row's seen bigrams start among its successors, searched before
+            // the rows are made, as the trigram lists above.
+            firsts.clear();
+            firsts.extend(
+                prev_slots
+                    .iter()
+                    .zip(base.iter())
+                    .map(|(prev, &(b, _))| match self.as_history(prev.id) {
+                        Some(a) if b > f64::NEG_INFINITY && !by_id.is_empty() => self.lower_bound(a, lo),
+                        _ => 0,
+                    }),
+            );
             row_at.push(rows.len());
             row_of_at.push(row_of.len());
             let mut next_live = 0;
@@ -714,7 +734,7 @@ impl<'a> Model<'a> {
                         let states = &mut score[row..];
                         pairs.extend(std::iter::repeat_n(NONE, k));
                         let pair_row = &mut pairs[row..];
-                        self.seen_bigrams(a, by_id, lo, hi, |x, bigram, at| {
+                        self.seen_bigrams(a, firsts[i], by_id, hi, |x, bigram, at| {
                             states[x] = b + bigram as f64;
                             pair_row[x] = at;
                         });
@@ -817,6 +837,8 @@ pub struct PathScratch {
     by_id: Vec<(u32, usize)>,
     /// log P(c) of each candidate of the current position (`None`: unknown).
     unigram: Vec<Option<f32>>,
+    /// Per candidate at `t - 1`: where its first successor that could be a candidate here is.
+    firsts: Vec<usize>,
 }
 
 /// Which of a first syllable's successors a lookup searches (see [`Model::log_bigram_among`]).
