@@ -275,26 +275,29 @@ fn decode_run(run: &str, cp: CodePage, bytes: &mut Vec<u8>) -> Option<String> {
 /// (`5ף35`), letters hardly any language uses (`ſ`, `Ġ`, `ŀ`), which is what decoding
 /// clean text as UTF-8 by chance produces.
 fn oddities(text: &str) -> usize {
-    let chars: Vec<char> = text.chars().collect();
     let mut n = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = i.checked_sub(1).map(|j| chars[j]);
-        let next = chars.get(i + 1).copied();
-        if is_combining(c) {
-            if !prev.is_some_and(|p| p.is_alphabetic()) {
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // An ASCII character is none of these.
+        if !c.is_ascii() {
+            if is_combining(c) {
+                if !prev.is_some_and(|p| p.is_alphabetic()) {
+                    n += 1;
+                }
+            } else if let Some(script) = other_script(c) {
+                let same = |x: Option<char>| x.is_some_and(|x| other_script(x) == Some(script) || is_combining(x));
+                if !same(prev) && !same(chars.peek().copied()) {
+                    n += 1;
+                }
+            } else if matches!(
+                c,
+                'ſ' | 'ĸ' | 'ŉ' | 'Ŀ' | 'ŀ' | 'Ġ' | 'ġ' | 'Ħ' | 'ħ' | 'Ĳ' | 'ĳ' | 'Ŋ' | 'ŋ' | 'Ŧ' | 'ŧ' | 'ƒ'
+            ) {
                 n += 1;
             }
-        } else if let Some(script) = other_script(c) {
-            let same = |x: Option<char>| x.is_some_and(|x| other_script(x) == Some(script) || is_combining(x));
-            if !same(prev) && !same(next) {
-                n += 1;
-            }
-        } else if matches!(
-            c,
-            'ſ' | 'ĸ' | 'ŉ' | 'Ŀ' | 'ŀ' | 'Ġ' | 'ġ' | 'Ħ' | 'ħ' | 'Ĳ' | 'ĳ' | 'Ŋ' | 'ŋ' | 'Ŧ' | 'ŧ' | 'ƒ'
-        ) {
-            n += 1;
         }
+        prev = Some(c);
     }
     n
 }
@@ -326,7 +329,7 @@ fn is_combining(c: char) -> bool {
 /// words): Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac, Thaana, NKo… by block.
 fn other_script(c: char) -> Option<u32> {
     let u = c as u32;
-    (c.is_alphabetic() && (0x0370..=0x08FF).contains(&u)).then_some(u >> 7)
+    ((0x0370..=0x08FF).contains(&u) && c.is_alphabetic()).then_some(u >> 7)
 }
 
 /// Text that mojibake decodes to is ordinary writing: letters of Latin-based (and other)
@@ -408,4 +411,29 @@ fn nbsp_patched(bytes: &[u8]) -> Option<String> {
         }
     }
     String::from_utf8(patched).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: usize) {
+        assert_eq!(oddities(text), expected, "{text:?}");
+    }
+
+    #[test]
+    fn oddities_are_the_characters_no_one_writes_that_way() {
+        check("", 0);
+        check("Lấy lại mã bảo mật", 0);
+        check("cafe\u{301} au lait", 0);
+        check("4288\u{5c5}", 1);
+        check("\u{301}abc", 1);
+        check("5\u{5e3}35", 1);
+        check("שלום עולם", 0);
+        check("Αθήνα 5\u{5e3}", 1);
+        check("Москва, Αθήνα", 0);
+        check("x\u{3b1}y", 1);
+        check("SELKĠEDELLĠ", 2);
+        check("ſaſ", 2);
+    }
 }
