@@ -1242,16 +1242,20 @@ mod tests {
         }
     }
 
+    /// A model of these texts, each counted five times.
+    fn counted(texts: &[&str]) -> Image {
+        let mut c = Counts::default();
+        for _ in 0..5 {
+            texts.iter().for_each(|t| c.add_text(t));
+        }
+        Model::image_of(&c)
+    }
+
     /// Regression: each state of a row keeps its own way in — here the word before `bình`
     /// depends on the word after it.
     #[test]
     fn the_best_path_keeps_each_states_own_way_in() {
-        let mut c = Counts::default();
-        for _ in 0..5 {
-            c.add_text("an bình cư");
-            c.add_text("yên bình dân");
-        }
-        let image = Model::image_of(&c);
+        let image = counted(&["an bình cư", "yên bình dân"]);
         let m = Model::from_image(image.bytes()).unwrap();
         let slot = |w: &str, cost: f64| Slot { id: m.id(w), cost };
         for (last, want) in [(0.0, [0, 0, 0]), (-3.0, [1, 0, 1])] {
@@ -1270,12 +1274,7 @@ mod tests {
 
     #[test]
     fn the_best_path_follows_the_trigrams() {
-        let mut c = Counts::default();
-        for _ in 0..5 {
-            c.add_text("lấy lại mã bảo mật");
-            c.add_text("lấy lời khai");
-        }
-        let image = Model::image_of(&c);
+        let image = counted(&["lấy lại mã bảo mật", "lấy lời khai"]);
         let m = Model::from_image(image.bytes()).unwrap();
         let slot = |w: &str| Slot { id: m.id(w), cost: 0.0 };
         let slots = [
