@@ -598,7 +598,6 @@ impl<'a> Model<'a> {
             rows,
             row_at,
             row_of,
-            row_of_at,
             base,
             live,
             by_id,
@@ -611,11 +610,9 @@ impl<'a> Model<'a> {
         rows.clear();
         row_at.clear();
         row_of.clear();
-        row_of_at.clear();
         let at = |t: usize| &slots[bounds[t]..bounds[t + 1]];
         // t = 0: one row, the candidates.
         row_at.push(0);
-        row_of_at.push(0);
         rows.push((0, 0));
         let mut top = f64::NEG_INFINITY;
         for s in at(0) {
@@ -704,7 +701,6 @@ impl<'a> Model<'a> {
                     }),
             );
             row_at.push(rows.len());
-            row_of_at.push(row_of.len());
             let mut next_live = 0;
             for (i, prev) in prev_slots.iter().enumerate() {
                 let (b, b_arg) = base[i];
@@ -767,7 +763,7 @@ impl<'a> Model<'a> {
                     top = top.max(*v);
                 }
             }
-            debug_assert_eq!(row_of.len(), row_of_at[t] + kp);
+            debug_assert_eq!(row_of.len(), bounds[t] - bounds[0]);
         }
         // The best final state, then back along the pointers.
         path.resize(n, 0);
@@ -787,7 +783,7 @@ impl<'a> Model<'a> {
         for t in (1..=last).rev() {
             path[t - 1] = i;
             if t >= 2 {
-                let (_, row) = rows[row_of[row_of_at[t] + i] as usize];
+                let (_, row) = rows[row_of[bounds[t - 1] - bounds[0] + i] as usize];
                 let h = back[row + j] as usize;
                 j = i;
                 i = h;
@@ -819,9 +815,9 @@ pub struct PathScratch {
     /// position `t` from `row_at[t]`.
     rows: Vec<(usize, usize)>,
     row_at: Vec<usize>,
-    /// Each candidate's row at `t` (`row_of[row_of_at[t] + i]`, [`NONE`] for none).
+    /// Each candidate's row at `t`, [`NONE`] for none: the candidates at `t - 1` of every
+    /// position in turn, so candidate `i`'s is `row_of[bounds[t - 1] - bounds[0] + i]`.
     row_of: Vec<u32>,
-    row_of_at: Vec<usize>,
     /// Per candidate at `t - 1`: the best live state through an unseen trigram, and its `h`.
     base: Vec<(f64, usize)>,
     /// Live states with seen trigrams: (i, h, score, the range of their trigrams that could
